@@ -1,0 +1,735 @@
+"""The curated data model: the one source of truth for the dataset's schema.
+
+Every YAML file under ``data/`` is parsed into one of these pydantic models. Unknown keys are
+rejected (``extra="forbid"``), every controlled vocabulary is an enum, and every field carries a
+description (the JSON Schema written by ``ctatlas schema`` is generated from them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+__all__ = [
+    "Area",
+    "Authorization",
+    "CategoryChange",
+    "CellClass",
+    "Citation",
+    "ComparisonBlock",
+    "ComparisonEntry",
+    "Conflict",
+    "ConflictValue",
+    "Designation",
+    "Disease",
+    "DiseaseFile",
+    "DonorRelation",
+    "Indication",
+    "IntendedFunction",
+    "Jurisdiction",
+    "JurisdictionCategory",
+    "JurisdictionItem",
+    "Law",
+    "LegalDefinition",
+    "Manipulation",
+    "Modality",
+    "Origin",
+    "Pathway",
+    "ProcessingStep",
+    "Product",
+    "ProfileOrigin",
+    "Regulator",
+    "RegulatoryProfile",
+    "RiskTier",
+    "Source",
+    "SourceKind",
+    "Status",
+    "StatusEvent",
+    "StatusEventType",
+    "StemType",
+    "date_precision",
+    "date_start",
+]
+
+PARTIAL_DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _coerce_partial_date(value: Any) -> Any:
+    """YAML loaders turn an unquoted 2015-09-18 into a date; keep partial dates as text."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and 1000 <= value <= 9999:
+        return str(value)
+    return value
+
+
+def _check_partial_date(value: str) -> str:
+    if not PARTIAL_DATE_RE.match(value):
+        raise ValueError("must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
+    if len(value) == 10:
+        dt.date.fromisoformat(value)  # rejects 2021-02-30
+    return value
+
+
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_coerce_partial_date),
+    AfterValidator(_check_partial_date),
+    Field(
+        description="A date as precise as known: YYYY, YYYY-MM or YYYY-MM-DD.",
+        json_schema_extra={"pattern": PARTIAL_DATE_RE.pattern},
+    ),
+]
+
+
+def date_precision(value: str) -> str:
+    """``day``, ``month`` or ``year`` for a partial date string."""
+    return {4: "year", 7: "month", 10: "day"}[len(value)]
+
+
+def date_start(value: str) -> dt.date:
+    """The first day a partial date can mean (2015 -> 2015-01-01)."""
+    parts = [int(p) for p in value.split("-")]
+    while len(parts) < 3:
+        parts.append(1)
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+class Strict(BaseModel):
+    """Base for every curated model: unknown keys are errors, text is stripped of nothing."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, validate_default=True)
+
+
+def _no_outer_space(value: str) -> str:
+    if value != value.strip():
+        raise ValueError("has leading or trailing white space")
+    if not value:
+        raise ValueError("is empty")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_outer_space)]
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#].[^\s]*$", value):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_http_url), Field(description="An http(s) URL.")]
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+
+class Modality(str, Enum):
+    """What kind of therapy a product is."""
+
+    cell_therapy = "cell_therapy"
+    tissue_engineered = "tissue_engineered"
+    gene_modified_cell = "gene_modified_cell"
+    gene_therapy = "gene_therapy"
+
+
+class CellClass(str, Enum):
+    """The founding analysis's split: adult (somatic) cells vs stem cells."""
+
+    somatic = "somatic"
+    stem = "stem"
+    not_applicable = "not_applicable"
+
+
+class StemType(str, Enum):
+    """The kind of stem or progenitor cell a stem-cell product is made from."""
+
+    MSC = "MSC"
+    HSC = "HSC"
+    iPSC_derived = "iPSC_derived"
+    ESC_derived = "ESC_derived"
+    tissue_stem = "tissue_stem"
+    not_applicable = "not_applicable"
+
+
+class Origin(str, Enum):
+    """Whose cells: the patient's own, a donor's, or an animal's."""
+
+    autologous = "autologous"
+    allogeneic = "allogeneic"
+    xenogeneic = "xenogeneic"
+    not_applicable = "not_applicable"
+
+
+class Manipulation(str, Enum):
+    """How far the cells were processed."""
+
+    minimal = "minimal"
+    more_than_minimal = "more_than_minimal"
+    not_applicable = "not_applicable"
+
+
+class Status(str, Enum):
+    """The authorization's state now."""
+
+    authorized = "authorized"
+    expired = "expired"
+    withdrawn = "withdrawn"
+    revoked = "revoked"
+    suspended = "suspended"
+    not_renewed = "not_renewed"
+
+
+IN_FORCE = frozenset({Status.authorized})
+
+
+class StatusEventType(str, Enum):
+    """A dated event in an authorization's life."""
+
+    approved = "approved"
+    conditionally_approved = "conditionally_approved"
+    converted_to_full = "converted_to_full"
+    conditional_extended = "conditional_extended"
+    renewed = "renewed"
+    indication_added = "indication_added"
+    indication_removed = "indication_removed"
+    category_changed = "category_changed"
+    holder_changed = "holder_changed"
+    suspended = "suspended"
+    reinstated = "reinstated"
+    withdrawn = "withdrawn"
+    revoked = "revoked"
+    expired = "expired"
+    not_renewed = "not_renewed"
+
+
+#: The status an event leaves the authorization in (``None``: the status does not change).
+EVENT_STATUS: dict[StatusEventType, Status | None] = {
+    StatusEventType.approved: Status.authorized,
+    StatusEventType.conditionally_approved: Status.authorized,
+    StatusEventType.converted_to_full: Status.authorized,
+    StatusEventType.conditional_extended: Status.authorized,
+    StatusEventType.renewed: Status.authorized,
+    StatusEventType.reinstated: Status.authorized,
+    StatusEventType.indication_added: None,
+    StatusEventType.indication_removed: None,
+    StatusEventType.category_changed: None,
+    StatusEventType.holder_changed: None,
+    StatusEventType.suspended: Status.suspended,
+    StatusEventType.withdrawn: Status.withdrawn,
+    StatusEventType.revoked: Status.revoked,
+    StatusEventType.expired: Status.expired,
+    StatusEventType.not_renewed: Status.not_renewed,
+}
+
+
+class Pathway(str, Enum):
+    """How an authorization was granted (designations are listed separately)."""
+
+    standard = "standard"
+    conditional_time_limited = "conditional_time_limited"
+    conditional = "conditional"
+    accelerated = "accelerated"
+    exceptional_circumstances = "exceptional_circumstances"
+    device_approval = "device_approval"
+    other = "other"
+
+
+class Designation(str, Enum):
+    """An expedited-programme or special-status designation attached to a product."""
+
+    orphan = "orphan"
+    sakigake = "sakigake"
+    rmat = "rmat"
+    breakthrough_therapy = "breakthrough_therapy"
+    fast_track = "fast_track"
+    priority_review = "priority_review"
+    prime = "prime"
+    accelerated_assessment = "accelerated_assessment"
+    expedited_review = "expedited_review"
+    advanced_regenerative_bio = "advanced_regenerative_bio"
+
+
+class SourceKind(str, Enum):
+    """What kind of publisher a source is (regulator first, news last)."""
+
+    regulator = "regulator"
+    company = "company"
+    peer_reviewed = "peer_reviewed"
+    registry = "registry"
+    news = "news"
+    other = "other"
+
+
+# --------------------------------------------------------------------------- records
+
+
+class Source(Strict):
+    """A document that was opened and that supports some of a record's fields."""
+
+    url: Url = Field(description="Where the source can be read.")
+    title: Text = Field(description="The source's title, as published.")
+    publisher: Text = Field(description="Who published it (regulator, company, journal, outlet).")
+    kind: SourceKind = Field(description="What kind of publisher it is.")
+    accessed: dt.date = Field(description="The day the source was opened (YYYY-MM-DD).")
+    published: PartialDate | None = Field(
+        default=None, description="When the source itself was published, if it says."
+    )
+    supports: list[Text] = Field(
+        default_factory=list,
+        description="Field paths this source supports, e.g. approval_date, indications, "
+        "product.tissue_source.",
+    )
+    note: Text | None = Field(default=None, description="Anything a reader should know.")
+
+
+class ConflictValue(Strict):
+    """One value for a field, as one source gives it."""
+
+    value: str | int | float | bool | None = Field(description="The value this source gives.")
+    source: Url = Field(description="The URL of the source giving it (one of the sources).")
+
+
+class Conflict(Strict):
+    """Sources disagree on a field: what each says, what was chosen and why."""
+
+    field: Text = Field(description="The field path the sources disagree on.")
+    values: list[ConflictValue] = Field(
+        min_length=2, description="The values the sources give, each with its source URL."
+    )
+    chosen: str | int | float | bool | None = Field(description="The value recorded.")
+    reason: Text = Field(description="Why that value was chosen.")
+
+
+class StatusEvent(Strict):
+    """A dated event in an authorization's history."""
+
+    date: PartialDate = Field(description="When it happened, as precise as known.")
+    event: StatusEventType = Field(description="What happened.")
+    note: Text | None = Field(default=None, description="Details (e.g. which indication).")
+
+
+class CategoryChange(Strict):
+    """A change of legal category, e.g. a device approval moved under a new law."""
+
+    date: PartialDate = Field(description="When the new category took effect.")
+    from_category: Text | None = Field(description="The category before (id or free text).")
+    to_category: Text = Field(description="The category after (id in the jurisdiction file).")
+    note: Text | None = Field(default=None, description="The law or event that moved it.")
+
+
+class Indication(Strict):
+    """One approved use, with the diseases it concerns."""
+
+    text: Text = Field(description="The indication in our own words.")
+    disease_ids: list[Text] = Field(
+        default_factory=list, description="Ids from data/diseases.yaml."
+    )
+    added: PartialDate | None = Field(
+        default=None, description="When this indication was approved (if after first approval)."
+    )
+    removed: PartialDate | None = Field(
+        default=None, description="When it was removed, if it was."
+    )
+    note: Text | None = Field(default=None, description="Details.")
+
+
+class Authorization(Strict):
+    """One jurisdiction's marketing authorization of a product."""
+
+    jurisdiction: Text = Field(description="Jurisdiction code (a file in data/jurisdictions).")
+    regulator: Text = Field(description="The authorizing regulator (e.g. MHLW, MFDS, FDA, EC).")
+    brand_name: Text = Field(description="The brand name in Latin script.")
+    local_name: Text | None = Field(
+        default=None, description="The brand name in the local script (Japanese, Korean...)."
+    )
+    holder: Text | None = Field(description="The marketing authorization holder there.")
+    approval_date: PartialDate | None = Field(
+        description="The date of the (first) marketing authorization, as precise as known."
+    )
+    advisory_date: PartialDate | None = Field(
+        default=None,
+        description="The date an advisory body recommended approval (not the approval date).",
+    )
+    launched: PartialDate | None = Field(
+        default=None, description="Commercial launch, where a source gives it."
+    )
+    approval_number: Text | None = Field(
+        default=None, description="The regulator's approval or licence number."
+    )
+    pathway: Pathway = Field(description="How it was approved.")
+    designations: list[Designation] = Field(
+        default_factory=list, description="Orphan, SAKIGAKE, RMAT, PRIME ... designations."
+    )
+    category: Text = Field(description="The legal category, an id from the jurisdiction file.")
+    category_history: list[CategoryChange] = Field(
+        default_factory=list, description="Changes of legal category, oldest first."
+    )
+    conditional_expiry: PartialDate | None = Field(
+        default=None, description="When a conditional or time-limited approval ends (or ended)."
+    )
+    status: Status = Field(description="The authorization's state now.")
+    status_history: list[StatusEvent] = Field(
+        min_length=1, description="Dated events, oldest first."
+    )
+    indications: list[Indication] = Field(min_length=1, description="Approved uses.")
+    sources: list[Source] = Field(description="Sources opened for this authorization.")
+    conflicts: list[Conflict] = Field(
+        default_factory=list, description="Where sources disagree and what was chosen."
+    )
+    unknown: dict[str, Text] = Field(
+        default_factory=dict, description="Field name -> why its value is unknown (null)."
+    )
+    notes: Text | None = Field(default=None, description="Anything else a reader should know.")
+
+
+class Product(Strict):
+    """One therapy, whatever its brand names, with its authorizations everywhere."""
+
+    slug: Annotated[str, Field(pattern=SLUG_RE)] = Field(
+        description="Stable id; equals the file name without .yaml."
+    )
+    name: Text = Field(description="INN or common name.")
+    aliases: list[Text] = Field(default_factory=list, description="Other names.")
+    codes: list[Text] = Field(default_factory=list, description="Development codes.")
+    developer: Text | None = Field(description="The company or institution that developed it.")
+    modality: Modality = Field(description="What kind of therapy it is.")
+    cell_class: CellClass = Field(description="somatic (adult) cell vs stem cell product.")
+    stem_type: StemType | None = Field(description="For stem-cell products: which stem cell.")
+    origin: Origin | None = Field(description="autologous, allogeneic or xenogeneic.")
+    tissue_source: Text | None = Field(
+        description="Where the cells come from (bone marrow, adipose tissue, skin...)."
+    )
+    cell_type: Text | None = Field(description="The cells in the product.")
+    manipulation: Manipulation | None = Field(
+        default=None, description="How far the cells are processed."
+    )
+    genetically_modified: bool | None = Field(
+        description="Whether the cells carry introduced genetic material (or it is a vector)."
+    )
+    combined_with: list[Text] = Field(
+        default_factory=list, description="Scaffold, matrix or device the cells come with."
+    )
+    description: Text | None = Field(default=None, description="A short plain description.")
+    regulatory_profile: RegulatoryProfile | None = Field(
+        default=None, description="The classifier's attributes for this product."
+    )
+    authorizations: list[Authorization] = Field(
+        min_length=1, description="One per jurisdiction where it is or was authorized."
+    )
+    sources: list[Source] = Field(
+        default_factory=list, description="Sources for product-level attributes."
+    )
+    conflicts: list[Conflict] = Field(
+        default_factory=list, description="Conflicts on product-level attributes."
+    )
+    unknown: dict[str, Text] = Field(
+        default_factory=dict, description="Field name -> why its value is unknown (null)."
+    )
+    notes: Text | None = Field(default=None, description="Anything else a reader should know.")
+
+
+# --------------------------------------------------------------------------- classifier profile
+
+
+class ProfileOrigin(str, Enum):
+    """Where a profiled product's cells come from (``none`` for cell-free products)."""
+
+    autologous = "autologous"
+    allogeneic = "allogeneic"
+    xenogeneic = "xenogeneic"
+    none = "none"
+
+
+class IntendedFunction(str, Enum):
+    """What a profiled product is for."""
+
+    structural_repair = "structural_repair"
+    disease_treatment = "disease_treatment"
+    hematopoietic_reconstitution = "hematopoietic_reconstitution"
+    cosmetic_augmentation = "cosmetic_augmentation"
+    reproductive = "reproductive"
+
+
+class DonorRelation(str, Enum):
+    """How the donor is related to the recipient."""
+
+    self = "self"
+    first_or_second_degree_relative = "first_or_second_degree_relative"
+    unrelated = "unrelated"
+    not_applicable = "not_applicable"
+
+
+class ProcessingStep(str, Enum):
+    """A processing step, from which each jurisdiction's manipulation test can decide."""
+
+    culture_expansion = "culture_expansion"
+    enzymatic_digestion = "enzymatic_digestion"
+    activation = "activation"
+    genetic_modification = "genetic_modification"
+    selection = "selection"
+    cutting = "cutting"
+    grinding = "grinding"
+    shaping = "shaping"
+    centrifugation = "centrifugation"
+    concentration = "concentration"
+    separation = "separation"
+    freezing = "freezing"
+    lyophilisation = "lyophilisation"
+    irradiation = "irradiation"
+    washing = "washing"
+    filtration = "filtration"
+    sterilisation = "sterilisation"
+    differentiation = "differentiation"
+    soaking_in_antibiotics = "soaking_in_antibiotics"
+
+
+class RegulatoryProfile(Strict):
+    """The attributes the classifier decides on. ``null`` means unknown, never false."""
+
+    origin: ProfileOrigin | None = Field(default=None, description="Whose cells, or none.")
+    manipulation: Manipulation | None = Field(default=None, description="Degree of processing.")
+    homologous_use: bool | None = Field(
+        default=None, description="Same basic/essential function in recipient as in donor."
+    )
+    combined_with_device_or_drug: bool | None = Field(
+        default=None, description="Combined with a non-cellular article (scaffold, device...)."
+    )
+    integral_medical_device: bool | None = Field(
+        default=None, description="The non-cellular part is itself an integrated medical device."
+    )
+    genetically_modified: bool | None = Field(
+        default=None, description="Cells carry introduced/edited genetic material, or a vector."
+    )
+    systemic_effect: bool | None = Field(default=None, description="Acts systemically.")
+    depends_on_living_cell_metabolism: bool | None = Field(
+        default=None, description="Its effect depends on the metabolic activity of living cells."
+    )
+    stem_cell: bool | None = Field(
+        default=None, description="Is, contains or is derived from stem/progenitor cells."
+    )
+    pluripotent: bool | None = Field(
+        default=None, description="Derived from ES/iPS cells (differentiated derivatives too)."
+    )
+    viable_cells: bool | None = Field(default=None, description="Contains living cells.")
+    intended_function: IntendedFunction | None = Field(
+        default=None, description="What it is for."
+    )
+    same_surgical_procedure: bool | None = Field(
+        default=None, description="Removed and implanted in the same surgical procedure."
+    )
+    donor_relation: DonorRelation | None = Field(
+        default=None, description="How the donor is related to the recipient."
+    )
+    cosmetic_purpose: bool | None = Field(default=None, description="An aesthetic use.")
+    processing_steps: list[ProcessingStep] | None = Field(
+        default=None, description="Processing steps, when manipulation is not given."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RegulatoryProfile:
+        problems = []
+        if self.origin is ProfileOrigin.none and self.viable_cells:
+            problems.append("origin 'none' (cell-free) contradicts viable_cells: true")
+        steps = self.processing_steps or []
+        if self.genetically_modified is False and ProcessingStep.genetic_modification in steps:
+            problems.append(
+                "genetically_modified: false contradicts processing_steps: genetic_modification"
+            )
+        if self.pluripotent and self.stem_cell is False:
+            problems.append("pluripotent: true contradicts stem_cell: false")
+        if self.origin is ProfileOrigin.autologous and self.donor_relation not in (
+            None,
+            DonorRelation.self,
+        ):
+            problems.append("origin 'autologous' contradicts a donor_relation other than 'self'")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+# --------------------------------------------------------------------------- jurisdictions
+
+
+class Citation(Strict):
+    """Where a statement about the law comes from."""
+
+    law: Text | None = Field(default=None, description="A law id from the same file's laws.")
+    article: Text | None = Field(default=None, description="Article, section or annex.")
+    url: Url = Field(description="Where the text can be read.")
+    title: Text | None = Field(default=None, description="Title of the cited document.")
+    accessed: dt.date | None = Field(default=None, description="When it was opened.")
+
+
+class Regulator(Strict):
+    """A regulatory body."""
+
+    id: Text = Field(description="Short id, e.g. PMDA.")
+    name: Text = Field(description="English name.")
+    local_name: Text | None = Field(default=None, description="Name in the local language.")
+    role: Text = Field(description="What it does in cell therapy regulation.")
+    url: Url = Field(description="Its website.")
+    formerly: list[Text] = Field(default_factory=list, description="Earlier names.")
+
+
+class Law(Strict):
+    """A statute, regulation or guidance document."""
+
+    id: Text = Field(description="Short id used by citations, e.g. pmd_act.")
+    title: Text = Field(description="English title.")
+    local_title: Text | None = Field(default=None, description="Title in the local language.")
+    citation: Text | None = Field(default=None, description="Official number (e.g. Act No. 145).")
+    enacted: PartialDate | None = Field(default=None, description="Promulgation date.")
+    in_force: PartialDate | None = Field(default=None, description="Entry into force.")
+    amended: list[PartialDate] = Field(default_factory=list, description="Later amendments.")
+    url: Url = Field(description="Where the text can be read.")
+    summary: Text = Field(description="What it does for cell therapy, paraphrased.")
+
+
+class LegalDefinition(Strict):
+    """A legal definition, paraphrased, with the operative text where it is short."""
+
+    id: Text = Field(description="Short id.")
+    term: Text = Field(description="The defined term in English.")
+    local_term: Text | None = Field(default=None, description="The term in the local language.")
+    paraphrase: Text = Field(description="The definition in our own words.")
+    verbatim: Text | None = Field(default=None, description="Operative text (statutes only).")
+    verbatim_en: Text | None = Field(
+        default=None, description="Official English translation of the operative text."
+    )
+    includes: list[Text] = Field(default_factory=list, description="What it covers.")
+    excludes: list[Text] = Field(default_factory=list, description="What it excludes.")
+    citations: list[Citation] = Field(min_length=1, description="Where it is defined.")
+
+
+class JurisdictionItem(Strict):
+    """A pathway, designation or other named item of a jurisdiction's system."""
+
+    id: Text = Field(description="Id used by the data (e.g. conditional_time_limited).")
+    label: Text = Field(description="Name as the regulator uses it.")
+    local_label: Text | None = Field(default=None, description="Name in the local language.")
+    description: Text = Field(description="What it is, paraphrased.")
+    citations: list[Citation] = Field(default_factory=list, description="Where it is set out.")
+
+
+class JurisdictionCategory(JurisdictionItem):
+    """A legal category products are authorized in."""
+
+    parent: Text | None = Field(default=None, description="Id of the broader category.")
+    historical: bool = Field(
+        default=False, description="A category of an earlier law, kept for old approvals."
+    )
+
+
+class RiskTier(JurisdictionItem):
+    """A risk class of the jurisdiction's system, with what falls in it."""
+
+    examples: list[Text] = Field(default_factory=list, description="What falls in this tier.")
+    rank: int | None = Field(default=None, description="1 = highest risk.")
+
+
+class ComparisonEntry(Strict):
+    """One cell of the side-by-side definitions table."""
+
+    text: Text = Field(description="The jurisdiction's position, paraphrased.")
+    citations: list[Citation] = Field(min_length=1, description="Where it comes from.")
+
+
+class ComparisonBlock(Strict):
+    """The founding analysis's Table 1 row set, for one jurisdiction."""
+
+    scope_term: ComparisonEntry = Field(description="The term that scopes cell products.")
+    manipulation_threshold: ComparisonEntry = Field(description="What counts as processing.")
+    same_function_concept: ComparisonEntry = Field(description="Homologous use / same function.")
+    autologous_treatment: ComparisonEntry = Field(description="How autologous cells are treated.")
+    gene_modified_cells: ComparisonEntry = Field(description="Where gene-modified cells fall.")
+    expedited_pathways: ComparisonEntry = Field(description="Expedited programmes.")
+    conditional_pathways: ComparisonEntry = Field(description="Conditional approvals.")
+    risk_tiers: ComparisonEntry = Field(description="Risk-tiered rules.")
+    governing_laws: ComparisonEntry = Field(description="The laws that govern.")
+
+
+class Jurisdiction(Strict):
+    """A jurisdiction's regulatory framework for cell therapy products, as data."""
+
+    code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = Field(
+        description="Code (ISO 3166 alpha-2; EU for the European Union); equals the file name."
+    )
+    name: Text = Field(description="English name.")
+    local_name: Text | None = Field(default=None, description="Name in the local language.")
+    complete_as_of: dt.date | None = Field(
+        description="The newest source date checked for the product list (null: not curated)."
+    )
+    coverage: Text = Field(description="What the product list covers and how complete it is.")
+    regulators: list[Regulator] = Field(min_length=1, description="Regulatory bodies.")
+    laws: list[Law] = Field(default_factory=list, description="Laws and regulations.")
+    definitions: list[LegalDefinition] = Field(default_factory=list, description="Definitions.")
+    categories: list[JurisdictionCategory] = Field(
+        min_length=1, description="Legal categories authorizations are recorded in."
+    )
+    pathways: list[JurisdictionItem] = Field(
+        min_length=1, description="Approval pathways (ids from the Pathway vocabulary)."
+    )
+    designations: list[JurisdictionItem] = Field(
+        default_factory=list, description="Designations (ids from the Designation vocabulary)."
+    )
+    risk_tiers: list[RiskTier] = Field(default_factory=list, description="Risk tiers.")
+    comparison: ComparisonBlock | None = Field(
+        default=None, description="The side-by-side comparison entries."
+    )
+    searched: list[Text] = Field(
+        default_factory=list, description="What was searched for (esp. where none was found)."
+    )
+    notes: Text | None = Field(default=None, description="Anything else.")
+
+
+# --------------------------------------------------------------------------- diseases
+
+
+class Area(Strict):
+    """A disease area used to group indications."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] = Field(description="Area id.")
+    name: Text = Field(description="English name.")
+    named_in_founding_analysis: bool = Field(
+        default=False, description="One of the areas the founding analysis named."
+    )
+
+
+class Disease(Strict):
+    """A disease or condition products are indicated for."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] = Field(description="Disease id.")
+    name: Text = Field(description="English name.")
+    area: Text = Field(description="An area id.")
+    names: dict[str, Text] = Field(
+        default_factory=dict, description="Names in other languages, by language code."
+    )
+    synonyms: list[Text] = Field(default_factory=list, description="Other English names.")
+    mesh_id: Annotated[str, Field(pattern=r"^[CDF]\d{6,9}$")] | None = Field(
+        default=None, description="MeSH descriptor id, where known."
+    )
+
+
+class DiseaseFile(Strict):
+    """data/diseases.yaml."""
+
+    areas: list[Area] = Field(min_length=1, description="Disease areas.")
+    diseases: list[Disease] = Field(min_length=1, description="Diseases.")
+
+
+Product.model_rebuild()
