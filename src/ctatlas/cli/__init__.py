@@ -34,6 +34,21 @@ COMMAND_MODULES = (
 )
 
 
+@app.callback()
+def _global(
+    db: str | None = typer.Option(
+        None, "--db", help="Store URL for every command [env: CTATLAS_DB]", show_default=False
+    ),
+    data: str | None = typer.Option(
+        None, "--data", help="Curated data folder [env: CTATLAS_DATA]", show_default=False
+    ),
+) -> None:
+    """Cell Therapy Atlas: approved cell therapy products, their regulation and pipeline."""
+    from ctatlas.cli.common import STATE
+
+    STATE.db, STATE.data = db, data
+
+
 def _register_all() -> None:
     for name in COMMAND_MODULES:
         qualified = f"{__name__}.{name}"

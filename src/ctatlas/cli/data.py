@@ -1,0 +1,113 @@
+"""Commands on the curated data: validate, fmt, schema, build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ctatlas.cli.common import DataOpt, DbOpt, data_path, db_url, err, handle_errors, print_problems
+
+__all__ = ["register"]
+
+
+def validate(
+    path: Annotated[
+        Path | None, typer.Argument(help="Data folder (default: --data / CTATLAS_DATA / packaged)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Problems as JSON on stdout.")] = False,
+) -> None:
+    """Check every data file and the dataset as a whole; list every problem at once.
+
+    Each problem names the file, line, field path, the reason and a hint. Exit 1 on any error.
+
+    Example: ctatlas validate data/
+    """
+    from ctatlas.config import data_dir
+    from ctatlas.dataset import validate_dataset
+
+    root = data_dir(str(path) if path else data_path(None))
+    dataset, problems = validate_dataset(root)
+    if as_json:
+        typer.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
+    elif problems:
+        print_problems(problems)
+    if dataset is None:
+        raise typer.Exit(1)
+    if not as_json:
+        auths = sum(len(p.authorizations) for p in dataset.products)
+        typer.echo(
+            f"ok: {len(dataset.products)} products, {auths} authorizations, "
+            f"{len(dataset.jurisdictions)} jurisdictions, "
+            f"{len(dataset.diseases.diseases)} diseases"
+        )
+
+
+def fmt(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only list files that are not canonical; exit 1 if any.")
+    ] = False,
+    data: DataOpt = None,
+) -> None:
+    """Rewrite the data files in the one canonical style (key order from the model).
+
+    Example: ctatlas fmt --check
+    """
+    from ctatlas.canonical import format_data
+    from ctatlas.config import data_dir
+
+    root = data_dir(data_path(data))
+    result = format_data(root, check=check)
+    if result.problems:
+        print_problems(result.problems)
+    for rel in result.changed:
+        typer.echo(f"{'would reformat' if check else 'reformatted'} {rel}")
+    typer.echo(f"{len(result.changed)} changed, {result.unchanged} already canonical")
+    if result.problems or (check and result.changed):
+        if check and result.changed:
+            err("run `ctatlas fmt` to fix")
+        raise typer.Exit(1)
+
+
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write to (default: <data>/schema).")
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """Write the JSON Schema of every data file, generated from the pydantic models.
+
+    Example: ctatlas schema
+    """
+    from ctatlas.canonical import write_schemas
+    from ctatlas.config import data_dir
+
+    target = out or data_dir(data_path(data)) / "schema"
+    for path in write_schemas(target):
+        typer.echo(f"wrote {path}")
+
+
+def build(db: DbOpt = None, data: DataOpt = None) -> None:
+    """Build the store from the data, atomically (the old store stays if anything fails).
+
+    Example: ctatlas build --db postgresql://user@localhost/ctatlas
+    """
+    from ctatlas.config import data_dir
+    from ctatlas.dataset import load_dataset
+    from ctatlas.store import build_store
+
+    with handle_errors():
+        dataset = load_dataset(data_dir(data_path(data)))
+        url = build_store(dataset, db_url(db))
+    auths = sum(len(p.authorizations) for p in dataset.products)
+    typer.echo(f"built {url}: {len(dataset.products)} products, {auths} authorizations")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command()(validate)
+    app.command()(fmt)
+    app.command()(schema)
+    app.command()(build)

@@ -1,0 +1,250 @@
+"""Listing and showing products."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated, Any
+
+import typer
+
+from ctatlas.cli.common import (
+    DataOpt,
+    DbOpt,
+    FormatOpt,
+    JurisdictionOpt,
+    OutputFormat,
+    data_path,
+    db_url,
+    handle_errors,
+)
+
+__all__ = ["register"]
+
+Multi = Annotated[list[str] | None, typer.Option(show_default=False)]
+
+
+def products(
+    jurisdiction: JurisdictionOpt = None,
+    modality: Annotated[
+        list[str] | None,
+        typer.Option(help="cell_therapy, tissue_engineered, gene_modified_cell, gene_therapy"),
+    ] = None,
+    cell_class: Annotated[
+        list[str] | None, typer.Option("--cell-class", help="somatic, stem, not_applicable")
+    ] = None,
+    origin: Annotated[
+        list[str] | None,
+        typer.Option(help="autologous, allogeneic, xenogeneic, not_applicable"),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(help="authorized, expired, withdrawn, revoked, suspended, not_renewed"),
+    ] = None,
+    pathway: Annotated[
+        list[str] | None,
+        typer.Option(help="standard, conditional_time_limited, conditional, accelerated, ..."),
+    ] = None,
+    approved_from: Annotated[
+        str | None, typer.Option("--approved-from", help="YYYY[-MM[-DD]]")
+    ] = None,
+    approved_to: Annotated[str | None, typer.Option("--approved-to", help="YYYY[-MM[-DD]]")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-s", help="Text in brand, name, holder, indication (any script)."),
+    ] = None,
+    format: FormatOpt = OutputFormat.table,
+    db: DbOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """List products, filtered. Every filter takes several values (repeat or comma list).
+
+    Examples:
+      ctatlas products --jurisdiction JP
+      ctatlas products -j JP,KR --cell-class stem --format json
+      ctatlas products --search テムセル
+    """
+    from ctatlas.errors import BadInput
+    from ctatlas.query import ProductFilter, filter_products, parse_multi
+    from ctatlas.store import ensure_store
+
+    with handle_errors():
+        flt = ProductFilter(
+            jurisdictions=[j.upper() for j in parse_multi(jurisdiction)],
+            modality=parse_multi(modality),
+            cell_class=parse_multi(cell_class),
+            origin=parse_multi(origin),
+            status=parse_multi(status),
+            pathway=parse_multi(pathway),
+            approved_from=_check_date(approved_from, "--approved-from"),
+            approved_to=_check_date(approved_to, "--approved-to"),
+            search=search,
+        )
+        _check_vocabularies(flt)
+        store = ensure_store(db_url(db), data_path(data))
+        if flt.jurisdictions:
+            known = set(store.jurisdictions())
+            unknown = [j for j in flt.jurisdictions if j not in known]
+            if unknown:
+                raise BadInput(
+                    f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+                )
+        found = filter_products(
+            store.products(), flt, store.search_texts() if flt.search else None
+        )
+    _emit(found, format)
+
+
+def _check_date(value: str | None, flag: str) -> str | None:
+    from ctatlas.errors import BadInput
+    from ctatlas.model import PARTIAL_DATE_RE
+
+    if value is None:
+        return None
+    if not PARTIAL_DATE_RE.match(value):
+        raise BadInput(f"{flag} '{value}' is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
+def _check_vocabularies(flt: Any) -> None:
+    from ctatlas.errors import BadInput
+    from ctatlas.model import CellClass, Modality, Origin, Pathway, Status
+
+    for name, enum in (
+        ("modality", Modality),
+        ("cell_class", CellClass),
+        ("origin", Origin),
+        ("status", Status),
+        ("pathway", Pathway),
+    ):
+        allowed = [m.value for m in enum]
+        for value in getattr(flt, name):
+            if value not in allowed:
+                flag = "--" + name.replace("_", "-")
+                raise BadInput(f"{flag} '{value}' is not allowed; allowed: {', '.join(allowed)}")
+
+
+CSV_FIELDS = (
+    "slug",
+    "name",
+    "modality",
+    "cell_class",
+    "stem_type",
+    "origin",
+    "tissue_source",
+    "jurisdiction",
+    "brand_name",
+    "local_name",
+    "holder",
+    "approval_date",
+    "pathway",
+    "category",
+    "status",
+    "indications",
+)
+
+
+def _emit(found: list[dict[str, Any]], format: OutputFormat) -> None:
+    if format is OutputFormat.json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    from ctatlas.query import authorization_rows
+
+    rows = authorization_rows(found)
+    if format is OutputFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        typer.echo(buffer.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=80) if not Console().is_terminal else Console()
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("Brand", overflow="fold", ratio=3)
+    table.add_column("Jur", no_wrap=True)
+    table.add_column("Approved", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Class", no_wrap=True)
+    table.add_column("Origin", no_wrap=True)
+    table.add_column("Slug", overflow="fold", ratio=2)
+    origin_short = {"autologous": "auto", "allogeneic": "allo", "xenogeneic": "xeno"}
+    for row in sorted(rows, key=lambda r: (r["jurisdiction"], r["approval_date"] or "")):
+        table.add_row(
+            row["brand_name"],
+            row["jurisdiction"],
+            row["approval_date"] or "?",
+            row["status"],
+            row["cell_class"] if row["modality"] != "gene_therapy" else "gene",
+            origin_short.get(row["origin"] or "", row["origin"] or "?") if row["origin"] != "not_applicable" else "-",
+            row["slug"],
+        )
+    console.print(table)
+    console.print(f"{len(found)} products, {len(rows)} authorizations")
+
+
+def show(
+    slug: Annotated[str, typer.Argument(help="The product's slug (see `ctatlas products`).")],
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table (readable) or json")
+    ] = OutputFormat.table,
+    db: DbOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Show one product with all its authorizations and sources.
+
+    Example: ctatlas show temcell-hs --format json
+    """
+    from ctatlas.store import ensure_store
+
+    with handle_errors():
+        doc = ensure_store(db_url(db), data_path(data)).product(slug)
+    if format is OutputFormat.json:
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    _print_product(doc)
+
+
+def _print_product(doc: dict[str, Any]) -> None:
+    from rich.console import Console
+
+    console = Console(width=80) if not Console().is_terminal else Console()
+    console.print(f"[bold]{doc['name']}[/bold]  ({doc['slug']})")
+    for label, key in (
+        ("Modality", "modality"),
+        ("Cell class", "cell_class"),
+        ("Stem type", "stem_type"),
+        ("Origin", "origin"),
+        ("Tissue source", "tissue_source"),
+        ("Cell type", "cell_type"),
+        ("Gene-modified", "genetically_modified"),
+        ("Developer", "developer"),
+    ):
+        value = doc.get(key)
+        console.print(f"  {label + ':':15} {'unknown' if value is None else value}")
+    if doc.get("combined_with"):
+        console.print(f"  {'Combined with:':15} {', '.join(doc['combined_with'])}")
+    for auth in doc["authorizations"]:
+        local = f" / {auth['local_name']}" if auth.get("local_name") else ""
+        console.print(
+            f"\n[bold]{auth['jurisdiction']}[/bold] {auth['brand_name']}{local} — "
+            f"{auth['status']}, {auth['pathway']}, {auth['category']}"
+        )
+        console.print(f"  Holder: {auth.get('holder') or 'unknown'}")
+        console.print(f"  Approved: {auth.get('approval_date') or 'unknown'}")
+        for event in auth["status_history"]:
+            note = f" ({event['note']})" if event.get("note") else ""
+            console.print(f"    {event['date']}  {event['event']}{note}")
+        for ind in auth["indications"]:
+            console.print(f"  • {ind['text']}")
+        for source in auth["sources"]:
+            console.print(f"  [dim]source:[/dim] {source['title']} — {source['url']}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command()(products)
+    app.command()(show)
