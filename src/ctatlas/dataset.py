@@ -382,7 +382,8 @@ def _check_product(
                 ["stem_type"],
                 ProblemCode.inconsistent,
                 "a stem-cell product needs a stem_type",
-                "allowed values: " + ", ".join(v for v in _enum_values(StemType) if v != "not_applicable"),
+                "allowed values: "
+                + ", ".join(m.value for m in StemType if m is not StemType.not_applicable),
             )
     elif product.stem_type not in (StemType.not_applicable,):
         chk.add(
