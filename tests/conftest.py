@@ -16,7 +16,9 @@ REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_environ(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test sees the developer's stores or settings; each gets its own CTATLAS_HOME."""
     for name in list(os.environ):
         if name.startswith("CTATLAS_") and name != "CTATLAS_TEST_POSTGRES_URL":
@@ -51,7 +53,9 @@ def postgres_url() -> str | None:
     """The test PostgreSQL server's URL, or None; in CI its absence is a failure."""
     url = os.environ.get("CTATLAS_TEST_POSTGRES_URL")
     if not url and os.environ.get("CI") == "true":
-        pytest.fail("CI=true but CTATLAS_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL")
+        pytest.fail(
+            "CI=true but CTATLAS_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL"
+        )
     return url
 
 

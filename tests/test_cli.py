@@ -15,13 +15,34 @@ from typer.testing import CliRunner
 from ctatlas.cli import app
 
 CONTRACT_PRODUCT = {
-    "slug", "name", "modality", "cell_class", "stem_type", "origin", "tissue_source",
-    "cell_type", "genetically_modified", "codes", "aliases", "authorizations",
+    "slug",
+    "name",
+    "modality",
+    "cell_class",
+    "stem_type",
+    "origin",
+    "tissue_source",
+    "cell_type",
+    "genetically_modified",
+    "codes",
+    "aliases",
+    "authorizations",
 }
 CONTRACT_AUTH = {
-    "jurisdiction", "regulator", "brand_name", "local_name", "holder", "approval_date",
-    "pathway", "designations", "category", "status", "status_history", "indications",
-    "sources", "conflicts",
+    "jurisdiction",
+    "regulator",
+    "brand_name",
+    "local_name",
+    "holder",
+    "approval_date",
+    "pathway",
+    "designations",
+    "category",
+    "status",
+    "status_history",
+    "indications",
+    "sources",
+    "conflicts",
 }
 
 
@@ -47,13 +68,21 @@ def test_jurisdiction_filter_keeps_only_that_jurisdictions_authorizations(
 ) -> None:
     all_docs = json.loads(run(runner, data_copy, sqlite_url, "products", "-f", "json").stdout)
     for code in ("JP", "US"):
-        result = run(runner, data_copy, sqlite_url, "products", "--jurisdiction", code, "-f", "json")
+        result = run(
+            runner, data_copy, sqlite_url, "products", "--jurisdiction", code, "-f", "json"
+        )
         assert result.exit_code == 0
         docs = json.loads(result.stdout)
-        expected = {d["slug"] for d in all_docs if any(a["jurisdiction"] == code for a in d["authorizations"])}
+        expected = {
+            d["slug"]
+            for d in all_docs
+            if any(a["jurisdiction"] == code for a in d["authorizations"])
+        }
         assert {d["slug"] for d in docs} == expected
         assert all(a["jurisdiction"] == code for d in docs for a in d["authorizations"])
-    both = json.loads(run(runner, data_copy, sqlite_url, "products", "-j", "JP,US", "-f", "json").stdout)
+    both = json.loads(
+        run(runner, data_copy, sqlite_url, "products", "-j", "JP,US", "-f", "json").stdout
+    )
     repeated = json.loads(
         run(runner, data_copy, sqlite_url, "products", "-j", "JP", "-j", "US", "-f", "json").stdout
     )
@@ -61,7 +90,9 @@ def test_jurisdiction_filter_keeps_only_that_jurisdictions_authorizations(
 
 
 @pytest.mark.parametrize("field", ["brand_name", "local_name"])
-def test_search_finds_any_script(runner: CliRunner, data_copy: Path, sqlite_url: str, field: str) -> None:
+def test_search_finds_any_script(
+    runner: CliRunner, data_copy: Path, sqlite_url: str, field: str
+) -> None:
     docs = json.loads(run(runner, data_copy, sqlite_url, "products", "-f", "json").stdout)
     auth = next(a for d in docs for a in d["authorizations"] if a.get("local_name"))
     needle = auth[field][1:4]
@@ -70,33 +101,63 @@ def test_search_finds_any_script(runner: CliRunner, data_copy: Path, sqlite_url:
     assert auth["brand_name"] in {a["brand_name"] for d in found for a in d["authorizations"]}
 
 
-def test_search_is_nfkc_and_case_insensitive(runner: CliRunner, data_copy: Path, sqlite_url: str) -> None:
-    plain = json.loads(run(runner, data_copy, sqlite_url, "products", "-s", "maci", "-f", "json").stdout)
-    wide = json.loads(run(runner, data_copy, sqlite_url, "products", "-s", "ＭＡＣＩ", "-f", "json").stdout)
+def test_search_is_nfkc_and_case_insensitive(
+    runner: CliRunner, data_copy: Path, sqlite_url: str
+) -> None:
+    plain = json.loads(
+        run(runner, data_copy, sqlite_url, "products", "-s", "maci", "-f", "json").stdout
+    )
+    wide = json.loads(
+        run(runner, data_copy, sqlite_url, "products", "-s", "ＭＡＣＩ", "-f", "json").stdout
+    )
     assert plain and plain == wide
 
 
 def test_filters_combine(runner: CliRunner, data_copy: Path, sqlite_url: str) -> None:
     docs = json.loads(run(runner, data_copy, sqlite_url, "products", "-f", "json").stdout)
     result = run(
-        runner, data_copy, sqlite_url, "products", "--status", "authorized", "--approved-from",
-        "2010", "--approved-to", "2019-12-31", "--origin", "autologous", "-f", "json",
+        runner,
+        data_copy,
+        sqlite_url,
+        "products",
+        "--status",
+        "authorized",
+        "--approved-from",
+        "2010",
+        "--approved-to",
+        "2019-12-31",
+        "--origin",
+        "autologous",
+        "-f",
+        "json",
     )
     assert result.exit_code == 0
-    got = {(d["slug"], a["jurisdiction"]) for d in json.loads(result.stdout) for a in d["authorizations"]}
+    got = {
+        (d["slug"], a["jurisdiction"])
+        for d in json.loads(result.stdout)
+        for a in d["authorizations"]
+    }
     expected = {
         (d["slug"], a["jurisdiction"])
         for d in docs
         for a in d["authorizations"]
-        if a["status"] == "authorized" and d["origin"] == "autologous"
-        and a["approval_date"] and "2010" <= a["approval_date"][:4] <= "2019"
+        if a["status"] == "authorized"
+        and d["origin"] == "autologous"
+        and a["approval_date"]
+        and "2010" <= a["approval_date"][:4] <= "2019"
     }
     assert got == expected
 
 
-def test_csv_has_one_row_per_authorization(runner: CliRunner, data_copy: Path, sqlite_url: str) -> None:
+def test_csv_has_one_row_per_authorization(
+    runner: CliRunner, data_copy: Path, sqlite_url: str
+) -> None:
     docs = json.loads(run(runner, data_copy, sqlite_url, "products", "-f", "json").stdout)
-    rows = list(csv.DictReader(io.StringIO(run(runner, data_copy, sqlite_url, "products", "-f", "csv").stdout)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run(runner, data_copy, sqlite_url, "products", "-f", "csv").stdout)
+        )
+    )
     assert len(rows) == sum(len(d["authorizations"]) for d in docs)
 
 
@@ -111,10 +172,15 @@ def test_table_fits_80_columns(runner: CliRunner, data_copy: Path, sqlite_url: s
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--status", "approved"], "Error: --status 'approved' is not allowed; allowed: authorized, "
-         "expired, withdrawn, revoked, suspended, not_renewed"),
-        (["--approved-from", "2019/01"], "Error: --approved-from '2019/01' is not a date written "
-         "YYYY, YYYY-MM or YYYY-MM-DD"),
+        (
+            ["--status", "approved"],
+            "Error: --status 'approved' is not allowed; allowed: authorized, "
+            "expired, withdrawn, revoked, suspended, not_renewed",
+        ),
+        (
+            ["--approved-from", "2019/01"],
+            "Error: --approved-from '2019/01' is not a date written YYYY, YYYY-MM or YYYY-MM-DD",
+        ),
         (["-j", "XX"], "Error: unknown jurisdiction XX; known: "),
     ],
 )
@@ -141,7 +207,10 @@ def test_validate_exit_codes(runner: CliRunner, data_copy: Path) -> None:
     ok = runner.invoke(app, ["validate", str(data_copy)])
     assert ok.exit_code == 0 and ok.stdout.startswith("ok: ")
     path = data_copy / "products" / "maci.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("status: authorized", "status: live"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: authorized", "status: live"),
+        encoding="utf-8",
+    )
     bad = runner.invoke(app, ["validate", str(data_copy)])
     assert bad.exit_code == 1
     first = bad.stderr.splitlines()[0]
@@ -152,7 +221,9 @@ def test_validate_exit_codes(runner: CliRunner, data_copy: Path) -> None:
     assert json.loads(as_json.stdout)[0]["field"] == "authorizations[0].status"
 
 
-def test_reading_commands_refuse_invalid_data(runner: CliRunner, data_copy: Path, sqlite_url: str) -> None:
+def test_reading_commands_refuse_invalid_data(
+    runner: CliRunner, data_copy: Path, sqlite_url: str
+) -> None:
     path = data_copy / "products" / "maci.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
     result = run(runner, data_copy, sqlite_url, "products")

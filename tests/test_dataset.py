@@ -148,8 +148,10 @@ CASES: list[tuple[str, Mutation, str, ProblemCode, str, str]] = [
     ),
     (
         "future date",
-        lambda d: auth0(d)["status_history"].append({"date": "2999-01-01", "event": "withdrawn"})
-        or auth0(d).update(status="withdrawn"),
+        lambda d: (
+            auth0(d)["status_history"].append({"date": "2999-01-01", "event": "withdrawn"})
+            or auth0(d).update(status="withdrawn")
+        ),
         "authorizations[0].status_history[1].date",
         ProblemCode.future_date,
         f"date 2999-01-01 is in the future (today is {dt.date.today().isoformat()})",
@@ -157,7 +159,9 @@ CASES: list[tuple[str, Mutation, str, ProblemCode, str, str]] = [
     ),
     (
         "status history out of order",
-        lambda d: auth0(d)["status_history"].append({"date": "2001-05", "event": "indication_added"}),
+        lambda d: auth0(d)["status_history"].append(
+            {"date": "2001-05", "event": "indication_added"}
+        ),
         "authorizations[0].status_history[1].date",
         ProblemCode.history,
         "status history is out of date order at 2001-05",

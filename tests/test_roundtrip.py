@@ -76,7 +76,9 @@ def test_yaml_model_yaml_round_trip(product: Product) -> None:
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(st.lists(products(), min_size=1, max_size=3, unique_by=lambda p: p.authorizations[0].brand_name))
+@given(
+    st.lists(products(), min_size=1, max_size=3, unique_by=lambda p: p.authorizations[0].brand_name)
+)
 def test_model_store_model_round_trip(tmp_path: Path, items: list[Product]) -> None:
     base = load_dataset(FIXTURE_DATA)
     named = [p.model_copy(update={"slug": f"p{i}"}) for i, p in enumerate(items)]

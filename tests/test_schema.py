@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ctatlas.canonical import schema_documents, schema_text
-from ctatlas.dataset import SCHEMAS, data_files
+from ctatlas.datafiles import data_files
+from ctatlas.dataset import SCHEMAS
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 

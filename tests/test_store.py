@@ -1,4 +1,4 @@
-"""The store: model -> store -> model round trips, atomic builds, staleness, on SQLite and PostgreSQL."""
+"""The store: round trips, atomic builds and staleness, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def test_interrupted_build_leaves_the_old_store_intact(
     assert open_store(any_db_url).products() == before
 
 
-def test_no_temporary_files_left_behind(data_copy: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_temporary_files_left_behind(
+    data_copy: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = Path(sqlite_url.removeprefix("sqlite:///"))
     build_store(load_dataset(data_copy), sqlite_url)
     monkeypatch.setattr(store_mod, "_fill", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))

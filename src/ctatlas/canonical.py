@@ -48,8 +48,8 @@ class FmtResult:
 
 
 def format_data(root: Path, *, check: bool = False) -> FmtResult:
-    """Rewrite every data file in canonical form (or, with ``check``, only list those that differ)."""
-    from ctatlas.dataset import data_files
+    """Rewrite every data file in canonical form (``check``: only list those that differ)."""
+    from ctatlas.datafiles import data_files
 
     changed: list[str] = []
     problems: list[Problem] = []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import hashlib
 import typing
 from collections.abc import Iterable, Sequence
 from enum import Enum
@@ -21,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ctatlas import yamlio
+from ctatlas.datafiles import data_hash
 from ctatlas.errors import DatasetInvalid
 from ctatlas.model import (
     EVENT_STATUS,
@@ -47,8 +47,6 @@ __all__ = [
     "validate_dataset",
 ]
 
-#: Bumped when the meaning of the data or the store layout changes, so stores get rebuilt.
-DATA_FORMAT_VERSION = "1"
 
 #: The schema hint each kind of data file carries on its first line (relative to the file).
 SCHEMAS = {
@@ -133,28 +131,6 @@ def fmt_loc(loc: Sequence[str | int]) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
-
-
-def data_files(root: Path) -> list[Path]:
-    """Every data file the dataset is built from, in a stable order."""
-    files = sorted((root / "products").glob("*.yaml")) + sorted(
-        (root / "jurisdictions").glob("*.yaml")
-    )
-    diseases = root / "diseases.yaml"
-    if diseases.exists():
-        files.append(diseases)
-    return files
-
-
-def data_hash(root: Path) -> str:
-    """A content hash of the data files (names and bytes), not their modification times."""
-    digest = hashlib.sha256(DATA_FORMAT_VERSION.encode())
-    for path in data_files(root):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------- shape
@@ -507,7 +483,8 @@ def _check_authorization(
                     loaded,
                     [*base, "category_history", h, "to_category"],
                     ProblemCode.unknown_reference,
-                    f"category '{change.to_category}' is not defined in jurisdictions/{jur.code}.yaml",
+                    f"category '{change.to_category}' is not defined in "
+                    f"jurisdictions/{jur.code}.yaml",
                     "allowed values: " + ", ".join(categories),
                 )
         pathways = [p.id for p in jur.pathways]

@@ -278,7 +278,11 @@ def _rows(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
         )
     for area in dataset.diseases.areas:
         rows["areas"].append(
-            {"id": area.id, "name": area.name, "named_in_founding_analysis": area.named_in_founding_analysis}
+            {
+                "id": area.id,
+                "name": area.name,
+                "named_in_founding_analysis": area.named_in_founding_analysis,
+            }
         )
     return rows
 
@@ -459,9 +463,8 @@ class Store:
         for doc in self.products():
             if doc["slug"] == slug:
                 return doc
-        from ctatlas.query import suggest
-
         from ctatlas.errors import RecordNotFound
+        from ctatlas.query import suggest
 
         raise RecordNotFound("product", slug, suggest(slug, self.products()))
 
@@ -502,7 +505,7 @@ def ensure_store(db_url: str | None = None, data: str | Path | None = None) -> S
 
     Staleness is a content hash of the data files, not their modification times.
     """
-    from ctatlas.dataset import data_hash
+    from ctatlas.datafiles import data_hash
 
     root = data_dir(data)
     store = open_store(db_url)

@@ -52,9 +52,7 @@ DbOpt = Annotated[
 ]
 DataOpt = Annotated[
     str | None,
-    typer.Option(
-        "--data", help="Curated data folder [env: CTATLAS_DATA; default: packaged data]"
-    ),
+    typer.Option("--data", help="Curated data folder [env: CTATLAS_DATA; default: packaged data]"),
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 JurisdictionOpt = Annotated[

@@ -52,7 +52,9 @@ def products(
     approved_to: Annotated[str | None, typer.Option("--approved-to", help="YYYY[-MM[-DD]]")] = None,
     search: Annotated[
         str | None,
-        typer.Option("--search", "-s", help="Text in brand, name, holder, indication (any script)."),
+        typer.Option(
+            "--search", "-s", help="Text in brand, name, holder, indication (any script)."
+        ),
     ] = None,
     format: FormatOpt = OutputFormat.table,
     db: DbOpt = None,
@@ -90,15 +92,13 @@ def products(
                 raise BadInput(
                     f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(known))}"
                 )
-        found = filter_products(
-            store.products(), flt, store.search_texts() if flt.search else None
-        )
+        found = filter_products(store.products(), flt, store.search_texts() if flt.search else None)
     _emit(found, format)
 
 
 def _check_date(value: str | None, flag: str) -> str | None:
     from ctatlas.errors import BadInput
-    from ctatlas.model import PARTIAL_DATE_RE
+    from ctatlas.vocab import PARTIAL_DATE_RE
 
     if value is None:
         return None
@@ -109,7 +109,7 @@ def _check_date(value: str | None, flag: str) -> str | None:
 
 def _check_vocabularies(flt: Any) -> None:
     from ctatlas.errors import BadInput
-    from ctatlas.model import CellClass, Modality, Origin, Pathway, Status
+    from ctatlas.vocab import CellClass, Modality, Origin, Pathway, Status
 
     for name, enum in (
         ("modality", Modality),
@@ -159,31 +159,48 @@ def _emit(found: list[dict[str, Any]], format: OutputFormat) -> None:
         writer.writerows(rows)
         typer.echo(buffer.getvalue(), nl=False)
         return
-    from rich.console import Console
-    from rich.table import Table
+    typer.echo(render_table(rows))
+    typer.echo(f"{len(found)} products, {len(rows)} authorizations")
 
-    console = Console(width=80) if not Console().is_terminal else Console()
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("Brand", overflow="fold", ratio=3)
-    table.add_column("Jur", no_wrap=True)
-    table.add_column("Approved", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Class", no_wrap=True)
-    table.add_column("Origin", no_wrap=True)
-    table.add_column("Slug", overflow="fold", ratio=2)
-    origin_short = {"autologous": "auto", "allogeneic": "allo", "xenogeneic": "xeno"}
+
+ORIGIN_SHORT = {"autologous": "auto", "allogeneic": "allo", "xenogeneic": "xeno"}
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` terminal cells (CJK counts double), padding with spaces."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
+    """A plain, aligned table that fits the terminal (80 columns when not a terminal)."""
+    import shutil
+
+    total = width or max(80, min(shutil.get_terminal_size((80, 24)).columns, 160))
+    fixed = [("Jur", 3), ("Approved", 10), ("Status", 11), ("Class", 7), ("Origin", 6)]
+    gaps = 2 * (len(fixed) + 1)
+    flexible = total - sum(w for _, w in fixed) - gaps
+    brand_w = max(10, flexible * 11 // 20)
+    slug_w = max(8, flexible - brand_w)
+    widths = [brand_w] + [w for _, w in fixed] + [slug_w]
+    header = ["Brand", *(name for name, _ in fixed), "Slug"]
+    lines = ["  ".join(_fit(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
     for row in sorted(rows, key=lambda r: (r["jurisdiction"], r["approval_date"] or "")):
-        table.add_row(
+        origin = row["origin"] or "?"
+        cells = [
             row["brand_name"],
             row["jurisdiction"],
             row["approval_date"] or "?",
             row["status"],
             row["cell_class"] if row["modality"] != "gene_therapy" else "gene",
-            origin_short.get(row["origin"] or "", row["origin"] or "?") if row["origin"] != "not_applicable" else "-",
+            "-" if origin == "not_applicable" else ORIGIN_SHORT.get(origin, origin),
             row["slug"],
-        )
-    console.print(table)
-    console.print(f"{len(found)} products, {len(rows)} authorizations")
+        ]
+        lines.append("  ".join(_fit(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
+    return "\n".join(lines)
 
 
 def show(
