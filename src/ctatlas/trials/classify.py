@@ -1,0 +1,589 @@
+"""Is a trial's investigational product living cells? Rules with evidence.
+
+Every call returns the label and the evidence that decided it: which field, which words, which
+rule. The rules were written after the labelled set in ``tests/fixtures/trials`` was frozen.
+
+Labels: ``cell_therapy`` (an investigational product is living cells), ``hsct_procedure`` (a
+standard haematopoietic transplant whose regimen or conduct is studied),
+``acellular_cell_derived`` (exosomes, secretome, conditioned medium, lysates, PRP) and
+``not_cell``.
+
+How it decides, in order:
+
+1. Text is gathered per field: each intervention (name, other names, description), the title,
+   the arm descriptions, the summary. Disease names that contain "cell" ("NK-cell leukaemia",
+   "small cell lung cancer", "sickle cell"…) are masked first.
+2. A cell-product mention ("CAR-T cells", "mesenchymal stem cells", "…-leucel", "NK cells",
+   "SVF"…) counts only when it is not the population or the context ("patients treated with
+   CAR-T", "after stem cell transplant", "bridging before CAR-T", "cytokine release syndrome
+   after…") and not an in vivo CAR (a vector or LNP that makes CAR cells inside the body).
+3. A mention in an intervention or the title decides; one in the summary or an arm decides
+   when no intervention is an ordinary drug/device/behaviour or when it names the
+   intervention.
+4. Without a living-cell product: a transplant that is itself the studied intervention ->
+   ``hsct_procedure``; an exosome/secretome/PRP product -> ``acellular_cell_derived``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .record import Trial
+
+__all__ = ["Classification", "apply", "classify"]
+
+# --------------------------------------------------------------------------- masks
+# Disease and population phrases that contain cell words but are not products.
+_MASK = re.compile(
+    r"\b(?:non[- ]?)?small[- ]cell\b|\b(?:renal|squamous|basal|clear|transitional|merkel|"
+    r"hairy|mantle|germ|giant|sickle|plasma|hepatocellular|islet|beta|b|t|nk|nk/t|t/nk|"
+    r"natural killer|t-lymphoblastic|large b|large)[- ]?cells?[- ]"
+    r"(?:lymphoma|leuka?emia|neoplasm|malignanc\w*|carcinoma|cancer|tumou?r|disease|anemia|"
+    r"anaemia|myeloma|dyscrasia|deficien\w*|lymphoproliferative|depletion|aplasia|"
+    r"histiocytosis|prolymphocytic|acute|chronic|precursor|non[- ]hodgkin|acute lymphoblastic|"
+    r"mediated|inflamed|receptor|maturation|function|count|activation|engager|redirect\w*|"
+    r"exhaustion|immunity|response|epitope|lines?)"
+    r"|\bsickle[- ]cell\b|\bcell[- ]lines?\b|\bcell[- ]free dna\b|\bctdna\b|\bcirculating tumou?r cells?\b"
+    r"|\bt[- ]cell[- ](?:engag|redirect|bispecific)\w*|\bbispecific t[- ]cell\w*"
+    r"|\bnk[- ]cell[- ](?:engag)\w*|\bb[- ]cell[- ]maturation|\bcar[- ]?t[- ]?bp\b"
+    r"|\bstem[- ]cell (?:mobili[sz]\w*|collection|harvest|apheresis|mobili\w*)"
+    r"|\bmobili[sz]\w* (?:of )?(?:haematopoietic |hematopoietic |peripheral blood )?"
+    r"(?:stem|progenitor) cells?"
+    r"|\beto-?cell\b|lymphocyte stimulator|\bcells? dysfunction|endothelial cells?",
+    re.I,
+)
+
+# --------------------------------------------------------------------------- cell products
+# family -> pattern; the first family in _FAMILY_ORDER that matches wins.
+_FAMILY_PATTERNS: dict[str, str] = {
+    "iPSC_derived": r"\bi?psc[- ]?derived\b|\bipscs?\b|\bips[- ]cells?\b|induced pluripotent"
+                    r"|\bip?sc[- ]\w*(?:nk|car)\b|\bft(?:500|516|519|522|536|538|576|596|819|825)\b"
+                    r"|\bcnty-?101\b|\bips細胞|유도만능",
+    "ESC_derived": r"embryonic stem|\bh?esc[- ]?derived\b|\bhescs?\b|\bes[- ]nk\b|배아줄기",
+    "CAR_NK": r"\bcar[- ]?(?:p?nk|nkt)\b|\bcar[- ]?engineered nk|\bcar[- ]nk\b|chimeric antigen receptor"
+              r"[- ](?:\w+[- ]){0,3}(?:natural killer|nk)\b|\bnk[- ]?cells? (?:expressing|engineered)"
+              r"(?: with)? (?:a )?(?:car|chimeric)|\bab-?201\b",
+    "CAR_T": r"\bcar[- ]?t\b|\bcar[- ]?t[- ]?cells?|\bcart(?:[- ]?\d+|[- ]cells?|[- ][a-z]+\d*)?\b"
+             r"|\bcar\d+[a-z.]*\b|chimeric antigen receptor|\bcar[- ](?:γδ|gd|gamma[- ]delta|treg|m)\b"
+             r"|\b\w+(?:leucel|lecleucel|ucel)\b|\bstar[- ]t\b|\bcar[- ]modified|\bcar[- ]engineered"
+             r"|\bcar[- ]transduced|\bunicar\d*|\bcar[- ]expressing|\bcar\s?(?:19|20|22|123|30|33|38|70)"
+             r"|\bnkr-2\b|\bcarcik\b|\bcar\.[a-z0-9]+"
+             r"|\bcar[- ](?:cd\d+\w*|bcma|gprc5d|gpc3|cld18\w*|claudin\w*|her2|egfr\w*|meso\w*|psma|psca|gd2"
+             r"|b7-?h3|muc1|cea|dll3|nkg2d|ror[12]|epcam|lewis\w*|kappa|flt3|cs1|slamf7|taci|april)\b",
+    "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
+    "NK": r"natural killer(?: \(nk\))? cells?|\bnk[- ]?cells?\b|\bnk\d{3}\b|\bnk cell injection"
+          r"|\bnkt[- ]?cells?\b|\bcord blood[- ]derived nk|\bnk세포|자연살해",
+    "T_cell_other": r"cytotoxic t[- ]lymphocytes?|\bctls?\b|virus[- ]specific t|\bvsts?\b"
+                    r"|\btcr[- ]?t\b|tcr[- ](?:engineered|transduced|modified)|t[- ]cell receptor"
+                    r"[- ](?:engineered|transduced|gene therapy)"
+                    r"|cytokine[- ]induced killer|\bciks?\b|γδ[- ]?t|gamma[- ]delta t|\bgd[- ]?t[- ]cells?"
+                    r"|regulatory t[- ]cells?|\btregs?\b|donor lymphocyte infusion|\bdli\b"
+                    r"|(?:antigen|tumou?r|virus|ebv|cmv|hpv|neoantigen|lung cancer)[- ]specific t[- ]?cells?"
+                    r"|\bt[- ]cells? (?:injection|infusion|therapy)|\bt[- ]lymphocytes?\b(?! stimulator)"
+                    r"|\bautologous t[- ]cells?|\ballogeneic t[- ]cells?|\bactivated t[- ]cells?"
+                    r"|expanded t[- ]cells?|\bt[- ]cell injection|\blymphocytes? (?:infusion|injection|therapy)"
+                    r"|\bzeushield|\bnkr\b|\bdc[- ]?cik\b",
+    "dendritic": r"dendritic cells?|\bdc[- ]?(?:vaccine|based)|\bdcvax|antigen[- ]presenting cells?"
+                 r"|pulsed (?:cd14|monocyte|dendritic)|(?:cd14|monocyte)[- ]?(?:positive |\+ )?cells?"
+                 r"|수지상",
+    "MSC": r"mesenchymal|\bmscs?\b|\b\w*-?mscs?\b|\b(?:ad|uc|bm|wj|hb)-?(?:ad)?mscs?\b|stromal cells?"
+           r"|\badscs?\b|adipose[- ](?:tissue[- ])?derived (?:stem|stromal|regenerative|mesenchymal)"
+           r"|wharton|\bmsc\b|multipotent adult progenitor|\bmapcs?\b|stem cell product"
+           r"|cartistem|pneumostem|neuronata|cellgram|jointstem|astrostem|smup-ia|hcr040"
+           r"|darvadstrocel|remestemcel|\bcx601\b|alofisel|temcell|stempeucel|rexlemestrocel"
+           r"|\w+strocel\b|\w+stemcel\b|중간엽|간엽|줄기세포 치료",
+    "SVF_or_BMMNC": r"stromal vascular fraction|\bsvf\b|bone marrow[- ](?:derived )?mononuclear"
+                    r"|\bbm-?mncs?\b|\bmncs?\b|mononuclear cells?|bone marrow aspirate concentrate"
+                    r"|\bbmac\b|bone marrow cells?"
+                    r"|간질 혈관 분획",
+    "HSC": r"\bcd34\+?(?:[- ]selected| positive)? (?:cells?|stem)|haematopoietic stem (?:and progenitor )?cells? "
+           r"(?:gene|product|therapy|infusion|expan)|hematopoietic stem (?:and progenitor )?cells? "
+           r"(?:gene|product|therapy|infusion|expan)|expanded (?:umbilical )?cord blood|omidubicel"
+           r"|\bhspcs?\b",
+    "chondrocyte": r"chondrocytes?|\bmaci\b|\baci\b|chondrosphere|연골세포",
+    "keratinocyte_or_epithelial": r"keratinocytes?|epiderm\w* (?:cells?|sheet|graft)|limbal"
+                                  r"(?: epithelial| stem)? cells?|epithelial cells?|\bcultured epiderm"
+                                  r"|cell sheets?|retinal pigment epitheli\w* (?:cells?|patch)"
+                                  r"|\brpe (?:cells?|patch)|\bholoclar",
+    "islet": r"islet (?:cells? )?(?:transplant\w*|infusion|allotransplant\w*)|islets of langerhans"
+             r"|\bislets?\b(?! cell (?:tumou?r|carcinoma))|lantidra",
+    "other": r"\bstem cells?\b|\bprogenitor cells?\b|\bcell[- ]?therapy\b|\bcell(?:ular)? (?:injection|"
+             r"infusion|product|suspension|transplant\w*|implant\w*|sheet|therapeutic)s?\b"
+             r"|\bcells? suspension|\bcell dose|\bcellular kinetics|lymphodeplet\w*|preconditioning with fludarabine"
+             r"|\bcells?/kg\b|\bx ?10\^?\d+ cells\b|\bcells? (?:injection|infusion)\b"
+             r"|fibroblasts?|myoblasts?|hepatocytes?|cardiomyocytes?|macrophages?|\bneural (?:stem|"
+             r"progenitor) cells?|\bdopaminergic (?:neurons?|progenitors?)|\bneurons?\b"
+             r"|\blymphocytes?\b|\bt[- ]?cells?\b|cord blood|\bmegakaryocytes?|red blood cells? "
+             r"(?:derived|cultured)|세포치료|세포 치료|줄기세포|세포 주사|세포주사|세포$",
+}
+_FAMILY_ORDER = [
+    "iPSC_derived", "ESC_derived", "CAR_NK", "CAR_T", "TIL", "dendritic", "NK", "T_cell_other",
+    "SVF_or_BMMNC", "MSC", "HSC", "chondrocyte", "keratinocyte_or_epithelial", "islet", "other",
+]
+_FAMILY_RE = {k: re.compile(v, re.I) for k, v in _FAMILY_PATTERNS.items()}
+_ANY_CELL = re.compile("|".join(f"(?:{v})" for v in _FAMILY_PATTERNS.values()), re.I)
+
+# "-cel" INN stem (cell therapies): tisagenlecleucel, darvadstrocel, lifileucel, omidubicel…
+_INN_CEL = re.compile(r"\b[a-z]{4,}(?:leucel|cel)\b", re.I)
+_NOT_INN = {"excel", "cancel", "parcel", "marcel", "hotel", "novel", "panel", "channel"}
+
+# Quick pre-filter: a study with none of these substrings cannot be a cell therapy.
+_HINT = re.compile(
+    r"cell|cel\b|car[- ]?t|car[- ]?nk|stem|msc|\bnk|til|lymphocyte|exosom|vesicle|secretome|"
+    r"conditioned|lysate|platelet|prp|prf|islet|chondro|keratin|transplant|graft|ipsc|svf|"
+    r"mononuclear|fibroblast|cd34|세포|줄기|이식|엑소좀|혈소판|cord blood|dendritic|leucel|stromal"
+    r"|hepatocyte|myoblast|progenitor|neuron|stemcel|strocel|fludarabine|lymphodeplet",
+    re.I,
+)
+
+# Context in front of a mention that makes it the population, not the product.
+_NEG_BEFORE = re.compile(
+    r"(?:treated with|receiv(?:ed|ing)|(?:did not |not )?ha(?:ve|d|s)(?: (?:a|an|the|prior|previous))?|eligibility(?: determination)? for|including|who (?:have )?(?:received|underwent|undergo|had|failed)|"
+    r"undergo(?:ing)?|underwent|after|following|post[- ]?|prior(?: to)?|before|previous(?:ly)?|"
+    r"bridging(?: therapy)?(?: to| before| prior to)?|eligible for|candidates? for|ineligible for|"
+    r"unsuitable for|not (?:eligible|candidates?) for|refractory to|relapsed? after|failure of|"
+    r"failed|exposed to|in (?:the )?setting of|relapse (?:after|following|post)|"
+    r"toxicit(?:y|ies) (?:of|after|from|associated with)|associated with|induced by|"
+    r"(?:cytokine release syndrome|crs|icans|neurotoxicity)\b.{0,40}?(?:of|after|following|from|in)|"
+    r"ex vivo (?:expansion|culture) of|counts? of|levels? of|"
+    r"function of|monitoring of|assessment of|imaging of|kinetics of|persistence of|"
+    r"in vivo(?: generated| prepared| produced)?|in[- ]?vivo|invivo|directly into)\W+"
+    r"(?:\w+\W+){0,4}$",
+    re.I,
+)
+# Context right after a mention: the mention is the population ("CAR-T recipients").
+_NEG_AFTER = re.compile(
+    r"^\W*(?:(?:therapy|treatment|infusion|cells?|products?)\W+){0,2}"
+    r"(?:recipients?|patients?|survivors?|candidates?|failure|relapse|related|associated|"
+    r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na[iï]ve|exposure|experienced|"
+    r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?)"
+    r"|^\W*(?:세포\s*)?(?:치료\s*)?(?:전|후|이후|이전)\b",
+    re.I,
+)
+
+# In vivo CAR: a vector, LNP or mRNA that makes CAR cells inside the patient.
+_IN_VIVO_CAR = re.compile(
+    r"in[- ]?vivo[- ]?(?:\w+[- ]){0,3}(?:car|chimeric)|invivo ?car|"
+    r"(?:lnp|lipid nanoparticle|nanoparticle)[^.]{0,80}(?:car\b|car[- ]t|chimeric antigen receptor)|"
+    r"gene therapy (?:deliver|encod)\w*[^.]{0,60}(?:car\b|chimeric antigen receptor)|"
+    r"(?:car\b|car[- ]t|chimeric antigen receptor)[^.]{0,60}(?:mrna[- ]lnp|lnp|lipid nanoparticle)"
+    r"|generate (?:functional )?car[- ]?t cells (?:with)?in (?:the )?(?:patient|body|vivo)"
+    r"|without (?:the need for )?ex vivo|directly into (?:the )?patients?",
+    re.I,
+)
+_EX_VIVO = re.compile(
+    r"leukapheresis|apheresis product|ex vivo (?:expan|manufactur|engineer|transduc|activat)"
+    r"|manufactured from|autologous (?:car[- ]?)?t[- ]cells|cells? (?:were|are|will be) "
+    r"(?:collected|harvested|manufactured|transduced)|transduced|genetically (?:engineered|modified)"
+    r" (?:autologous |allogeneic )?(?:t|pbmc|lymph|nk)|cell therapy product|"
+    r"mrna[- ](?:engineered|electroporated|transfected) (?:car[- ]?)?t[- ]?cells|car[- ]?t[- ]?cells? injection",
+    re.I,
+)
+
+# Acellular products derived from cells.
+_ACELLULAR = re.compile(
+    r"exosomes?|extracellular vesicles?|\bevs?\b(?= (?:derived|from|therapy|product))|secretome|"
+    r"conditioned (?:culture )?medi(?:um|a)|cell[- ]free|(?:cell|platelet|stem cell) lysates?|"
+    r"platelet[- ]rich (?:plasma|fibrin)|\bprp\b|\bprf\b|platelet lysate|엑소좀|혈소판 ?풍부",
+    re.I,
+)
+
+# A haematopoietic transplant as the object of study.
+_HSCT = re.compile(
+    r"(?:ha?ematopoietic|blood|peripheral blood|bone marrow|cord blood|stem)[- ](?:stem[- ])?"
+    r"(?:and progenitor )?cells? transplant\w*|\bhsct\b|\ballo-?hsct\b|\bauto-?hsct\b|\bhct\b"
+    r"|\ballo-?hct\b|\bsct\b|\ballo-?sct\b|\basct\b|bone marrow transplant\w*|\bbmt\b"
+    r"|(?:haplo-?identical|haplo|allogeneic|autologous|cord blood|unrelated donor|"
+    r"matched (?:sibling|unrelated)) (?:stem cell |bone marrow |ha?ematopoietic (?:stem )?cell |)"
+    r"transplant\w*|조혈모세포 ?이식|자가 ?조혈모|haplo-hsct",
+    re.I,
+)
+_HSCT_REGIMEN = re.compile(
+    r"conditioning|myeloablative|reduced[- ]intensity|\bric\b|\bmac\b|total body irradiation|\btbi\b"
+    r"|gvhd prophylaxis|graft[- ]versus[- ]host disease prophylaxis|prophyla\w*|post[- ]transplant"
+    r" cyclophosphamide|\bptcy\b|\batg\b|anti-?thymocyte|graft (?:manipulation|engineering|source)"
+    r"|t[- ]cell deplet\w*|cd34\+? selection|new model|timing of|second transplant|tandem|"
+    r"graft failure|engraftment",
+    re.I,
+)
+_HSCT_STUDY = re.compile(
+    r"(?:efficacy|safety|outcomes?|role|feasibility|benefit) of (?:upfront |early |salvage |)"
+    r"(?:autologous|allogeneic|haplo\w*|ha?ematopoietic|stem|bone marrow|cord blood)|"
+    r"(?:versus|vs\.?|compared (?:to|with)|or) (?:\w+ ){0,2}(?:autologous|allogeneic) (?:stem|"
+    r"ha?ematopoietic)|^\W*(?:\w+ ){0,3}(?:transplant\w*|hsct|bmt)",
+    re.I,
+)
+
+_LYMPHODEPLETION = re.compile(
+    r"lymphodeplet\w*(?: chemotherapy| regimens?)?|preconditioning with fludarabine|\bld regimens?",
+    re.I,
+)
+
+_GENERIC_FAMILIES = {"other", "dendritic", "NK", "T_cell_other"}
+_PRODUCT_CONTEXT = re.compile(
+    r"infus|inject|administ|transfus|implant|\bdoses?\b|expanded|engineered|modified|autologous|"
+    r"allogeneic|product|therapy|adoptive|manufactur|cells/kg|10\^|x ?10|suspension|transplant",
+    re.I,
+)
+_CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
+
+# Reviewed names and development codes of well-known cell products (approved in JP, KR, US,
+# EU or CN, plus a few prominent investigational ones). Name -> cell family.
+KNOWN_CELL_PRODUCTS: dict[str, str] = {
+    # CAR-T (approved)
+    "kymriah": "CAR_T", "ctl019": "CAR_T", "tisagenlecleucel": "CAR_T",
+    "yescarta": "CAR_T", "kte-c19": "CAR_T", "axicabtagene": "CAR_T",
+    "tecartus": "CAR_T", "kte-x19": "CAR_T", "brexucabtagene": "CAR_T",
+    "breyanzi": "CAR_T", "jcar017": "CAR_T", "lisocabtagene": "CAR_T",
+    "abecma": "CAR_T", "bb2121": "CAR_T", "idecabtagene": "CAR_T",
+    "carvykti": "CAR_T", "jnj-68284528": "CAR_T", "lcar-b38m": "CAR_T", "ciltacabtagene": "CAR_T",
+    "aucatzyl": "CAR_T", "obecabtagene": "CAR_T", "relmacabtagene": "CAR_T", "jwcar029": "CAR_T",
+    "equecabtagene": "CAR_T", "ct103a": "CAR_T", "fucaso": "CAR_T", "inaticabtagene": "CAR_T",
+    "cnct19": "CAR_T", "zevorcabtagene": "CAR_T", "ct053": "CAR_T", "satricabtagene": "CAR_T",
+    "ct041": "CAR_T",
+    # other T cells, TIL
+    "tecelra": "T_cell_other", "afamitresgene": "T_cell_other", "ebvallo": "T_cell_other",
+    "tabelecleucel": "T_cell_other", "amtagvi": "TIL", "lifileucel": "TIL",
+    # iPSC / ESC derived
+    "ft500": "iPSC_derived", "ft516": "iPSC_derived", "ft519": "iPSC_derived",
+    "ft522": "iPSC_derived", "ft536": "iPSC_derived", "ft576": "iPSC_derived",
+    "ft596": "iPSC_derived", "ft819": "iPSC_derived", "ft825": "iPSC_derived",
+    "cnty-101": "iPSC_derived",
+    # MSC and other stem-cell products (JP / KR / EU / US)
+    "cartistem": "MSC", "pneumostem": "MSC", "neuronata": "MSC", "cellgram": "MSC",
+    "cupistem": "MSC", "queencell": "other", "jointstem": "MSC", "astrostem": "MSC",
+    "smup-ia-01": "MSC", "hcr040": "MSC", "temcell": "MSC", "ryoncil": "MSC",
+    "remestemcel": "MSC", "prochymal": "MSC", "alofisel": "MSC", "darvadstrocel": "MSC",
+    "cx601": "MSC", "stemirac": "MSC", "stempeucel": "MSC", "rexlemestrocel": "MSC",
+    "akuugo": "other", "sb623": "other", "heartsheet": "other", "omisirge": "HSC",
+    "omidubicel": "HSC",
+    # somatic tissue products
+    "jace": "keratinocyte_or_epithelial", "holoclar": "keratinocyte_or_epithelial",
+    "nepic": "keratinocyte_or_epithelial", "ocural": "keratinocyte_or_epithelial",
+    "kaloderm": "keratinocyte_or_epithelial", "holoderm": "keratinocyte_or_epithelial",
+    "keraheal": "keratinocyte_or_epithelial", "maci": "chondrocyte", "jacc": "chondrocyte",
+    "chondron": "chondrocyte", "spherox": "chondrocyte", "invossa": "chondrocyte",
+    "tissuegene-c": "chondrocyte", "lantidra": "islet", "ab-201": "CAR_NK",
+}
+
+
+def _KNOWN_KEY(text: str) -> str:  # noqa: N802 - reads like the table it indexes
+    return re.sub(r"[\s_]+", "-", text.lower().replace("®", "").replace("™", ""))
+
+
+_KNOWN_RE = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(re.escape(k).replace(r"\-", r"[- ]?") for k in sorted(KNOWN_CELL_PRODUCTS, key=len,
+                                                                       reverse=True))
+    + r")(?![\w-])",
+    re.I,
+)
+
+# A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
+_HSCT_COMPLICATION = re.compile(
+    r"(?:treatment|therapy) (?:of|for) (?:\w+ ){0,3}(?:gvhd|graft[- ]versus[- ]host)"
+    r"|steroid[- ]refractory|(?:cmv|ebv|infection|mucositis|oral care|nutrition|exercise|quality of"
+    r" life|vaccin)",
+    re.I,
+)
+
+_ORIGIN_AUTO = re.compile(r"\bautologous|\bautologic|patient'?s own|patient[- ]derived|\bauto[- ]|자가", re.I)
+_ORIGIN_ALLO = re.compile(
+    r"\ballogen(?:e)?ic|\ballo[- ]|donor[- ]derived|off[- ]the[- ]shelf|universal car|\bucart|"
+    r"healthy donors?|haplo-?identical|third[- ]party|cord blood|umbilical|wharton|placenta|"
+    r"동종|\bipsc|induced pluripotent|embryonic",
+    re.I,
+)
+
+_DRUGLIKE_TYPES = {"DRUG", "DEVICE", "BEHAVIORAL", "DIETARY_SUPPLEMENT", "RADIATION",
+                   "DIAGNOSTIC_TEST", "PROCEDURE"}
+
+_STEM_FAMILIES = {
+    "MSC": "MSC",
+    "HSC": "HSC",
+    "iPSC_derived": "iPSC_derived",
+    "ESC_derived": "ESC_derived",
+    "SVF_or_BMMNC": "tissue_stem",
+}
+
+
+@dataclass
+class Classification:
+    label: str = "not_cell"
+    cell_class: str | None = None
+    cell_family: str | None = None
+    stem_type: str | None = None
+    origin: str | None = None
+    evidence: list[dict[str, str]] = field(default_factory=list)
+
+
+def _snippet(text: str, start: int, end: int, pad: int = 40) -> str:
+    a = max(0, start - pad)
+    b = min(len(text), end + pad)
+    return ("…" if a else "") + text[a:b].replace("\n", " ").strip() + ("…" if b < len(text) else "")
+
+
+def _masked(text: str) -> str:
+    text = _MASK.sub(lambda m: "#" * len(m.group(0)), text)
+    # a haematopoietic transplant is judged by the hsct rule, never as a cell product
+    return _HSCT.sub(lambda m: "~" * len(m.group(0)), text)
+
+
+def _family_of(text: str) -> str:
+    for fam in _FAMILY_ORDER:
+        if _FAMILY_RE[fam].search(text):
+            return fam
+    return "other"
+
+
+def _mentions(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, negated) for every cell-product mention in already-masked text."""
+    out = []
+    for m in _ANY_CELL.finditer(text):
+        before = text[max(0, m.start() - 90) : m.start()]
+        after = text[m.end() : m.end() + 40]
+        neg = bool(_NEG_BEFORE.search(before) or _NEG_AFTER.search(after))
+        out.append((m.start(), m.end(), neg))
+    for m in _INN_CEL.finditer(text):
+        if m.group(0).lower() in _NOT_INN:
+            continue
+        before = text[max(0, m.start() - 90) : m.start()]
+        after = text[m.end() : m.end() + 40]
+        neg = bool(_NEG_BEFORE.search(before) or _NEG_AFTER.search(after))
+        out.append((m.start(), m.end(), neg))
+    return out
+
+
+def _fields(trial: Trial) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for i, iv in enumerate(trial.interventions):
+        parts = [iv.get("name") or ""] + list(iv.get("other_names") or [])
+        if iv.get("description"):
+            parts.append(iv["description"])
+        text = " | ".join(p for p in parts if p)
+        if text:
+            out.append((f"interventions[{i}]", text))
+    title = trial.title
+    if trial.official_title and trial.official_title != trial.title:
+        title = f"{trial.title} | {trial.official_title}"
+    out.append(("title", title))
+    for i, a in enumerate(trial.arm_descriptions):
+        out.append((f"arms[{i}]", a))
+    if trial.summary:
+        out.append(("summary", trial.summary))
+    if trial.keywords:
+        out.append(("keywords", " | ".join(trial.keywords)))
+    return out
+
+
+def classify(trial: Trial, known_products: bool = True) -> Classification:
+    """Label one trial; the evidence says which field, which words and which rule.
+
+    ``known_products=False`` switches off the reviewed list of named cell products, to measure
+    what the text rules find on their own.
+    """
+    known_family: str | None = None
+    fields = _fields(trial)
+    alltext = " ".join(t for _, t in fields)
+    if not _HINT.search(alltext) and not (known_products and _KNOWN_RE.search(alltext)):
+        return Classification()
+
+    evidence: list[dict[str, str]] = []
+    positives: list[tuple[str, str, str]] = []  # (field, snippet, matched text)
+    negated: list[tuple[str, str]] = []
+    in_vivo: list[tuple[str, str]] = []
+    iv_names = [
+        (iv.get("name") or "").strip().lower()
+        for iv in trial.interventions
+        if len((iv.get("name") or "").strip()) >= 3
+    ]
+    druglike_only = bool(trial.interventions) and all(
+        (iv.get("type") or "").upper() in _DRUGLIKE_TYPES for iv in trial.interventions
+    )
+    has_cell_intervention = False
+    title_positive = False
+
+    for fname, text in fields:
+        masked = _masked(text)
+        for start, end, neg in _mentions(masked):
+            snippet = _snippet(text, start, end)
+            matched = text[start:end]
+            # in vivo CAR: judge on the sentence around the mention
+            sent_a = max(masked.rfind(".", 0, start), masked.rfind("|", 0, start)) + 1
+            sent_b = masked.find(".", end)
+            sentence = masked[sent_a : sent_b if sent_b != -1 else len(masked)]
+            if _IN_VIVO_CAR.search(sentence) and not _EX_VIVO.search(sentence):
+                in_vivo.append((fname, snippet))
+                continue
+            if neg:
+                negated.append((fname, snippet))
+                continue
+            if fname.startswith("interventions"):
+                has_cell_intervention = True
+                positives.append((fname, snippet, matched))
+            elif fname == "title":
+                title_positive = True
+                positives.append((fname, snippet, matched))
+            else:
+                sentence_low = sentence.lower()
+                names_it = any(n and n in sentence_low for n in iv_names)
+                if _family_of(matched) in _GENERIC_FAMILIES and not _PRODUCT_CONTEXT.search(
+                    masked[max(0, start - 60) : end + 60]
+                ):
+                    continue
+                if not druglike_only or names_it:
+                    positives.append((fname, snippet, matched))
+
+    # known products (reviewed names and codes) count as an intervention mention
+    if known_products and not has_cell_intervention:
+        for fname, text in fields:
+            if not (fname.startswith("interventions") or fname == "title"):
+                continue
+            m = _KNOWN_RE.search(text)
+            if m:
+                fam = KNOWN_CELL_PRODUCTS[_KNOWN_KEY(m.group(0))]
+                positives.insert(0, (fname, _snippet(text, m.start(), m.end()), m.group(0)))
+                known_family = fam
+                has_cell_intervention = True
+                break
+    head = " ".join(t for f, t in fields if f == "title" or f.startswith("interventions"))
+    record_in_vivo = bool(_IN_VIVO_CAR.search(head)) or (
+        bool(_IN_VIVO_CAR.search(alltext)) and not _EX_VIVO.search(alltext)
+    )
+    # lymphodepletion (fludarabine + cyclophosphamide) given with a coded product
+    if not has_cell_intervention and not positives and not record_in_vivo:
+        names = " ".join(iv_names)
+        coded = [n for n in iv_names if _CODE.search(n)]
+        ld = _LYMPHODEPLETION.search(alltext)
+        if coded and (("fludarabine" in names and "cyclophosphamide" in names) or ld):
+            text = ld.group(0) if ld else "fludarabine + cyclophosphamide"
+            positives.append(("interventions", f"{coded[0]} with {text}", "lymphodepletion"))
+            has_cell_intervention = True
+
+    # a whole-record in vivo CAR statement overrides summary-level and title CAR mentions
+    strong = has_cell_intervention or title_positive
+    if record_in_vivo and not has_cell_intervention:
+        positives = []
+        strong = False
+    elif record_in_vivo:
+        positives = [p for p in positives if p[0].startswith("interventions")]
+    if in_vivo and not positives:
+        for fname, snip in in_vivo[:2]:
+            evidence.append({"field": fname, "text": snip, "rule": "negative.in_vivo_car"})
+
+    acellular = [
+        (fname, _snippet(text, m.start(), m.end()))
+        for fname, text in fields
+        if fname.startswith("interventions") or fname == "title"
+        for m in [_ACELLULAR.search(text)]
+        if m
+    ]
+    if acellular and not has_cell_intervention:
+        # "MSC-derived exosomes": the cell words describe the source, not the product
+        positives = []
+        strong = False
+
+    if positives and (strong or len(positives) >= 1):
+        fam_text = " ".join(p[2] for p in positives)
+        family = known_family or _family_of(fam_text)
+        if family in _GENERIC_FAMILIES or family == "other":
+            # a generic mention ("cells suspension"): let the rest of the record be specific
+            context = " ".join(_masked(t) for f, t in fields
+                               if f == "title" or f.startswith("interventions") or f == "summary")
+            better = _family_of(fam_text + " " + context)
+            if better != "other" and _FAMILY_ORDER.index(better) < _FAMILY_ORDER.index(family):
+                family = better
+        # prefer the most specific family seen in the decisive fields
+        origin = _origin(trial, positives)
+        for fname, snip, _ in positives[:3]:
+            rule = "cell.known_product" if known_family and fname == positives[0][0] else "cell"
+            evidence.append({"field": fname, "text": snip, "rule": f"{rule}.{_family_of(snip)}"})
+        if origin != "unknown":
+            evidence.append({"field": "record", "text": origin, "rule": f"origin.{origin}"})
+        stem_type = _STEM_FAMILIES.get(family)
+        if family == "keratinocyte_or_epithelial" and re.search(r"limbal|stem", fam_text, re.I):
+            stem_type = "tissue_stem"
+        return Classification(
+            label="cell_therapy",
+            cell_class="stem" if stem_type else "somatic",
+            cell_family=family,
+            stem_type=stem_type or "not_applicable",
+            origin=origin,
+            evidence=evidence,
+        )
+
+    # no living-cell product
+    if acellular:
+        fname, snip = acellular[0]
+        return Classification(
+            label="acellular_cell_derived",
+            evidence=[{"field": fname, "text": snip, "rule": "acellular.cell_derived"}],
+        )
+    hsct = _hsct(trial, fields)
+    if hsct:
+        return Classification(label="hsct_procedure", evidence=[hsct])
+    for fname, snip in negated[:2]:
+        evidence.append({"field": fname, "text": snip, "rule": "negative.context"})
+    return Classification(evidence=evidence)
+
+
+def _hsct(trial: Trial, fields: list[tuple[str, str]]) -> dict[str, str] | None:
+    title = next((t for f, t in fields if f == "title"), "")
+    if _HSCT_COMPLICATION.search(title):
+        return None
+    for fname, text in fields:
+        if not (fname.startswith("interventions") or fname == "title"):
+            continue
+        for m in _HSCT.finditer(text):
+            before = text[max(0, m.start() - 60) : m.start()]
+            after = text[m.end() : m.end() + 40]
+            population = re.search(
+                r"^\W*(?:patients?|recipients?|survivors?|candidates?|setting)", after, re.I
+            )
+            if fname.startswith("interventions") and not population:
+                return {"field": fname, "text": _snippet(text, m.start(), m.end()),
+                        "rule": "hsct.intervention"}
+            if fname == "title" and not population:
+                negated = _NEG_BEFORE.search(before)
+                if (negated and _HSCT_REGIMEN.search(text)) or (
+                    not negated and (_HSCT_REGIMEN.search(text) or _HSCT_STUDY.search(text))
+                ):
+                    return {"field": fname, "text": _snippet(text, m.start(), m.end()),
+                            "rule": "hsct.title"}
+    return None
+
+
+def _origin(trial: Trial, positives: list[tuple[str, str, str]]) -> str:
+    texts = [snip for _, snip, _ in positives]
+    # the intervention and title texts carry the product's description
+    for iv in trial.interventions:
+        texts.append(" ".join([iv.get("name") or "", iv.get("description") or ""]))
+    texts.append(trial.title)
+    if trial.official_title:
+        texts.append(trial.official_title)
+    joined = " ".join(texts)
+    auto = bool(_ORIGIN_AUTO.search(joined))
+    allo = bool(_ORIGIN_ALLO.search(joined))
+    if not auto and not allo and trial.summary:
+        auto = bool(_ORIGIN_AUTO.search(trial.summary))
+        allo = bool(_ORIGIN_ALLO.search(trial.summary))
+    if auto and allo:
+        return "mixed"
+    if auto:
+        return "autologous"
+    if allo:
+        return "allogeneic"
+    return "unknown"
+
+
+def apply(trial: Trial) -> Trial:
+    """Classify and write the result onto the trial (returns the same object)."""
+    c = classify(trial)
+    trial.label = c.label
+    trial.cell_class = c.cell_class
+    trial.cell_family = c.cell_family
+    trial.stem_type = c.stem_type
+    trial.origin = c.origin
+    trial.evidence = c.evidence
+    return trial
