@@ -147,6 +147,14 @@ def classify(facts: Facts) -> None:
     if not processed:
         d.category = NOT_RMP
         d.extra["asrm_risk_class"] = _asrm_excluded_or(facts, "not_applicable")
+        if d.extra["asrm_risk_class"] == "not_applicable":
+            d.alternative(
+                "III",
+                "MHLW treats some minimally handled preparations used homologously (e.g. "
+                "platelet-rich plasma applied to the skin) as Class III regenerative medicine",
+                "whether a certified committee treats the preparation as processed cells",
+                field="asrm_risk_class",
+            )
         return
     d.category = CELL_PROCESSED
     d.fire(R_CELL_PROCESSED)

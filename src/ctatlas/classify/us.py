@@ -33,8 +33,16 @@ MANIPULATION = StepTest(
         "soaking_in_antibiotics",
     ),
 )
-#: Same surgical procedure: rinsing, cleansing, sizing and shaping only.
-SSP_STEPS = frozenset({ProcessingStep.washing, ProcessingStep.cutting, ProcessingStep.shaping})
+#: Same surgical procedure: rinsing, cleansing, sizing and shaping; the guidance's Example 7-1
+#: keeps lipoaspirate centrifuged to remove debris and fluid "such HCT/P".
+SSP_STEPS = frozenset(
+    {
+        ProcessingStep.washing,
+        ProcessingStep.cutting,
+        ProcessingStep.shaping,
+        ProcessingStep.centrifugation,
+    }
+)
 
 R_STEPS = Rule(
     "US-1271.3(f)-STEPS",
@@ -182,7 +190,7 @@ def _same_surgery(facts: Facts, manipulation: Manipulation | None) -> bool:
         d.alternative(
             "hct_p_361",
             "minimal manipulation is not enough: if the processing goes beyond rinsing, "
-            "cleansing, sizing and shaping (e.g. centrifugation), it is no longer 'such HCT/P' "
+            "cleansing, sizing and shaping (e.g. cell isolation), it is no longer 'such HCT/P' "
             "and the 1271.10(a) criteria apply",
             "the list of processing steps (processing_steps)",
         )
