@@ -1,0 +1,218 @@
+"""The report's charts: one Vega-Lite definition each (built with Altair), for every format.
+
+Functions return Vega-Lite specs as dicts, with their data inlined, so the HTML report embeds
+them as they are, and the static formats render them with vl-convert (no browser).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ctatlas.analysis.findings import Finding
+from ctatlas.analysis.tables import Table
+
+__all__ = [
+    "Chart",
+    "all_charts",
+    "allogeneic_chart",
+    "approval_lag_chart",
+    "approvals_chart",
+    "autologous_chart",
+    "disease_area_chart",
+    "to_png",
+    "to_svg",
+]
+
+MODALITY_COLOURS = {
+    "cell_therapy": "#4c78a8",
+    "tissue_engineered": "#72b7b2",
+    "gene_modified_cell": "#f58518",
+    "gene_therapy": "#bab0ac",
+}
+
+
+@dataclasses.dataclass
+class Chart:
+    """A named chart: its id (file stem), title, and Vega-Lite spec."""
+
+    id: str
+    title: str
+    spec: dict[str, Any]
+
+
+def _alt() -> Any:
+    import altair as alt
+
+    return alt
+
+
+def _spec(chart: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = chart.to_dict()
+    spec.setdefault("config", {})["view"] = {"stroke": None}
+    return spec
+
+
+def approvals_chart(table: Table) -> Chart:
+    """Stacked bars of approvals per year by modality, one panel per jurisdiction."""
+    alt = _alt()
+    data = alt.Data(values=table.rows)
+    codes = list(dict.fromkeys(r["jurisdiction"] for r in table.rows))
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="Year of approval"),
+            y=alt.Y("sum(approvals):Q", title="Approvals"),
+            color=alt.Color(
+                "modality:N",
+                title="Modality",
+                scale=alt.Scale(
+                    domain=list(MODALITY_COLOURS), range=list(MODALITY_COLOURS.values())
+                ),
+            ),
+            tooltip=["year:O", "jurisdiction:N", "modality:N", "approvals:Q"],
+        )
+        .properties(width=220, height=120)
+        .facet(facet=alt.Facet("jurisdiction:N", title=None, sort=codes), columns=3)
+        .resolve_scale(x="independent")
+    )
+    return Chart("approvals_over_time", "Approvals per year, by jurisdiction and modality",
+                 _spec(chart))
+
+
+def _share_bars(finding: Finding, title: str, label: str) -> dict[str, Any]:
+    alt = _alt()
+    rows = [
+        {"group": b.label, "share": b.share, "numerator": b.numerator,
+         "denominator": b.denominator, "text": f"{b.numerator}/{b.denominator}"}
+        for b in finding.breakdown
+        if b.denominator
+    ]
+    rows.append({"group": "Overall", "share": finding.share, "numerator": finding.numerator,
+                 "denominator": finding.denominator,
+                 "text": f"{finding.numerator}/{finding.denominator}"})
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("group:N", title=None, sort=[r["group"] for r in rows]),
+        x=alt.X("share:Q", title=label, axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        tooltip=["group:N", "numerator:Q", "denominator:Q",
+                 alt.Tooltip("share:Q", format=".0%")],
+    )
+    bars = base.mark_bar(color="#4c78a8")
+    text = base.mark_text(align="left", dx=3).encode(text="text:N")
+    rule = alt.Chart(alt.Data(values=[{"x": 0.5}])).mark_rule(
+        color="#e45756", strokeDash=[4, 3]
+    ).encode(x="x:Q")
+    chart = (bars + text + rule).properties(width=420, height=max(60, 18 * len(rows)),
+                                            title=title)
+    return _spec(chart)
+
+
+def autologous_chart(finding: Finding) -> Chart:
+    """Autologous share per jurisdiction and overall, with the 50 % line."""
+    return Chart("autologous_share", "Autologous share of marketed cell products",
+                 _share_bars(finding, "Autologous share (dashed: half)", "Autologous share"))
+
+
+def allogeneic_chart(finding: Finding) -> Chart:
+    """Cumulative allogeneic share by year of first approval."""
+    alt = _alt()
+    rows = [{"year": b.label, "share": b.share, "products": b.denominator,
+             "allogeneic": b.numerator} for b in finding.breakdown]
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("year:O", title="Year of first approval"),
+        tooltip=["year:O", "allogeneic:Q", "products:Q", alt.Tooltip("share:Q", format=".0%")],
+    )
+    line = base.mark_line(point=True, color="#f58518").encode(
+        y=alt.Y("share:Q", title="Allogeneic share (cumulative)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]))
+    )
+    chart = line.properties(width=480, height=200)
+    return Chart("allogeneic_over_time", "Allogeneic share of cell products over time",
+                 _spec(chart))
+
+
+def approval_lag_chart(table: Table) -> Chart:
+    """Lag from first approval anywhere to Japan and to Korea, per therapy."""
+    alt = _alt()
+    rows = []
+    for row in table.rows:
+        for code in ("JP", "KR"):
+            lag = row.get(f"{code.lower()}_lag_days")
+            if lag is not None:
+                rows.append({"therapy": row["name"], "to": code, "lag_years": lag / 365.25,
+                             "lag_days": lag, "first": row["first_jurisdiction"]})
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("therapy:N", title=None, sort="-x"),
+            x=alt.X("lag_years:Q", title="Years after first approval anywhere"),
+            color=alt.Color("to:N", title="Approval in",
+                            scale=alt.Scale(domain=["JP", "KR"], range=["#e45756", "#4c78a8"])),
+            yOffset="to:N",
+            tooltip=["therapy:N", "to:N", "first:N", "lag_days:Q"],
+        )
+        .properties(width=420, height=max(60, 22 * len({r["therapy"] for r in rows})))
+    )
+    return Chart("approval_lag", "Approval lag to Japan and Korea", _spec(chart))
+
+
+def disease_area_chart(table: Table, codes: list[str]) -> Chart:
+    """Heat map: marketed products per disease area and jurisdiction."""
+    alt = _alt()
+    rows = [
+        {"area": row["area"] + (" *" if row["named_in_founding_analysis"] else ""),
+         "jurisdiction": code, "products": row[code]}
+        for row in table.rows
+        for code in codes
+    ]
+    order = list(dict.fromkeys(r["area"] for r in rows))
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("jurisdiction:N", title=None, sort=codes, axis=alt.Axis(orient="top")),
+        y=alt.Y("area:N", title=None, sort=order),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("products:Q", title="Products", scale=alt.Scale(scheme="blues")),
+        tooltip=["area:N", "jurisdiction:N", "products:Q"],
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.condition("datum.products > 0", "products:Q", alt.value("")),
+    )
+    chart = (heat + text).properties(width=max(120, 34 * len(codes)), height=16 * len(order))
+    return Chart("disease_areas", "Marketed products per disease area (* named in the analysis)",
+                 _spec(chart))
+
+
+def all_charts(tables: dict[str, Table], findings: dict[str, Finding], codes: list[str]) -> list[
+    Chart
+]:
+    """Every chart of the report (skipping those with no data)."""
+    out = []
+    if tables["approvals_over_time"].rows:
+        out.append(approvals_chart(tables["approvals_over_time"]))
+    if findings["autologous_share"].denominator:
+        out.append(autologous_chart(findings["autologous_share"]))
+    if findings["allogeneic_over_time"].breakdown:
+        out.append(allogeneic_chart(findings["allogeneic_over_time"]))
+    if any(r.get("jp_lag_days") is not None or r.get("kr_lag_days") is not None
+           for r in tables["approval_lag"].rows):
+        out.append(approval_lag_chart(tables["approval_lag"]))
+    if tables["disease_areas"].rows and codes:
+        out.append(disease_area_chart(tables["disease_areas"], codes))
+    return out
+
+
+def to_svg(chart: Chart) -> str:
+    """The chart as SVG (vl-convert; no browser)."""
+    import vl_convert as vlc
+
+    return str(vlc.vegalite_to_svg(chart.spec))
+
+
+def to_png(chart: Chart, scale: float = 2.0) -> bytes:
+    """The chart as PNG (vl-convert; no browser)."""
+    import vl_convert as vlc
+
+    return bytes(vlc.vegalite_to_png(chart.spec, scale=scale))
