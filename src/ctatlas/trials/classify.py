@@ -496,7 +496,11 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
                 family = better
         # prefer the most specific family seen in the decisive fields
         origin = _origin(trial, positives)
-        for fname, snip, _ in positives[:3]:
+        seen: set[str] = set()
+        for fname, snip, _ in positives[:4]:
+            if snip in seen:
+                continue
+            seen.add(snip)
             rule = "cell.known_product" if known_family and fname == positives[0][0] else "cell"
             evidence.append({"field": fname, "text": snip, "rule": f"{rule}.{_family_of(snip)}"})
         if origin != "unknown":

@@ -1,0 +1,215 @@
+"""Ingest: read -> decode -> normalise -> classify -> store, streaming, on one or more cores.
+
+The main process reads raw records (cheap: a zip member is passed on compressed) and writes
+batches to the store; worker processes do the expensive part (inflate, decode, normalise,
+classify). At most a few batches are in flight, so memory stays flat whatever the corpus size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import orjson
+
+from .classify import apply
+from .ctgov import normalise_flat_row, normalise_legacy_row, normalise_study
+from .registries import normalise_cris, normalise_ictrp
+from .sources import Item, Problem, iter_items
+from .store import TrialStore, trial_row
+
+__all__ = ["IngestSummary", "ingest", "ingest_items", "process_item"]
+
+
+@dataclass
+class IngestSummary:
+    records: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    bytes: int = 0
+    by_label: dict[str, int] = field(default_factory=dict)
+    problems: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Bad(Exception):
+    pass
+
+
+def _decode(item: Item) -> tuple[Any, bytes | None, str]:
+    """(parsed object, raw body to store or None to keep the item's payload, raw encoding)."""
+    enc = item.encoding
+    if enc == "deflate":
+        try:
+            data = zlib.decompress(item.payload, -15)
+        except zlib.error as exc:
+            raise _Bad(f"corrupt compressed data: {exc}") from None
+        if item.crc is not None and zlib.crc32(data) != item.crc:
+            raise _Bad("CRC mismatch (corrupt or truncated member)")
+        try:
+            return orjson.loads(data), None, "deflate"
+        except orjson.JSONDecodeError as exc:
+            raise _Bad(f"invalid JSON: {exc}") from None
+    if enc in ("stored", "json"):
+        data = item.payload
+        if enc == "stored" and item.crc is not None and zlib.crc32(data) != item.crc:
+            raise _Bad("CRC mismatch (corrupt or truncated member)")
+        try:
+            return orjson.loads(data), bytes(data), "json"
+        except orjson.JSONDecodeError as exc:
+            raise _Bad(f"invalid or truncated JSON: {exc}") from None
+    if enc in ("obj", "row"):
+        return item.payload, orjson.dumps(item.payload), "json"
+    raise _Bad(f"unknown encoding {enc}")
+
+
+def _normalise(source: str | None, obj: Any, encoding: str) -> Any:
+    if not isinstance(obj, dict):
+        raise _Bad("record is not a JSON object")
+    if encoding == "row":
+        if source == "ictrp":
+            return normalise_ictrp(obj)
+        if "NCT Number" in obj:
+            return normalise_legacy_row(obj)
+        return normalise_flat_row(obj)
+    if source in (None, "ctgov") and "protocolSection" in obj:
+        return normalise_study(obj)
+    if source in (None, "cris") and ("scientific_title_kr" in obj or
+                                     str(obj.get("trial_id", "")).startswith("KCT")):
+        return normalise_cris(obj)
+    if source == "ictrp" and ("TrialID" in obj or "trialid" in obj):
+        return normalise_ictrp(obj)
+    raise _Bad("not a recognised registry record"
+               + (f" for --registry {source}" if source else ""))
+
+
+def process_item(item: Item) -> dict[str, Any] | Problem:
+    """Decode, normalise and classify one raw record -> a store record (or a Problem)."""
+    try:
+        obj, body, raw_enc = _decode(item)
+        trial = _normalise(item.source, obj, item.encoding)
+        if not trial.trial_id:
+            raise _Bad("record has no trial id")
+        apply(trial)
+    except _Bad as exc:
+        return Problem(item.name, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a malformed record must not stop the run
+        return Problem(item.name, f"unexpected record shape: {type(exc).__name__}: {exc}")
+    row = trial_row(trial)
+    version = trial.last_updated or ""
+    row["content_hash"] = hashlib.blake2b(
+        orjson.dumps(row, option=orjson.OPT_SORT_KEYS) + version.encode(), digest_size=20
+    ).hexdigest()
+    row["raw_body"] = body
+    row["raw_encoding"] = raw_enc
+    row["raw_origin"] = item.name
+    return row
+
+
+def _process_batch(items: list[Item]) -> list[dict[str, Any] | Problem]:
+    return [process_item(it) for it in items]
+
+
+def _batches(items: Iterable[Item | Problem], size: int, summary: IngestSummary
+             ) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for it in items:
+        if isinstance(it, Problem):
+            summary.problems.append({"name": it.name, "reason": it.reason})
+            if not it.reason.startswith("zip is truncated"):
+                summary.skipped += 1
+            continue
+        batch.append(it)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
+
+
+def ingest_items(
+    items: Iterable[Item | Problem],
+    store: TrialStore,
+    *,
+    workers: int = 1,
+    batch_size: int = 400,
+    progress: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Process and store raw records; returns the run's summary (nothing is printed)."""
+    summary = IngestSummary()
+
+    def write(batch: list[Item], results: list[dict[str, Any] | Problem]) -> None:
+        records = []
+        for item, res in zip(batch, results, strict=True):
+            if isinstance(res, Problem):
+                summary.problems.append({"name": res.name, "reason": res.reason})
+                summary.skipped += 1
+                continue
+            if res["raw_body"] is None:  # zip member: store its deflate stream as read
+                res["raw_body"] = item.payload
+            summary.bytes += item.size or len(res["raw_body"])
+            records.append(res)
+        counts = store.write_batch(records)
+        summary.records += len(records)
+        summary.inserted += counts.inserted
+        summary.updated += counts.updated
+        summary.unchanged += counts.unchanged
+        for k, v in counts.by_label.items():
+            summary.by_label[k] = summary.by_label.get(k, 0) + v
+        if progress:
+            progress(len(batch))
+
+    batches = _batches(items, batch_size, summary)
+    if workers <= 1:
+        for batch in batches:
+            write(batch, _process_batch(batch))
+        return summary
+    with _pool(workers) as pool:
+        pending: deque[tuple[list[Item], Future[list[Any]]]] = deque()
+        for batch in batches:
+            pending.append((batch, pool.submit(_process_batch, batch)))
+            if len(pending) >= workers * 2:
+                b, fut = pending.popleft()
+                write(b, fut.result())
+        while pending:
+            b, fut = pending.popleft()
+            write(b, fut.result())
+    return summary
+
+
+def ingest(
+    paths: list[str | os.PathLike[str]],
+    store: TrialStore,
+    *,
+    registry: str | None = None,
+    workers: int = 1,
+    batch_size: int = 400,
+    progress: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Ingest files / folders of registry records into the trials store.
+
+    Re-ingesting is idempotent: changed records are updated, new ones added, unchanged ones
+    left alone; a corrupt or truncated file or zip member is skipped and listed in the
+    summary's ``problems``; nothing already stored is removed.
+    """
+    run = store.start_run([str(p) for p in paths])
+    summary = ingest_items(iter_items(paths, registry), store, workers=workers,
+                           batch_size=batch_size, progress=progress)
+    store.finish_run(run, summary.to_dict())
+    return summary

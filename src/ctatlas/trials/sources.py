@@ -1,0 +1,344 @@
+"""Find the raw records in whatever a user holds, streaming, one record at a time.
+
+Forms read: the ClinicalTrials.gov bulk zip (one JSON file per study, in folders), a folder of
+study files, a JSON array (the website's export, streamed — never loaded whole), JSON lines,
+API page envelopes (``{"studies": [...]}``), gzip-compressed variants of the JSON forms, CRIS
+list-API JSON (a bare array or the data.go.kr ``response/body/items`` envelope), ICTRP CSV
+exports, and ClinicalTrials.gov CSV (legacy website export, flattened snapshots).
+
+Nothing here parses more than it must: a zip member is handed on as its compressed bytes
+(the worker inflates and checks the CRC), so reading stays sequential and cheap. A broken file,
+member or line becomes a :class:`Problem` with its name; the rest is still read.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Item", "Problem", "count_hint", "iter_items"]
+
+REGISTRIES = ("ctgov", "cris", "ictrp")
+
+
+@dataclass(slots=True)
+class Item:
+    """One raw record. ``encoding`` says what ``payload`` is:
+
+    - ``deflate`` / ``stored``: a zip member's bytes as stored (``crc`` to check after inflating)
+    - ``json``: the record's JSON text (bytes)
+    - ``obj``: an already-parsed JSON object (from a page envelope or a small CRIS file)
+    - ``row``: a CSV row (dict)
+    """
+
+    source: str | None  # ctgov | cris | ictrp, or None to detect from the record
+    name: str
+    payload: Any
+    encoding: str
+    crc: int | None = None
+    size: int = 0  # uncompressed bytes, when known (for MB/s)
+
+
+@dataclass(slots=True)
+class Problem:
+    name: str
+    reason: str
+
+
+def iter_items(paths: list[str | os.PathLike[str]], registry: str | None = None
+               ) -> Iterator[Item | Problem]:
+    """Every raw record under ``paths`` (files or folders), in a stable order."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(x for x in path.rglob("*") if x.is_file()):
+                yield from _iter_file(f, registry, quiet_unknown=True)
+        elif path.exists():
+            yield from _iter_file(path, registry, quiet_unknown=False)
+        else:
+            yield Problem(str(path), "no such file or folder")
+
+
+def count_hint(paths: list[str | os.PathLike[str]]) -> int | None:
+    """How many records to expect, when cheap to know (zip central directories); else None."""
+    total = 0
+    for p in paths:
+        path = Path(p)
+        files = sorted(x for x in path.rglob("*") if x.is_file()) if path.is_dir() else [path]
+        for f in files:
+            if f.suffix.lower() == ".zip":
+                try:
+                    with zipfile.ZipFile(f) as zf:
+                        total += sum(1 for i in zf.infolist() if _is_study_member(i))
+                except (zipfile.BadZipFile, OSError):
+                    continue
+            elif f.suffix.lower() == ".json" and f.stat().st_size < 5_000_000:
+                total += 1
+            else:
+                return None
+    return total
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def _iter_file(path: Path, registry: str | None, quiet_unknown: bool) -> Iterator[Item | Problem]:
+    name = path.name.lower()
+    try:
+        if name.endswith(".zip"):
+            yield from _iter_zip(path, registry)
+        elif name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
+            yield from _iter_jsonl(path, registry)
+        elif name.endswith((".json", ".json.gz")):
+            yield from _iter_json_file(path, registry)
+        elif name.endswith((".csv", ".csv.gz")):
+            yield from _iter_csv(path, registry)
+        elif not quiet_unknown:
+            yield Problem(str(path), "unknown file type (expected .zip, .json, .jsonl or .csv)")
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        yield Problem(str(path), f"unreadable: {exc}")
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    if path.name.lower().endswith(".gz"):
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig")  # type: ignore[return-value]
+    return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+
+
+# --------------------------------------------------------------------------- zip
+
+
+def _is_study_member(info: zipfile.ZipInfo) -> bool:
+    return not info.is_dir() and info.filename.lower().endswith(".json")
+
+
+def _iter_zip(path: Path, registry: str | None) -> Iterator[Item | Problem]:
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        # truncated download: the central directory at the end is missing; walk local headers
+        yield Problem(str(path), "zip is truncated or corrupt (no central directory); "
+                                 "recovering the members before the damage")
+        yield from _iter_zip_local_headers(path, registry)
+        return
+    with zf, open(path, "rb") as fh:
+        infos = sorted((i for i in zf.infolist() if _is_study_member(i)),
+                       key=lambda i: i.header_offset)
+        for info in infos:
+            member = f"{path}!{info.filename}"
+            if info.flag_bits & 0x1:
+                yield Problem(member, "encrypted zip member")
+                continue
+            if info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+                # rare methods (bzip2, lzma): let zipfile do it
+                try:
+                    data = zf.read(info)
+                except Exception as exc:  # noqa: BLE001 - any failure is this member's problem
+                    yield Problem(member, f"unreadable member: {exc}")
+                    continue
+                yield Item(registry, member, data, "json", size=len(data))
+                continue
+            fh.seek(info.header_offset)
+            header = fh.read(30)
+            if len(header) < 30 or header[:4] != b"PK\x03\x04":
+                yield Problem(member, "bad local header (corrupt zip)")
+                continue
+            n, m = struct.unpack("<HH", header[26:30])
+            fh.seek(n + m, os.SEEK_CUR)
+            data = fh.read(info.compress_size)
+            if len(data) < info.compress_size:
+                yield Problem(member, "truncated member")
+                continue
+            enc = "deflate" if info.compress_type == zipfile.ZIP_DEFLATED else "stored"
+            yield Item(registry, member, data, enc, crc=info.CRC, size=info.file_size)
+
+
+def _iter_zip_local_headers(path: Path, registry: str | None) -> Iterator[Item | Problem]:
+    with open(path, "rb") as fh:
+        blob_pos = 0
+        while True:
+            fh.seek(blob_pos)
+            header = fh.read(30)
+            if len(header) < 30 or header[:4] != b"PK\x03\x04":
+                return
+            (_, _, flags, method, _, _, crc, csize, usize, n, m) = struct.unpack(
+                "<IHHHHHIIIHH", header
+            )
+            fname = fh.read(n).decode("utf-8", "replace")
+            fh.seek(m, os.SEEK_CUR)
+            start = fh.tell()
+            member = f"{path}!{fname}"
+            if flags & 0x08 or (csize == 0 and method == zipfile.ZIP_DEFLATED):
+                # sizes in a trailing data descriptor: inflate to find the end
+                d = zlib.decompressobj(-15)
+                out = bytearray()
+                chunk = fh.read(1 << 16)
+                consumed = 0
+                while chunk and not d.eof:
+                    out += d.decompress(chunk)
+                    consumed += len(chunk) - len(d.unused_data)
+                    if d.eof:
+                        break
+                    chunk = fh.read(1 << 16)
+                if not d.eof:
+                    yield Problem(member, "truncated member (download cut here)")
+                    return
+                blob_pos = start + consumed + (16 if flags & 0x08 else 0)
+                if fname.lower().endswith(".json"):
+                    yield Item(registry, member, bytes(out), "json", size=len(out))
+                continue
+            data = fh.read(csize)
+            if len(data) < csize:
+                yield Problem(member, "truncated member (download cut here)")
+                return
+            blob_pos = start + csize
+            if fname.lower().endswith(".json") and not fname.endswith("/"):
+                enc = "deflate" if method == zipfile.ZIP_DEFLATED else "stored"
+                yield Item(registry, member, data, enc, crc=crc, size=usize)
+
+
+# --------------------------------------------------------------------------- JSON forms
+
+
+def _iter_jsonl(path: Path, registry: str | None) -> Iterator[Item | Problem]:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:  # type: ignore[operator]
+        for lineno, line in enumerate(fh, 1):
+            line = line.strip()
+            if line:
+                yield Item(registry, f"{path}:{lineno}", line, "json", size=len(line))
+
+
+def _iter_json_file(path: Path, registry: str | None) -> Iterator[Item | Problem]:
+    with _open_text(path) as fh:
+        head = fh.read(1 << 16)
+        stripped = head.lstrip()
+        if not stripped:
+            yield Problem(str(path), "empty file")
+            return
+        if stripped[0] == "[":
+            yield from _iter_json_array(fh, head, path, registry)
+            return
+        rest = fh.read()
+    text = head + rest
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Problem(str(path), f"invalid or truncated JSON: {exc}")
+        return
+    yield from _iter_json_object(obj, str(path), registry, len(text))
+
+
+def _iter_json_object(obj: Any, name: str, registry: str | None, size: int
+                      ) -> Iterator[Item | Problem]:
+    if isinstance(obj, dict) and isinstance(obj.get("studies"), list):  # API v2 page envelope
+        for i, study in enumerate(obj["studies"]):
+            yield Item(registry or "ctgov", f"{name}[{i}]", study, "obj")
+        return
+    items = _data_go_kr_items(obj)
+    if items is not None:  # data.go.kr envelope (CRIS)
+        for i, rec in enumerate(items):
+            yield Item(registry or "cris", f"{name}[{i}]", rec, "obj")
+        return
+    if isinstance(obj, list):
+        for i, rec in enumerate(obj):
+            yield Item(registry, f"{name}[{i}]", rec, "obj")
+        return
+    if isinstance(obj, dict):
+        yield Item(registry, name, obj, "obj", size=size)
+        return
+    yield Problem(name, "JSON is neither a study, a list of studies nor an API page")
+
+
+def _data_go_kr_items(obj: Any) -> list[Any] | None:
+    try:
+        items = obj["response"]["body"]["items"]
+    except (KeyError, TypeError):
+        return None
+    if isinstance(items, dict):
+        items = items.get("item", [])
+    if isinstance(items, dict):
+        items = [items]
+    return items if isinstance(items, list) else None
+
+
+def _iter_json_array(fh: io.TextIOBase, head: str, path: Path, registry: str | None
+                     ) -> Iterator[Item | Problem]:
+    """Stream the elements of a top-level JSON array (the website's export) without loading
+    the whole file: each element is decoded from a sliding buffer."""
+    decoder = json.JSONDecoder()
+    buf = head
+    pos = buf.index("[") + 1
+    index = 0
+    eof = False
+    while True:
+        # skip whitespace and commas
+        while True:
+            while pos < len(buf) and buf[pos] in " \t\r\n,":
+                pos += 1
+            if pos < len(buf) or eof:
+                break
+            more = fh.read(1 << 20)
+            if not more:
+                eof = True
+            buf = buf[pos:] + more
+            pos = 0
+        if pos >= len(buf):
+            yield Problem(f"{path}[{index}]", "truncated JSON array (no closing bracket)")
+            return
+        if buf[pos] == "]":
+            return
+        try:
+            obj, end = decoder.raw_decode(buf, pos)
+        except json.JSONDecodeError as exc:
+            if eof:
+                yield Problem(f"{path}[{index}]", f"truncated or invalid JSON: {exc.msg}")
+                return
+            more = fh.read(1 << 20)
+            if not more:
+                eof = True
+            buf = buf[pos:] + more
+            pos = 0
+            continue
+        yield Item(registry, f"{path}[{index}]", obj, "obj", size=end - pos)
+        index += 1
+        pos = end
+        if pos > (1 << 22):
+            buf = buf[pos:]
+            pos = 0
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _iter_csv(path: Path, registry: str | None) -> Iterator[Item | Problem]:
+    csv.field_size_limit(1 << 30)
+    with _open_text(path) as fh:
+        reader = csv.DictReader(fh)
+        fields = {f.strip().lower() for f in reader.fieldnames or []}
+        if registry is None:
+            if "trialid" in fields:
+                registry = "ictrp"
+            elif "nct number" in fields or "nctid" in fields:
+                registry = "ctgov"
+            else:
+                yield Problem(str(path), "CSV with neither ICTRP (TrialID) nor "
+                                         "ClinicalTrials.gov (NCT Number / NCTId) columns")
+                return
+        lineno = 1
+        try:
+            for row in reader:
+                lineno = reader.line_num
+                yield Item(registry, f"{path}:{lineno}", row, "row")
+        except csv.Error as exc:
+            yield Problem(f"{path}:{lineno}", f"broken CSV: {exc}")

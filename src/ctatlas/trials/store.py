@@ -1,0 +1,449 @@
+"""The trials store: its own database (SQLite or PostgreSQL schema ``ctatlas_trials``).
+
+``ctatlas build`` never replaces it. Three layers are kept apart:
+
+- ``raw_records``: each registry record exactly as read (the zip member's deflate stream, or
+  the JSON text), with where it came from;
+- ``trials``: the normalised, classified record per (source, source_id), with ``trial_uid``
+  tying together the records of one real trial across registries;
+- ``overrides``: human-kept corrections (field, value, reason), applied when reading and
+  never written by an ingest.
+
+Writes are idempotent upserts keyed by (source, source_id); an unchanged record (same
+normalised content and registry version) is not rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from .record import Trial
+
+__all__ = ["TrialStore", "WriteCounts"]
+
+SCHEMA_PG = "ctatlas_trials"
+SOURCE_RANK = {"ctgov": 0, "cris": 1, "ictrp": 2}
+
+# columns of the trials table that hold lists / objects
+_JSON_COLS = ("secondary_ids", "phases", "countries", "conditions", "interventions",
+              "evidence", "product_slugs")
+# the public JSON contract of ``trials list``
+PUBLIC_FIELDS = (
+    "registry", "trial_id", "secondary_ids", "title", "phases", "status", "start_date",
+    "countries", "sponsor", "sponsor_class", "conditions", "interventions", "label",
+    "cell_class", "cell_family", "stem_type", "origin", "evidence", "product_slugs",
+)
+
+
+def _tables(schema: str | None) -> tuple[sa.MetaData, dict[str, sa.Table]]:
+    md = sa.MetaData(schema=schema)
+    raw = sa.Table(
+        "raw_records", md,
+        sa.Column("source", sa.String(16), primary_key=True),
+        sa.Column("source_id", sa.String(64), primary_key=True),
+        sa.Column("encoding", sa.String(16), nullable=False),  # deflate | json
+        sa.Column("body", sa.LargeBinary, nullable=False),
+        sa.Column("origin", sa.Text),
+        sa.Column("content_hash", sa.String(40), nullable=False),
+        sa.Column("stored_at", sa.String(32), nullable=False),
+    )
+    trials = sa.Table(
+        "trials", md,
+        sa.Column("source", sa.String(16), primary_key=True),
+        sa.Column("source_id", sa.String(64), primary_key=True),
+        sa.Column("trial_uid", sa.String(64), nullable=False, index=True),
+        sa.Column("source_rank", sa.Integer, nullable=False),
+        sa.Column("registry", sa.String(16), nullable=False),
+        sa.Column("trial_id", sa.String(64), nullable=False, index=True),
+        sa.Column("secondary_ids", sa.JSON, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("phases", sa.JSON, nullable=False),
+        sa.Column("phases_key", sa.String(64), nullable=False),  # "|1|2|" for portable filters
+        sa.Column("status", sa.String(32), nullable=False),
+        sa.Column("study_type", sa.String(32)),
+        sa.Column("start_date", sa.String(10)),
+        sa.Column("start_year", sa.Integer, index=True),
+        sa.Column("countries", sa.JSON, nullable=False),
+        sa.Column("countries_key", sa.Text, nullable=False),  # "|JP|KR|"
+        sa.Column("sponsor", sa.Text),
+        sa.Column("sponsor_class", sa.String(16), nullable=False),
+        sa.Column("conditions", sa.JSON, nullable=False),
+        sa.Column("interventions", sa.JSON, nullable=False),
+        sa.Column("label", sa.String(32), nullable=False, index=True),
+        sa.Column("cell_class", sa.String(16)),
+        sa.Column("cell_family", sa.String(32)),
+        sa.Column("stem_type", sa.String(32)),
+        sa.Column("origin", sa.String(16)),
+        sa.Column("evidence", sa.JSON, nullable=False),
+        sa.Column("product_slugs", sa.JSON, nullable=False),
+        sa.Column("last_updated", sa.String(10)),
+        sa.Column("url", sa.Text),
+        sa.Column("content_hash", sa.String(40), nullable=False),
+        sa.Column("first_seen", sa.String(32), nullable=False),
+        sa.Column("updated_at", sa.String(32), nullable=False),
+    )
+    aliases = sa.Table(
+        "trial_aliases", md,
+        sa.Column("alias", sa.String(64), primary_key=True),
+        sa.Column("trial_uid", sa.String(64), nullable=False, index=True),
+    )
+    overrides = sa.Table(
+        "overrides", md,
+        sa.Column("trial_id", sa.String(64), primary_key=True),
+        sa.Column("field", sa.String(32), primary_key=True),
+        sa.Column("value", sa.JSON),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("updated_at", sa.String(32), nullable=False),
+    )
+    runs = sa.Table(
+        "ingest_runs", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("started_at", sa.String(32), nullable=False),
+        sa.Column("finished_at", sa.String(32)),
+        sa.Column("inputs", sa.JSON, nullable=False),
+        sa.Column("summary", sa.JSON),
+    )
+    return md, {"raw": raw, "trials": trials, "aliases": aliases, "overrides": overrides,
+                "runs": runs}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class WriteCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    by_label: dict[str, int] = field(default_factory=dict)
+
+
+class TrialStore:
+    """Open (and create if needed) the trials store at a SQLAlchemy URL."""
+
+    def __init__(self, url: str, engine: sa.Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine or sa.create_engine(url)
+        self.dialect = self.engine.dialect.name
+        schema = SCHEMA_PG if self.dialect == "postgresql" else None
+        self.metadata, self.t = _tables(schema)
+        if self.dialect == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            path = url.split(":///", 1)[1] if ":///" in url else ""
+            if path and path != ":memory:":
+                from pathlib import Path
+
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with self.engine.begin() as conn:
+            if schema:
+                conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+            self.metadata.create_all(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ writing
+
+    def _upsert(self, table: sa.Table, keys: list[str]) -> Any:
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(table)
+        cols = {c.name: stmt.excluded[c.name] for c in table.columns
+                if c.name not in keys and c.name != "first_seen"}
+        return stmt.on_conflict_do_update(index_elements=keys, set_=cols)
+
+    def write_batch(self, records: list[dict[str, Any]]) -> WriteCounts:
+        """Upsert normalised records (``trials`` rows plus ``raw_body``/``raw_encoding``/
+        ``raw_origin``) in one transaction. Unchanged records are left alone."""
+        counts = WriteCounts()
+        if not records:
+            return counts
+        t_trials, t_raw, t_alias = self.t["trials"], self.t["raw"], self.t["aliases"]
+        # a record seen twice in one batch: the last one wins
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in records:
+            latest[(r["source"], r["source_id"])] = r
+        records = list(latest.values())
+        now = _now()
+        with self.engine.begin() as conn:
+            existing: dict[tuple[str, str], str] = {}
+            for source in {r["source"] for r in records}:
+                ids = [r["source_id"] for r in records if r["source"] == source]
+                for chunk in _chunks(ids, 500):
+                    rows = conn.execute(
+                        sa.select(t_trials.c.source_id, t_trials.c.content_hash).where(
+                            t_trials.c.source == source, t_trials.c.source_id.in_(chunk)
+                        )
+                    )
+                    existing.update({(source, sid): h for sid, h in rows})
+            changed = []
+            for r in records:
+                old = existing.get((r["source"], r["source_id"]))
+                counts.by_label[r["label"]] = counts.by_label.get(r["label"], 0) + 1
+                if old is None:
+                    counts.inserted += 1
+                    changed.append(r)
+                elif old != r["content_hash"]:
+                    counts.updated += 1
+                    changed.append(r)
+                else:
+                    counts.unchanged += 1
+            if not changed:
+                return counts
+            uids = self._resolve_uids(conn, changed)
+            trial_rows, raw_rows, alias_rows = [], [], {}
+            for r in changed:
+                uid = uids[(r["source"], r["source_id"])]
+                row = {c.name: r.get(c.name) for c in t_trials.columns}
+                row.update(trial_uid=uid, first_seen=now, updated_at=now)
+                trial_rows.append(row)
+                raw_rows.append({
+                    "source": r["source"], "source_id": r["source_id"],
+                    "encoding": r["raw_encoding"], "body": r["raw_body"],
+                    "origin": r.get("raw_origin"), "content_hash": r["content_hash"],
+                    "stored_at": now,
+                })
+                for alias in [r["trial_id"], *r["secondary_ids"]]:
+                    alias_rows[alias] = uid
+            conn.execute(self._upsert(t_trials, ["source", "source_id"]), trial_rows)
+            conn.execute(self._upsert(t_raw, ["source", "source_id"]), raw_rows)
+            conn.execute(self._upsert(t_alias, ["alias"]),
+                         [{"alias": a, "trial_uid": u} for a, u in alias_rows.items()])
+        return counts
+
+    def _resolve_uids(self, conn: sa.Connection, records: list[dict[str, Any]]
+                      ) -> dict[tuple[str, str], str]:
+        """One uid per real trial: a record joins the trial that already owns any of its ids
+        (primary or secondary); two trials found to be one are merged."""
+        t_alias, t_trials = self.t["aliases"], self.t["trials"]
+        all_ids = {a for r in records for a in [r["trial_id"], *r["secondary_ids"]]}
+        known: dict[str, str] = {}
+        for chunk in _chunks(sorted(all_ids), 500):
+            known.update(dict(conn.execute(
+                sa.select(t_alias.c.alias, t_alias.c.trial_uid).where(t_alias.c.alias.in_(chunk))
+            ).all()))
+        out: dict[tuple[str, str], str] = {}
+        for r in records:
+            ids = [r["trial_id"], *r["secondary_ids"]]
+            found = sorted({known[a] for a in ids if a in known})
+            uid = found[0] if found else r["trial_id"]
+            for other in found[1:]:  # merge: the other trial's records and ids join this one
+                conn.execute(sa.update(t_trials).where(t_trials.c.trial_uid == other)
+                             .values(trial_uid=uid))
+                conn.execute(sa.update(t_alias).where(t_alias.c.trial_uid == other)
+                             .values(trial_uid=uid))
+                for k, v in list(known.items()):
+                    if v == other:
+                        known[k] = uid
+                for k, v in list(out.items()):
+                    if v == other:
+                        out[k] = uid
+            for a in ids:
+                known[a] = uid
+            out[(r["source"], r["source_id"])] = uid
+        return out
+
+    def set_product_links(self, links: dict[str, list[str]]) -> int:
+        """Store product slugs per trial_id (from :func:`ctatlas.trials.link.link_products`)."""
+        t = self.t["trials"]
+        n = 0
+        with self.engine.begin() as conn:
+            for trial_id, slugs in links.items():
+                n += conn.execute(sa.update(t).where(t.c.trial_id == trial_id)
+                                  .values(product_slugs=sorted(slugs))).rowcount
+        return n
+
+    def set_override(self, trial_id: str, field_name: str, value: Any, reason: str) -> None:
+        """Record a curated correction; it is applied on read and survives every re-ingest."""
+        if field_name not in PUBLIC_FIELDS or field_name in ("trial_id", "registry"):
+            raise ValueError(f"cannot override field {field_name!r}")
+        if not reason.strip():
+            raise ValueError("an override needs a reason")
+        with self.engine.begin() as conn:
+            conn.execute(self._upsert(self.t["overrides"], ["trial_id", "field"]),
+                         [{"trial_id": trial_id, "field": field_name, "value": value,
+                           "reason": reason, "updated_at": _now()}])
+
+    def start_run(self, inputs: list[str]) -> int:
+        with self.engine.begin() as conn:
+            res = conn.execute(sa.insert(self.t["runs"]).values(started_at=_now(),
+                                                                inputs=inputs))
+            return int(res.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        t = self.t["runs"]
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(t).where(t.c.id == run_id)
+                         .values(finished_at=_now(), summary=summary))
+
+    # ------------------------------------------------------------------ reading
+
+    def raw(self, source: str, source_id: str) -> bytes | None:
+        """The raw record as read (decompressed JSON text)."""
+        import zlib
+
+        t = self.t["raw"]
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.c.encoding, t.c.body).where(
+                t.c.source == source, t.c.source_id == source_id)).first()
+        if row is None:
+            return None
+        return zlib.decompress(row.body, -15) if row.encoding == "deflate" else bytes(row.body)
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(self.t["trials"]))
+                       .scalar_one())
+
+    def query(
+        self,
+        *,
+        label: str | None = None,
+        country: str | None = None,
+        phase: str | None = None,
+        status: str | None = None,
+        cell_class: str | None = None,
+        family: str | None = None,
+        origin: str | None = None,
+        start_year_from: int | None = None,
+        start_year_to: int | None = None,
+        sponsor_class: str | None = None,
+        condition: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """One dict per real trial (its best record, with ids and countries of all its
+        records merged, overrides applied), filtered. ``label=None`` means every label."""
+        t = self.t["trials"]
+        rank = sa.func.row_number().over(
+            partition_by=t.c.trial_uid, order_by=(t.c.source_rank, t.c.first_seen, t.c.source_id)
+        ).label("rn")
+        inner = sa.select(t, rank).subquery()
+        q = sa.select(inner).where(inner.c.rn == 1)
+        c = inner.c
+        if label:
+            q = q.where(c.label == label)
+        if country:
+            q = q.where(c.countries_key.like(f"%|{country.upper()}|%"))
+        if phase:
+            q = q.where(c.phases_key.like(f"%|{phase}|%"))
+        if status:
+            q = q.where(c.status == status)
+        if cell_class:
+            q = q.where(c.cell_class == cell_class)
+        if family:
+            q = q.where(c.cell_family == family)
+        if origin:
+            q = q.where(c.origin == origin)
+        if start_year_from is not None:
+            q = q.where(c.start_year >= start_year_from)
+        if start_year_to is not None:
+            q = q.where(c.start_year <= start_year_to)
+        if sponsor_class:
+            q = q.where(c.sponsor_class == sponsor_class)
+        if condition:
+            q = q.where(sa.cast(c.conditions, sa.Text).ilike(f"%{condition}%"))
+        q = q.order_by(c.start_date.desc().nulls_last() if self.dialect == "postgresql"
+                       else c.start_date.desc(), c.trial_id)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            overrides: dict[str, dict[str, Any]] = {}
+            for o in conn.execute(sa.select(self.t["overrides"])):
+                overrides.setdefault(o.trial_id, {})[o.field] = o.value
+            result = conn.execute(q).mappings()
+            for batch in _chunks_iter(result, 500):
+                uids = [r["trial_uid"] for r in batch]
+                siblings: dict[str, list[Any]] = {}
+                for chunk in _chunks(uids, 500):
+                    for s in conn.execute(sa.select(t.c.trial_uid, t.c.trial_id,
+                                                    t.c.secondary_ids, t.c.countries)
+                                          .where(t.c.trial_uid.in_(chunk))):
+                        siblings.setdefault(s.trial_uid, []).append(s)
+                for r in batch:
+                    yield _public(r, siblings.get(r["trial_uid"], []),
+                                  overrides.get(r["trial_id"], {}))
+
+
+def _public(row: Any, siblings: list[Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row[k] for k in PUBLIC_FIELDS}
+    ids = list(out["secondary_ids"])
+    countries = list(out["countries"])
+    for s in siblings:
+        for i in [s.trial_id, *s.secondary_ids]:
+            if i != out["trial_id"] and i not in ids:
+                ids.append(i)
+        for cc in s.countries:
+            if cc not in countries:
+                countries.append(cc)
+    out["secondary_ids"] = ids
+    out["countries"] = countries
+    if overrides:
+        out.update(overrides)
+        out["overridden"] = sorted(overrides)
+    return out
+
+
+def trial_row(trial: Trial) -> dict[str, Any]:
+    """The ``trials`` table row of a classified Trial (without uid, hash and timestamps)."""
+    return {
+        "source": trial.source,
+        "source_id": trial.trial_id,
+        "source_rank": SOURCE_RANK.get(trial.source, 9),
+        "registry": trial.registry,
+        "trial_id": trial.trial_id,
+        "secondary_ids": trial.secondary_ids,
+        "title": trial.title,
+        "phases": trial.phases,
+        "phases_key": "|" + "|".join(trial.phases) + "|",
+        "status": trial.status,
+        "study_type": trial.study_type,
+        "start_date": trial.start_date,
+        "start_year": trial.start_year,
+        "countries": trial.countries,
+        "countries_key": "|" + "|".join(trial.countries) + "|",
+        "sponsor": trial.sponsor,
+        "sponsor_class": trial.sponsor_class,
+        "conditions": trial.conditions,
+        "interventions": [{"type": i.get("type", ""), "name": i.get("name", "")}
+                          for i in trial.interventions],
+        "label": trial.label,
+        "cell_class": trial.cell_class,
+        "cell_family": trial.cell_family,
+        "stem_type": trial.stem_type,
+        "origin": trial.origin,
+        "evidence": trial.evidence,
+        "product_slugs": trial.product_slugs,
+        "last_updated": trial.last_updated,
+        "url": trial.url,
+    }
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+def _chunks_iter(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for x in items:
+        batch.append(x)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
