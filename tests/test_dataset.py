@@ -128,7 +128,7 @@ CASES: list[tuple[str, Mutation, str, ProblemCode, str, str]] = [
         "authorizations[0].pathway",
         ProblemCode.unknown_reference,
         "pathway 'conditional_time_limited' is not defined in jurisdictions/US.yaml",
-        "allowed values: standard, accelerated",
+        "allowed values: standard, accelerated, device_approval",
     ),
     (
         "unknown jurisdiction",

@@ -553,13 +553,14 @@ def _check_authorization(
     current = None
     for h, event in enumerate(history):
         chk.future(loaded, [*base, "status_history", h, "date"], event.date)
-        start = date_start(event.date)
+        chk.future(loaded, [*base, "status_history", h, "not_after"], event.not_after)
+        start = date_start(event.effective_date)
         if previous is not None and start < previous:
             chk.add(
                 loaded,
                 [*base, "status_history", h, "date"],
                 ProblemCode.history,
-                f"status history is out of date order at {event.date}",
+                f"status history is out of date order at {event.effective_date}",
                 "list events oldest first",
             )
         previous = start
@@ -575,7 +576,14 @@ def _check_authorization(
             f"status history starts with '{first.event.value}'",
             "the first event is 'approved' or 'conditionally_approved'",
         )
-    if auth.approval_date and not (
+    if first.date is None:
+        chk.add(
+            loaded,
+            [*base, "status_history", 0, "date"],
+            ProblemCode.history,
+            "the approval event needs a date (as precise as known)",
+        )
+    elif auth.approval_date and not (
         first.date.startswith(auth.approval_date) or auth.approval_date.startswith(first.date)
     ):
         chk.add(

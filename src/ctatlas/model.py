@@ -188,9 +188,30 @@ class Conflict(Strict):
 class StatusEvent(Strict):
     """A dated event in an authorization's history."""
 
-    date: PartialDate = Field(description="When it happened, as precise as known.")
+    date: PartialDate | None = Field(
+        description="When it happened, as precise as known (null: not found; give not_after)."
+    )
+    not_after: PartialDate | None = Field(
+        default=None,
+        description="For an event whose date is unknown: the latest date by which a source "
+        "shows it had happened.",
+    )
     event: StatusEventType = Field(description="What happened.")
     note: Text | None = Field(default=None, description="Details (e.g. which indication).")
+
+    @model_validator(mode="after")
+    def _dated_or_bounded(self) -> StatusEvent:
+        if self.date is None and (self.not_after is None or self.note is None):
+            raise ValueError(
+                "an event without a date needs not_after (the latest date it can have "
+                "happened) and a note saying why the date is unknown"
+            )
+        return self
+
+    @property
+    def effective_date(self) -> str:
+        """The date used for ordering and as-of views: the date, else not_after."""
+        return self.date or self.not_after  # type: ignore[return-value]
 
 
 class CategoryChange(Strict):

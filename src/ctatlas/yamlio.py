@@ -75,7 +75,7 @@ def dump_canonical(data: Any, schema: str | None = None) -> str:
 
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=2, offset=0)
-    yaml.width = 100
+    yaml.width = 4096  # one value per line: no folded lines, no trailing spaces
     yaml.allow_unicode = True
     yaml.default_flow_style = False
     buffer = io.StringIO()
