@@ -148,10 +148,11 @@ def classify(facts: Facts) -> None:
             facts, MANIPULATION, R_STEPS, "minimal-manipulation test"
         )
     ssp_open = False
-    if origin is ProfileOrigin.autologous and manipulation is not Manipulation.more_than_minimal:
-        if facts.get("same_surgical_procedure") is None:
-            ssp_open = True
-        elif _same_surgery(facts, manipulation):
+    if origin is ProfileOrigin.autologous:
+        same = facts.get("same_surgical_procedure")
+        if same is None:
+            ssp_open = manipulation is not Manipulation.more_than_minimal
+        elif same and _same_surgery(facts, manipulation):
             return
     _tiers(facts, manipulation)
     if ssp_open and d.category is not None:
