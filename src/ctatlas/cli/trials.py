@@ -1,0 +1,286 @@
+"""``ctatlas trials``: ingest, fetch, list and count cell-therapy trials.
+
+Heavy libraries (SQLAlchemy, orjson, httpx, rich progress) are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+
+__all__ = ["register"]
+
+trials_app = typer.Typer(
+    name="trials",
+    help="Clinical trials of cell therapies from ClinicalTrials.gov, CRIS and WHO ICTRP.",
+    no_args_is_help=True,
+)
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--trials-db", "--db", help="Trials store URL or SQLite path "
+                 "(default: CTATLAS_TRIALS_DB, else beside the atlas store)."),
+]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | json | csv")]
+
+EXIT_PARTIAL = 3  # ran to the end, but some files / records were skipped (listed on stderr)
+
+
+def _store(db: str | None) -> Any:
+    from ctatlas.config import trials_db_url
+    from ctatlas.trials.store import TrialStore
+
+    return TrialStore(trials_db_url(db))
+
+
+def _choice(name: str, value: str | None, allowed: tuple[str, ...] | list[str]) -> None:
+    if value is not None and value not in allowed:
+        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(allowed)}",
+                                 param_hint=name)
+
+
+def _run_ingest(items: Any, store: Any, total: int | None, workers: int, quiet: bool) -> Any:
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn)
+
+    from ctatlas.trials.ingest import ingest_items
+
+    with Progress(TextColumn("[bold]trials"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), disable=quiet, transient=False,
+                  console=None) as progress:
+        task = progress.add_task("ingest", total=total)
+        return ingest_items(items, store, workers=workers,
+                            progress=lambda n: progress.advance(task, n))
+
+
+def _report(summary: Any, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        labels = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_label.items()))
+        typer.echo(
+            f"{summary.records} records: {summary.inserted} new, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged; {summary.skipped} skipped"
+            + (f" ({labels})" if labels else "")
+        )
+    for p in summary.problems:
+        typer.echo(f"skipped: {p['name']}: {p['reason']}", err=True)
+    if summary.problems:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@trials_app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders: bulk .zip, .json, "
+                                                    ".jsonl, .csv (also .gz).")],
+    registry: Annotated[str | None, typer.Option(help="ctgov | cris | ictrp (default: "
+                                                      "detect from each record)")] = None,
+    workers: Annotated[int, typer.Option(help="Processes for decoding and classifying.")] = 1,
+    db: DbOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
+) -> None:
+    """Ingest registry records; re-running updates changed records and adds new ones.
+
+    A corrupt or truncated file or zip member is reported with its name and skipped; the
+    rest lands and nothing already stored is lost. Exit 3 when something was skipped.
+
+    Examples:
+      ctatlas trials ingest ctg-studies.json.zip --workers 2
+      ctatlas trials ingest cris_list.json --registry cris
+      ctatlas trials ingest ictrp_export.csv
+    """
+    from ctatlas.trials.sources import REGISTRIES, count_hint, iter_items
+
+    _choice("--registry", registry, REGISTRIES)
+    if workers < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--workers")
+    store = _store(db)
+    run = store.start_run(list(paths))
+    summary = _run_ingest(iter_items(paths, registry), store, count_hint(paths), workers, quiet)
+    store.finish_run(run, summary.to_dict())
+    _report(summary, as_json)
+
+
+@trials_app.command("fetch")
+def fetch_cmd(
+    query: Annotated[str | None, typer.Option(help="Free-text search (query.term).")] = None,
+    condition: Annotated[str | None, typer.Option(help="Condition (query.cond).")] = None,
+    intervention: Annotated[str | None, typer.Option(help="Intervention (query.intr).")] = None,
+    country: Annotated[str | None, typer.Option(help="Location, e.g. Japan (query.locn).")] = None,
+    page_size: Annotated[int, typer.Option(help="Studies per page (1-1000).")] = 100,
+    max_pages: Annotated[int | None, typer.Option(help="Stop after this many pages.")] = None,
+    db: DbOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
+) -> None:
+    """Query the live ClinicalTrials.gov API v2 (needs internet) and ingest every page.
+
+    Example: ctatlas trials fetch --query "cell therapy" --country Japan
+    """
+    import httpx
+
+    from ctatlas.trials.fetch import fetch_items
+
+    if not any((query, condition, intervention, country)):
+        raise typer.BadParameter("give at least one of --query, --condition, --intervention, "
+                                 "--country", param_hint="--query")
+    if not 1 <= page_size <= 1000:
+        raise typer.BadParameter("must be between 1 and 1000", param_hint="--page-size")
+    store = _store(db)
+    run = store.start_run([f"api:{query or ''}|{condition or ''}|{intervention or ''}|"
+                           f"{country or ''}"])
+    with _client() as client:
+        items = fetch_items(client, query=query, condition=condition,
+                            intervention=intervention, country=country,
+                            page_size=page_size, max_pages=max_pages)
+        summary = _run_ingest(items, store, None, 1, quiet)
+    store.finish_run(run, summary.to_dict())
+    _report(summary, as_json)
+    del httpx
+
+
+def _client() -> Any:
+    """The HTTP client ``fetch`` uses; tests replace this with a MockTransport client."""
+    import httpx
+
+    return httpx.Client(headers={"User-Agent": "ctatlas (Cell Therapy Atlas)"},
+                        follow_redirects=True)
+
+
+_LIST_COLUMNS = ("registry", "trial_id", "phases", "status", "start_date", "countries",
+                 "label", "cell_family", "origin", "title")
+
+
+@trials_app.command("list")
+def list_cmd(
+    label: Annotated[str | None, typer.Option(help="cell_therapy | hsct_procedure | "
+                                                   "acellular_cell_derived | not_cell | all")]
+    = "cell_therapy",
+    country: Annotated[str | None, typer.Option(help="ISO alpha-2, e.g. JP, KR.")] = None,
+    phase: Annotated[str | None, typer.Option(help="early_1 | 1 | 2 | 3 | 4 | na")] = None,
+    status: Annotated[str | None, typer.Option(help="e.g. recruiting, completed")] = None,
+    cell_class: Annotated[str | None, typer.Option(help="somatic | stem")] = None,
+    family: Annotated[str | None, typer.Option(help="MSC, CAR_T, NK, iPSC_derived …")] = None,
+    origin: Annotated[str | None, typer.Option(help="autologous | allogeneic | mixed | "
+                                                    "unknown")] = None,
+    start_year_from: Annotated[int | None, typer.Option(help="First start year.")] = None,
+    start_year_to: Annotated[int | None, typer.Option(help="Last start year.")] = None,
+    sponsor_class: Annotated[str | None, typer.Option(help="industry | academic | government"
+                                                           " | other | unknown")] = None,
+    condition: Annotated[str | None, typer.Option(help="Words in a condition.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many trials.")] = None,
+    fmt: FormatOpt = "table",
+    db: DbOpt = None,
+) -> None:
+    """List trials (one per real trial, with ids from every registry), filtered.
+
+    JSON fields: registry, trial_id, secondary_ids, title, phases, status, start_date,
+    countries, sponsor, sponsor_class, conditions, interventions, label, cell_class,
+    cell_family, stem_type, origin, evidence [{field, text, rule}], product_slugs.
+
+    Examples:
+      ctatlas trials list --country JP --phase 2
+      ctatlas trials list --family MSC --format json
+    """
+    from ctatlas.trials.record import LABELS, ORIGINS, PHASES, SPONSOR_CLASSES, STATUSES, \
+        CELL_FAMILIES
+
+    _choice("--label", label, (*LABELS, "all"))
+    _choice("--phase", phase, PHASES)
+    _choice("--status", status, STATUSES)
+    _choice("--cell-class", cell_class, ("somatic", "stem"))
+    _choice("--family", family, CELL_FAMILIES)
+    _choice("--origin", origin, ORIGINS)
+    _choice("--sponsor-class", sponsor_class, SPONSOR_CLASSES)
+    _choice("--format", fmt, ("table", "json", "csv"))
+    if country is not None and (len(country) != 2 or not country.isalpha()):
+        raise typer.BadParameter("use an ISO alpha-2 code such as JP or KR",
+                                 param_hint="--country")
+    store = _store(db)
+    rows = store.query(
+        label=None if label == "all" else label, country=country, phase=phase, status=status,
+        cell_class=cell_class, family=family, origin=origin, start_year_from=start_year_from,
+        start_year_to=start_year_to, sponsor_class=sponsor_class, condition=condition,
+        limit=limit,
+    )
+    if fmt == "json":
+        typer.echo(json.dumps(list(rows), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        w = None
+        for r in rows:
+            flat = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
+                    for k, v in r.items()}
+            if w is None:
+                w = csv.DictWriter(sys.stdout, fieldnames=list(flat))
+                w.writeheader()
+            w.writerow(flat)
+    else:
+        _table([{k: _cell(r[k]) for k in _LIST_COLUMNS} for r in rows], _LIST_COLUMNS)
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, list):
+        return ",".join(str(x) for x in v)
+    return "" if v is None else str(v)
+
+
+def _table(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table()
+    for c in columns:
+        table.add_column(c, no_wrap=c != "title", overflow="ellipsis")
+    for r in rows:
+        table.add_row(*(_cell(r[c])[:70] for c in columns))
+    console = Console()
+    console.print(table, width=max(console.width, 160) if "title" in columns else None)
+    typer.echo(f"{len(rows)} trials")
+
+
+@trials_app.command("stats")
+def stats_cmd(
+    label: Annotated[str, typer.Option(help="Which label to count (or all).")] = "cell_therapy",
+    by: Annotated[str, typer.Option(help="Comma-separated: country, phase, cell_class, "
+                                         "family, origin, year, status, sponsor_class, label")]
+    = "country,phase,cell_class,year",
+    country: Annotated[str | None, typer.Option(help="Only trials with a site here.")] = None,
+    fmt: FormatOpt = "table",
+    db: DbOpt = None,
+) -> None:
+    """Count trials by country x phase x cell class x start year (or any other split).
+
+    Examples:
+      ctatlas trials stats
+      ctatlas trials stats --by country,year --country KR
+    """
+    from ctatlas.trials.record import LABELS
+    from ctatlas.trials.stats import DIMENSIONS, pipeline_stats
+
+    _choice("--label", label, (*LABELS, "all"))
+    _choice("--format", fmt, ("table", "json", "csv"))
+    dims = [d.strip() for d in by.split(",") if d.strip()]
+    for d in dims:
+        _choice("--by", d, DIMENSIONS)
+    store = _store(db)
+    rows = pipeline_stats(store.query(label=None if label == "all" else label,
+                                      country=country), dims)
+    if country:
+        rows = [r for r in rows if "country" not in r or r["country"] == country.upper()]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=[*dims, "trials"])
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        _table(rows, [*dims, "trials"])
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(trials_app, name="trials")
