@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from ctatlas.classify import classify
 from tests.classify import sources as S
 from tests.classify.helpers import alt_values, expect, profile, rule_ids
+
+from ctatlas.classify import classify
 
 CASES: list[tuple[str, str, dict[str, Any], str, dict[str, Any], str]] = [
     # id, source, profile, jurisdiction, expected fields, rule that must fire
