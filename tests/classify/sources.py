@@ -29,9 +29,7 @@ FDA_CORD_BLOOD = (
     "Intended for Hematopoietic Reconstitution (BLA required), https://docplayer.net/"
     "7068102-Guidance-for-industry.html"
 )
-CFR_1271_10 = (
-    "21 CFR 1271.10(a), http://edocket.access.gpo.gov/cfr_2006/aprqtr/21cfr1271.10.htm"
-)
+CFR_1271_10 = "21 CFR 1271.10(a), http://edocket.access.gpo.gov/cfr_2006/aprqtr/21cfr1271.10.htm"
 CFR_1271_3 = "21 CFR 1271.3(d)(6), https://www.ecfr.gov/current/title-21/part-1271/section-1271.3"
 FDA_HOMOLOGOUS_SKIN = (
     FDA_MM_HU + "; homologous use 'skin for skin', quoted at https://ezzy2017.com/2019/08/24/"

@@ -73,7 +73,8 @@ def test_jurisdiction_narrows(runner: CliRunner, car_t: Path, args: list[str]) -
 
 def test_reads_standard_input(runner: CliRunner) -> None:
     result = runner.invoke(
-        app, ["classify", "-", "-f", "json", "-j", "US"],
+        app,
+        ["classify", "-", "-f", "json", "-j", "US"],
         input='{"origin": "xenogeneic", "manipulation": "more_than_minimal"}',
     )
     assert result.exit_code == 0, result.output
@@ -179,7 +180,9 @@ def test_check_dataset_reports_a_disagreement(runner: CliRunner, atlas_data: Pat
     assert report["unexplained"] == 1
     [row] = [r for r in report["rows"] if r["outcome"] == "unexplained"]
     assert (row["slug"], row["recorded"], row["predicted"]) == (
-        "tisagenlecleucel", "hct_p_361", "biologic_351"
+        "tisagenlecleucel",
+        "hct_p_361",
+        "biologic_351",
     )
     assert row["profile_source"] == "derived from product attributes"
 
@@ -192,9 +195,12 @@ def test_check_dataset_counts_an_alternative_reading_as_explained(
     path = atlas_data / "products" / "maci.yaml"
     doc = yaml.load(path.read_text(encoding="utf-8"))
     doc["regulatory_profile"] = {
-        "origin": "autologous", "manipulation": "more_than_minimal",
-        "combined_with_device_or_drug": True, "integral_medical_device": True,
-        "genetically_modified": False, "intended_function": "structural_repair",
+        "origin": "autologous",
+        "manipulation": "more_than_minimal",
+        "combined_with_device_or_drug": True,
+        "integral_medical_device": True,
+        "genetically_modified": False,
+        "intended_function": "structural_repair",
     }
     with path.open("w", encoding="utf-8") as fh:
         yaml.dump(doc, fh)

@@ -8,16 +8,25 @@ from tests.classify.helpers import alt_values, expect, profile, rule_ids
 from ctatlas.classify import JURISDICTIONS, classify, recorded_category
 
 CAR_T = profile(
-    origin="autologous", genetically_modified=True, manipulation="more_than_minimal",
-    homologous_use=False, systemic_effect=True, depends_on_living_cell_metabolism=True,
+    origin="autologous",
+    genetically_modified=True,
+    manipulation="more_than_minimal",
+    homologous_use=False,
+    systemic_effect=True,
+    depends_on_living_cell_metabolism=True,
     intended_function="disease_treatment",
 )
 
 
 def test_gene_modified_cells_are_cell_processed_in_japan_gene_therapy_in_eu_and_korea() -> None:
     result = classify(CAR_T)
-    expect(result, "JP", category="regenerative_medical_product_cell_processed",
-           product_class="human_somatic_cell_processed", asrm_risk_class="I")
+    expect(
+        result,
+        "JP",
+        category="regenerative_medical_product_cell_processed",
+        product_class="human_somatic_cell_processed",
+        asrm_risk_class="I",
+    )
     assert "JP-PROCESSING-GENETIC" in rule_ids(result, "JP")
     expect(result, "KR", category="gene_therapy_product", clinical_research_risk="high")
     expect(result, "US", category="biologic_351", hctp_status="hct_p")
@@ -29,9 +38,13 @@ def test_gene_modified_cells_are_cell_processed_in_japan_gene_therapy_in_eu_and_
 def test_minimal_manipulation_but_non_homologous_use() -> None:
     # Bone-marrow cells, only concentrated, injected into the heart.
     data = profile(
-        origin="autologous", processing_steps=["centrifugation", "concentration"],
-        homologous_use=False, stem_cell=True, systemic_effect=False,
-        depends_on_living_cell_metabolism=True, intended_function="disease_treatment",
+        origin="autologous",
+        processing_steps=["centrifugation", "concentration"],
+        homologous_use=False,
+        stem_cell=True,
+        systemic_effect=False,
+        depends_on_living_cell_metabolism=True,
+        intended_function="disease_treatment",
     )
     result = classify(data)
     expect(result, "US", category="biologic_351")
@@ -47,21 +60,34 @@ def test_minimal_manipulation_but_non_homologous_use() -> None:
 
 def test_same_surgical_procedure_exception_cosmetic_fat_grafting() -> None:
     data = profile(
-        origin="autologous", same_surgical_procedure=True, processing_steps=["washing"],
-        homologous_use=True, intended_function="cosmetic_augmentation", cosmetic_purpose=True,
+        origin="autologous",
+        same_surgical_procedure=True,
+        processing_steps=["washing"],
+        homologous_use=True,
+        intended_function="cosmetic_augmentation",
+        cosmetic_purpose=True,
     )
     result = classify(data)
     expect(result, "US", category="exempt_1271_15b", alternatives=[], missing=[])
-    expect(result, "KR", category="not_a_biologic_under_cell_therapy_definition",
-           clinical_research_risk="out_of_scope")
+    expect(
+        result,
+        "KR",
+        category="not_a_biologic_under_cell_therapy_definition",
+        clinical_research_risk="out_of_scope",
+    )
     expect(result, "EU", category="not_atmp")
     assert "EU-NOT-ENGINEERED" in rule_ids(result, "EU")
     expect(result, "JP", category="not_regenerative_medical_product")
 
 
 def test_same_surgery_without_steps_offers_the_361_reading() -> None:
-    data = profile(origin="autologous", same_surgical_procedure=True, manipulation="minimal",
-                   homologous_use=True, intended_function="structural_repair")
+    data = profile(
+        origin="autologous",
+        same_surgical_procedure=True,
+        manipulation="minimal",
+        homologous_use=True,
+        intended_function="structural_repair",
+    )
     result = classify(data, ["US"])
     expect(result, "US", category="exempt_1271_15b")
     assert "hct_p_361" in alt_values(result, "US")
@@ -69,9 +95,12 @@ def test_same_surgery_without_steps_offers_the_361_reading() -> None:
 
 def test_allogeneic_cell_sheet_on_a_scaffold() -> None:
     data = profile(
-        origin="allogeneic", processing_steps=["culture_expansion"],
-        combined_with_device_or_drug=True, integral_medical_device=False,
-        intended_function="structural_repair", homologous_use=True,
+        origin="allogeneic",
+        processing_steps=["culture_expansion"],
+        combined_with_device_or_drug=True,
+        integral_medical_device=False,
+        intended_function="structural_repair",
+        homologous_use=True,
     )
     result = classify(data)
     expect(result, "EU", category="tep")
@@ -84,8 +113,10 @@ def test_allogeneic_cell_sheet_on_a_scaffold() -> None:
 
 def test_cells_with_an_integral_device_are_combined_products() -> None:
     data = profile(
-        origin="autologous", manipulation="more_than_minimal",
-        combined_with_device_or_drug=True, integral_medical_device=True,
+        origin="autologous",
+        manipulation="more_than_minimal",
+        combined_with_device_or_drug=True,
+        integral_medical_device=True,
         intended_function="structural_repair",
     )
     result = classify(data)
@@ -97,8 +128,12 @@ def test_cells_with_an_integral_device_are_combined_products() -> None:
 
 
 def test_cultured_chondrocytes_for_structural_repair_are_tep_in_eu() -> None:
-    data = profile(origin="autologous", processing_steps=["culture_expansion"],
-                   homologous_use=True, intended_function="structural_repair")
+    data = profile(
+        origin="autologous",
+        processing_steps=["culture_expansion"],
+        homologous_use=True,
+        intended_function="structural_repair",
+    )
     result = classify(data)
     expect(result, "EU", category="tep")
     assert "EU-TEP" in rule_ids(result, "EU")
@@ -108,8 +143,14 @@ def test_cultured_chondrocytes_for_structural_repair_are_tep_in_eu() -> None:
 
 
 def test_autologous_ips_derived_cells_are_still_class_i() -> None:
-    data = profile(origin="autologous", manipulation="more_than_minimal", stem_cell=True,
-                   pluripotent=True, homologous_use=False, intended_function="disease_treatment")
+    data = profile(
+        origin="autologous",
+        manipulation="more_than_minimal",
+        stem_cell=True,
+        pluripotent=True,
+        homologous_use=False,
+        intended_function="disease_treatment",
+    )
     result = classify(data)
     expect(result, "JP", product_class="human_es_ips_cell_processed", asrm_risk_class="I")
     assert "ES/iPS-derived cells" in result.decisions["JP"].rules[-1].text
@@ -119,15 +160,24 @@ def test_autologous_ips_derived_cells_are_still_class_i() -> None:
 
 def test_cord_blood_for_an_unrelated_recipient() -> None:
     data = profile(
-        origin="allogeneic", manipulation="minimal", homologous_use=True, stem_cell=True,
-        systemic_effect=True, depends_on_living_cell_metabolism=True,
-        donor_relation="unrelated", intended_function="hematopoietic_reconstitution",
+        origin="allogeneic",
+        manipulation="minimal",
+        homologous_use=True,
+        stem_cell=True,
+        systemic_effect=True,
+        depends_on_living_cell_metabolism=True,
+        donor_relation="unrelated",
+        intended_function="hematopoietic_reconstitution",
     )
     result = classify(data)
     expect(result, "US", category="biologic_351")
     assert "not_hct_p" in alt_values(result, "US")  # if the source were bone marrow
-    expect(result, "JP", category="not_regenerative_medical_product",
-           asrm_risk_class="excluded_by_cabinet_order")
+    expect(
+        result,
+        "JP",
+        category="not_regenerative_medical_product",
+        asrm_risk_class="excluded_by_cabinet_order",
+    )
     assert "JP-HSCT-ACT" in rule_ids(result, "JP")
     expect(result, "KR", category="not_a_biologic_under_cell_therapy_definition")
     assert "KR-CORD-BLOOD-ACT" in rule_ids(result, "KR")
@@ -135,11 +185,20 @@ def test_cord_blood_for_an_unrelated_recipient() -> None:
 
 
 def test_cell_free_vector() -> None:
-    data = profile(origin="none", genetically_modified=True, viable_cells=False,
-                   intended_function="disease_treatment")
+    data = profile(
+        origin="none",
+        genetically_modified=True,
+        viable_cells=False,
+        intended_function="disease_treatment",
+    )
     result = classify(data)
-    expect(result, "JP", category="regenerative_medical_product_gene_therapy",
-           product_class="gene_therapy", asrm_risk_class="I")
+    expect(
+        result,
+        "JP",
+        category="regenerative_medical_product_gene_therapy",
+        product_class="gene_therapy",
+        asrm_risk_class="I",
+    )
     assert "II" in alt_values(result, "JP", "asrm_risk_class")
     expect(result, "KR", category="gene_therapy_product", clinical_research_risk="high")
     expect(result, "US", category="biologic_351", hctp_status="not_hct_p")
@@ -155,8 +214,12 @@ def test_cell_free_non_genetic_product_is_outside_everywhere() -> None:
 
 
 def test_xenogeneic_islets() -> None:
-    data = profile(origin="xenogeneic", manipulation="more_than_minimal",
-                   homologous_use=False, intended_function="disease_treatment")
+    data = profile(
+        origin="xenogeneic",
+        manipulation="more_than_minimal",
+        homologous_use=False,
+        intended_function="disease_treatment",
+    )
     result = classify(data)
     expect(result, "JP", product_class="animal_cell_processed", asrm_risk_class="I")
     expect(result, "KR", category="cell_therapy_product", clinical_research_risk="high")
@@ -164,10 +227,16 @@ def test_xenogeneic_islets() -> None:
 
 
 def test_allogeneic_msc_for_gvhd() -> None:
-    data = profile(origin="allogeneic", processing_steps=["culture_expansion"], stem_cell=True,
-                   homologous_use=False, systemic_effect=True,
-                   depends_on_living_cell_metabolism=True, donor_relation="unrelated",
-                   intended_function="disease_treatment")
+    data = profile(
+        origin="allogeneic",
+        processing_steps=["culture_expansion"],
+        stem_cell=True,
+        homologous_use=False,
+        systemic_effect=True,
+        depends_on_living_cell_metabolism=True,
+        donor_relation="unrelated",
+        intended_function="disease_treatment",
+    )
     result = classify(data)
     expect(result, "JP", product_class="human_somatic_stem_cell_processed", asrm_risk_class="I")
     expect(result, "KR", category="cell_therapy_product", clinical_research_risk="medium")
@@ -176,9 +245,15 @@ def test_allogeneic_msc_for_gvhd() -> None:
 
 
 def test_non_viable_engineered_cells_are_not_atmp_with_tep_reading() -> None:
-    data = profile(origin="allogeneic", manipulation="more_than_minimal", viable_cells=False,
-                   depends_on_living_cell_metabolism=False, homologous_use=True,
-                   systemic_effect=False, intended_function="structural_repair")
+    data = profile(
+        origin="allogeneic",
+        manipulation="more_than_minimal",
+        viable_cells=False,
+        depends_on_living_cell_metabolism=False,
+        homologous_use=True,
+        systemic_effect=False,
+        intended_function="structural_repair",
+    )
     result = classify(data)
     expect(result, "EU", category="not_atmp")
     assert "tep" in alt_values(result, "EU")
@@ -186,8 +261,9 @@ def test_non_viable_engineered_cells_are_not_atmp_with_tep_reading() -> None:
 
 
 def test_somatic_cultured_cells_leave_the_korean_tier_uncertain() -> None:
-    data = profile(origin="autologous", manipulation="more_than_minimal",
-                   intended_function="disease_treatment")
+    data = profile(
+        origin="autologous", manipulation="more_than_minimal", intended_function="disease_treatment"
+    )
     result = classify(data, ["KR"])
     expect(result, "KR", category="cell_therapy_product", clinical_research_risk="uncertain")
     assert "KR-RESEARCH-UNSETTLED" in rule_ids(result, "KR")
@@ -216,9 +292,14 @@ def test_one_failed_criterion_settles_the_us_tier() -> None:
 
 
 def test_an_unknown_same_surgery_fact_is_an_open_alternative() -> None:
-    data = profile(origin="autologous", manipulation="minimal", homologous_use=True,
-                   systemic_effect=False, depends_on_living_cell_metabolism=False,
-                   intended_function="structural_repair")
+    data = profile(
+        origin="autologous",
+        manipulation="minimal",
+        homologous_use=True,
+        systemic_effect=False,
+        depends_on_living_cell_metabolism=False,
+        intended_function="structural_repair",
+    )
     del data["same_surgical_procedure"]
     result = classify(data, ["US"])
     expect(result, "US", category="hct_p_361")

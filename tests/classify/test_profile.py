@@ -40,12 +40,22 @@ def test_bad_values_name_the_attribute_and_allowed_values(data: object, needles:
         ),
         ({"origin": "autologous", "donor_relation": "unrelated"}, "autologous"),
         ({"pluripotent": True, "stem_cell": False}, "pluripotent"),
-        ({"origin": "autologous", "manipulation": "minimal",
-          "processing_steps": ["culture_expansion"]}, "manipulation 'minimal'"),
-        ({"origin": "autologous", "manipulation": "minimal", "genetically_modified": True},
-         "genetically_modified: true"),
-        ({"integral_medical_device": True, "combined_with_device_or_drug": False},
-         "integral_medical_device"),
+        (
+            {
+                "origin": "autologous",
+                "manipulation": "minimal",
+                "processing_steps": ["culture_expansion"],
+            },
+            "manipulation 'minimal'",
+        ),
+        (
+            {"origin": "autologous", "manipulation": "minimal", "genetically_modified": True},
+            "genetically_modified: true",
+        ),
+        (
+            {"integral_medical_device": True, "combined_with_device_or_drug": False},
+            "integral_medical_device",
+        ),
         ({"origin": "none", "stem_cell": True}, "origin 'none'"),
     ],
 )

@@ -346,8 +346,10 @@ def judge_manipulation(
         if value is Manipulation.more_than_minimal:
             d.fire(rule, f"processing step(s) {', '.join(which)} go beyond the {threshold}")
         else:
-            d.fire(rule, f"every processing step ({', '.join(which) or 'none'}) is within the "
-                   f"{threshold}")
+            d.fire(
+                rule,
+                f"every processing step ({', '.join(which) or 'none'}) is within the {threshold}",
+            )
         return value
     facts.record(
         "manipulation", f"is the processing within the {threshold}? (or list processing_steps)"

@@ -88,8 +88,13 @@ def profile_for(product: Product) -> tuple[RegulatoryProfile, str]:
     cell_free = product.modality is Modality.gene_therapy or product.origin is Origin.not_applicable
     values: dict[str, Any] = {}
     if cell_free:
-        values.update(origin=ProfileOrigin.none, viable_cells=False, stem_cell=False,
-                      pluripotent=False, manipulation="not_applicable")
+        values.update(
+            origin=ProfileOrigin.none,
+            viable_cells=False,
+            stem_cell=False,
+            pluripotent=False,
+            manipulation="not_applicable",
+        )
     else:
         if product.origin is not None:
             values["origin"] = ProfileOrigin(product.origin.value)
@@ -99,7 +104,8 @@ def profile_for(product: Product) -> tuple[RegulatoryProfile, str]:
             values["stem_cell"] = True
             if product.stem_type is not None:
                 values["pluripotent"] = product.stem_type in (
-                    StemType.iPSC_derived, StemType.ESC_derived
+                    StemType.iPSC_derived,
+                    StemType.ESC_derived,
                 )
         elif product.cell_class is CellClass.somatic:
             values.update(stem_cell=False, pluripotent=False)
@@ -130,8 +136,13 @@ def check_dataset(dataset: Any) -> CheckReport:
             decision = result.decisions[auth.jurisdiction]
             predicted = recorded_category(decision)
             row = CheckRow(
-                product.slug, auth.jurisdiction, auth.brand_name, auth.category, predicted,
-                "agree", profile_source=source,
+                product.slug,
+                auth.jurisdiction,
+                auth.brand_name,
+                auth.category,
+                predicted,
+                "agree",
+                profile_source=source,
                 missing=[m["attribute"] for m in decision.missing],
             )
             jur = dataset.jurisdictions.get(auth.jurisdiction)

@@ -20,90 +20,115 @@ CODE = "EU"
 MANIPULATION = StepTest(
     substantial=steps("culture_expansion", "activation", "genetic_modification", "differentiation"),
     minimal=steps(
-        "cutting", "grinding", "shaping", "centrifugation", "soaking_in_antibiotics",
-        "sterilisation", "irradiation", "separation", "concentration", "selection",
-        "filtration", "lyophilisation", "freezing", "washing",
+        "cutting",
+        "grinding",
+        "shaping",
+        "centrifugation",
+        "soaking_in_antibiotics",
+        "sterilisation",
+        "irradiation",
+        "separation",
+        "concentration",
+        "selection",
+        "filtration",
+        "lyophilisation",
+        "freezing",
+        "washing",
     ),
 )
 
 R_STEPS = Rule(
     "EU-ANNEX-I-STEPS",
     "processing steps read against the non-substantial manipulations of Annex I",
-    "reg_1394_2007", "Annex I",
+    "reg_1394_2007",
+    "Annex I",
 )
 R_GTMP_VECTOR = Rule(
     "EU-GTMP-VECTOR",
     "a recombinant nucleic acid administered to add, repair, replace or delete a genetic "
     "sequence: a gene therapy medicinal product",
-    "dir_2001_83", "Annex I, Part IV, 2.1",
+    "dir_2001_83",
+    "Annex I, Part IV, 2.1",
 )
 R_NO_CELLS = Rule(
     "EU-NOT-ATMP-CELL-FREE",
     "no cells, tissues or recombinant nucleic acid: not an ATMP",
-    "reg_1394_2007", "Art. 2(1)(a)",
+    "reg_1394_2007",
+    "Art. 2(1)(a)",
 )
 R_SUBSTANTIAL = Rule(
     "EU-ENGINEERED-MANIPULATION",
     "substantially manipulated cells or tissues are engineered",
-    "reg_1394_2007", "Art. 2(1)(c)",
+    "reg_1394_2007",
+    "Art. 2(1)(c)",
 )
 R_DIFFERENT_FUNCTION = Rule(
     "EU-ENGINEERED-FUNCTION",
     "cells or tissues not used for the same essential function(s) in recipient and donor are "
     "engineered, even if not substantially manipulated",
-    "reg_1394_2007", "Art. 2(1)(c)",
+    "reg_1394_2007",
+    "Art. 2(1)(c)",
 )
 R_NOT_ENGINEERED = Rule(
     "EU-NOT-ENGINEERED",
     "not substantially manipulated and used for the same essential function: not an ATMP; the "
     "tissues and cells rules apply (SoHO Regulation from 2027-08-07)",
-    "dir_2004_23", "Art. 2",
+    "dir_2004_23",
+    "Art. 2",
 )
 R_SOHO = Rule(
     "EU-SOHO",
     "from 2027-08-07 substances of human origin outside the medicinal product rules fall under "
     "the SoHO Regulation",
-    "soho_reg", "Art. 2",
+    "soho_reg",
+    "Art. 2",
 )
 R_GTMP_CELLS = Rule(
     "EU-GTMP-PRECEDENCE",
     "genetically modified cells: a product that may be an sCTMP or TEP and a GTMP is a GTMP",
-    "reg_1394_2007", "Art. 2(5)",
+    "reg_1394_2007",
+    "Art. 2(5)",
 )
 R_COMBINED = Rule(
     "EU-COMBINED-ATMP",
     "incorporates a medical device as an integral part, with viable cells or tissues: a "
     "combined ATMP",
-    "reg_1394_2007", "Art. 2(1)(d)",
+    "reg_1394_2007",
+    "Art. 2(1)(d)",
 )
 R_TEP = Rule(
     "EU-TEP",
     "engineered cells to regenerate, repair or replace a human tissue: a tissue engineered "
     "product (a TEP takes precedence over an sCTMP, Art. 2(4))",
-    "reg_1394_2007", "Art. 2(1)(b), 2(4)",
+    "reg_1394_2007",
+    "Art. 2(1)(b), 2(4)",
 )
 R_SCTMP = Rule(
     "EU-SCTMP",
     "engineered cells acting by pharmacological, immunological or metabolic action to treat, "
     "prevent or diagnose disease: a somatic cell therapy medicinal product",
-    "dir_2001_83", "Annex I, Part IV, 2.2",
+    "dir_2001_83",
+    "Annex I, Part IV, 2.2",
 )
 R_NON_VIABLE = Rule(
     "EU-NON-VIABLE",
     "exclusively non-viable cells not acting principally by pharmacological, immunological or "
     "metabolic action are excluded from the TEP definition",
-    "reg_1394_2007", "Art. 2(1)(b)",
+    "reg_1394_2007",
+    "Art. 2(1)(b)",
 )
 R_REPRODUCTIVE = Rule(
     "EU-REPRODUCTIVE",
     "reproductive cells for assisted reproduction fall under the tissues and cells rules",
-    "dir_2004_23", "Art. 2",
+    "dir_2004_23",
+    "Art. 2",
 )
 R_HOSPITAL_EXEMPTION = Rule(
     "EU-HOSPITAL-EXEMPTION",
     "besides the centralised procedure, a custom-made ATMP may be used in a hospital under the "
     "national hospital exemption",
-    "reg_1394_2007", "Art. 28(2)",
+    "reg_1394_2007",
+    "Art. 28(2)",
 )
 
 ATMP_PATHWAYS = ["standard", "conditional", "exceptional_circumstances"]
@@ -160,7 +185,8 @@ def classify(facts: Facts) -> None:
         d.category = "not_atmp"
         d.fire(R_REPRODUCTIVE)
         d.alternative(
-            "sctmp", "engineered reproductive cells used to treat disease could be an sCTMP",
+            "sctmp",
+            "engineered reproductive cells used to treat disease could be an sCTMP",
             "a CAT classification of the product",
         )
         return

@@ -21,118 +21,152 @@ NOT_RMP = "not_regenerative_medical_product"
 PROCESSING = StepTest(
     substantial=steps("culture_expansion", "activation", "genetic_modification", "differentiation"),
     minimal=steps(
-        "cutting", "grinding", "shaping", "separation", "selection", "centrifugation",
-        "concentration", "filtration", "soaking_in_antibiotics", "washing", "sterilisation",
-        "irradiation", "freezing",
+        "cutting",
+        "grinding",
+        "shaping",
+        "separation",
+        "selection",
+        "centrifugation",
+        "concentration",
+        "filtration",
+        "soaking_in_antibiotics",
+        "washing",
+        "sterilisation",
+        "irradiation",
+        "freezing",
     ),
 )
 
 R_GENE = Rule(
     "JP-PMD-2-9-ii",
-    "contains genes to be introduced into cells and expressed in the body: a gene therapy "
-    "product",
-    "pmd_act", "Art. 2(9)(ii)",
+    "contains genes to be introduced into cells and expressed in the body: a gene therapy product",
+    "pmd_act",
+    "Art. 2(9)(ii)",
 )
 R_NO_CELLS_NO_GENE = Rule(
     "JP-PMD-2-9-scope",
     "neither processed cells nor a gene for expression in the body: not a regenerative medical "
     "product",
-    "pmd_act", "Art. 2(9)",
+    "pmd_act",
+    "Art. 2(9)",
 )
 R_STEPS = Rule(
     "JP-PROCESSING-STEPS",
     "processing steps read against MHLW's definition of processing",
-    "mhlw_processing_notice", "definition of 加工",
+    "mhlw_processing_notice",
+    "definition of 加工",
 )
 R_GM_IS_PROCESSING = Rule(
     "JP-PROCESSING-GENETIC",
     "genetic modification of cells is processing (genetic engineering)",
-    "mhlw_processing_notice", "definition of 加工",
+    "mhlw_processing_notice",
+    "definition of 加工",
 )
 R_COMBINED_IS_PROCESSING = Rule(
     "JP-PROCESSING-COMBINATION",
     "combining cells with non-cellular components is processing",
-    "mhlw_processing_notice", "definition of 加工",
+    "mhlw_processing_notice",
+    "definition of 加工",
 )
 R_MORE_THAN_MINIMAL = Rule(
     "JP-PROCESSING-CULTURE",
     "cultured or otherwise more than minimally handled cells are processed cells",
-    "mhlw_processing_notice", "definition of 加工",
+    "mhlw_processing_notice",
+    "definition of 加工",
 )
 R_MINIMAL_NON_HOMOLOGOUS = Rule(
     "JP-PROCESSING-DIFFERENT-FUNCTION",
     "minimal handling counts as processing when the cells are used for a structure or function "
     "different from their original one",
-    "mhlw_processing_notice", "definition of 加工 (proviso)",
+    "mhlw_processing_notice",
+    "definition of 加工 (proviso)",
 )
 R_MINIMAL_HOMOLOGOUS = Rule(
     "JP-NOT-PROCESSED",
     "only separated, washed, frozen or similarly handled cells used for their original "
     "function are not processed: not a regenerative medical product",
-    "mhlw_processing_notice", "definition of 加工",
+    "mhlw_processing_notice",
+    "definition of 加工",
 )
 R_CELL_PROCESSED = Rule(
     "JP-PMD-2-9-i",
     "processed human or animal cells for repair/reconstruction or for treating disease: a "
     "regenerative medical product",
-    "pmd_act", "Art. 2(9)(i)",
+    "pmd_act",
+    "Art. 2(9)(i)",
 )
 R_CLASS_ANIMAL = Rule(
-    "JP-CLASS-ANIMAL", "animal cells: animal cell processed product",
-    "pmd_act_cabinet_order", "Appended Table 2, item 2",
+    "JP-CLASS-ANIMAL",
+    "animal cells: animal cell processed product",
+    "pmd_act_cabinet_order",
+    "Appended Table 2, item 2",
 )
 R_CLASS_ES_IPS = Rule(
-    "JP-CLASS-ES-IPS", "derived from ES or iPS cells: human ES/iPS cell processed product",
-    "pmd_act_cabinet_order", "Appended Table 2, item 1",
+    "JP-CLASS-ES-IPS",
+    "derived from ES or iPS cells: human ES/iPS cell processed product",
+    "pmd_act_cabinet_order",
+    "Appended Table 2, item 1",
 )
 R_CLASS_SOMATIC_STEM = Rule(
-    "JP-CLASS-SOMATIC-STEM", "somatic stem cells: human somatic stem cell processed product",
-    "pmd_act_cabinet_order", "Appended Table 2, item 1",
+    "JP-CLASS-SOMATIC-STEM",
+    "somatic stem cells: human somatic stem cell processed product",
+    "pmd_act_cabinet_order",
+    "Appended Table 2, item 1",
 )
 R_CLASS_SOMATIC = Rule(
     "JP-CLASS-SOMATIC",
     "somatic (non-stem) cells, gene-modified or not: human somatic cell processed product",
-    "pmd_act_cabinet_order", "Appended Table 2, item 1",
+    "pmd_act_cabinet_order",
+    "Appended Table 2, item 1",
 )
 R_CLASS_GENE = Rule(
-    "JP-CLASS-GENE", "in vivo gene product: gene therapy product class",
-    "pmd_act_cabinet_order", "Appended Table 2, item 3",
+    "JP-CLASS-GENE",
+    "in vivo gene product: gene therapy product class",
+    "pmd_act_cabinet_order",
+    "Appended Table 2, item 3",
 )
 R_ASRM_EXCLUDED = Rule(
     "JP-ASRM-EXCLUDED",
     "haematopoietic stem cell transplantation, transfusion and assisted reproduction are "
     "excluded from the ASRM by Cabinet Order",
-    "asrm_cabinet_order", "Art. 1",
+    "asrm_cabinet_order",
+    "Art. 1",
 )
 R_HSCT_ACT = Rule(
     "JP-HSCT-ACT",
     "cells for haematopoietic stem cell transplantation are governed by the HSCT Act",
-    "hsct_act", "Art. 2",
+    "hsct_act",
+    "Art. 2",
 )
 R_ASRM_NOT_APPLICABLE = Rule(
     "JP-ASRM-SCOPE",
     "no processed cells and no nucleic acid for in vivo gene transfer: outside the ASRM",
-    "asrm", "Art. 2",
+    "asrm",
+    "Art. 2",
 )
 R_ASRM_I = Rule(
     "JP-ASRM-CLASS-I",
     "ES/iPS cells, gene-introduced cells, animal cells or another person's cells: Class I",
-    "asrm_ordinance", "Art. 2",
+    "asrm_ordinance",
+    "Art. 2",
 )
 R_ASRM_II = Rule(
     "JP-ASRM-CLASS-II",
     "the patient's own somatic stem cells, or processed cells not used homologously: Class II",
-    "asrm_ordinance", "Art. 3",
+    "asrm_ordinance",
+    "Art. 3",
 )
 R_ASRM_III = Rule(
     "JP-ASRM-CLASS-III",
     "the patient's own processed somatic cells used for their original function: Class III",
-    "asrm", "Art. 2(7)",
+    "asrm",
+    "Art. 2(7)",
 )
 R_ASRM_GENE = Rule(
     "JP-ASRM-NUCLEIC-ACID",
     "in vivo gene therapy with specified nucleic acids is within the ASRM since 2025-05-31",
-    "asrm", "Art. 2 (as amended by Act No. 51 of 2024)",
+    "asrm",
+    "Art. 2 (as amended by Act No. 51 of 2024)",
 )
 
 
@@ -178,11 +212,15 @@ def _cell_free(facts: Facts) -> None:
     d.fire(R_CLASS_GENE)
     d.open_pathways(["standard", "conditional_time_limited"])
     d.extra["asrm_risk_class"] = "I"
-    d.fire(R_ASRM_GENE, "in vivo gene therapy given by a clinic is within the ASRM since "
-           "2025-05-31; recorded as Class I (the Ordinance's class for nucleic acids is not "
-           "modelled)")
+    d.fire(
+        R_ASRM_GENE,
+        "in vivo gene therapy given by a clinic is within the ASRM since "
+        "2025-05-31; recorded as Class I (the Ordinance's class for nucleic acids is not "
+        "modelled)",
+    )
     d.alternative(
-        "II", "the 2025 Ordinance may place some nucleic-acid techniques in Class II",
+        "II",
+        "the 2025 Ordinance may place some nucleic-acid techniques in Class II",
         "the ASRM Enforcement Ordinance's classification of specified nucleic acids",
         field="asrm_risk_class",
     )

@@ -21,95 +21,112 @@ MANIPULATION = StepTest(
     substantial=steps(
         "culture_expansion", "activation", "genetic_modification", "differentiation", "selection"
     ),
-    minimal=steps("separation", "centrifugation", "concentration", "washing", "freezing",
-                  "filtration"),
+    minimal=steps(
+        "separation", "centrifugation", "concentration", "washing", "freezing", "filtration"
+    ),
 )
 
 R_STEPS = Rule(
     "KR-MANIPULATION-STEPS",
     "processing steps read against the minimal-manipulation exclusion (simple separation, "
     "washing, freezing, thawing)",
-    "mfds_biologics_regulation", "Art. 2 (definition of 세포치료제)",
+    "mfds_biologics_regulation",
+    "Art. 2 (definition of 세포치료제)",
 )
 R_GENE_VECTOR = Rule(
     "KR-ARBA-2-5-b-VECTOR",
     "genetic material for delivery into the body: a gene therapy product",
-    "arba", "Art. 2(5)(b)",
+    "arba",
+    "Art. 2(5)(b)",
 )
 R_GENE_CELLS = Rule(
     "KR-ARBA-2-5-b-CELLS",
     "cells carrying introduced or modified genetic material: a gene therapy product",
-    "arba", "Art. 2(5)(b)",
+    "arba",
+    "Art. 2(5)(b)",
 )
 R_NO_CELLS = Rule(
     "KR-SCOPE-CELL-FREE",
     "no living cells and no genetic material: outside the cell therapy definition",
-    "arba", "Art. 2(5)",
+    "arba",
+    "Art. 2(5)",
 )
 R_MINIMAL = Rule(
     "KR-MINIMAL-EXCLUSION",
     "cells only minimally manipulated (simple separation, washing, freezing, thawing) keeping "
     "their biological characteristics are excluded from the cell therapy definition",
-    "mfds_biologics_regulation", "Art. 2 (definition of 세포치료제, proviso)",
+    "mfds_biologics_regulation",
+    "Art. 2 (definition of 세포치료제, proviso)",
 )
 R_CORD_BLOOD = Rule(
     "KR-CORD-BLOOD-ACT",
     "cord blood for haematopoietic transplantation is governed by the Cord Blood Act",
-    "cord_blood_act", "Art. 2",
+    "cord_blood_act",
+    "Art. 2",
 )
 R_ORGAN = Rule(
     "KR-ORGAN-ACT",
     "bone marrow and organ donation for transplantation are governed by the Organ Transplant Act",
-    "organ_transplant_act", "Art. 4",
+    "organ_transplant_act",
+    "Art. 4",
 )
 R_TISSUE = Rule(
     "KR-HUMAN-TISSUE-ACT",
     "non-viable human tissue grafts are governed by the Human Tissue Act",
-    "human_tissue_act", "Art. 3",
+    "human_tissue_act",
+    "Art. 3",
 )
 R_CELL_THERAPY = Rule(
     "KR-ARBA-2-5-a",
     "living cells manipulated outside the body: a cell therapy product",
-    "arba", "Art. 2(5)(a)",
+    "arba",
+    "Art. 2(5)(a)",
 )
 R_TISSUE_ENGINEERED = Rule(
     "KR-ARBA-2-5-c",
     "engineered cells on a scaffold or matrix to regenerate, restore or replace tissue: a "
     "tissue-engineered product",
-    "arba", "Art. 2(5)(c)",
+    "arba",
+    "Art. 2(5)(c)",
 )
 R_COMBINATION = Rule(
     "KR-ARBA-2-5-d",
     "an advanced biological product combined with a medical device: an advanced combination "
     "product",
-    "arba", "Art. 2(5)(d)",
+    "arba",
+    "Art. 2(5)(d)",
 )
 R_RISK_OUT_MINIMAL = Rule(
     "KR-RESEARCH-SCOPE-MINIMAL",
     "minimally manipulated cells are excluded from advanced regenerative medicine",
-    "arba", "Art. 2(1) proviso",
+    "arba",
+    "Art. 2(1) proviso",
 )
 R_RISK_OUT_COSMETIC = Rule(
     "KR-RESEARCH-SCOPE-COSMETIC",
     "uninsured cosmetic or plastic surgery procedures are excluded from advanced regenerative "
     "medicine",
-    "arba_decree", "Art. 2(2)",
+    "arba_decree",
+    "Art. 2(2)",
 )
 R_RISK_HIGH = Rule(
     "KR-RESEARCH-HIGH",
     "gene therapy, pluripotent stem cells or animal cells: high-risk research (MFDS approval)",
-    "arba", "Art. 2(3)(a); Art. 12(3)",
+    "arba",
+    "Art. 2(3)(a); Art. 12(3)",
 )
 R_RISK_MEDIUM = Rule(
     "KR-RESEARCH-MEDIUM",
     "somatic (adult) stem cells manipulated outside the body: medium-risk research",
-    "arba", "Art. 2(3)(b)",
+    "arba",
+    "Art. 2(3)(b)",
 )
 R_RISK_UNCERTAIN = Rule(
     "KR-RESEARCH-UNSETTLED",
     "manipulated somatic (non-stem) cells: medium or low risk under the Decree's criteria, "
     "which are not modelled here",
-    "arba_decree", "risk criteria",
+    "arba_decree",
+    "risk criteria",
 )
 
 
@@ -213,9 +230,7 @@ def _risk_in_scope(facts: Facts, in_scope: bool) -> None:
     p = facts.profile
     cosmetic = p.cosmetic_purpose
     if cosmetic is None:
-        facts.record(
-            "cosmetic_purpose", "is it a cosmetic use (excluded from the research rules)?"
-        )
+        facts.record("cosmetic_purpose", "is it a cosmetic use (excluded from the research rules)?")
         d.extra["clinical_research_risk"] = "uncertain"
         return
     if cosmetic:

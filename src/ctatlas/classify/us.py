@@ -24,12 +24,24 @@ CODE = "US"
 #: tissue to isolate cells is more than minimal manipulation (the guidance's worked example).
 MANIPULATION = StepTest(
     substantial=steps(
-        "culture_expansion", "activation", "genetic_modification", "differentiation",
+        "culture_expansion",
+        "activation",
+        "genetic_modification",
+        "differentiation",
         "enzymatic_digestion",
     ),
     minimal=steps(
-        "cutting", "grinding", "shaping", "centrifugation", "concentration", "separation",
-        "freezing", "irradiation", "washing", "filtration", "sterilisation",
+        "cutting",
+        "grinding",
+        "shaping",
+        "centrifugation",
+        "concentration",
+        "separation",
+        "freezing",
+        "irradiation",
+        "washing",
+        "filtration",
+        "sterilisation",
         "soaking_in_antibiotics",
     ),
 )
@@ -47,41 +59,48 @@ SSP_STEPS = frozenset(
 R_STEPS = Rule(
     "US-1271.3(f)-STEPS",
     "processing steps read against the minimal-manipulation definition",
-    "fda_mm_hu_guidance", "sections III-IV (examples)",
+    "fda_mm_hu_guidance",
+    "sections III-IV (examples)",
 )
 R_VECTOR = Rule(
     "US-351-VECTOR",
     "a cell-free nucleic-acid vector is not an HCT/P; gene therapy products are biologics "
     "licensed under section 351",
-    "phs_act_351", "section 351(i) (biological product)",
+    "phs_act_351",
+    "section 351(i) (biological product)",
 )
 R_NOT_CELLS = Rule(
     "US-NOT-HCTP-CELL-FREE",
     "no human cells or tissues: not an HCT/P",
-    "cfr_1271", "21 CFR 1271.3(d)",
+    "cfr_1271",
+    "21 CFR 1271.3(d)",
 )
 R_XENO = Rule(
     "US-1271.3(d)(6)-XENO",
     "cells from animals are excluded from the HCT/P definition; xenotransplantation products "
     "are licensed biologics",
-    "cfr_1271", "21 CFR 1271.3(d)(6)",
+    "cfr_1271",
+    "21 CFR 1271.3(d)(6)",
 )
 R_HCTP = Rule(
     "US-1271.3(d)",
     "human cells or tissues for implantation, transplantation, infusion or transfer: an HCT/P",
-    "cfr_1271", "21 CFR 1271.3(d)",
+    "cfr_1271",
+    "21 CFR 1271.3(d)",
 )
 R_SSP = Rule(
     "US-1271.15(b)",
     "autologous tissue removed and implanted in the same surgical procedure, only rinsed, "
     "cleansed, sized or shaped: not subject to Part 1271",
-    "cfr_1271", "21 CFR 1271.15(b)",
+    "cfr_1271",
+    "21 CFR 1271.15(b)",
 )
 R_SSP_NOT = Rule(
     "US-1271.15(b)-NOT-SUCH-HCTP",
     "processed beyond rinsing, cleansing, sizing and shaping: no longer 'such HCT/P', so the "
     "same surgical procedure exception does not apply",
-    "fda_ssp_guidance", "section III",
+    "fda_ssp_guidance",
+    "section III",
 )
 R_A1 = Rule(
     "US-1271.10(a)(1)", "minimal manipulation criterion", "cfr_1271", "21 CFR 1271.10(a)(1)"
@@ -94,28 +113,33 @@ R_A4 = Rule(
     "US-1271.10(a)(4)",
     "no systemic effect and no dependence on living cells' metabolism, or autologous, "
     "first/second-degree relative or reproductive use",
-    "cfr_1271", "21 CFR 1271.10(a)(4)",
+    "cfr_1271",
+    "21 CFR 1271.10(a)(4)",
 )
 R_361 = Rule(
     "US-1271.10(a)-MET",
     "all four 1271.10(a) criteria met: regulated solely under section 361 (no premarket review)",
-    "phs_act_361", "section 361",
+    "phs_act_361",
+    "section 361",
 )
 R_351 = Rule(
     "US-1271.20",
     "an HCT/P failing a 1271.10(a) criterion is regulated as a drug, device or biological "
     "product; cell products are licensed biologics under section 351",
-    "cfr_1271", "21 CFR 1271.20",
+    "cfr_1271",
+    "21 CFR 1271.20",
 )
 R_DEVICE = Rule(
     "US-1271.20-DEVICE",
     "non-viable tissue acting by physical means, combined or processed: regulated as a device",
-    "cfr_1271", "21 CFR 1271.20",
+    "cfr_1271",
+    "21 CFR 1271.20",
 )
 R_PMOA = Rule(
     "US-PART3-PMOA",
     "a cell-device combination product is assigned by its primary mode of action",
-    "cfr_part_3", "21 CFR 3.4",
+    "cfr_part_3",
+    "21 CFR 3.4",
 )
 
 
@@ -144,9 +168,7 @@ def classify(facts: Facts) -> None:
     if facts.get("genetically_modified"):
         manipulation: Manipulation | None = Manipulation.more_than_minimal
     else:
-        manipulation = judge_manipulation(
-            facts, MANIPULATION, R_STEPS, "minimal-manipulation test"
-        )
+        manipulation = judge_manipulation(facts, MANIPULATION, R_STEPS, "minimal-manipulation test")
     ssp_open = False
     if origin is ProfileOrigin.autologous:
         same = facts.get("same_surgical_procedure")
@@ -176,9 +198,12 @@ def _same_surgery(facts: Facts, manipulation: Manipulation | None) -> bool:
     if steps_given is not None:
         extra = sorted(s.value for s in steps_given if s not in SSP_STEPS)
         if extra:
-            d.fire(R_SSP_NOT, f"processing step(s) {', '.join(extra)} go beyond rinsing, "
-                   "cleansing, sizing and shaping: the same surgical procedure exception does "
-                   "not apply")
+            d.fire(
+                R_SSP_NOT,
+                f"processing step(s) {', '.join(extra)} go beyond rinsing, "
+                "cleansing, sizing and shaping: the same surgical procedure exception does "
+                "not apply",
+            )
             return False
     elif manipulation is not Manipulation.minimal or facts.get("combined_with_device_or_drug"):
         if manipulation is None:
@@ -209,15 +234,21 @@ def _tiers(facts: Facts, manipulation: Manipulation | None) -> None:
     if homologous is False:
         failed.append((R_A2, "not for homologous use: fails 1271.10(a)(2)"))
     combined = facts.want(
-        "combined_with_device_or_drug", "combined with an article other than water, "
-        "crystalloids or a sterilising/preserving/storage agent?"
+        "combined_with_device_or_drug",
+        "combined with an article other than water, "
+        "crystalloids or a sterilising/preserving/storage agent?",
     )
     if combined:
         failed.append((R_A3, "combined with another article: fails 1271.10(a)(3)"))
     a4 = _criterion_a4(facts)
     if a4 is False:
-        failed.append((R_A4, "systemic or metabolic action in an unrelated allogeneic "
-                             "recipient: fails 1271.10(a)(4)"))
+        failed.append(
+            (
+                R_A4,
+                "systemic or metabolic action in an unrelated allogeneic "
+                "recipient: fails 1271.10(a)(4)",
+            )
+        )
     if failed:
         for rule, text in failed:
             d.fire(rule, text)
@@ -278,8 +309,7 @@ def _not_361(facts: Facts) -> None:
         d.alternative(
             "biologic_351",
             "FDA may still regulate processed non-viable tissue as a biologic",
-            "FDA's jurisdictional determination (Tissue Reference Group / request for "
-            "designation)",
+            "FDA's jurisdictional determination (Tissue Reference Group / request for designation)",
         )
         return
     d.category = "biologic_351"

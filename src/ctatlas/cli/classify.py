@@ -122,8 +122,10 @@ def _render(result: Any) -> str:
         if d["pathways"]:
             lines.append("    pathways: " + ", ".join(d["pathways"]))
         for alt in d["alternatives"]:
-            label = alt["category"] if alt["field"] == "category" else (
-                f"{alt['field']} {alt['category']}"
+            label = (
+                alt["category"]
+                if alt["field"] == "category"
+                else (f"{alt['field']} {alt['category']}")
             )
             lines.append(f"    alternative: {label}: {alt['reading']}")
             lines.append(f"       would settle it: {alt['would_settle']}")
