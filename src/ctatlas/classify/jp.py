@@ -7,7 +7,14 @@ regenerative medicine, which ASRM class would the technique be (Class I is the h
 
 from __future__ import annotations
 
-from ctatlas.classify.base import Facts, Rule, StepTest, judge_manipulation, steps
+from ctatlas.classify.base import (
+    Facts,
+    Rule,
+    StepTest,
+    Undecided,
+    judge_manipulation,
+    steps,
+)
 from ctatlas.model import IntendedFunction, Manipulation, ProfileOrigin
 
 CODE = "JP"
@@ -192,8 +199,11 @@ def classify(facts: Facts) -> None:
         return
     d.category = CELL_PROCESSED
     d.fire(R_CELL_PROCESSED)
-    d.extra["product_class"] = _product_class(facts)
     d.open_pathways(["standard", "conditional_time_limited"])
+    try:
+        d.extra["product_class"] = _product_class(facts)
+    except Undecided:
+        d.extra["product_class"] = None  # the category stands; the class waits for an answer
     d.extra["asrm_risk_class"] = _asrm_excluded_or(facts, None) or _asrm_class(facts)
 
 
@@ -270,7 +280,11 @@ def _product_class(facts: Facts) -> str:
     if facts.get("origin") is ProfileOrigin.xenogeneic:
         d.fire(R_CLASS_ANIMAL)
         return "animal_cell_processed"
-    if facts.need("pluripotent", "are the cells derived from ES or iPS cells?"):
+    pluripotent = facts.want("pluripotent", "are the cells derived from ES or iPS cells?")
+    if pluripotent is None and facts.get("stem_cell") is None:
+        facts.want("stem_cell", "are the cells somatic stem/progenitor cells?")
+    facts.stop_if_missing()
+    if pluripotent:
         d.fire(R_CLASS_ES_IPS)
         return "human_es_ips_cell_processed"
     if facts.need("stem_cell", "are the cells somatic stem/progenitor cells?"):
