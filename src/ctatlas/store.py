@@ -126,7 +126,8 @@ def _metadata() -> MetaData:
         md,
         Column("id", Integer, primary_key=True),
         Column("authorization_id", Integer, ForeignKey("authorizations.id"), nullable=False),
-        Column("date", String(10), nullable=False),
+        Column("date", String(10)),
+        Column("not_after", String(10)),
         Column("event", String(40), nullable=False),
         Column("note", Text),
     )
@@ -242,6 +243,7 @@ def _rows(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
                     {
                         "authorization_id": auth_id,
                         "date": event.date,
+                        "not_after": event.not_after,
                         "event": event.event.value,
                         "note": event.note,
                     }
@@ -339,16 +341,24 @@ def build_store(
     progress: Callable[[str], None] | None = None,
 ) -> str:
     """Build the store from a validated dataset, atomically. Returns the URL built."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     url = atlas_db_url(db_url)
     rows = _rows(dataset)
     if progress:
         progress("rows prepared")
-    if url.startswith("sqlite"):
-        _build_sqlite(url, dataset, rows)
-    elif url.startswith("postgresql"):
-        _build_postgres(url, dataset, rows)
-    else:
-        raise StoreError(f"unsupported database URL '{url}' (use sqlite:/// or postgresql://)")
+    try:
+        if url.startswith("sqlite"):
+            _build_sqlite(url, dataset, rows)
+        elif url.startswith("postgresql"):
+            _build_postgres(url, dataset, rows)
+        else:
+            raise StoreError(f"unsupported database URL '{url}' (use sqlite:/// or postgresql://)")
+    except SQLAlchemyError as exc:
+        detail = str(exc.orig) if getattr(exc, "orig", None) else exc.__class__.__name__
+        raise StoreError(
+            f"building the store at {url} failed ({detail}); the old store is kept"
+        ) from None
     return url
 
 

@@ -1,0 +1,85 @@
+"""The curated dataset itself: valid, canonical, and its counts pinned.
+
+A lost or duplicated record changes a count here. When a record is added or corrected on
+purpose, update the pinned number in the same commit (and say why in the message).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ctatlas.canonical import format_data
+from ctatlas.dataset import Dataset, validate_dataset
+
+REPO_DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    ds, problems = validate_dataset(REPO_DATA)
+    assert ds is not None, "\n".join(p.format() for p in problems)
+    return ds
+
+
+def test_the_curated_data_validates_without_problems() -> None:
+    _, problems = validate_dataset(REPO_DATA)
+    assert [p.format() for p in problems] == []
+
+
+def test_every_data_file_is_canonical() -> None:
+    result = format_data(REPO_DATA, check=True)
+    assert result.problems == []
+    assert result.changed == [], "run `ctatlas fmt`"
+
+
+def _auths(ds: Dataset, code: str) -> list[tuple[object, object]]:
+    return [(p, a) for p in ds.products for a in p.authorizations if a.jurisdiction == code]
+
+
+def test_authorizations_per_jurisdiction(dataset: Dataset) -> None:
+    counts = Counter(a.jurisdiction for p in dataset.products for a in p.authorizations)
+    assert dict(counts) == PINNED_PER_JURISDICTION
+
+
+PINNED_PER_JURISDICTION = {
+    "JP": 25,
+    "KR": 28,
+    "US": 55,
+    "CN": 7,
+    "IN": 6,
+    "SG": 2,
+    "IR": 1,
+}
+
+
+def test_japan_per_pathway_and_status(dataset: Dataset) -> None:
+    auths = _auths(dataset, "JP")
+    assert Counter(a.pathway.value for _, a in auths) == {
+        "standard": 17,
+        "conditional_time_limited": 8,
+    }
+    assert Counter(a.status.value for _, a in auths) == {"authorized": 23, "expired": 2}
+
+
+def test_korea_per_status_and_cell_class(dataset: Dataset) -> None:
+    auths = _auths(dataset, "KR")
+    assert Counter(a.status.value for _, a in auths) == {
+        "authorized": 20,
+        "withdrawn": 7,
+        "revoked": 1,
+    }
+    # MFDS's own count of stem-cell products is four
+    assert Counter(p.cell_class.value for p, _ in auths) == {
+        "somatic": 21,
+        "stem": 4,
+        "not_applicable": 3,
+    }
+
+
+def test_every_jurisdiction_with_products_says_how_complete_it_is(dataset: Dataset) -> None:
+    used = {a.jurisdiction for p in dataset.products for a in p.authorizations}
+    for code in used:
+        assert dataset.jurisdictions[code].complete_as_of is not None, code
