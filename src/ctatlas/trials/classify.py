@@ -419,6 +419,10 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
             if neg:
                 negated.append((fname, snippet))
                 continue
+            if _ACELLULAR.search(masked[max(0, start - 50) : end + 50]):
+                # "exosomes derived from MSCs": the cells are the source, not the product
+                negated.append((fname, snippet))
+                continue
             if fname.startswith("interventions"):
                 has_cell_intervention = True
                 positives.append((fname, snippet, matched))

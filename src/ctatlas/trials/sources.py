@@ -29,6 +29,8 @@ from typing import Any
 __all__ = ["Item", "Problem", "count_hint", "iter_items"]
 
 REGISTRIES = ("ctgov", "cris", "ictrp")
+#: how much text a JSON-array export is read by at a time
+READ_CHUNK = 1 << 20
 
 
 @dataclass(slots=True)
@@ -221,7 +223,7 @@ def _iter_jsonl(path: Path, registry: str | None) -> Iterator[Item | Problem]:
 
 def _iter_json_file(path: Path, registry: str | None) -> Iterator[Item | Problem]:
     with _open_text(path) as fh:
-        head = fh.read(1 << 16)
+        head = fh.read(min(READ_CHUNK, 1 << 16))
         stripped = head.lstrip()
         if not stripped:
             yield Problem(str(path), "empty file")
@@ -288,7 +290,7 @@ def _iter_json_array(fh: io.TextIOBase, head: str, path: Path, registry: str | N
                 pos += 1
             if pos < len(buf) or eof:
                 break
-            more = fh.read(1 << 20)
+            more = fh.read(READ_CHUNK)
             if not more:
                 eof = True
             buf = buf[pos:] + more
@@ -304,7 +306,7 @@ def _iter_json_array(fh: io.TextIOBase, head: str, path: Path, registry: str | N
             if eof:
                 yield Problem(f"{path}[{index}]", f"truncated or invalid JSON: {exc.msg}")
                 return
-            more = fh.read(1 << 20)
+            more = fh.read(READ_CHUNK)
             if not more:
                 eof = True
             buf = buf[pos:] + more

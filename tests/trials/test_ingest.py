@@ -1,0 +1,188 @@
+"""Ingest every form, idempotently, on SQLite (PostgreSQL when CTATLAS_TEST_POSTGRES_URL)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ctatlas.trials.ingest import ingest
+from ctatlas.trials.sources import Problem, iter_items
+from ctatlas.trials.store import TrialStore
+
+from .conftest import FIX, make_bulk_zip, real_studies
+
+
+def test_every_fixture_form_lands(store):
+    s1 = ingest([FIX / "ctgov", FIX / "ctgov_export", FIX / "ctgov_legacy"], store)
+    s2 = ingest([FIX / "cris" / "cris_list_api_20260203_subset.json"], store, registry="cris")
+    s3 = ingest([FIX / "ictrp" / "ictrp_main_sample_processed.csv"], store)
+    assert (s1.records, s2.records, s3.records) == (92, 108, 125)
+    assert not (s1.problems or s2.problems or s3.problems)
+    rows = list(store.query(label=None))
+    assert len(rows) == store.count() == 325
+    kr = list(store.query(label="cell_therapy", country="KR"))
+    assert {"KCT0011549", "KCT0011325"} <= {r["trial_id"] for r in kr}
+
+
+def test_bulk_zip_single_and_two_processes_agree(tmp_path):
+    z = make_bulk_zip(tmp_path / "ctg-studies.json.zip", real_studies())
+    a = TrialStore(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    b = TrialStore(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    sa_ = ingest([z], a, workers=1, batch_size=7)
+    sb = ingest([z], b, workers=2, batch_size=7)
+    assert sa_.records == sb.records == 62
+    assert list(a.query(label=None)) == list(b.query(label=None))
+    # the raw layer keeps each study exactly as it was in the zip
+    original = json.loads(a.raw("ctgov", "NCT02552212"))
+    assert original == json.loads((FIX / "ctgov" / "NCT02552212.json").read_text())
+
+
+def test_reingest_is_idempotent_and_updates_changes(tmp_path, store):
+    studies = real_studies()[:20]
+    z = make_bulk_zip(tmp_path / "one.zip", studies)
+    first = ingest([z], store)
+    again = ingest([z], store)
+    assert (first.inserted, again.inserted, again.updated, again.unchanged) == (20, 0, 0, 20)
+    changed = json.loads(json.dumps(studies[1]))
+    changed["protocolSection"]["statusModule"]["overallStatus"] = "TERMINATED"
+    nct = changed["protocolSection"]["identificationModule"]["nctId"]
+    z2 = make_bulk_zip(tmp_path / "two.zip", [changed, *real_studies()[20:25]])
+    third = ingest([z2], store)
+    assert (third.inserted, third.updated, third.unchanged) == (5, 1, 0)
+    assert store.count() == 25
+    row = next(r for r in store.query(label=None) if r["trial_id"] == nct)
+    assert row["status"] == "terminated"
+
+
+def test_corrupt_member_and_truncated_zip_are_reported_and_skipped(tmp_path, store):
+    studies = real_studies()[:10]
+    z = make_bulk_zip(tmp_path / "bulk.zip", studies)
+    ingest([z], store)
+    # flip bytes inside the third member's compressed data
+    with zipfile.ZipFile(z) as zf:
+        info = sorted(zf.infolist(), key=lambda i: i.header_offset)[2]
+    data = bytearray(z.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + 10
+    data[start : start + 20] = b"\x00" * 20
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(bytes(data))
+    summary = ingest([bad], store)
+    assert summary.skipped == 1 and summary.records == 9
+    assert summary.problems[0]["name"].endswith(info.filename)
+    assert store.count() == 10  # the stored copy of the broken study is kept
+
+    # a download cut in the middle: no central directory
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(z.read_bytes()[: len(z.read_bytes()) // 2])
+    summary = ingest([cut], store)
+    assert summary.records >= 3
+    assert any("truncated" in p["reason"] for p in summary.problems)
+    assert summary.skipped >= 1
+    assert store.count() == 10
+
+
+def test_json_array_jsonl_envelopes_and_truncation(tmp_path, store):
+    studies = real_studies()[:6]
+    arr = tmp_path / "export.json"
+    arr.write_text(json.dumps(studies, indent=1))
+    jl = tmp_path / "studies.jsonl"
+    jl.write_text("\n".join(json.dumps(s) for s in studies[3:]) + "\n{broken\n")
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"studies": studies[:2], "nextPageToken": "x"}))
+    summary = ingest([arr, jl, page], store)
+    assert summary.records == 11 and summary.skipped == 1
+    assert summary.problems[0]["name"].endswith("studies.jsonl:4")
+    assert store.count() == 6
+
+    text = arr.read_text()
+    cut = tmp_path / "cut.json"
+    cut.write_text(text[: int(len(text) * 0.6)])
+    items = list(iter_items([cut]))
+    assert isinstance(items[-1], Problem) and "truncated" in items[-1].reason
+    assert 1 <= len(items) - 1 < 6
+
+
+def test_json_array_is_streamed_across_buffer_boundaries(tmp_path, monkeypatch):
+    import ctatlas.trials.sources as src
+
+    studies = real_studies()[:8]
+    arr = tmp_path / "export.json"
+    arr.write_text(json.dumps(studies))
+    monkeypatch.setattr(src, "READ_CHUNK", 999)  # force many refills mid-object
+    got = [it.payload for it in src.iter_items([arr])]
+    assert got == studies
+
+
+def test_cris_data_go_kr_envelope(tmp_path, store):
+    recs = json.loads((FIX / "cris" / "cris_list_api_20260203_subset.json").read_text())[:5]
+    env = {"response": {"header": {"resultCode": "00"},
+                        "body": {"items": {"item": recs}, "totalCount": 5}}}
+    p = tmp_path / "cris_page.json"
+    p.write_text(json.dumps(env, ensure_ascii=False))
+    assert ingest([p], store).records == 5
+
+
+def test_ictrp_extra_columns_and_cross_registry_merge(tmp_path, store):
+    ingest([FIX / "ctgov" / "NCT02552212.json"], store)
+    # an ICTRP row for a jRCT trial that names the same study as a secondary id,
+    # with a column the WHO export does not have
+    with open(FIX / "ictrp" / "ictrp_main_sample_processed.csv", newline="",
+              encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        row = next(r for r in reader if r["TrialID"].startswith("JPRN-jRCT"))
+        fields = [*reader.fieldnames, "Made_up_extra"]
+    row.update(SecondaryIDs="NCT02552212", Made_up_extra="ignored")
+    out = tmp_path / "ictrp.csv"
+    with open(out, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields)
+        w.writeheader()
+        w.writerow(row)
+    assert ingest([out], store).records == 1
+    rows = list(store.query(label=None))
+    assert len(rows) == 1  # one real trial
+    assert rows[0]["registry"] == "ctgov" and rows[0]["trial_id"] == "NCT02552212"
+    assert "jRCTs051180199" in rows[0]["secondary_ids"] or any(
+        i.startswith("jRCT") for i in rows[0]["secondary_ids"])
+
+
+def test_overrides_are_kept_apart_and_survive_reingest(store):
+    ingest([FIX / "ctgov_legacy"], store)
+    store.set_override("NCT04289194", "origin", "allogeneic", "HCR040 is allogeneic (sponsor)")
+    ingest([FIX / "ctgov_legacy"], store)
+    row = next(r for r in store.query(label=None) if r["trial_id"] == "NCT04289194")
+    assert row["origin"] == "allogeneic" and row["overridden"] == ["origin"]
+    with pytest.raises(ValueError):
+        store.set_override("NCT04289194", "label", "not_cell", "")
+
+
+def test_filters(store):
+    ingest([FIX / "ctgov_legacy", FIX / "ictrp"], store)
+    msc = list(store.query(family="MSC"))
+    assert msc and all(r["cell_family"] == "MSC" for r in msc)
+    assert all("2" in r["phases"] for r in store.query(phase="2"))
+    years = [r["start_date"] for r in store.query(start_year_from=2020, start_year_to=2021)]
+    assert years and all(y[:4] in ("2020", "2021") for y in years)
+    assert list(store.query(condition="osteoarthritis"))
+    assert all(r["sponsor_class"] == "industry" for r in store.query(sponsor_class="industry"))
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("CTATLAS_TEST_POSTGRES_URL"), reason="no PostgreSQL")
+def test_postgres_store(tmp_path):
+    from ctatlas.config import normalise_url
+
+    s = TrialStore(normalise_url(os.environ["CTATLAS_TEST_POSTGRES_URL"]))
+    ingest([FIX / "ctgov_legacy"], s)
+    assert ingest([FIX / "ctgov_legacy"], s).unchanged == 30
+    assert list(s.query(family="MSC"))
+    assert s.t["trials"].schema == "ctatlas_trials"
+
+
+def test_store_path_is_created(tmp_path: Path):
+    s = TrialStore(f"sqlite:///{tmp_path / 'deep' / 'er' / 't.sqlite'}")
+    assert s.count() == 0
