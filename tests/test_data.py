@@ -48,6 +48,7 @@ PINNED_PER_JURISDICTION = {
     "JP": 25,
     "KR": 28,
     "US": 55,
+    "EU": 31,
     "CN": 7,
     "IN": 6,
     "SG": 2,
@@ -83,3 +84,27 @@ def test_every_jurisdiction_with_products_says_how_complete_it_is(dataset: Datas
     used = {a.jurisdiction for p in dataset.products for a in p.authorizations}
     for code in used:
         assert dataset.jurisdictions[code].complete_as_of is not None, code
+
+
+def test_us_and_eu_per_status_and_category(dataset: Dataset) -> None:
+    us = _auths(dataset, "US")
+    assert Counter(a.status.value for _, a in us) == {"authorized": 55}
+    assert Counter(a.category for _, a in us) == {"biologic_351": 53, "device": 2}
+    eu = _auths(dataset, "EU")
+    assert Counter(a.status.value for _, a in eu) == {
+        "authorized": 22,
+        "withdrawn": 7,
+        "not_renewed": 2,
+    }
+    assert Counter(a.category for _, a in eu) == {
+        "gtmp": 22,
+        "sctmp": 5,
+        "tep": 3,
+        "combined_atmp": 1,
+    }
+
+
+def test_one_file_per_therapy_across_jurisdictions(dataset: Dataset) -> None:
+    """A CAR-T approved in the US, the EU, Japan and Korea is one product, not four."""
+    kymriah = dataset.product("tisagenlecleucel")
+    assert {"JP", "KR", "US", "EU"} <= {a.jurisdiction for a in kymriah.authorizations}
