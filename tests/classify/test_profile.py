@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ctatlas.classify import MODULES, ProfileError, classify, parse_jurisdictions
@@ -101,3 +103,19 @@ def test_rules_carry_citations_in_the_output() -> None:
         for rule in decision["rules"]:
             assert set(rule) == {"id", "text", "citation"}
             assert {"law", "article", "url"} <= set(rule["citation"])
+
+
+def test_a_broken_jurisdiction_file_is_a_clear_error(tmp_path: Path) -> None:
+    import shutil
+
+    from ctatlas.errors import BadInput
+
+    folder = tmp_path / "jurisdictions"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "jurisdictions", folder)
+    (folder / "KR.yaml").write_text("code: KR\nname: [unclosed\n", encoding="utf-8")
+    with pytest.raises(BadInput, match=r"jurisdictions/KR.yaml is invalid"):
+        classify({"origin": "none"}, ["KR"], data=tmp_path)
+    (folder / "KR.yaml").unlink()
+    with pytest.raises(ProfileError, match=r"no data/jurisdictions/KR.yaml"):
+        classify({"origin": "none"}, ["KR"], data=tmp_path)
+    assert classify({"origin": "none"}, ["JP"], data=tmp_path).decisions["JP"].category

@@ -140,29 +140,41 @@ def _explain(exc: ValidationError) -> str:
 # --------------------------------------------------------------------------- jurisdiction data
 
 
+#: The jurisdictions the classifier has rules for.
+RULE_CODES = ("JP", "KR", "US", "EU")
+
+
 @functools.lru_cache(maxsize=8)
-def _load_cached(root: str, stamp: tuple[tuple[str, float], ...]) -> dict[str, Jurisdiction]:
+def _load_cached(folder: str, stamp: tuple[tuple[str, float], ...]) -> dict[str, Jurisdiction]:
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
     yaml = YAML(typ="safe")
     result = {}
     for name, _ in stamp:
-        path = Path(root) / "jurisdictions" / name
-        with path.open(encoding="utf-8") as fh:
-            jur = Jurisdiction.model_validate(yaml.load(fh))
+        path = Path(folder) / name
+        try:
+            with path.open(encoding="utf-8") as fh:
+                jur = Jurisdiction.model_validate(yaml.load(fh))
+        except (YAMLError, ValidationError) as exc:
+            first = str(exc).splitlines()[0]
+            raise BadInput(
+                f"jurisdictions/{name} is invalid ({first}); run `ctatlas validate`"
+            ) from None
         result[jur.code] = jur
     return result
 
 
 def load_jurisdictions(root: Path | str | None = None) -> dict[str, Jurisdiction]:
-    """The jurisdiction files of the data folder (``ctatlas.config.data_dir``), by code."""
+    """The JP, KR, US and EU files of the data folder (``ctatlas.config.data_dir``), by code."""
     from ctatlas.config import data_dir
 
     folder = data_dir(root) / "jurisdictions"
     if not folder.is_dir():
         raise BadInput(f"no jurisdictions folder at {folder}")
-    stamp = tuple(sorted((p.name, p.stat().st_mtime) for p in folder.glob("*.yaml")))
-    return _load_cached(str(folder.parent), stamp)
+    paths = [folder / f"{code}.yaml" for code in RULE_CODES]
+    stamp = tuple((p.name, p.stat().st_mtime) for p in paths if p.is_file())
+    return _load_cached(str(folder), stamp)
 
 
 # --------------------------------------------------------------------------- rules and decisions

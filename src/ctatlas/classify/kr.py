@@ -74,7 +74,7 @@ R_TISSUE = Rule(
     "KR-HUMAN-TISSUE-ACT",
     "non-viable human tissue grafts are governed by the Human Tissue Act",
     "human_tissue_act",
-    "Art. 3",
+    "definitions",
 )
 R_CELL_THERAPY = Rule(
     "KR-ARBA-2-5-a",
