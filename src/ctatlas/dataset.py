@@ -419,7 +419,8 @@ def _check_product(
                 f"add `unknown: {{{name}: <why it is not known>}}` or fill it in",
             )
     product_urls = {s.url for s in product.sources}
-    _check_sources_and_conflicts(chk, loaded, [], product.sources, product.conflicts, product_urls)
+    record_urls = product_urls | {s.url for a in product.authorizations for s in a.sources}
+    _check_sources_and_conflicts(chk, loaded, [], product.sources, product.conflicts, record_urls)
     for i, source in enumerate(product.sources):
         chk.future(loaded, ["sources", i, "accessed"], source.accessed)
 
