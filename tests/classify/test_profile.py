@@ -118,4 +118,5 @@ def test_a_broken_jurisdiction_file_is_a_clear_error(tmp_path: Path) -> None:
     (folder / "KR.yaml").unlink()
     with pytest.raises(ProfileError, match=r"no data/jurisdictions/KR.yaml"):
         classify({"origin": "none"}, ["KR"], data=tmp_path)
-    assert classify({"origin": "none"}, ["JP"], data=tmp_path).decisions["JP"].category
+    vector = {"origin": "none", "genetically_modified": True}
+    assert classify(vector, ["JP"], data=tmp_path).decisions["JP"].category
