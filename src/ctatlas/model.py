@@ -268,6 +268,12 @@ class Authorization(Strict):
     category_history: list[CategoryChange] = Field(
         default_factory=list, description="Changes of legal category, oldest first."
     )
+    category_note: Text | None = Field(
+        default=None,
+        description="Why the recorded category differs from what today's rules would give a "
+        "product like this (e.g. approved under an older law, or classified on a point the "
+        "profile cannot express); read by `ctatlas classify --check-dataset`.",
+    )
     conditional_expiry: PartialDate | None = Field(
         default=None, description="When a conditional or time-limited approval ends (or ended)."
     )
