@@ -305,3 +305,30 @@ def test_an_unknown_same_surgery_fact_is_an_open_alternative() -> None:
     expect(result, "US", category="hct_p_361")
     assert "exempt_1271_15b" in alt_values(result, "US")
     assert [m["attribute"] for m in result.decisions["US"].missing] == ["same_surgical_procedure"]
+
+
+def test_suicide_gene_cells_may_be_classified_by_their_cells_in_the_eu() -> None:
+    # The curated Zalmoxis record (data/products/nalotimagene-carmaleucel.yaml) is an sCTMP:
+    # allogeneic T cells carrying a suicide gene, whose effect does not come from the gene.
+    data = profile(
+        origin="allogeneic",
+        genetically_modified=True,
+        manipulation="more_than_minimal",
+        intended_function="disease_treatment",
+    )
+    result = classify(data, ["EU"])
+    expect(result, "EU", category="gtmp")
+    assert "sctmp" in alt_values(result, "EU")
+
+
+def test_living_cell_wound_constructs_offer_the_device_reading_in_the_us() -> None:
+    data = profile(
+        origin="allogeneic",
+        manipulation="more_than_minimal",
+        combined_with_device_or_drug=True,
+        integral_medical_device=False,
+        intended_function="structural_repair",
+    )
+    result = classify(data, ["US"])
+    expect(result, "US", category="biologic_351")
+    assert "device" in alt_values(result, "US")

@@ -162,6 +162,15 @@ def classify(facts: Facts) -> None:
     if gm:
         d.category = "gtmp"
         d.fire(R_GTMP_CELLS)
+        structural = facts.get("intended_function") is IntendedFunction.structural_repair
+        d.alternative(
+            "tep" if structural else "sctmp",
+            "a GTMP's effect must relate directly to the recombinant sequence or its "
+            "expression product; cells whose introduced gene is only a safety switch or marker "
+            "(e.g. a suicide gene) are classified by their cells instead",
+            "whether the therapeutic effect relates directly to the introduced sequence "
+            "(Directive 2001/83/EC Annex I Part IV 2.1(b))",
+        )
         _atmp(facts)
         return
     metabolic = facts.get("depends_on_living_cell_metabolism")

@@ -315,12 +315,13 @@ def _not_361(facts: Facts) -> None:
     d.category = "biologic_351"
     d.fire(R_351)
     d.open_pathways(["standard", "accelerated"])
-    if p.integral_medical_device:
+    if p.integral_medical_device or p.combined_with_device_or_drug:
         d.fire(R_PMOA)
         d.alternative(
             "device",
-            "living-cell constructs on a device-like scaffold have been approved as devices "
-            "(PMA) when the device part gives the primary mode of action",
+            "living-cell constructs on a matrix or device (e.g. skin and wound constructs) "
+            "have been approved as devices (PMA or HDE) when the device part gives the primary "
+            "mode of action or the product was assigned to CDRH",
             "FDA's primary-mode-of-action assignment (request for designation, 21 CFR Part 3)",
         )
     if (
