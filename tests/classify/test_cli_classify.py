@@ -208,3 +208,28 @@ def test_check_dataset_counts_an_alternative_reading_as_explained(
     result = runner.invoke(app, ["classify", "--check-dataset", "--data", str(atlas_data)])
     assert result.exit_code == 0, result.output + result.stderr
     assert "explained" in result.stdout and "maci" in result.stdout
+
+
+def test_profiles_are_derived_from_product_attributes_when_missing() -> None:
+    from ctatlas.classify.check import profile_for
+    from ctatlas.model import Product
+
+    yaml = YAML(typ="safe")
+    doc = yaml.load((FIXTURE_DATA / "products" / "tisagenlecleucel.yaml").read_text("utf-8"))
+    doc.pop("regulatory_profile", None)
+    derived, source = profile_for(Product.model_validate(doc))
+    assert source == "derived from product attributes"
+    assert derived.origin.value == "autologous"
+    assert derived.genetically_modified is True
+    assert derived.stem_cell is False
+    assert derived.homologous_use is None  # never guessed
+    vector = dict(
+        doc,
+        modality="gene_therapy",
+        cell_class="not_applicable",
+        stem_type="not_applicable",
+        origin="not_applicable",
+    )
+    derived, _ = profile_for(Product.model_validate(vector))
+    assert derived.origin.value == "none"
+    assert derived.viable_cells is False
