@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.classify import sources as S
-from tests.classify.helpers import alt_values, expect, profile, rule_ids
 
 from ctatlas.classify import classify
+
+from . import sources as S
+from .helpers import alt_values, expect, profile, rule_ids
 
 CASES: list[tuple[str, str, dict[str, Any], str, dict[str, Any], str]] = [
     # id, source, profile, jurisdiction, expected fields, rule that must fire

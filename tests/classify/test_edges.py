@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.classify.helpers import alt_values, expect, profile, rule_ids
 
 from ctatlas.classify import JURISDICTIONS, classify, recorded_category
+
+from .helpers import alt_values, expect, profile, rule_ids
 
 CAR_T = profile(
     origin="autologous",
