@@ -233,3 +233,18 @@ def test_profiles_are_derived_from_product_attributes_when_missing() -> None:
     derived, _ = profile_for(Product.model_validate(vector))
     assert derived.origin.value == "none"
     assert derived.viable_cells is False
+
+
+def test_check_dataset_reads_the_category_note(runner: CliRunner, atlas_data: Path) -> None:
+    yaml = YAML()
+    path = atlas_data / "products" / "tisagenlecleucel.yaml"
+    doc = yaml.load(path.read_text(encoding="utf-8"))
+    for auth in doc["authorizations"]:
+        if auth["jurisdiction"] == "US":
+            auth["category"] = "hct_p_361"
+            auth["category_note"] = "a deliberate test disagreement"
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(doc, fh)
+    result = runner.invoke(app, ["classify", "--check-dataset", "--data", str(atlas_data)])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "category_note: a deliberate test disagreement" in result.stdout

@@ -4,7 +4,8 @@ Each product's ``regulatory_profile`` (or, where a product has none, a profile d
 own attributes) is classified; the result is compared with the category of each authorization in
 JP, KR, US and EU. A difference is *explained* when the recorded category is an alternative
 reading the rules give, a historical category of an older law, or a category the authorization
-moved from or to (``category_history``); anything else is unexplained.
+moved from or to (``category_history``), or one the authorization's ``category_note`` explains;
+anything else is unexplained.
 """
 
 from __future__ import annotations
@@ -162,6 +163,9 @@ def check_dataset(dataset: Any) -> CheckReport:
             elif auth.category in historical:
                 row.outcome = "explained"
                 row.reason = f"'{auth.category}' is a category of an older law"
+            elif getattr(auth, "category_note", None):
+                row.outcome = "explained"
+                row.reason = f"category_note: {auth.category_note}"
             elif predicted in moved:
                 row.outcome = "explained"
                 row.reason = "the authorization's category_history moves it from/to the rules' one"
