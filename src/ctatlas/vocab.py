@@ -206,6 +206,7 @@ class ProcessingStep(str, Enum):
     concentration = "concentration"
     separation = "separation"
     freezing = "freezing"
+    thawing = "thawing"
     lyophilisation = "lyophilisation"
     irradiation = "irradiation"
     washing = "washing"

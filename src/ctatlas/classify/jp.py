@@ -41,6 +41,7 @@ PROCESSING = StepTest(
         "sterilisation",
         "irradiation",
         "freezing",
+        "thawing",
     ),
 )
 

@@ -22,7 +22,13 @@ MANIPULATION = StepTest(
         "culture_expansion", "activation", "genetic_modification", "differentiation", "selection"
     ),
     minimal=steps(
-        "separation", "centrifugation", "concentration", "washing", "freezing", "filtration"
+        "separation",
+        "centrifugation",
+        "concentration",
+        "washing",
+        "freezing",
+        "thawing",
+        "filtration",
     ),
 )
 
