@@ -53,16 +53,17 @@ def _spec(chart: Any) -> dict[str, Any]:
     return spec
 
 
-def approvals_chart(table: Table) -> Chart:
+def approvals_chart(table: Table, order: list[str]) -> Chart:
     """Stacked bars of approvals per year by modality, one panel per jurisdiction."""
     alt = _alt()
     data = alt.Data(values=table.rows)
-    codes = list(dict.fromkeys(r["jurisdiction"] for r in table.rows))
+    present = {r["jurisdiction"] for r in table.rows}
+    codes = [c for c in order if c in present]
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title="Year of approval"),
+            x=alt.X("year:O", title="Year of approval", axis=alt.Axis(labelFontSize=8)),
             y=alt.Y("sum(approvals):Q", title="Approvals"),
             color=alt.Color(
                 "modality:N",
@@ -73,9 +74,8 @@ def approvals_chart(table: Table) -> Chart:
             ),
             tooltip=["year:O", "jurisdiction:N", "modality:N", "approvals:Q"],
         )
-        .properties(width=220, height=120)
+        .properties(width=260, height=110)
         .facet(facet=alt.Facet("jurisdiction:N", title=None, sort=codes), columns=3)
-        .resolve_scale(x="independent")
     )
     return Chart("approvals_over_time", "Approvals per year, by jurisdiction and modality",
                  _spec(chart))
@@ -171,16 +171,19 @@ def disease_area_chart(table: Table, codes: list[str]) -> Chart:
     order = list(dict.fromkeys(r["area"] for r in rows))
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("jurisdiction:N", title=None, sort=codes, axis=alt.Axis(orient="top")),
-        y=alt.Y("area:N", title=None, sort=order),
+        y=alt.Y("area:N", title=None, sort=order, axis=alt.Axis(labelLimit=400)),
     )
-    heat = base.mark_rect().encode(
+    background = base.mark_rect(color="#f5f7fa", stroke="#ffffff")
+    heat = base.transform_filter("datum.products > 0").mark_rect(stroke="#ffffff").encode(
         color=alt.Color("products:Q", title="Products", scale=alt.Scale(scheme="blues")),
         tooltip=["area:N", "jurisdiction:N", "products:Q"],
     )
     text = base.mark_text(fontSize=10).encode(
         text=alt.condition("datum.products > 0", "products:Q", alt.value("")),
     )
-    chart = (heat + text).properties(width=max(120, 34 * len(codes)), height=16 * len(order))
+    chart = (background + heat + text).properties(
+        width=max(120, 34 * len(codes)), height=16 * len(order)
+    )
     return Chart("disease_areas", "Marketed products per disease area (* named in the analysis)",
                  _spec(chart))
 
@@ -191,7 +194,7 @@ def all_charts(tables: dict[str, Table], findings: dict[str, Finding], codes: li
     """Every chart of the report (skipping those with no data)."""
     out = []
     if tables["approvals_over_time"].rows:
-        out.append(approvals_chart(tables["approvals_over_time"]))
+        out.append(approvals_chart(tables["approvals_over_time"], codes))
     if findings["autologous_share"].denominator:
         out.append(autologous_chart(findings["autologous_share"]))
     if findings["allogeneic_over_time"].breakdown:

@@ -100,6 +100,17 @@ def _links(*source_lists: list[dict[str, Any]]) -> list[dict[str, str]]:
     return out
 
 
+_KIND_RANK = {"regulator": 0, "company": 1, "peer_reviewed": 2, "registry": 3, "news": 4}
+
+
+def _best_source(auth: dict[str, Any]) -> list[dict[str, Any]]:
+    """The one source an aggregate row cites for an authorization (regulator first)."""
+    sources = auth.get("sources", [])
+    if not sources:
+        return []
+    return [min(sources, key=lambda s: _KIND_RANK.get(s.get("kind", ""), 9))]
+
+
 def _citation_label(citation: dict[str, Any], laws: dict[str, dict[str, Any]]) -> str:
     law = laws.get(citation.get("law") or "")
     label = (law or {}).get("title") or citation.get("title") or citation["url"]
@@ -308,6 +319,7 @@ def approval_lag(land: Landscape) -> Table:
         row: dict[str, Any] = {
             "name": doc["name"],
             "slug": doc["slug"],
+            "modality": doc["modality"],
             "jurisdictions": ", ".join(jurisdiction_order(dates)),
             "first_jurisdiction": ", ".join(first_jurs),
             "first_approval": first_value,
@@ -330,6 +342,7 @@ def approval_lag(land: Landscape) -> Table:
         "approval anywhere to its approval in Japan and in Korea.",
         [
             Column("name", "Therapy"),
+            Column("modality", "Modality"),
             Column("jurisdictions", "Authorized in"),
             Column("first_jurisdiction", "First in"),
             Column("first_approval", "First approval", "date"),
@@ -431,7 +444,7 @@ def disease_areas(land: Landscape) -> Table:
         for _doc, auth, diseases, auth_areas in hits:
             if (areas & auth_areas) or (ids & diseases):
                 per[auth["jurisdiction"]].append(auth["brand_name"])
-                sources.append(auth.get("sources", []))
+                sources.append(_best_source(auth))
         for code in land.selected:
             row[code] = len(per.get(code, []))
         row["total"] = sum(len(v) for v in per.values())
@@ -452,7 +465,8 @@ def disease_areas(land: Landscape) -> Table:
         + [Column("total", "Total", "int"), Column("products", "Products"),
            Column("sources", "Sources", "links")],
         rows,
-        ["Counts authorizations (a product marketed in two jurisdictions counts in each). "
+        ["Counts authorizations (a product marketed in two jurisdictions counts in each); each "
+         "row cites one source per authorization (the regulator's where there is one). "
          "Systemic lupus erythematosus, Parkinson's and Alzheimer's are also inside their "
          "wider areas' rows."],
     )

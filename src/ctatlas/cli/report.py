@@ -1,0 +1,124 @@
+"""``ctatlas report``: the analysis as HTML, Markdown, PDF or XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ctatlas.cli.common import (
+    DataOpt,
+    DbOpt,
+    JurisdictionOpt,
+    data_path,
+    db_url,
+    err,
+    handle_errors,
+)
+from ctatlas.report import ReportFormat
+
+__all__ = ["register"]
+
+SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".pdf": "pdf", ".xlsx": "xlsx"}
+
+
+def report(
+    format: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html (one offline file, interactive charts), md (charts beside it), pdf, "
+            "xlsx. Default: from --out's suffix, else html.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write it [default: ./ctatlas-report[-as-of-DATE].<format>]",
+            show_default=False,
+        ),
+    ] = None,
+    jurisdiction: JurisdictionOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Rebuild the landscape as it stood on this day (YYYY-MM-DD): later approvals "
+            "drop out, later withdrawals are undone.",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    db: DbOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Regenerate the analysis: definitions, Japan's and Asia's products, findings, approvals
+    over time, approval lag, disease areas, sources.
+
+    Examples:
+      ctatlas report
+      ctatlas report --format pdf --out atlas.pdf
+      ctatlas report -f xlsx -j JP,KR --as-of 2018-12-31
+    """
+    from ctatlas.analysis import landscape_from_store
+    from ctatlas.errors import BadInput
+    from ctatlas.query import parse_multi
+    from ctatlas.report import build_report, default_output
+    from ctatlas.store import ensure_store
+
+    with handle_errors():
+        fmt = format
+        if fmt is None:
+            suffix = out.suffix.lower() if out else ""
+            if out and suffix not in SUFFIXES:
+                raise BadInput(
+                    f"cannot tell the format from '{out.name}'; give --format "
+                    f"({', '.join(f.value for f in ReportFormat)})"
+                )
+            fmt = ReportFormat(SUFFIXES.get(suffix, "html"))
+        store = ensure_store(db_url(db), data_path(data))
+        land = landscape_from_store(store, parse_multi(jurisdiction) or None, as_of)
+        target = out or default_output(fmt, land.as_of)
+        if target.is_dir():
+            raise BadInput(f"--out {target} is a folder; give a file name")
+        written = _render(build_report(land), fmt, target, quiet)
+    for path in written[:1]:
+        err(f"Wrote {path} ({path.stat().st_size:,} bytes)")
+    if len(written) > 1:
+        err(f"  and {len(written) - 1} chart file(s) in {written[1].parent}")
+
+
+def _render(report: object, fmt: ReportFormat, target: Path, quiet: bool) -> list[Path]:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ctatlas.report import Report, render
+
+    assert isinstance(report, Report)
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        return render(report, fmt, target)
+    with Progress(
+        TextColumn("[bold]{task.fields[fmt]}[/bold]"),
+        BarColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("starting", total=None, fmt=fmt.value.upper())
+
+        def step(description: str, done: int, total: int) -> None:
+            bar.update(task, description=description, completed=done, total=total or None)
+
+        return render(report, fmt, target, step)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
+    app.command()(report)

@@ -1,0 +1,118 @@
+"""The analysis as a document: HTML, Markdown, PDF or XLSX.
+
+:func:`build_report` computes the analysis and its charts once; :func:`render` writes it in one
+format. Long steps report through an optional ``progress(step, done, total)`` callback, so the
+library never prints and the CLI can show a progress bar.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+
+from ctatlas import __version__
+from ctatlas.analysis import Analysis, Landscape, analyse
+from ctatlas.analysis.charts import Chart, all_charts
+
+__all__ = [
+    "Progress",
+    "Report",
+    "ReportFormat",
+    "build_report",
+    "default_output",
+    "render",
+]
+
+#: ``progress(step description, steps done, steps in all)``.
+Progress = Callable[[str, int, int], None]
+
+
+class ReportFormat(str, Enum):
+    """The formats ``ctatlas report`` writes."""
+
+    html = "html"
+    md = "md"
+    pdf = "pdf"
+    xlsx = "xlsx"
+
+
+@dataclasses.dataclass
+class Report:
+    """The analysis, its charts, and when and from what it was made."""
+
+    analysis: Analysis
+    charts: list[Chart]
+    generated: dt.datetime
+    version: str = __version__
+
+    @property
+    def title(self) -> str:
+        """The document title."""
+        return "Cell therapy products: the landscape" + (
+            f" as of {self.analysis.as_of.isoformat()}" if self.analysis.as_of else ""
+        )
+
+
+def build_report(land: Landscape) -> Report:
+    """Compute every table, finding and chart for the landscape."""
+    analysis = analyse(land)
+    tables = {t.id: t for t in analysis.tables}
+    findings = {f.id: f for f in analysis.findings}
+    charts = all_charts(tables, findings, list(land.selected))
+    return Report(analysis, charts, dt.datetime.now(dt.UTC).replace(microsecond=0))
+
+
+def default_output(fmt: ReportFormat, as_of: dt.date | None = None) -> Path:
+    """``ctatlas-report[-as-of-DATE].<ext>`` in the current folder."""
+    stem = "ctatlas-report" + (f"-as-of-{as_of.isoformat()}" if as_of else "")
+    return Path(f"{stem}.{fmt.value}")
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(
+    report: Report, fmt: ReportFormat | str, out: Path | str, progress: Progress | None = None
+) -> list[Path]:
+    """Write the report to ``out`` in ``fmt``; return every file written (the document first).
+
+    The document is written to a temporary file and moved into place when complete.
+    """
+    fmt = ReportFormat(fmt)
+    out = Path(out)
+    step = progress or (lambda _desc, _done, _total: None)
+    if fmt is ReportFormat.html:
+        from ctatlas.report.html import render_html
+
+        data = render_html(report, step).encode("utf-8")
+        _atomic_write(out, data)
+        return [out]
+    if fmt is ReportFormat.md:
+        from ctatlas.report.markdown import render_markdown
+
+        text, files = render_markdown(report, out, step)
+        _atomic_write(out, text.encode("utf-8"))
+        return [out, *files]
+    if fmt is ReportFormat.pdf:
+        from ctatlas.report.pdf import render_pdf
+
+        _atomic_write(out, render_pdf(report, step))
+        return [out]
+    from ctatlas.report.xlsx import render_xlsx
+
+    _atomic_write(out, render_xlsx(report, step))
+    return [out]

@@ -1,0 +1,98 @@
+"""Helpers every renderer shares: cell text, source numbering, section order."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ctatlas.analysis import Finding, Table
+from ctatlas.analysis.tables import Column
+
+__all__ = [
+    "SECTIONS",
+    "SourceIndex",
+    "cell_text",
+    "finding_rows",
+    "pct",
+    "shown_columns",
+]
+
+#: Section heading -> the table ids and chart ids it shows, in report order ("findings" is
+#: the findings block).
+SECTIONS: list[tuple[str, str, list[str], list[str]]] = [
+    ("definitions", "1. Definitions side by side", ["definitions"], []),
+    ("japan", "2. Japan's marketed somatic (adult) cell products", ["japan_somatic"], []),
+    ("asia", "3. Asia's marketed stem-cell products", ["asia_stem"], []),
+    ("findings", "4. Findings", [], []),
+    ("approvals", "5. Approvals over time", ["approvals_over_time"], ["approvals_over_time"]),
+    ("lag", "6. Approval lag", ["approval_lag", "approval_lag_medians"], ["approval_lag"]),
+    ("diseases", "7. Disease areas", ["disease_areas"], ["disease_areas"]),
+    ("sources", "8. Sources and completeness", ["completeness"], []),
+]
+
+#: Charts shown next to a finding.
+FINDING_CHARTS = {
+    "autologous_share": "autologous_share",
+    "allogeneic_over_time": "allogeneic_over_time",
+}
+
+
+def pct(value: float | None) -> str:
+    """0.625 -> ``63%``; None -> ``n/a``."""
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def cell_text(value: Any, column: Column) -> str:
+    """A cell as plain text (unknown: an em dash)."""
+    if value is None or value == "":
+        return "—"
+    if column.type == "share":
+        return pct(value)
+    if column.type == "bool":
+        return "yes" if value else "no"
+    if column.type == "cited":
+        return str(value["text"])
+    if column.type == "links":
+        return ", ".join(link["url"] for link in value)
+    return str(value)
+
+
+def shown_columns(table: Table, printable: bool) -> list[Column]:
+    """The columns a document shows (the slug only where there is room for it)."""
+    if not printable:
+        return table.columns
+    return [c for c in table.columns if c.key != "slug"]
+
+
+@dataclasses.dataclass
+class SourceIndex:
+    """Numbers sources in order of first use, so rows cite ``[n]`` and a list resolves them."""
+
+    entries: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    _numbers: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def number(self, link: dict[str, str]) -> int:
+        """The source's number (a new one for a new URL)."""
+        url = link["url"]
+        if url not in self._numbers:
+            self.entries.append({"title": link.get("title") or url, "url": url})
+            self._numbers[url] = len(self.entries)
+        return self._numbers[url]
+
+    def numbers(self, links: list[dict[str, str]]) -> list[tuple[int, str]]:
+        """(number, url) for each link."""
+        return [(self.number(link), link["url"]) for link in links]
+
+
+def finding_rows(finding: Finding) -> list[dict[str, Any]]:
+    """A finding's breakdown as rows (label, numerator, denominator, share, items)."""
+    return [
+        {
+            "label": b.label,
+            "numerator": b.numerator,
+            "denominator": b.denominator,
+            "share": b.share,
+            "which": ", ".join(b.items),
+        }
+        for b in finding.breakdown
+    ]

@@ -1,0 +1,157 @@
+"""The report as one self-contained HTML file (interactive charts), or as print HTML (static
+chart images) that the PDF renderer lays out."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+from ctatlas.analysis import Table
+from ctatlas.analysis.charts import Chart, to_png, to_svg
+from ctatlas.report import Progress, Report
+from ctatlas.report.common import (
+    FINDING_CHARTS,
+    SECTIONS,
+    SourceIndex,
+    cell_text,
+    finding_rows,
+    pct,
+    shown_columns,
+)
+
+__all__ = ["render_html", "report_context", "vega_bundle"]
+
+PNG_SCALE = 2
+
+
+@functools.lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script (shipped by vl-convert; no CDN)."""
+    import vl_convert as vlc
+
+    return str(vlc.javascript_bundle()).replace("</script", "<\\/script")
+
+
+def _static(name: str) -> str:
+    return (resources.files("ctatlas.report") / "static" / name).read_text(encoding="utf-8")
+
+
+def _cells(table: Table, sources: SourceIndex, printable: bool) -> dict[str, Any]:
+    columns = shown_columns(table, printable)
+    rows = []
+    for row in table.rows:
+        cells = []
+        for col in columns:
+            value = row.get(col.key)
+            cell: dict[str, Any] = {"type": col.type, "key": col.key, "links": []}
+            if col.type == "links":
+                cell["links"] = sources.numbers(value or [])
+                cell["text"] = ""
+            elif col.type == "cited":
+                cell["text"] = cell_text(value, col)
+                cell["links"] = sources.numbers((value or {}).get("citations", []))
+                cell["titles"] = [c["title"] for c in (value or {}).get("citations", [])]
+            else:
+                cell["text"] = cell_text(value, col)
+            cells.append(cell)
+        rows.append(cells)
+    return {
+        "id": table.id,
+        "title": table.title,
+        "description": table.description,
+        "notes": table.notes,
+        "headers": [{"label": c.label, "type": c.type} for c in columns],
+        "rows": rows,
+    }
+
+
+def _chart_view(chart: Chart, printable: bool, fmt: str = "png") -> dict[str, Any]:
+    view: dict[str, Any] = {"id": chart.id, "title": chart.title}
+    if printable:
+        if fmt == "svg":
+            view["img"] = "data:image/svg+xml;base64," + base64.b64encode(
+                to_svg(chart).encode("utf-8")
+            ).decode("ascii")
+        else:
+            png = to_png(chart, scale=PNG_SCALE)
+            view["img"] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            view["width"] = int.from_bytes(png[16:20], "big") // PNG_SCALE  # IHDR width
+    else:
+        view["spec"] = json.dumps(chart.spec, ensure_ascii=False).replace("</", "<\\/")
+    return view
+
+
+def report_context(
+    report: Report, step: Progress, printable: bool, extra_steps: int = 0
+) -> dict[str, Any]:
+    """Everything the template needs, sources numbered in reading order."""
+    analysis = report.analysis
+    tables = {t.id: t for t in analysis.tables}
+    charts = {c.id: c for c in report.charts}
+    total = len(SECTIONS) + len(report.charts) + extra_steps
+    done = 0
+    sources = SourceIndex()
+    chart_views: dict[str, dict[str, Any]] = {}
+    for chart in report.charts:
+        step(f"chart: {chart.title}", done, total)
+        chart_views[chart.id] = _chart_view(chart, printable)
+        done += 1
+    sections = []
+    for key, title, table_ids, chart_ids in SECTIONS:
+        step(f"section: {title}", done, total)
+        sections.append(
+            {
+                "key": key,
+                "title": title,
+                "tables": [
+                    {**_cells(tables[t], sources, printable), "single": len(table_ids) == 1}
+                    for t in table_ids
+                ],
+                "charts": [chart_views[c] for c in chart_ids if c in charts],
+            }
+        )
+        done += 1
+    findings = []
+    for finding in analysis.findings:
+        findings.append(
+            {
+                "f": finding,
+                "share": pct(finding.share),
+                "rows": [{**r, "share": pct(r["share"])} for r in finding_rows(finding)],
+                "chart": chart_views.get(FINDING_CHARTS.get(finding.id, "")),
+            }
+        )
+    return {
+        "report": report,
+        "analysis": analysis,
+        "sections": sections,
+        "findings": findings,
+        "sources": sources.entries,
+        "printable": printable,
+        "css": _static("report.css"),
+        "complete_as_of": analysis.complete_as_of,
+        "jurisdiction_names": {t["code"]: t["name"] for t in tables["completeness"].rows},
+    }
+
+
+def render_html(report: Report, step: Progress, printable: bool = False) -> str:
+    """The report as HTML: interactive (vega-embed inlined) or printable (chart images)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ctatlas.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    context = report_context(report, step, printable, extra_steps=0 if printable else 1)
+    total = len(SECTIONS) + len(report.charts) + (0 if printable else 1)
+    if not printable:
+        step("inlining the Vega libraries", total - 1, total)
+        context["vega_js"] = vega_bundle()
+    step("writing", total, total)
+    return env.get_template("report.html.j2").render(**context)
