@@ -7,6 +7,7 @@ status, countries (ISO alpha-2), sponsor class… Each registry module (``ctgov`
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -365,6 +366,7 @@ _COUNTRIES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def country_code(name: str | None) -> str | None:
     """ISO 3166 alpha-2 for a registry's country name, or None when not recognised."""
     if not name:
@@ -381,7 +383,7 @@ def countries_from(names: list[str] | str | None, sep: str = ";") -> list[str]:
     if isinstance(names, str):
         names = re.split(rf"[{re.escape(sep)}|]|<br>", names)
     out: list[str] = []
-    for n in names:
+    for n in dict.fromkeys(names):
         code = country_code(n)
         if code and code not in out:
             out.append(code)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from .record import Trial
@@ -60,27 +61,27 @@ def _tables(schema: str | None) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("source_rank", sa.Integer, nullable=False),
         sa.Column("registry", sa.String(16), nullable=False),
         sa.Column("trial_id", sa.String(64), nullable=False, index=True),
-        sa.Column("secondary_ids", sa.JSON, nullable=False),
+        sa.Column("secondary_ids", sa.Text, nullable=False),
         sa.Column("title", sa.Text, nullable=False),
-        sa.Column("phases", sa.JSON, nullable=False),
+        sa.Column("phases", sa.Text, nullable=False),
         sa.Column("phases_key", sa.String(64), nullable=False),  # "|1|2|" for portable filters
         sa.Column("status", sa.String(32), nullable=False),
         sa.Column("study_type", sa.String(32)),
         sa.Column("start_date", sa.String(10)),
         sa.Column("start_year", sa.Integer, index=True),
-        sa.Column("countries", sa.JSON, nullable=False),
+        sa.Column("countries", sa.Text, nullable=False),
         sa.Column("countries_key", sa.Text, nullable=False),  # "|JP|KR|"
         sa.Column("sponsor", sa.Text),
         sa.Column("sponsor_class", sa.String(16), nullable=False),
-        sa.Column("conditions", sa.JSON, nullable=False),
-        sa.Column("interventions", sa.JSON, nullable=False),
+        sa.Column("conditions", sa.Text, nullable=False),
+        sa.Column("interventions", sa.Text, nullable=False),
         sa.Column("label", sa.String(32), nullable=False, index=True),
         sa.Column("cell_class", sa.String(16)),
         sa.Column("cell_family", sa.String(32)),
         sa.Column("stem_type", sa.String(32)),
         sa.Column("origin", sa.String(16)),
-        sa.Column("evidence", sa.JSON, nullable=False),
-        sa.Column("product_slugs", sa.JSON, nullable=False),
+        sa.Column("evidence", sa.Text, nullable=False),
+        sa.Column("product_slugs", sa.Text, nullable=False),
         sa.Column("last_updated", sa.String(10)),
         sa.Column("url", sa.Text),
         sa.Column("content_hash", sa.String(40), nullable=False),
@@ -211,7 +212,7 @@ class TrialStore:
                     "origin": r.get("raw_origin"), "content_hash": r["content_hash"],
                     "stored_at": now,
                 })
-                for alias in [r["trial_id"], *r["secondary_ids"]]:
+                for alias in [r["trial_id"], *orjson.loads(r["secondary_ids"])]:
                     alias_rows[alias] = uid
             conn.execute(self._upsert(t_trials, ["source", "source_id"]), trial_rows)
             conn.execute(self._upsert(t_raw, ["source", "source_id"]), raw_rows)
@@ -224,7 +225,8 @@ class TrialStore:
         """One uid per real trial: a record joins the trial that already owns any of its ids
         (primary or secondary); two trials found to be one are merged."""
         t_alias, t_trials = self.t["aliases"], self.t["trials"]
-        all_ids = {a for r in records for a in [r["trial_id"], *r["secondary_ids"]]}
+        sec = {(r["source"], r["source_id"]): orjson.loads(r["secondary_ids"]) for r in records}
+        all_ids = {a for r in records for a in [r["trial_id"], *sec[(r["source"], r["source_id"])]]}
         known: dict[str, str] = {}
         for chunk in _chunks(sorted(all_ids), 500):
             known.update(dict(conn.execute(
@@ -232,7 +234,7 @@ class TrialStore:
             ).all()))
         out: dict[tuple[str, str], str] = {}
         for r in records:
-            ids = [r["trial_id"], *r["secondary_ids"]]
+            ids = [r["trial_id"], *sec[(r["source"], r["source_id"])]]
             found = sorted({known[a] for a in ids if a in known})
             uid = found[0] if found else r["trial_id"]
             for other in found[1:]:  # merge: the other trial's records and ids join this one
@@ -258,7 +260,8 @@ class TrialStore:
         with self.engine.begin() as conn:
             for trial_id, slugs in links.items():
                 n += conn.execute(sa.update(t).where(t.c.trial_id == trial_id)
-                                  .values(product_slugs=sorted(slugs))).rowcount
+                                  .values(product_slugs=orjson.dumps(sorted(slugs)).decode())
+                                  ).rowcount
         return n
 
     def set_override(self, trial_id: str, field_name: str, value: Any, reason: str) -> None:
@@ -373,14 +376,14 @@ class TrialStore:
 
 
 def _public(row: Any, siblings: list[Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    out = {k: row[k] for k in PUBLIC_FIELDS}
+    out = {k: (orjson.loads(row[k]) if k in _JSON_COLS else row[k]) for k in PUBLIC_FIELDS}
     ids = list(out["secondary_ids"])
     countries = list(out["countries"])
     for s in siblings:
-        for i in [s.trial_id, *s.secondary_ids]:
+        for i in [s.trial_id, *orjson.loads(s.secondary_ids)]:
             if i != out["trial_id"] and i not in ids:
                 ids.append(i)
-        for cc in s.countries:
+        for cc in orjson.loads(s.countries):
             if cc not in countries:
                 countries.append(cc)
     out["secondary_ids"] = ids
@@ -392,7 +395,16 @@ def _public(row: Any, siblings: list[Any], overrides: dict[str, Any]) -> dict[st
 
 
 def trial_row(trial: Trial) -> dict[str, Any]:
-    """The ``trials`` table row of a classified Trial (without uid, hash and timestamps)."""
+    """The ``trials`` table row of a classified Trial (without uid, hash and timestamps).
+
+    List columns hold JSON text (serialised here, in the worker processes, with orjson)."""
+    row = _trial_row(trial)
+    for k in _JSON_COLS:
+        row[k] = orjson.dumps(row[k]).decode()
+    return row
+
+
+def _trial_row(trial: Trial) -> dict[str, Any]:
     return {
         "source": trial.source,
         "source_id": trial.trial_id,
