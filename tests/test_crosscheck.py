@@ -208,7 +208,7 @@ def test_ema_workbook_as_published() -> None:
     # dd/mm/yyyy strings -> ISO dates; the MA date, not the latest EC decision
     assert entries["Kymriah"].approval_date == "2018-08-23"
     assert entries["Maci"].end_date == "2018-07-01"
-    assert entries["Beqvez"].names[0] == "Durveqtix"
+    assert entries["Beqvez"].former_brands == ["Durveqtix"]
     assert entries["Beqvez"].end_date == "2025-05-15"
     assert entries["Kymriah"].cell_based and not entries["Luxturna"].cell_based
     assert sum(e.cell_based for e in listfile.entries) == 19
@@ -462,3 +462,34 @@ def test_cli_bad_input(
         runner, data_copy, sqlite_url, "crosscheck", which, str(source), "--explained", str(bad)
     )
     assert result.exit_code == 2 and "unknown keys why" in result.stderr
+
+
+def test_recorded_conflicts_explain(
+    runner: CliRunner, data_copy: Path, sqlite_url: str, tmp_path: Path
+) -> None:
+    """A difference the atlas records as a conflict between sources is explained, not open."""
+    path = data_copy / "products" / "tisagenlecleucel.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    us = next(a for a in doc["authorizations"] if a["jurisdiction"] == "US")
+    us["approval_date"] = us["status_history"][0]["date"] = "2017-08-31"
+    scrape = "https://github.com/databio/everyday-genomics/blob/x/data/fda.csv"
+    us["sources"].append({**us["sources"][0], "url": scrape, "title": "scrape"})
+    us["conflicts"] = [
+        {
+            "field": "approval_date",
+            "values": [
+                {"value": "2017-08-30", "source": scrape},
+                {"value": "2017-08-31", "source": us["sources"][0]["url"]},
+            ],
+            "chosen": "2017-08-31",
+            "reason": "test: the letter is dated the next day",
+        }
+    ]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    clean = fda_csv(tmp_path, {"KYMRIAH", "ZOLGENSMA", "ITVISMA", "MACI"})
+    result = run(runner, data_copy, sqlite_url, "crosscheck", "fda", str(clean))
+    assert result.exit_code == 0, result.output
+    assert "the letter is dated the next day" in result.stdout
+    result = run(runner, data_copy, sqlite_url, "crosscheck", "fda", str(clean), "--strict")
+    assert result.exit_code == 1
+    assert "Approval dates differ (1)" in result.stdout

@@ -47,6 +47,7 @@ __all__ = [
     "read_ema",
     "read_fda",
     "read_list",
+    "recorded_conflict",
     "render_report",
 ]
 
@@ -69,6 +70,7 @@ class ListEntry:
     brand: str  # the brand name parsed from it
     inn: str | None = None  # INN / common name parsed from it
     names: list[str] = dataclasses.field(default_factory=list)  # other names to match by
+    former_brands: list[str] = dataclasses.field(default_factory=list)  # "(previously X)"
     approval_date: str | None = None  # YYYY-MM-DD
     status: str | None = None  # the list's own status text (EMA), None when it has none
     end_date: str | None = None  # withdrawal / expiry / revocation / lapse (EMA)
@@ -522,13 +524,14 @@ def _read_ema_rows(path: Path, rows: list[list[Any]], fmt: str, generated: str |
         inn = _cell(row, cols, "inn")
         active = _cell(row, cols, "active")
         brand, _, previously = name.partition("(previously")
-        names = [previously.strip(" )")] if previously else []
+        former = [previously.strip(" )")] if previously else []
         entry = ListEntry(
             list="ema",
             key=name,
             brand=brand.strip(),
             inn=str(inn) if inn else None,
-            names=names + ([str(active)] if active else []),
+            names=[str(active)] if active else [],
+            former_brands=former,
             approval_date=ma_date,
             status=status or None,
             end_date=date("end_date"),
@@ -763,9 +766,8 @@ def _entry_name_keys(entry: ListEntry) -> set[str]:
 
 def _brand_keys(entry: ListEntry) -> set[str]:
     keys = _name_keys(entry.brand)
-    if entry.list == "ema":  # "Beqvez (previously Durveqtix)"
-        for name in entry.names[:1]:
-            keys |= _name_keys(name)
+    for name in entry.former_brands:  # "Beqvez (previously Durveqtix)"
+        keys |= _name_keys(name)
     return keys
 
 
@@ -798,6 +800,47 @@ def _find_other(others: Sequence[ListEntry], brand: str, names: set[str]) -> Lis
     for entry in others:
         if _entry_name_keys(entry) & names:
             return entry
+    return None
+
+
+#: Where each list's values come from, as the atlas's sources cite them.
+LIST_SOURCES = {
+    "fda": ("github.com/databio/everyday-genomics", "fda.gov/vaccines-blood-biologics"),
+    "ema": ("ema.europa.eu/en/medicines",),
+}
+#: The atlas field a kind of difference is about (for recorded conflicts).
+KIND_FIELDS = {
+    "date": ("approval_date",),
+    "status": ("status",),
+    "end_date": ("status", "status_history"),
+    "not_in_list": ("status", "approval_date"),
+    "name": ("brand_name",),
+}
+
+
+def recorded_conflict(diff: Difference, auth: dict[str, Any]) -> str | None:
+    """The atlas's own record of this difference, if it has one.
+
+    An authorization whose ``conflicts`` name the list's value (or cite the list itself as the
+    source of a value) on the same field already says why the atlas differs from the list.
+    """
+    for conflict in auth.get("conflicts") or []:
+        field = conflict.get("field")
+        if field not in KIND_FIELDS.get(diff.kind, ()):
+            continue
+        chosen, current = conflict.get("chosen"), auth.get(str(field))
+        if diff.list_value is not None and str(chosen) == diff.list_value:
+            continue  # the atlas chose the list's value: the conflict is not this difference
+        if isinstance(current, str | int | float | bool) and str(chosen) != str(current):
+            continue  # the record moved on since the conflict was written
+        for value in conflict.get("values", []):
+            same = diff.list_value is not None and str(value.get("value")) == diff.list_value
+            cited = any(host in str(value.get("source", "")) for host in LIST_SOURCES[diff.list])
+            if same or cited:
+                return (
+                    f"the atlas records this conflict on {conflict['field']} (chose "
+                    f"{conflict.get('chosen')!s}): {conflict.get('reason')}"
+                )
     return None
 
 
@@ -854,8 +897,14 @@ def compare(
     listfile: ListFile,
     products: Iterable[dict[str, Any]],
     explained: Sequence[Explanation] = (),
+    use_recorded_conflicts: bool = True,
 ) -> Report:
-    """Match the list's entries to the atlas's authorizations in the list's jurisdiction."""
+    """Match the list's entries to the atlas's authorizations in the list's jurisdiction.
+
+    A difference is *explained* when an entry of ``explained`` covers it, or (unless
+    ``use_recorded_conflicts`` is false) when the atlas authorization records it as a
+    conflict between sources (see :func:`recorded_conflict`).
+    """
     which = listfile.list
     jurisdiction = LISTS[which]
     products = list(products)
@@ -990,14 +1039,21 @@ def compare(
     # explanations
     open_diffs, explained_diffs = [], []
     explanations = [e for e in explained if e.list == which]
+    auth_of = {(a.slug, str(a.auth.get("brand_name"))): a.auth for a in auths}
     for d in diffs:
         reason = next((e for e in explanations if e.covers(d)), None)
-        if reason is None:
-            open_diffs.append(d)
-        else:
+        if reason is not None:
             reason.used = True
             d.explained = reason.reason
             explained_diffs.append(d)
+            continue
+        auth = auth_of.get((d.slug or "", d.brand or ""))
+        recorded = recorded_conflict(d, auth) if auth and use_recorded_conflicts else None
+        if recorded:
+            d.explained = recorded
+            explained_diffs.append(d)
+        else:
+            open_diffs.append(d)
     return Report(
         list=which,
         jurisdiction=jurisdiction,

@@ -43,6 +43,14 @@ ExplainedOpt = Annotated[
     ),
 ]
 
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Also count differences the atlas already records as conflicts between sources.",
+    ),
+]
+
 app = typer.Typer(
     name="crosscheck",
     help="Compare the atlas with a regulator's own list (FDA, EMA). Exit 1 on differences.",
@@ -55,6 +63,7 @@ def _run(
     file: Path,
     format: CheckFormat,
     explained: Path | None,
+    strict: bool,
     db: str | None,
     data: str | None,
 ) -> None:
@@ -65,7 +74,9 @@ def _run(
         listfile = read_list(which, file)
         explanations = load_explained(explained) if explained else []
         store = ensure_store(db_url(db), data_path(data))
-        report = compare(listfile, store.products(), explanations)
+        report = compare(
+            listfile, store.products(), explanations, use_recorded_conflicts=not strict
+        )
     if format is CheckFormat.json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -78,6 +89,7 @@ def fda(
     file: FileArg,
     format: CheckFormatOpt = CheckFormat.table,
     explained: ExplainedOpt = None,
+    strict: StrictOpt = False,
     db: DbOpt = None,
     data: DataOpt = None,
 ) -> None:
@@ -90,7 +102,7 @@ def fda(
 
     Example: ctatlas crosscheck fda fda_cber_approved_cgt_products.csv
     """
-    _run("fda", file, format, explained, db, data)
+    _run("fda", file, format, explained, strict, db, data)
 
 
 @app.command()
@@ -98,6 +110,7 @@ def ema(
     file: FileArg,
     format: CheckFormatOpt = CheckFormat.table,
     explained: ExplainedOpt = None,
+    strict: StrictOpt = False,
     db: DbOpt = None,
     data: DataOpt = None,
 ) -> None:
@@ -110,7 +123,7 @@ def ema(
 
     Example: ctatlas crosscheck ema medicines-output-medicines-report_en.xlsx -f json
     """
-    _run("ema", file, format, explained, db, data)
+    _run("ema", file, format, explained, strict, db, data)
 
 
 def register(root: typer.Typer) -> None:
