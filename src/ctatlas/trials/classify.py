@@ -54,6 +54,8 @@ _MASK = re.compile(
     re.I,
 )
 
+_MASK_ANCHORS = ("cell", "mobili", "stimulator", "car", "ctdna", "eto")
+
 # --------------------------------------------------------------------------- cell products
 # family -> pattern; the first family in _FAMILY_ORDER that matches wins.
 _FAMILY_PATTERNS: dict[str, str] = {
@@ -136,27 +138,31 @@ _FAMILY_ORDER = [
 ]
 _FAMILY_RE = {k: re.compile(v, re.I) for k, v in _FAMILY_PATTERNS.items()}
 _FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
-    "iPSC_derived": ("psc", "ips", "pluripotent", "ft5", "ft8", "cnty", "유도만능"),
-    "ESC_derived": ("embryonic", "esc", "es-nk", "es nk", "배아"),
-    "CAR_NK": ("car", "chimeric", "ab-2", "ab2"),
-    "CAR_T": ("car", "chimeric", "cel", "star-t", "star t", "nkr-2"),
-    "TIL": ("infiltrating", "til"),
-    "NK": ("nk", "natural killer", "자연살해"),
+    "iPSC_derived": ("ipsc", "ips cell", "ips-", "psc-derived", "psc derived", "pluripotent",
+                     "ft5", "ft8", "cnty", "유도만능"),
+    "ESC_derived": ("embryonic", "hesc", "esc-derived", "esc derived", "es-nk", "es nk", "배아"),
+    "CAR_NK": ("car-", "car ", "carnk", "chimeric", "ab-2", "ab2"),
+    "CAR_T": ("car-", "car ", "cart", "car)", "car.", "car1", "car2", "car3", "car7", "car4",
+              "carcik", "unicar", "chimeric", "leucel", "ucel", "star-t", "star t", "nkr-2"),
+    "TIL": ("infiltrating", " til", "(til", "tils", "lifileucel"),
+    "NK": ("nk ", "nk-", "nk cell", "nkt", "nk0", "nk1", "nk2", "nk3", "nk4", "natural killer",
+           "(nk)", "nk세포", "자연살해"),
     "T_cell_other": ("ctl", "cytotoxic", "vst", "tcr", "t cell", "t-cell", "cik", "killer", "γδ",
-                     "gamma", "gd", "treg", "dli", "t lymph", "t-lymph", "lymphocyte",
+                     "gamma", "gd-t", "gd t", "treg", " dli", "t lymph", "t-lymph", "lymphocyte",
                      "zeushield", "nkr", "t receptor"),
-    "dendritic": ("dendritic", "dc", "antigen", "pulsed", "cd14", "monocyte", "수지상"),
+    "dendritic": ("dendritic", "dc-", "dc ", "dcvax", "antigen-present", "antigen present",
+                  "pulsed", "cd14", "monocyte", "수지상"),
     "MSC": ("mesenchym", "msc", "stromal", "adsc", "adipose", "wharton", "multipotent", "mapc",
             "stem cell product", "cartistem", "pneumostem", "neuronata", "cellgram", "jointstem",
             "astrostem", "smup", "hcr040", "strocel", "stemcel", "cx601", "alofisel", "temcell",
             "stempeucel", "중간엽", "간엽", "줄기세포"),
-    "SVF_or_BMMNC": ("stromal vascular", "svf", "mononuclear", "mnc", "aspirate", "bmac",
-                     "bone marrow", "간질"),
+    "SVF_or_BMMNC": ("stromal vascular", "svf", "mononuclear", "mnc", "aspirate concentrate",
+                     "bmac", "bone marrow cell", "간질"),
     "HSC": ("cd34", "haematopoietic stem", "hematopoietic stem", "cord blood", "omidubicel",
             "hspc"),
-    "chondrocyte": ("chondro", "maci", "aci", "연골세포"),
-    "keratinocyte_or_epithelial": ("keratin", "epiderm", "limbal", "epitheli", "sheet", "retinal",
-                                   "rpe", "holoclar"),
+    "chondrocyte": ("chondro", "maci", " aci", "(aci", "연골세포"),
+    "keratinocyte_or_epithelial": ("keratin", "epiderm", "limbal", "epitheli", "cell sheet",
+                                   "retinal pigment", "rpe", "holoclar"),
     "islet": ("islet", "langerhans", "lantidra"),
     "other": ("stem", "progenitor", "cell", "fibroblast", "myoblast", "hepatocyte",
               "cardiomyocyte", "macrophag", "neural", "dopaminergic", "neuron", "lymphocyte",
@@ -437,7 +443,9 @@ def _snippet(text: str, start: int, end: int, pad: int = 40) -> str:
 
 
 def _masked(text: str) -> str:
-    text = _MASK.sub(lambda m: "#" * len(m.group(0)), text)
+    low = text.lower()
+    if any(a in low for a in _MASK_ANCHORS):
+        text = _MASK.sub(lambda m: "#" * len(m.group(0)), text)
     # a haematopoietic transplant is judged by the hsct rule, never as a cell product
     if _any(text.lower(), _HSCT_ANCHORS):
         text = _HSCT.sub(lambda m: "~" * len(m.group(0)), text)
@@ -464,7 +472,7 @@ def _mentions(text: str) -> list[tuple[int, int, bool]]:
             continue  # the generic words only matter where nothing specific was found
         if any(a in low for a in _FAMILY_ANCHORS[fam]):
             spans.update(m.span() for m in rx.finditer(text))
-    if "cel" in low:
+    if "cel " in low or "cel|" in low or low.endswith("cel") or "cel," in low or "cel)" in low:
         for m in _INN_CEL.finditer(text):
             if m.group(0).lower() not in _NOT_INN:
                 spans.add(m.span())
@@ -507,106 +515,8 @@ def _fields(trial: Trial) -> list[tuple[str, str]]:
 # Literal stems: every cell-product, acellular, transplant and lymphodepletion pattern
 # contains one of them. Text without any is not a cell therapy; text with some is only
 # searched in windows around them (the regexes are far too slow over whole records).
-_ANCHORS = (
-    "cel",
-    "car",
-    "chimeric",
-    "stem",
-    "msc",
-    "mesenchym",
-    "stromal",
-    "nk",
-    "natural killer",
-    "lymph",
-    "til",
-    "infiltrating",
-    "islet",
-    "langerhans",
-    "chondro",
-    "keratin",
-    "epiderm",
-    "limbal",
-    "epitheli",
-    "sheet",
-    "retinal",
-    "rpe",
-    "fibroblast",
-    "myoblast",
-    "hepatocyte",
-    "cardiomyocyte",
-    "macrophag",
-    "neuron",
-    "neural",
-    "dopaminergic",
-    "cord blood",
-    "wharton",
-    "mononuclear",
-    "mnc",
-    "svf",
-    "ipsc",
-    "ips",
-    "pluripotent",
-    "embryonic",
-    "esc",
-    "cd34",
-    "hspc",
-    "progenitor",
-    "dendritic",
-    "dc",
-    "antigen",
-    "pulsed",
-    "cd14",
-    "monocyte",
-    "ctl",
-    "vst",
-    "tcr",
-    "cik",
-    "γδ",
-    "gamma",
-    "treg",
-    "dli",
-    "killer",
-    "star-t",
-    "nkr",
-    "neuronata",
-    "smup",
-    "hcr040",
-    "cx601",
-    "alofisel",
-    "adsc",
-    "multipotent",
-    "mapc",
-    "ft5",
-    "ft8",
-    "cnty",
-    "ab-201",
-    "ab201",
-    "maci",
-    "aci",
-    "holoclar",
-    "lantidra",
-    "bmac",
-    "bone marrow",
-    "aspirate",
-    "omidubicel",
-    "haematopoietic",
-    "hematopoietic",
-    "megakaryocyte",
-    "red blood",
-    "precondition",
-    "x10",
-    "x 10",
-    "10^",
-    "/kg",
-    "세포",
-    "줄기",
-    "간질",
-    "중간엽",
-    "간엽",
-    "수지상",
-    "자연살해",
-    "배아",
-    "유도만능",
+_ANCHORS = tuple(
+    sorted({a for anchors in _FAMILY_ANCHORS.values() for a in anchors} | {"cel"}, key=len)
 )
 _ACELL_ANCHORS = (
     "exosom",
@@ -637,6 +547,8 @@ def _any(low: str, anchors: tuple[str, ...]) -> bool:
 
 def _windows(low: str) -> list[tuple[int, int]]:
     """Merged [start, end) windows around every anchor hit in lowercased text."""
+    if len(low) <= 2 * _WINDOW:
+        return [(0, len(low))] if any(a in low for a in _ANCHORS) else []
     hits: list[int] = []
     for a in _ANCHORS:
         i = low.find(a)
