@@ -86,6 +86,17 @@ def test_approvals_over_time(land, report_dataset: Dataset) -> None:
     assert by_key[(2015, "JP", "tissue_engineered")] == 1  # HeartSheet
 
 
+def test_approvals_by_year(land) -> None:
+    from ctatlas.analysis import approvals_by_year
+
+    table = approvals_by_year(land)
+    rows = {r["year"]: r for r in table.rows}
+    assert (rows[2012]["KR"], rows[2012]["total"]) == (2, 2)
+    assert (rows[2017]["US"], rows[2017]["gene_therapy"]) == (2, 1)  # Kymriah, Luxturna
+    assert sum(r["total"] for r in table.rows) == 19
+    assert [c.key for c in table.columns][:5] == ["year", "JP", "KR", "US", "EU"]
+
+
 def test_approval_lag(land) -> None:
     rows = {r["slug"]: r for r in approval_lag(land).rows}
     assert set(rows) == {"tisagenlecleucel", "voretigene-neparvovec", "betibeglogene-autotemcel"}

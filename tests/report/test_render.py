@@ -58,8 +58,8 @@ def test_xlsx_sheets_types_frozen_header_filters(built_report, out: Path) -> Non
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [
         "About", "Definitions", "Japan somatic", "Asia stem cell", "Approvals over time",
-        "Approval lag", "Approval lag medians", "Disease areas", "Completeness", "Findings",
-        "Finding breakdown", "Finding exclusions",
+        "Approvals by year", "Approval lag", "Approval lag medians", "Disease areas",
+        "Completeness", "Findings", "Finding breakdown", "Finding exclusions",
     ]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title

@@ -56,9 +56,10 @@ def _spec(chart: Any) -> dict[str, Any]:
 def approvals_chart(table: Table, order: list[str]) -> Chart:
     """Stacked bars of approvals per year by modality, one panel per jurisdiction."""
     alt = _alt()
-    data = alt.Data(values=table.rows)
-    present = {r["jurisdiction"] for r in table.rows}
-    codes = [c for c in order if c in present]
+    rank = {c: i for i, c in enumerate(order)}
+    # panels come out in the order of first appearance, whatever the sort says: sort the data
+    rows = sorted(table.rows, key=lambda r: (rank.get(r["jurisdiction"], 99), r["year"]))
+    data = alt.Data(values=[{**r, "rank": rank.get(r["jurisdiction"], 99)} for r in rows])
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -75,7 +76,12 @@ def approvals_chart(table: Table, order: list[str]) -> Chart:
             tooltip=["year:O", "jurisdiction:N", "modality:N", "approvals:Q"],
         )
         .properties(width=260, height=110)
-        .facet(facet=alt.Facet("jurisdiction:N", title=None, sort=codes), columns=3)
+        .facet(
+            facet=alt.Facet(
+                "jurisdiction:N", title=None, sort=alt.EncodingSortField("rank", op="min")
+            ),
+            columns=3,
+        )
     )
     return Chart("approvals_over_time", "Approvals per year, by jurisdiction and modality",
                  _spec(chart))

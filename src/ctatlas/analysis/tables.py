@@ -33,6 +33,7 @@ __all__ = [
     "all_tables",
     "approval_lag",
     "approval_lag_medians",
+    "approvals_by_year",
     "approvals_over_time",
     "asia_stem_cell_products",
     "completeness",
@@ -290,6 +291,37 @@ def approvals_over_time(land: Landscape) -> Table:
     )
 
 
+def approvals_by_year(land: Landscape) -> Table:
+    """Authorizations granted per year and jurisdiction (all modalities), with totals, and how
+    many of them were non-cell gene therapies."""
+    long = approvals_over_time(land)
+    per: dict[int, Counter[str]] = defaultdict(Counter)
+    gene: Counter[int] = Counter()
+    for row in long.rows:
+        per[row["year"]][row["jurisdiction"]] += row["approvals"]
+        if row["modality"] == "gene_therapy":
+            gene[row["year"]] += row["approvals"]
+    codes = [c for c in land.selected if any(per[y][c] for y in per)]
+    rows = []
+    for year in sorted(per):
+        row: dict[str, Any] = {"year": year}
+        row.update({code: per[year][code] for code in codes})
+        row["total"] = sum(per[year].values())
+        row["gene_therapy"] = gene[year]
+        rows.append(row)
+    return Table(
+        "approvals_by_year",
+        "Approvals per year and jurisdiction",
+        "Authorizations granted per year (every modality); the chart splits them by modality.",
+        [Column("year", "Year", "int")]
+        + [Column(code, code, "int") for code in codes]
+        + [Column("total", "Total", "int"),
+           Column("gene_therapy", "Of which non-cell gene therapy", "int")],
+        rows,
+        long.notes,
+    )
+
+
 def _lag_entries(land: Landscape) -> list[dict[str, Any]]:
     """Per therapy approved in more than one jurisdiction: its dated approvals."""
     out = []
@@ -506,6 +538,7 @@ def all_tables(land: Landscape) -> list[Table]:
         japan_somatic_products(land),
         asia_stem_cell_products(land),
         approvals_over_time(land),
+        approvals_by_year(land),
         approval_lag(land),
         approval_lag_medians(land),
         disease_areas(land),

@@ -24,7 +24,7 @@ SECTIONS: list[tuple[str, str, list[str], list[str]]] = [
     ("japan", "2. Japan's marketed somatic (adult) cell products", ["japan_somatic"], []),
     ("asia", "3. Asia's marketed stem-cell products", ["asia_stem"], []),
     ("findings", "4. Findings", [], []),
-    ("approvals", "5. Approvals over time", ["approvals_over_time"], ["approvals_over_time"]),
+    ("approvals", "5. Approvals over time", ["approvals_by_year"], ["approvals_over_time"]),
     ("lag", "6. Approval lag", ["approval_lag", "approval_lag_medians"], ["approval_lag"]),
     ("diseases", "7. Disease areas", ["disease_areas"], ["disease_areas"]),
     ("sources", "8. Sources and completeness", ["completeness"], []),

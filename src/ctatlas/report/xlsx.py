@@ -18,6 +18,7 @@ SHEET_NAMES = {
     "japan_somatic": "Japan somatic",
     "asia_stem": "Asia stem cell",
     "approvals_over_time": "Approvals over time",
+    "approvals_by_year": "Approvals by year",
     "approval_lag": "Approval lag",
     "approval_lag_medians": "Approval lag medians",
     "disease_areas": "Disease areas",
