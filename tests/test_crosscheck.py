@@ -493,3 +493,14 @@ def test_recorded_conflicts_explain(
     result = run(runner, data_copy, sqlite_url, "crosscheck", "fda", str(clean), "--strict")
     assert result.exit_code == 1
     assert "Approval dates differ (1)" in result.stdout
+
+
+def test_each_list_refuses_the_other(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="an XLSX workbook; expected FDA's list"):
+        read_fda(EMA_XLSX)
+    with pytest.raises(BadInput, match="an HTML page; expected EMA's medicines report"):
+        read_ema(FDA_HTML)
+    binary = tmp_path / "list.bin"
+    binary.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(BadInput, match="a binary file; expected FDA's list"):
+        read_fda(binary)

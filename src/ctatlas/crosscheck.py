@@ -185,9 +185,9 @@ def _read_bytes(path: Path) -> bytes:
         raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(path: Path, data: bytes, expected: str = "a text file") -> str:
     if b"\x00" in data[:4096]:
-        raise BadInput(f"{path}: is a binary file, not text")
+        raise BadInput(f"{path}: a binary file; expected {expected}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -249,7 +249,13 @@ def split_fda_product(text: str) -> tuple[str, str | None, list[str]]:
 def read_fda(path: str | Path) -> ListFile:
     """Read FDA's list: the CSV scrape or the web page's HTML table (detected by content)."""
     path = Path(path)
-    text = _decode(path, _read_bytes(path))
+    data = _read_bytes(path)
+    if _is_xlsx(data):
+        raise BadInput(
+            f"{path}: an XLSX workbook; expected {FDA_EXPECTED} "
+            "(EMA's medicines report goes to `ctatlas crosscheck ema`)"
+        )
+    text = _decode(path, data, FDA_EXPECTED)
     if _is_html(text):
         return _read_fda_html(path, text)
     return _read_fda_csv(path, text)
@@ -439,9 +445,9 @@ def read_ema(path: str | Path) -> ListFile:
     if _is_xlsx(data):
         rows, generated, fmt = _xlsx_rows(path, data), None, "xlsx"
     else:
-        text = _decode(path, data)
+        text = _decode(path, data, EMA_EXPECTED)
         if _is_html(text):
-            raise BadInput(f"{path}: an HTML page, not {EMA_EXPECTED}")
+            raise BadInput(f"{path}: an HTML page; expected {EMA_EXPECTED}")
         rows, generated, fmt = _csv_rows(text), None, "csv"
     return _read_ema_rows(path, rows, fmt, generated)
 
