@@ -504,3 +504,23 @@ def test_each_list_refuses_the_other(tmp_path: Path) -> None:
     binary.write_bytes(b"\x00\x01\x02")
     with pytest.raises(BadInput, match="a binary file; expected FDA's list"):
         read_fda(binary)
+
+
+def test_default_explanations_in_the_data_folder(
+    runner: CliRunner, data_copy: Path, sqlite_url: str, tmp_path: Path
+) -> None:
+    with_symvess = fda_csv(tmp_path, {"KYMRIAH", "ZOLGENSMA", "ITVISMA", "MACI", "SYMVESS"})
+    (data_copy / "crosscheck_explained.yaml").write_text(
+        "- list: fda\n  key: SYMVESS\n  kind: not_in_atlas\n  reason: acellular\n",
+        encoding="utf-8",
+    )
+    result = run(runner, data_copy, sqlite_url, "crosscheck", "fda", str(with_symvess))
+    assert result.exit_code == 0, result.output
+    assert "crosscheck_explained.yaml" in result.stdout and "Explained (1)" in result.stdout
+    other = tmp_path / "none.yaml"
+    other.write_text("[]\n", encoding="utf-8")
+    result = run(
+        runner, data_copy, sqlite_url, "crosscheck", "fda", str(with_symvess),
+        "--explained", str(other),
+    )  # fmt: skip
+    assert result.exit_code == 1

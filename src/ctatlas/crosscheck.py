@@ -705,6 +705,7 @@ class Report:
     unused_explanations: list[Explanation]
     has_dates: bool
     generated: str | None = None
+    explained_file: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -717,6 +718,7 @@ class Report:
             "file": self.file,
             "format": self.format,
             "generated": self.generated,
+            "explained_file": self.explained_file,
             "summary": {
                 "list_entries": self.entries,
                 "atlas_authorizations": self.atlas_authorizations,
@@ -1094,6 +1096,8 @@ def render_report(report: Report) -> str:
     lines = [f"{LIST_LABEL[report.list]} ({report.jurisdiction}): {report.file} [{report.format}]"]
     if report.generated:
         lines.append(f"  export says: {report.generated}")
+    if report.explained_file:
+        lines.append(f"  explanations: {report.explained_file}")
     lines.append(
         f"  {report.entries} list entries, {report.atlas_authorizations} atlas "
         f"{report.jurisdiction} authorizations, {len(report.matched)} matched, "

@@ -38,7 +38,8 @@ ExplainedOpt = Annotated[
     typer.Option(
         "--explained",
         help="YAML list of known differences {list, key, reason[, kind]}: reported as "
-        "explained, not as differences.",
+        "explained, not as differences. Default: crosscheck_explained.yaml in the data "
+        "folder, when there is one.",
         show_default=False,
     ),
 ]
@@ -50,6 +51,9 @@ StrictOpt = Annotated[
         help="Also count differences the atlas already records as conflicts between sources.",
     ),
 ]
+
+#: Read from the data folder when --explained is not given.
+DEFAULT_EXPLAINED = "crosscheck_explained.yaml"
 
 app = typer.Typer(
     name="crosscheck",
@@ -67,16 +71,21 @@ def _run(
     db: str | None,
     data: str | None,
 ) -> None:
+    from ctatlas.config import data_dir
     from ctatlas.crosscheck import compare, load_explained, read_list, render_report
     from ctatlas.store import ensure_store
 
     with handle_errors():
         listfile = read_list(which, file)
+        if explained is None:
+            default = data_dir(data_path(data)) / DEFAULT_EXPLAINED
+            explained = default if default.is_file() else None
         explanations = load_explained(explained) if explained else []
         store = ensure_store(db_url(db), data_path(data))
         report = compare(
             listfile, store.products(), explanations, use_recorded_conflicts=not strict
         )
+        report.explained_file = str(explained) if explained else None
     if format is CheckFormat.json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
