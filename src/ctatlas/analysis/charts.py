@@ -153,7 +153,7 @@ def approval_lag_chart(table: Table) -> Chart:
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
-            y=alt.Y("therapy:N", title=None, sort="-x"),
+            y=alt.Y("therapy:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
             x=alt.X("lag_years:Q", title="Years after first approval anywhere"),
             color=alt.Color("to:N", title="Approval in",
                             scale=alt.Scale(domain=["JP", "KR"], range=["#e45756", "#4c78a8"])),

@@ -30,6 +30,9 @@ SECTIONS: list[tuple[str, str, list[str], list[str]]] = [
     ("sources", "8. Sources and completeness", ["completeness"], []),
 ]
 
+#: Tables of products (their modality column is left out of the documents: no room).
+PRODUCT_TABLES = frozenset({"japan_somatic", "asia_stem"})
+
 #: Charts shown next to a finding.
 FINDING_CHARTS = {
     "autologous_share": "autologous_share",
@@ -61,7 +64,8 @@ def shown_columns(table: Table, printable: bool) -> list[Column]:
     """The columns a document shows (the slug only where there is room for it)."""
     if not printable:
         return table.columns
-    return [c for c in table.columns if c.key != "slug"]
+    hidden = {"slug"} | ({"modality"} if table.id in PRODUCT_TABLES else set())
+    return [c for c in table.columns if c.key not in hidden]
 
 
 @dataclasses.dataclass
