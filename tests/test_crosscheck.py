@@ -313,11 +313,18 @@ def test_compare_fda_matches_by_inn(data_copy: Path, sqlite_url: str, tmp_path: 
     small = fda_csv(
         tmp_path,
         {"ZOLGENSMA", "ITVISMA", "MACI"},
-        extra="NEWNAME (tisagenlecleucel-abcd),2017-08-30,,\r\n",
+        extra="NEWNAME (tisagenlecleucel-abcd),2017-08-30,,\r\n"
+        "CARVIKA (relmacabtagene autoleucel),2026-01-02,,\r\n",
     )
     report = compare(read_fda(small), docs)
-    assert [(d.kind, d.key) for d in report.differences] == [("name", "tisagenlecleucel")]
+    got = [(d.kind, d.key, d.slug) for d in report.differences]
+    assert got == [
+        ("name", "tisagenlecleucel", "tisagenlecleucel"),
+        ("not_in_atlas", "CARVIKA (relmacabtagene autoleucel)", "relmacabtagene-autoleucel"),
+    ]
     assert report.differences[0].list_value == "NEWNAME"
+    assert "has the product 'relmacabtagene-autoleucel' but no US" in report.differences[1].message
+    assert report.differences[1].cell_based
 
 
 def test_compare_ema_on_the_small_atlas(data_copy: Path, sqlite_url: str, tmp_path: Path) -> None:

@@ -146,9 +146,6 @@ def looks_cell_based(*texts: str | None) -> bool:
     return bool(_CELL_WORDS.search(text))
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%b. %d, %Y")
-
-
 def _parse_date(value: Any, formats: Sequence[str], where: str, column: str) -> str | None:
     if value is None:
         return None
@@ -204,7 +201,7 @@ def _is_html(text: str) -> bool:
 
 
 def _csv_rows(text: str) -> list[list[str]]:
-    # newline handling: csv copes with CRLF when given the text as lines that keep their ends
+    """CSV rows; CRLF or LF line ends, quoted commas ("HPC, Cord Blood") kept in their cell."""
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
@@ -955,6 +952,7 @@ def compare(
                 found = pick([a for a in auths if a.slug in slugs], entry)
                 if found is None and not any(a.slug in slugs for a in auths):
                     slug = next(iter(slugs))
+                    product = next(p for p in products if p["slug"] == slug)
                     diffs.append(
                         Difference(
                             which,
@@ -963,7 +961,7 @@ def compare(
                             f"on the list ({entry.approval_date or 'no date'}"
                             f"{', ' + entry.status if entry.status else ''}); the atlas has "
                             f"the product '{slug}' but no {jurisdiction} authorization",
-                            entry.cell_based,
+                            product.get("modality") in CELL_MODALITIES,
                             slug=slug,
                             brand=entry.brand,
                             list_value=entry.approval_date,
