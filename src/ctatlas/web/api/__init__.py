@@ -1,0 +1,15 @@
+"""The REST API, ``/api/v1``: one router per resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ctatlas.web.api import classify, export, products, reference
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(products.router)
+router.include_router(reference.router)
+router.include_router(classify.router)
+router.include_router(export.router)

@@ -1,0 +1,104 @@
+"""The application factory: the REST API, the pages, the vendored assets, the error envelope.
+
+    >>> app = create_app()                       # the default store, built from data/ if stale
+    >>> app = create_app("postgresql://...")     # doctest: +SKIP
+    >>> app = create_app(store=my_store)         # tests inject a store built from fixtures
+
+The app only reads: every route is GET except ``POST /api/v1/classify``, which computes and
+stores nothing. OpenAPI is at ``/api/v1/openapi.json`` with Swagger UI at ``/api/docs`` and
+ReDoc-free offline docs: every script and stylesheet is served from ``/static``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.responses import HTMLResponse
+from starlette.staticfiles import StaticFiles
+
+from ctatlas import __version__
+from ctatlas.store import Store, ensure_store
+from ctatlas.web.cache import ResponseCache
+from ctatlas.web.errors import install_error_handlers
+from ctatlas.web.state import Atlas
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """\
+Cell therapy products, their authorizations in each jurisdiction, the jurisdictions'
+definitions, and a classifier, from the curated and sourced Cell Therapy Atlas data.
+
+Read-only. Every list returns `{"data", "count", "limit", "offset"}`; every error returns
+`{"ok": false, "status", "error", "errors": [{"loc", "msg"}], "suggestions"}`. Data responses
+carry `ETag` and `Last-Modified`; send `If-None-Match` to get `304 Not Modified`.
+"""
+
+
+def static_dir() -> Path:
+    """The folder of the vendored assets and the site's CSS/JS."""
+    return Path(str(resources.files("ctatlas.web") / "static"))
+
+
+def create_app(
+    db_url: str | None = None,
+    data: str | Path | None = None,
+    *,
+    store: Store | None = None,
+    refresh_seconds: float = 10.0,
+    warm: bool = False,
+) -> FastAPI:
+    """The web atlas over ``store`` (or the store at ``db_url``, rebuilt from ``data`` when
+    missing or stale). ``refresh_seconds``: how often to look for a rebuilt store (0: never).
+    ``warm``: compute the report and the caches now rather than on the first request."""
+    if store is None:
+        store = ensure_store(db_url, data)
+    atlas = Atlas(store, refresh_seconds=refresh_seconds)
+    app = FastAPI(
+        title="Cell Therapy Atlas API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.atlas = atlas
+    install_error_handlers(app)
+
+    from ctatlas.web.api import router as api_router
+    from ctatlas.web.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="Cell Therapy Atlas API",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},  # no call to an online validator
+        )
+
+    app.add_middleware(ResponseCache, atlas=atlas)
+    if warm:
+        warm_up(app)
+    return app
+
+
+def warm_up(app: FastAPI) -> None:
+    """Read the store and compute the report once, before the first request."""
+    from ctatlas.web import service
+
+    snap = app.state.atlas.current()
+    snap.warm()
+    service.jurisdiction_summaries(snap)
+    service.disease_list(snap)
+    service.stats(snap)
+    service.charts(snap)
+    service.classify_jurisdictions(snap)

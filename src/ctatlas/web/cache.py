@@ -1,0 +1,194 @@
+"""HTTP caching for read-only data: ETag / Last-Modified, 304s, and an in-process response cache.
+
+The data changes only when the store is rebuilt, so a response is a function of the data
+version (``data_hash``), the code version and the request. This ASGI middleware:
+
+* adds ``ETag`` (from the data hash and ctatlas version), ``Last-Modified`` (the store's
+  ``built_at``) and ``Cache-Control`` to every successful GET of data or pages;
+* answers ``If-None-Match`` / ``If-Modified-Since`` with ``304 Not Modified``;
+* keeps successful responses in a bounded LRU keyed on (data hash, method, path, query, and
+  for ``POST /api/v1/classify`` the body), so a repeated request never reaches the app.
+
+Errors are never cached and never get an ETag.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from ctatlas.web.state import Atlas
+
+__all__ = ["ResponseCache"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: POST routes whose answer depends only on the data and the body.
+CACHEABLE_POSTS = frozenset({"/api/v1/classify"})
+MAX_BODY = 64 * 1024
+MAX_CACHED_RESPONSE = 4 * 1024 * 1024
+
+
+class _Entry:
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+
+class ResponseCache:
+    """ASGI middleware: conditional requests and a response cache keyed on the data hash."""
+
+    def __init__(self, app: ASGIApp, atlas: Atlas, max_entries: int = 4096) -> None:
+        self.app = app
+        self.atlas = atlas
+        self.max_entries = max_entries
+        self.entries: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        path = scope["path"]
+        if method in ("GET", "HEAD"):
+            body = b""
+        elif method == "POST" and path in CACHEABLE_POSTS:
+            body, complete = await _read_body(receive)
+            if not complete:  # too large to key on: let the app answer (and refuse it)
+                await self.app(scope, _replay(body, receive), send)
+                return
+            receive = _replay(body, receive)
+        else:
+            await self.app(scope, receive, send)
+            return
+        snap = self.atlas.current()
+        headers = dict(scope.get("headers") or [])
+        key = (
+            snap.data_hash,
+            method if method != "HEAD" else "GET",
+            path,
+            scope.get("query_string", b""),
+            hashlib.sha256(body).digest() if body else b"",
+            headers.get(b"content-type", b"") if body else b"",
+            b"html" if b"text/html" in headers.get(b"accept", b"") else b"",
+        )
+        conditional = method in ("GET", "HEAD")
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.hits += 1
+            self.entries.move_to_end(key)
+            if conditional and _not_modified(headers, snap.etag, snap.built_at):
+                await _send_304(send, entry)
+                return
+            await _send(send, entry, head=method == "HEAD")
+            return
+        self.misses += 1
+        captured: dict[str, Any] = {"chunks": []}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                captured["chunks"].append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    captured["done"] = True
+
+        app_scope = dict(scope, method="GET") if method == "HEAD" else scope
+        await self.app(app_scope, receive, capture)
+        status = captured.get("status", 500)
+        body_out = b"".join(captured["chunks"])
+        out_headers: list[tuple[bytes, bytes]] = captured.get("headers", [])
+        if status == 200:
+            out_headers = [
+                (k, v)
+                for k, v in out_headers
+                if k.lower() not in (b"etag", b"last-modified", b"cache-control")
+            ]
+            if conditional:
+                out_headers += [
+                    (b"etag", snap.etag.encode()),
+                    (b"last-modified", snap.last_modified.encode()),
+                    (b"cache-control", b"public, no-cache"),
+                ]
+            else:
+                out_headers.append((b"cache-control", b"no-store"))
+            entry = _Entry(status, out_headers, body_out)
+            if len(body_out) <= MAX_CACHED_RESPONSE:
+                self.entries[key] = entry
+                if len(self.entries) > self.max_entries:
+                    self.entries.popitem(last=False)
+            if conditional and _not_modified(headers, snap.etag, snap.built_at):
+                await _send_304(send, entry)
+                return
+            await _send(send, entry, head=method == "HEAD")
+            return
+        await _send(send, _Entry(status, out_headers, body_out), head=method == "HEAD")
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), False
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY:
+            return b"".join(chunks), False
+        if not message.get("more_body", False):
+            return b"".join(chunks), True
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _not_modified(headers: dict[bytes, bytes], etag: str, built_at: Any) -> bool:
+    inm = headers.get(b"if-none-match")
+    if inm is not None:
+        tags = [t.strip() for t in inm.decode("latin-1").split(",")]
+        return "*" in tags or etag in tags or f"W/{etag}" in tags
+    ims = headers.get(b"if-modified-since")
+    if ims is not None:
+        try:
+            since = email.utils.parsedate_to_datetime(ims.decode("latin-1"))
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            return False
+        return bool(built_at.replace(microsecond=0) <= since)
+    return False
+
+
+async def _send(send: Send, entry: _Entry, head: bool = False) -> None:
+    await send({"type": "http.response.start", "status": entry.status, "headers": entry.headers})
+    await send({"type": "http.response.body", "body": b"" if head else entry.body})
+
+
+async def _send_304(send: Send, entry: _Entry) -> None:
+    keep = (b"etag", b"last-modified", b"cache-control", b"vary")
+    headers = [(k, v) for k, v in entry.headers if k.lower() in keep]
+    await send({"type": "http.response.start", "status": 304, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})

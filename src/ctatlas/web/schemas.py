@@ -1,0 +1,308 @@
+"""The API's public response models: a contract of their own, separate from the curated models.
+
+The curated models (:mod:`ctatlas.model`) forbid extra keys and change when the data does; these
+describe what the API promises. Record-level models allow extra keys, so a field added to the
+data shows up in the API without breaking a client that validates against the schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ctatlas.vocab import CellClass, Modality, Origin, Pathway, Status
+
+__all__ = [
+    "AuthorizationPublic",
+    "AuthorizationRow",
+    "AuthorizationsPublic",
+    "ClassificationPublic",
+    "DecisionPublic",
+    "DiseasePublic",
+    "DiseasesPublic",
+    "ErrorEnvelope",
+    "ErrorItem",
+    "JurisdictionDetail",
+    "JurisdictionSummary",
+    "JurisdictionsPublic",
+    "ProductPublic",
+    "ProductsPublic",
+    "StatsPublic",
+]
+
+
+class Open(BaseModel):
+    """A record: the documented fields, and any others the data carries."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Closed(BaseModel):
+    """An envelope or summary the API builds itself: exactly these fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class ErrorItem(Closed):
+    """One problem: where (``loc``, e.g. ``["query", "limit"]``) and what."""
+
+    loc: list[str | int] = Field(description="Where the problem is: part of the request, name.")
+    msg: str = Field(description="What is wrong, and what is allowed.")
+
+
+class ErrorEnvelope(Closed):
+    """Every error the API returns, whatever its status."""
+
+    ok: Literal[False] = Field(description="Always false for an error.")
+    status: int = Field(description="The HTTP status, repeated.")
+    error: str = Field(description="One line saying what went wrong.")
+    errors: list[ErrorItem] = Field(description="Every problem found (at least one).")
+    suggestions: list[str] = Field(
+        default_factory=list, description="Close matches, for an unknown slug or code."
+    )
+
+
+# --------------------------------------------------------------------------- products
+
+
+class SourcePublic(Open):
+    """A source a value rests on."""
+
+    url: str
+    title: str
+    publisher: str
+    kind: str
+    accessed: str = Field(description="YYYY-MM-DD the source was opened.")
+
+
+class StatusEventPublic(Open):
+    """One dated event in an authorization's history."""
+
+    date: str | None = Field(description="YYYY[-MM[-DD]], null if undated.")
+    event: str
+    note: str | None = None
+
+
+class IndicationPublic(Open):
+    """An approved use."""
+
+    text: str
+    disease_ids: list[str]
+    added: str | None = None
+    removed: str | None = None
+
+
+class AuthorizationPublic(Open):
+    """One authorization of a product in one jurisdiction."""
+
+    jurisdiction: str
+    regulator: str
+    brand_name: str
+    local_name: str | None
+    holder: str | None
+    approval_date: str | None = Field(description="YYYY[-MM[-DD]], null if unknown.")
+    pathway: Pathway
+    category: str
+    status: Status
+    status_history: list[StatusEventPublic]
+    indications: list[IndicationPublic]
+    sources: list[SourcePublic]
+
+
+class ProductPublic(Open):
+    """A product and (with filters: the matching) authorizations."""
+
+    slug: str
+    name: str
+    aliases: list[str]
+    codes: list[str]
+    developer: str | None
+    modality: Modality
+    cell_class: CellClass
+    stem_type: str | None
+    origin: Origin | None
+    tissue_source: str | None
+    cell_type: str | None
+    genetically_modified: bool | None
+    authorizations: list[AuthorizationPublic]
+    sources: list[SourcePublic]
+
+
+class ListEnvelope(Closed):
+    """A page of a list."""
+
+    count: int = Field(description="How many records match (all pages).")
+    limit: int = Field(description="Page size asked for.")
+    offset: int = Field(description="Records skipped before this page.")
+
+
+class ProductsPublic(ListEnvelope):
+    """A page of products."""
+
+    data: list[ProductPublic]
+
+
+class AuthorizationRow(Open):
+    """One authorization, flat, with its product's attributes."""
+
+    slug: str
+    name: str
+    modality: Modality
+    cell_class: CellClass
+    origin: Origin | None
+    jurisdiction: str
+    brand_name: str
+    local_name: str | None
+    holder: str | None
+    approval_date: str | None
+    pathway: Pathway
+    category: str
+    status: Status
+    indications: str = Field(description="The indications, joined with '; '.")
+    disease_ids: list[str]
+    sources: list[str] = Field(description="Source URLs.")
+
+
+class AuthorizationsPublic(ListEnvelope):
+    """A page of authorizations."""
+
+    data: list[AuthorizationRow]
+
+
+# --------------------------------------------------------------------------- jurisdictions
+
+
+class JurisdictionSummary(Closed):
+    """A jurisdiction in the list."""
+
+    code: str
+    name: str
+    local_name: str | None
+    complete_as_of: str | None = Field(description="Newest source date checked, if curated.")
+    regulators: list[str] = Field(description="Regulator ids.")
+    products: int = Field(description="Products with an authorization here.")
+    authorizations: int = Field(description="Authorizations here.")
+    url: str = Field(description="This jurisdiction in the API.")
+
+
+class JurisdictionsPublic(ListEnvelope):
+    """Every jurisdiction (one page)."""
+
+    data: list[JurisdictionSummary]
+
+
+class JurisdictionDetail(Open):
+    """A jurisdiction's framework: regulators, laws, definitions, categories, pathways ..."""
+
+    code: str
+    name: str
+    complete_as_of: str | None
+    coverage: str
+    regulators: list[dict[str, Any]]
+    laws: list[dict[str, Any]]
+    definitions: list[dict[str, Any]]
+    categories: list[dict[str, Any]]
+    pathways: list[dict[str, Any]]
+    comparison: dict[str, Any] | None
+    products: int = Field(description="Products with an authorization here.")
+    authorizations: int = Field(description="Authorizations here.")
+
+
+# --------------------------------------------------------------------------- diseases
+
+
+class DiseasePublic(Open):
+    """A disease of the vocabulary, with how many products are indicated for it."""
+
+    id: str
+    name: str
+    area: str
+    area_name: str | None
+    names: dict[str, str]
+    synonyms: list[str]
+    mesh_id: str | None = None
+    products: list[str] = Field(description="Slugs of products indicated for it.")
+
+
+class DiseasesPublic(ListEnvelope):
+    """A page of diseases."""
+
+    data: list[DiseasePublic]
+
+
+# --------------------------------------------------------------------------- stats
+
+
+class CountRow(Closed):
+    """One count."""
+
+    key: str | None
+    count: int
+
+
+class FindingPublic(Open):
+    """A finding of the report, with the counts behind it."""
+
+    id: str
+    title: str
+    statement: str
+    numerator: int
+    denominator: int
+    share: float | None
+    supports_claim: bool | None
+
+
+class StatsPublic(Closed):
+    """The counts behind the report's findings."""
+
+    data_hash: str
+    built_at: str
+    products: int
+    authorizations: int
+    by_jurisdiction: list[CountRow]
+    by_modality: list[CountRow]
+    by_cell_class: list[CountRow]
+    by_origin: list[CountRow]
+    by_status: list[CountRow]
+    by_pathway: list[CountRow]
+    by_approval_year: list[CountRow]
+    findings: list[FindingPublic]
+    complete_as_of: dict[str, str | None]
+
+
+# --------------------------------------------------------------------------- classify
+
+
+class RulePublic(Open):
+    """A rule that fired, cited to a law and article."""
+
+    id: str
+    text: str
+    citation: dict[str, Any]
+
+
+class DecisionPublic(Closed):
+    """One jurisdiction's classification of the profile."""
+
+    jurisdiction: str
+    jurisdiction_name: str
+    category: str | None = Field(description="The category, or null when undecided.")
+    extra: dict[str, str | None] = Field(
+        description="Further classes the jurisdiction assigns (e.g. JP product_class)."
+    )
+    rules: list[RulePublic]
+    pathways: list[str]
+    alternatives: list[dict[str, Any]]
+    missing: list[dict[str, str]] = Field(description="Attributes the decision needed.")
+    notes: list[str]
+
+
+class ClassificationPublic(Closed):
+    """The profile as read, and the decision in each jurisdiction."""
+
+    profile: dict[str, Any]
+    decisions: list[DecisionPublic]

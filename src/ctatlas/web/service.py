@@ -1,0 +1,233 @@
+"""What the API routes and the pages both ask for: one data layer, computed once per data version.
+
+Filtering, searching and sorting are :mod:`ctatlas.query` (the CLI's semantics); the report's
+numbers are :mod:`ctatlas.analysis`; classification is :mod:`ctatlas.classify`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from ctatlas.query import authorization_rows, filter_products, sort_products
+from ctatlas.web.params import ProductQuery, product_filter
+from ctatlas.web.state import Snapshot
+
+__all__ = [
+    "analysis",
+    "charts",
+    "classification",
+    "disease_list",
+    "jurisdiction_detail",
+    "jurisdiction_summaries",
+    "matching_products",
+    "stats",
+]
+
+
+def matching_products(snap: Snapshot, query: ProductQuery) -> list[dict[str, Any]]:
+    """The products the query selects, sorted (each with only its matching authorizations)."""
+    flt = product_filter(query, snap.jurisdictions())
+    found = filter_products(snap.products(), flt, snap.search_texts() if flt.search else None)
+    return sort_products(found, query.sort)
+
+
+def matching_authorizations(snap: Snapshot, query: ProductQuery) -> list[dict[str, Any]]:
+    """One flat row per matching authorization."""
+    return authorization_rows(matching_products(snap, query))
+
+
+def _counts(snap: Snapshot) -> dict[str, tuple[int, int]]:
+    def compute() -> dict[str, tuple[int, int]]:
+        products: Counter[str] = Counter()
+        auths: Counter[str] = Counter()
+        for doc in snap.products():
+            codes = [a["jurisdiction"] for a in doc["authorizations"]]
+            auths.update(codes)
+            products.update(set(codes))
+        return {code: (products[code], auths[code]) for code in snap.jurisdictions()}
+
+    return snap.derived("jurisdiction_counts", compute)  # type: ignore[no-any-return]
+
+
+def jurisdiction_summaries(snap: Snapshot) -> list[dict[str, Any]]:
+    """Every jurisdiction, with its product and authorization counts."""
+    counts = _counts(snap)
+    return [
+        {
+            "code": code,
+            "name": doc["name"],
+            "local_name": doc.get("local_name"),
+            "complete_as_of": doc.get("complete_as_of"),
+            "regulators": [r["id"] for r in doc.get("regulators", [])],
+            "products": counts[code][0],
+            "authorizations": counts[code][1],
+            "url": f"/api/v1/jurisdictions/{code}",
+        }
+        for code, doc in snap.jurisdictions().items()
+    ]
+
+
+def jurisdiction_detail(snap: Snapshot, code: str) -> dict[str, Any]:
+    """One jurisdiction's document with counts; :class:`NotFound` with close codes."""
+    from ctatlas.web.errors import NotFound
+
+    jurs = snap.jurisdictions()
+    wanted = code.upper()
+    if wanted not in jurs:
+        import difflib
+
+        close = difflib.get_close_matches(wanted, list(jurs), n=3, cutoff=0.4)
+        message = f"no jurisdiction '{code}'" + (
+            f". Did you mean: {', '.join(close)}?" if close else f"; known: {', '.join(jurs)}"
+        )
+        raise NotFound(message, [{"loc": ["path", "code"], "msg": message}], close)
+    products, auths = _counts(snap)[wanted]
+    return {**jurs[wanted], "products": products, "authorizations": auths}
+
+
+def disease_list(snap: Snapshot) -> list[dict[str, Any]]:
+    """Every disease with its area's name and the products indicated for it."""
+
+    def compute() -> list[dict[str, Any]]:
+        by_disease: dict[str, set[str]] = {}
+        for doc in snap.products():
+            for auth in doc["authorizations"]:
+                for ind in auth["indications"]:
+                    for disease in ind["disease_ids"]:
+                        by_disease.setdefault(disease, set()).add(doc["slug"])
+        areas = {a["id"]: a["name"] for a in snap.areas()}
+        return [
+            {
+                **d,
+                "area_name": areas.get(d["area"]),
+                "products": sorted(by_disease.get(d["id"], ())),
+            }
+            for d in snap.diseases()
+        ]
+
+    return snap.derived("diseases", compute)  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def analysis(snap: Snapshot) -> Any:
+    """The report's analysis of the whole landscape (:class:`ctatlas.analysis.Analysis`)."""
+
+    def compute() -> Any:
+        from ctatlas.analysis import analyse, landscape_from_store
+
+        return analyse(landscape_from_store(snap.store))
+
+    return snap.derived("analysis", compute)
+
+
+def charts(snap: Snapshot) -> list[Any]:
+    """The report's charts (Vega-Lite specs)."""
+
+    def compute() -> list[Any]:
+        from ctatlas.analysis.charts import all_charts
+
+        result = analysis(snap)
+        return all_charts(
+            {t.id: t for t in result.tables},
+            {f.id: f for f in result.findings},
+            list(result.jurisdictions),
+        )
+
+    return snap.derived("charts", compute)  # type: ignore[no-any-return]
+
+
+def _count_rows(counter: Mapping[str | None, int], order: list[str] | None = None) -> list[Any]:
+    keys = order if order is not None else sorted(counter, key=lambda k: (-counter[k], k or ""))
+    return [{"key": k, "count": counter[k]} for k in keys if counter.get(k)]
+
+
+def stats(snap: Snapshot) -> dict[str, Any]:
+    """The counts behind the report's findings (and the findings themselves)."""
+
+    def compute() -> dict[str, Any]:
+        products = snap.products()
+        auths = [(doc, a) for doc in products for a in doc["authorizations"]]
+        result = analysis(snap)
+        years: Counter[str | None] = Counter(
+            (a.get("approval_date") or "")[:4] or None for _, a in auths
+        )
+        return {
+            "data_hash": snap.data_hash,
+            "built_at": snap.built_at.isoformat(),
+            "products": len(products),
+            "authorizations": len(auths),
+            "by_jurisdiction": _count_rows(
+                Counter(a["jurisdiction"] for _, a in auths), list(snap.jurisdictions())
+            ),
+            "by_modality": _count_rows(Counter(d["modality"] for d in products)),
+            "by_cell_class": _count_rows(Counter(d["cell_class"] for d in products)),
+            "by_origin": _count_rows(Counter(d["origin"] for d in products)),
+            "by_status": _count_rows(Counter(a["status"] for _, a in auths)),
+            "by_pathway": _count_rows(Counter(a["pathway"] for _, a in auths)),
+            "by_approval_year": _count_rows(
+                years, sorted((y for y in years if y), key=str) + ([None] if None in years else [])
+            ),
+            "findings": [
+                f.as_dict() for f in result.findings
+            ],
+            "complete_as_of": {
+                k: v.isoformat() if v else None for k, v in result.complete_as_of.items()
+            },
+        }
+
+    return snap.derived("stats", compute)  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- classify
+
+
+def classify_jurisdictions(snap: Snapshot) -> dict[str, Any]:
+    """The classifier's jurisdictions that the store has files for, as curated models."""
+
+    def compute() -> dict[str, Any]:
+        from ctatlas.classify import JURISDICTIONS
+        from ctatlas.model import Jurisdiction
+
+        jurs = snap.jurisdictions()
+        return {c: Jurisdiction.model_validate(jurs[c]) for c in JURISDICTIONS if c in jurs}
+
+    return snap.derived("classify_jurisdictions", compute)  # type: ignore[no-any-return]
+
+
+def classification(
+    snap: Snapshot, profile: Mapping[str, Any], jurisdictions: list[str] | None = None
+) -> dict[str, Any]:
+    """The classifier's decision for ``profile`` in each jurisdiction, API-shaped.
+
+    :class:`ctatlas.classify.ProfileError` (a :class:`BadInput`) for a bad profile or code.
+    """
+    from ctatlas.classify import classify, parse_jurisdictions
+    from ctatlas.classify.base import ProfileError
+
+    files = classify_jurisdictions(snap)
+    codes = parse_jurisdictions(jurisdictions) if jurisdictions else list(files)
+    missing = [c for c in codes if c not in files]
+    if missing:
+        raise ProfileError(f"no jurisdiction file for {', '.join(missing)} in this store")
+    result = classify(profile, codes, data=files)
+    decisions = []
+    for code, decision in result.decisions.items():
+        d = decision.as_dict()
+        decisions.append(
+            {
+                "jurisdiction": code,
+                "jurisdiction_name": files[code].name,
+                "category": decision.category,
+                "extra": dict(decision.extra),
+                "rules": d["rules"],
+                "pathways": d["pathways"],
+                "alternatives": d["alternatives"],
+                "missing": d["missing"],
+                "notes": d.get("notes", []),
+            }
+        )
+    return {"profile": result.profile.model_dump(mode="json"), "decisions": decisions}
