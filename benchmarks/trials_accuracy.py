@@ -20,9 +20,11 @@ def main() -> None:
           f"(tp={ev.tp} fp={ev.fp} fn={ev.fn} tn={ev.tn})")
     print(f"all-label agreement: {ev.label_agreement}/{ev.n}")
     if ev.family_checked:
-        print(f"cell_family agreement on true positives: {ev.family_agreement}/{ev.family_checked}")
+        print(f"cell_family agreement on true positives: "
+              f"{ev.family_agreement}/{ev.family_checked}")
     if ev.origin_checked:
-        print(f"origin agreement where the label states it: {ev.origin_agreement}/{ev.origin_checked}")
+        print(f"origin agreement where the label states it: "
+              f"{ev.origin_agreement}/{ev.origin_checked}")
     if "--verbose" in sys.argv:
         for tid, title, evidence in ev.false_positives:
             print("FP", tid, title[:90], evidence[:2])

@@ -24,8 +24,9 @@ def db(tmp_path):
 
 
 def test_ingest_list_stats(db):
-    r = runner.invoke(app, ["trials", "ingest", str(FIX / "ctgov_legacy"), str(FIX / "ictrp"),
-                            "--db", db, "-q"])
+    r = runner.invoke(
+        app, ["trials", "ingest", str(FIX / "ctgov_legacy"), str(FIX / "ictrp"), "--db", db, "-q"]
+    )
     assert r.exit_code == 0, r.output
     assert "155 records: 155 new, 0 updated, 0 unchanged; 0 skipped" in r.output
     r = runner.invoke(app, ["trials", "ingest", str(FIX / "ctgov_legacy"), "--db", db, "-q"])
@@ -35,23 +36,43 @@ def test_ingest_list_stats(db):
     rows = json.loads(r.output)
     assert len(rows) >= 36 and all(x["label"] == "cell_therapy" for x in rows)
     assert set(rows[0]) >= {
-        "registry", "trial_id", "secondary_ids", "title", "phases", "status", "start_date",
-        "countries", "sponsor", "sponsor_class", "conditions", "interventions", "label",
-        "cell_class", "cell_family", "stem_type", "origin", "evidence", "product_slugs"}
+        "registry",
+        "trial_id",
+        "secondary_ids",
+        "title",
+        "phases",
+        "status",
+        "start_date",
+        "countries",
+        "sponsor",
+        "sponsor_class",
+        "conditions",
+        "interventions",
+        "label",
+        "cell_class",
+        "cell_family",
+        "stem_type",
+        "origin",
+        "evidence",
+        "product_slugs",
+    }
     assert all({"field", "text", "rule"} <= set(e) for x in rows for e in x["evidence"])
 
-    r = runner.invoke(app, ["trials", "list", "--db", db, "--label", "all", "--country", "IN",
-                            "--format", "csv"])
+    r = runner.invoke(
+        app, ["trials", "list", "--db", db, "--label", "all", "--country", "IN", "--format", "csv"]
+    )
     assert r.exit_code == 0 and r.output.startswith("registry,trial_id")
-    r = runner.invoke(app, ["trials", "list", "--db", db, "--family", "MSC", "--origin",
-                            "autologous"])
+    r = runner.invoke(
+        app, ["trials", "list", "--db", db, "--family", "MSC", "--origin", "autologous"]
+    )
     assert r.exit_code == 0 and "trials" in r.output
 
     r = runner.invoke(app, ["trials", "stats", "--db", db, "--format", "json"])
     stats = json.loads(r.output)
     assert stats and set(stats[0]) == {"country", "phase", "cell_class", "year", "trials"}
-    r = runner.invoke(app, ["trials", "stats", "--db", db, "--by", "country,year",
-                            "--country", "US"])
+    r = runner.invoke(
+        app, ["trials", "stats", "--db", db, "--by", "country,year", "--country", "US"]
+    )
     assert r.exit_code == 0 and "US" in r.output
 
 
@@ -71,10 +92,14 @@ def test_corrupt_member_exit_code_and_message(db, tmp_path):
 
 
 def test_bad_parameters(db):
-    for args in (["trials", "list", "--label", "cells"], ["trials", "list", "--phase", "5"],
-                 ["trials", "list", "--country", "Japan"],
-                 ["trials", "ingest", "x", "--registry", "euctr"],
-                 ["trials", "stats", "--by", "planet"], ["trials", "fetch"]):
+    for args in (
+        ["trials", "list", "--label", "cells"],
+        ["trials", "list", "--phase", "5"],
+        ["trials", "list", "--country", "Japan"],
+        ["trials", "ingest", "x", "--registry", "euctr"],
+        ["trials", "stats", "--by", "planet"],
+        ["trials", "fetch"],
+    ):
         r = runner.invoke(app, [*args, "--db", db])
         assert r.exit_code == 2, (args, r.output)
 
@@ -83,10 +108,25 @@ def test_fetch_command_uses_the_injectable_client(db, monkeypatch):
     import ctatlas.cli.trials as cli
 
     studies = real_studies()[11:31]
-    monkeypatch.setattr(cli, "_client",
-                        lambda: httpx.Client(transport=paged_transport(studies, 10)))
-    r = runner.invoke(app, ["trials", "fetch", "--query", "cell", "--country", "Japan",
-                            "--page-size", "10", "--db", db, "-q"])
+    monkeypatch.setattr(
+        cli, "_client", lambda: httpx.Client(transport=paged_transport(studies, 10))
+    )
+    r = runner.invoke(
+        app,
+        [
+            "trials",
+            "fetch",
+            "--query",
+            "cell",
+            "--country",
+            "Japan",
+            "--page-size",
+            "10",
+            "--db",
+            db,
+            "-q",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "20 records: 20 new" in r.output
 
@@ -95,7 +135,9 @@ def test_help_is_fast_to_import():
     import subprocess
     import sys
 
-    code = ("import sys, ctatlas.cli; "
-            "print(any(m in sys.modules for m in ('sqlalchemy', 'httpx', 'orjson')))")
+    code = (
+        "import sys, ctatlas.cli; "
+        "print(any(m in sys.modules for m in ('sqlalchemy', 'httpx', 'orjson')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr

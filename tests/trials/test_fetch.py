@@ -27,8 +27,9 @@ def paged_transport(studies, page_size, fail_on_page=None, seen=None):
         body = {"studies": pages[n]}
         if n + 1 < len(pages):
             body["nextPageToken"] = f"tok{n + 1}"
-        return httpx.Response(200, content=json.dumps(body).encode(),
-                              headers={"content-type": "application/json"})
+        return httpx.Response(
+            200, content=json.dumps(body).encode(), headers={"content-type": "application/json"}
+        )
 
     return httpx.MockTransport(handler)
 

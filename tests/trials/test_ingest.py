@@ -120,8 +120,12 @@ def test_json_array_is_streamed_across_buffer_boundaries(tmp_path, monkeypatch):
 
 def test_cris_data_go_kr_envelope(tmp_path, store):
     recs = json.loads((FIX / "cris" / "cris_list_api_20260203_subset.json").read_text())[:5]
-    env = {"response": {"header": {"resultCode": "00"},
-                        "body": {"items": {"item": recs}, "totalCount": 5}}}
+    env = {
+        "response": {
+            "header": {"resultCode": "00"},
+            "body": {"items": {"item": recs}, "totalCount": 5},
+        }
+    }
     p = tmp_path / "cris_page.json"
     p.write_text(json.dumps(env, ensure_ascii=False))
     assert ingest([p], store).records == 5
@@ -131,8 +135,9 @@ def test_ictrp_extra_columns_and_cross_registry_merge(tmp_path, store):
     ingest([FIX / "ctgov" / "NCT02552212.json"], store)
     # an ICTRP row for a jRCT trial that names the same study as a secondary id,
     # with a column the WHO export does not have
-    with open(FIX / "ictrp" / "ictrp_main_sample_processed.csv", newline="",
-              encoding="utf-8-sig") as fh:
+    with open(
+        FIX / "ictrp" / "ictrp_main_sample_processed.csv", newline="", encoding="utf-8-sig"
+    ) as fh:
         reader = csv.DictReader(fh)
         row = next(r for r in reader if r["TrialID"].startswith("JPRN-jRCT"))
         fields = [*reader.fieldnames, "Made_up_extra"]
@@ -147,7 +152,8 @@ def test_ictrp_extra_columns_and_cross_registry_merge(tmp_path, store):
     assert len(rows) == 1  # one real trial
     assert rows[0]["registry"] == "ctgov" and rows[0]["trial_id"] == "NCT02552212"
     assert "jRCTs051180199" in rows[0]["secondary_ids"] or any(
-        i.startswith("jRCT") for i in rows[0]["secondary_ids"])
+        i.startswith("jRCT") for i in rows[0]["secondary_ids"]
+    )
 
 
 def test_overrides_are_kept_apart_and_survive_reingest(store):

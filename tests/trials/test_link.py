@@ -4,17 +4,25 @@ from ctatlas.trials.link import link_products
 from ctatlas.trials.record import Trial
 
 PRODUCTS = [
-    ("ciltacabtagene-autoleucel", ["ciltacabtagene autoleucel", "Carvykti"],
-     ["JNJ-68284528", "LCAR-B38M"], []),
+    (
+        "ciltacabtagene-autoleucel",
+        ["ciltacabtagene autoleucel", "Carvykti"],
+        ["JNJ-68284528", "LCAR-B38M"],
+        [],
+    ),
     ("cartistem", ["Cartistem"], ["MP-0201"], ["human umbilical cord blood-derived MSC"]),
     ("tisagenlecleucel", ["tisagenlecleucel", "Kymriah"], ["CTL019"], []),
 ]
 
 
 def _t(tid, title, names=()):
-    return Trial(source="ctgov", registry="ctgov", trial_id=tid, title=title,
-                 interventions=[{"type": "BIOLOGICAL", "name": n, "other_names": []}
-                                for n in names])
+    return Trial(
+        source="ctgov",
+        registry="ctgov",
+        trial_id=tid,
+        title=title,
+        interventions=[{"type": "BIOLOGICAL", "name": n, "other_names": []} for n in names],
+    )
 
 
 def test_codes_names_and_fuzzy_aliases():

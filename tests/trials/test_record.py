@@ -2,8 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from ctatlas.trials.record import canonical_id, country_code, iso_date, normalise_phase, \
-    normalise_status, sponsor_class_from_name, split_ids
+from ctatlas.trials.record import (
+    canonical_id,
+    country_code,
+    iso_date,
+    normalise_phase,
+    normalise_status,
+    split_ids,
+    sponsor_class_from_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -28,17 +35,27 @@ def test_canonical_id(raw, expected):
 
 def test_split_ids_keeps_only_registry_ids():
     assert split_ids("MS200527_0074;2018-004700-19;NCT03846466") == [
-        "EUCTR2018-004700-19", "NCT03846466"]
+        "EUCTR2018-004700-19",
+        "NCT03846466",
+    ]
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("PHASE1", ["1"]), ("EARLY_PHASE1", ["early_1"]), ("Phase 1/Phase 2", ["1", "2"]),
-        ("Phase II/III", ["2", "3"]), ("Not Applicable", ["na"]), ("해당사항없음", ["na"]),
-        ("1/2상", ["1", "2"]), ("", []),
-        ("Human pharmacology (Phase I): yes Therapeutic exploratory (Phase II): no "
-         "Therapeutic confirmatory - (Phase III): yes Therapeutic use (Phase IV): no", ["1", "3"]),
+        ("PHASE1", ["1"]),
+        ("EARLY_PHASE1", ["early_1"]),
+        ("Phase 1/Phase 2", ["1", "2"]),
+        ("Phase II/III", ["2", "3"]),
+        ("Not Applicable", ["na"]),
+        ("해당사항없음", ["na"]),
+        ("1/2상", ["1", "2"]),
+        ("", []),
+        (
+            "Human pharmacology (Phase I): yes Therapeutic exploratory (Phase II): no "
+            "Therapeutic confirmatory - (Phase III): yes Therapeutic use (Phase IV): no",
+            ["1", "3"],
+        ),
     ],
 )
 def test_phases(raw, expected):

@@ -22,8 +22,12 @@ trials_app = typer.Typer(
 
 DbOpt = Annotated[
     str | None,
-    typer.Option("--trials-db", "--db", help="Trials store URL or SQLite path "
-                 "(default: CTATLAS_TRIALS_DB, else beside the atlas store)."),
+    typer.Option(
+        "--trials-db",
+        "--db",
+        help="Trials store URL or SQLite path "
+        "(default: CTATLAS_TRIALS_DB, else beside the atlas store).",
+    ),
 ]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | json | csv")]
 
@@ -39,22 +43,27 @@ def _store(db: str | None) -> Any:
 
 def _choice(name: str, value: str | None, allowed: tuple[str, ...] | list[str]) -> None:
     if value is not None and value not in allowed:
-        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(allowed)}",
-                                 param_hint=name)
+        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(allowed)}", param_hint=name)
 
 
 def _run_ingest(items: Any, store: Any, total: int | None, workers: int, quiet: bool) -> Any:
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ctatlas.trials.ingest import ingest_items
 
-    with Progress(TextColumn("[bold]trials"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), disable=quiet, transient=False,
-                  console=None) as progress:
+    with Progress(
+        TextColumn("[bold]trials"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=quiet,
+        transient=False,
+        console=None,
+    ) as progress:
         task = progress.add_task("ingest", total=total)
-        return ingest_items(items, store, workers=workers,
-                            progress=lambda n: progress.advance(task, n))
+        return ingest_items(
+            items, store, workers=workers, progress=lambda n: progress.advance(task, n)
+        )
 
 
 def _report(summary: Any, as_json: bool) -> None:
@@ -75,10 +84,13 @@ def _report(summary: Any, as_json: bool) -> None:
 
 @trials_app.command("ingest")
 def ingest_cmd(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders: bulk .zip, .json, "
-                                                    ".jsonl, .csv (also .gz).")],
-    registry: Annotated[str | None, typer.Option(help="ctgov | cris | ictrp (default: "
-                                                      "detect from each record)")] = None,
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files or folders: bulk .zip, .json, .jsonl, .csv (also .gz)."),
+    ],
+    registry: Annotated[
+        str | None, typer.Option(help="ctgov | cris | ictrp (default: detect from each record)")
+    ] = None,
     workers: Annotated[int, typer.Option(help="Processes for decoding and classifying.")] = 1,
     db: DbOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -127,17 +139,26 @@ def fetch_cmd(
     from ctatlas.trials.fetch import fetch_items
 
     if not any((query, condition, intervention, country)):
-        raise typer.BadParameter("give at least one of --query, --condition, --intervention, "
-                                 "--country", param_hint="--query")
+        raise typer.BadParameter(
+            "give at least one of --query, --condition, --intervention, --country",
+            param_hint="--query",
+        )
     if not 1 <= page_size <= 1000:
         raise typer.BadParameter("must be between 1 and 1000", param_hint="--page-size")
     store = _store(db)
-    run = store.start_run([f"api:{query or ''}|{condition or ''}|{intervention or ''}|"
-                           f"{country or ''}"])
+    run = store.start_run(
+        [f"api:{query or ''}|{condition or ''}|{intervention or ''}|{country or ''}"]
+    )
     with _client() as client:
-        items = fetch_items(client, query=query, condition=condition,
-                            intervention=intervention, country=country,
-                            page_size=page_size, max_pages=max_pages)
+        items = fetch_items(
+            client,
+            query=query,
+            condition=condition,
+            intervention=intervention,
+            country=country,
+            page_size=page_size,
+            max_pages=max_pages,
+        )
         summary = _run_ingest(items, store, None, 1, quiet)
     store.finish_run(run, summary.to_dict())
     _report(summary, as_json)
@@ -148,30 +169,46 @@ def _client() -> Any:
     """The HTTP client ``fetch`` uses; tests replace this with a MockTransport client."""
     import httpx
 
-    return httpx.Client(headers={"User-Agent": "ctatlas (Cell Therapy Atlas)"},
-                        follow_redirects=True)
+    return httpx.Client(
+        headers={"User-Agent": "ctatlas (Cell Therapy Atlas)"}, follow_redirects=True
+    )
 
 
-_LIST_COLUMNS = ("registry", "trial_id", "phases", "status", "start_date", "countries",
-                 "label", "cell_family", "origin", "title")
+_LIST_COLUMNS = (
+    "registry",
+    "trial_id",
+    "phases",
+    "status",
+    "start_date",
+    "countries",
+    "label",
+    "cell_family",
+    "origin",
+    "title",
+)
 
 
 @trials_app.command("list")
 def list_cmd(
-    label: Annotated[str | None, typer.Option(help="cell_therapy | hsct_procedure | "
-                                                   "acellular_cell_derived | not_cell | all")]
-    = "cell_therapy",
+    label: Annotated[
+        str | None,
+        typer.Option(
+            help="cell_therapy | hsct_procedure | acellular_cell_derived | not_cell | all"
+        ),
+    ] = "cell_therapy",
     country: Annotated[str | None, typer.Option(help="ISO alpha-2, e.g. JP, KR.")] = None,
     phase: Annotated[str | None, typer.Option(help="early_1 | 1 | 2 | 3 | 4 | na")] = None,
     status: Annotated[str | None, typer.Option(help="e.g. recruiting, completed")] = None,
     cell_class: Annotated[str | None, typer.Option(help="somatic | stem")] = None,
     family: Annotated[str | None, typer.Option(help="MSC, CAR_T, NK, iPSC_derived …")] = None,
-    origin: Annotated[str | None, typer.Option(help="autologous | allogeneic | mixed | "
-                                                    "unknown")] = None,
+    origin: Annotated[
+        str | None, typer.Option(help="autologous | allogeneic | mixed | unknown")
+    ] = None,
     start_year_from: Annotated[int | None, typer.Option(help="First start year.")] = None,
     start_year_to: Annotated[int | None, typer.Option(help="Last start year.")] = None,
-    sponsor_class: Annotated[str | None, typer.Option(help="industry | academic | government"
-                                                           " | other | unknown")] = None,
+    sponsor_class: Annotated[
+        str | None, typer.Option(help="industry | academic | government | other | unknown")
+    ] = None,
     condition: Annotated[str | None, typer.Option(help="Words in a condition.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many trials.")] = None,
     fmt: FormatOpt = "table",
@@ -187,8 +224,14 @@ def list_cmd(
       ctatlas trials list --country JP --phase 2
       ctatlas trials list --family MSC --format json
     """
-    from ctatlas.trials.record import LABELS, ORIGINS, PHASES, SPONSOR_CLASSES, STATUSES, \
-        CELL_FAMILIES
+    from ctatlas.trials.record import (
+        CELL_FAMILIES,
+        LABELS,
+        ORIGINS,
+        PHASES,
+        SPONSOR_CLASSES,
+        STATUSES,
+    )
 
     _choice("--label", label, (*LABELS, "all"))
     _choice("--phase", phase, PHASES)
@@ -199,13 +242,20 @@ def list_cmd(
     _choice("--sponsor-class", sponsor_class, SPONSOR_CLASSES)
     _choice("--format", fmt, ("table", "json", "csv"))
     if country is not None and (len(country) != 2 or not country.isalpha()):
-        raise typer.BadParameter("use an ISO alpha-2 code such as JP or KR",
-                                 param_hint="--country")
+        raise typer.BadParameter("use an ISO alpha-2 code such as JP or KR", param_hint="--country")
     store = _store(db)
     rows = store.query(
-        label=None if label == "all" else label, country=country, phase=phase, status=status,
-        cell_class=cell_class, family=family, origin=origin, start_year_from=start_year_from,
-        start_year_to=start_year_to, sponsor_class=sponsor_class, condition=condition,
+        label=None if label == "all" else label,
+        country=country,
+        phase=phase,
+        status=status,
+        cell_class=cell_class,
+        family=family,
+        origin=origin,
+        start_year_from=start_year_from,
+        start_year_to=start_year_to,
+        sponsor_class=sponsor_class,
+        condition=condition,
         limit=limit,
     )
     if fmt == "json":
@@ -213,8 +263,10 @@ def list_cmd(
     elif fmt == "csv":
         w = None
         for r in rows:
-            flat = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
-                    for k, v in r.items()}
+            flat = {
+                k: (json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
+                for k, v in r.items()
+            }
             if w is None:
                 w = csv.DictWriter(sys.stdout, fieldnames=list(flat))
                 w.writeheader()
@@ -246,9 +298,13 @@ def _table(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> 
 @trials_app.command("stats")
 def stats_cmd(
     label: Annotated[str, typer.Option(help="Which label to count (or all).")] = "cell_therapy",
-    by: Annotated[str, typer.Option(help="Comma-separated: country, phase, cell_class, "
-                                         "family, origin, year, status, sponsor_class, label")]
-    = "country,phase,cell_class,year",
+    by: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated: country, phase, cell_class, "
+            "family, origin, year, status, sponsor_class, label"
+        ),
+    ] = "country,phase,cell_class,year",
     country: Annotated[str | None, typer.Option(help="Only trials with a site here.")] = None,
     fmt: FormatOpt = "table",
     db: DbOpt = None,
@@ -268,8 +324,9 @@ def stats_cmd(
     for d in dims:
         _choice("--by", d, DIMENSIONS)
     store = _store(db)
-    rows = pipeline_stats(store.query(label=None if label == "all" else label,
-                                      country=country), dims)
+    rows = pipeline_stats(
+        store.query(label=None if label == "all" else label, country=country), dims
+    )
     if country:
         rows = [r for r in rows if "country" not in r or r["country"] == country.upper()]
     if fmt == "json":

@@ -44,7 +44,8 @@ _MASK = re.compile(
     r"histiocytosis|prolymphocytic|acute|chronic|precursor|non[- ]hodgkin|acute lymphoblastic|"
     r"mediated|inflamed|receptor|maturation|function|count|activation|engager|redirect\w*|"
     r"exhaustion|immunity|response|epitope|lines?)"
-    r"|\bsickle[- ]cell\b|\bcell[- ]lines?\b|\bcell[- ]free dna\b|\bctdna\b|\bcirculating tumou?r cells?\b"
+    r"|\bsickle[- ]cell\b|\bcell[- ]lines?\b|\bcell[- ]free dna\b|\bctdna\b|\bcirculat"
+    r"ing tumou?r cells?\b"
     r"|\bt[- ]cell[- ](?:engag|redirect|bispecific)\w*|\bbispecific t[- ]cell\w*"
     r"|\bnk[- ]cell[- ](?:engag)\w*|\bb[- ]cell[- ]maturation|\bcar[- ]?t[- ]?bp\b"
     r"|\bstem[- ]cell (?:mobili[sz]\w*|collection|harvest|apheresis|mobili\w*)"
@@ -63,7 +64,8 @@ _FAMILY_PATTERNS: dict[str, str] = {
     r"|\bip?sc[- ]\w*(?:nk|car)\b|\bft(?:500|516|519|522|536|538|576|596|819|825)\b"
     r"|\bcnty-?101\b|\bips細胞|유도만능",
     "ESC_derived": r"embryonic stem|\bh?esc[- ]?derived\b|\bhescs?\b|\bes[- ]nk\b|배아줄기",
-    "CAR_NK": r"\bcar[- ]?(?:p?nk|nkt)\b|\bcar[- ]?engineered nk|\bcar[- ]nk\b|chimeric antigen receptor"
+    "CAR_NK": r"\bcar[- ]?(?:p?nk|nkt)\b|\bcar[- ]?engineered nk|\bcar[- ]nk\b|chimeric antigen "
+        r"receptor"
     r"[- ](?:\w+[- ]){0,3}(?:natural killer|nk)\b|\bnk[- ]?cells? (?:expressing|engineered)"
     r"(?: with)? (?:a )?(?:car|chimeric)|\bab-?201\b",
     "CAR_T": r"\bcar[- ]?t\b|\bcar[- ]?t[- ]?cells?|\bcart(?:[- ]?\d+|[- ]cells?|[- ][a-z]+\d*)?\b"
@@ -89,7 +91,8 @@ _FAMILY_PATTERNS: dict[str, str] = {
     "dendritic": r"dendritic cells?|\bdc[- ]?(?:vaccine|based)|\bdcvax|antigen[- ]presenting cells?"
     r"|pulsed (?:cd14|monocyte|dendritic)|(?:cd14|monocyte)[- ]?(?:positive |\+ )?cells?"
     r"|수지상",
-    "MSC": r"mesenchymal|\bmscs?\b|\b\w*-?mscs?\b|\b(?:ad|uc|bm|wj|hb)-?(?:ad)?mscs?\b|stromal cells?"
+    "MSC": r"mesenchymal|\bmscs?\b|\b\w*-?mscs?\b|\b(?:ad|uc|bm|wj|hb)-?(?:ad)?mscs?\b|stroma"
+        r"l cells?"
     r"|\badscs?\b|adipose[- ](?:tissue[- ])?derived (?:stem|stromal|regenerative|mesenchymal)"
     r"|wharton|\bmsc\b|multipotent adult progenitor|\bmapcs?\b|stem cell product"
     r"|cartistem|pneumostem|neuronata|cellgram|jointstem|astrostem|smup-ia|hcr040"
@@ -99,7 +102,8 @@ _FAMILY_PATTERNS: dict[str, str] = {
     r"|\bbm-?mncs?\b|\bmncs?\b|mononuclear cells?|bone marrow aspirate concentrate"
     r"|\bbmac\b|bone marrow cells?"
     r"|간질 혈관 분획",
-    "HSC": r"\bcd34\+?(?:[- ]selected| positive)? (?:cells?|stem)|haematopoietic stem (?:and progenitor )?cells? "
+    "HSC": r"\bcd34\+?(?:[- ]selected| positive)? (?:cells?|stem)|haematopoietic stem (?:and "
+        r"progenitor )?cells? "
     r"(?:gene|product|therapy|infusion|expan)|hematopoietic stem (?:and progenitor )?cells? "
     r"(?:gene|product|therapy|infusion|expan)|expanded (?:umbilical )?cord blood|omidubicel"
     r"|\bhspcs?\b",
@@ -110,9 +114,11 @@ _FAMILY_PATTERNS: dict[str, str] = {
     r"|\brpe (?:cells?|patch)|\bholoclar",
     "islet": r"islet (?:cells? )?(?:transplant\w*|infusion|allotransplant\w*)|islets of langerhans"
     r"|\bislets?\b(?! cell (?:tumou?r|carcinoma))|lantidra",
-    "other": r"\bstem cells?\b|\bprogenitor cells?\b|\bcell[- ]?therapy\b|\bcell(?:ular)? (?:injection|"
+    "other": r"\bstem cells?\b|\bprogenitor cells?\b|\bcell[- ]?therapy\b|\bcell(?:ular)? ("
+        r"?:injection|"
     r"infusion|product|suspension|transplant\w*|implant\w*|sheet|therapeutic)s?\b"
-    r"|\bcells? suspension|\bcell dose|\bcellular kinetics|lymphodeplet\w*|preconditioning with fludarabine"
+    r"|\bcells? suspension|\bcell dose|\bcellular kinetics|lymphodeplet\w*|preconditio"
+    r"ning with fludarabine"
     r"|\bcells?/kg\b|\bx ?10\^?\d+ cells\b|\bcells? (?:injection|infusion)\b"
     r"|fibroblasts?|myoblasts?|hepatocytes?|cardiomyocytes?|macrophages?|\bneural (?:stem|"
     r"progenitor) cells?|\bdopaminergic (?:neurons?|progenitors?)|\bneurons?\b"
@@ -185,13 +191,16 @@ _HINT = re.compile(
 
 # Context in front of a mention that makes it the population, not the product.
 _NEG_BEFORE = re.compile(
-    r"(?:treated with|receiv(?:ed|ing)|(?:did not |not )?ha(?:ve|d|s)(?: (?:a|an|the|prior|previous))?|eligibility(?: determination)? for|including|who (?:have )?(?:received|underwent|undergo|had|failed)|"
+    r"(?:treated with|receiv(?:ed|ing)|(?:did not |not )?ha(?:ve|d|s)(?: (?:a|an|the|p"
+    r"rior|previous))?|eligibility(?: determination)? for|including|who (?:have )?(?:r"
+    r"eceived|underwent|undergo|had|failed)|"
     r"undergo(?:ing)?|underwent|after|following|post[- ]?|prior(?: to)?|before|previous(?:ly)?|"
     r"bridging(?: therapy)?(?: to| before| prior to)?|eligible for|candidates? for|ineligible for|"
     r"unsuitable for|not (?:eligible|candidates?) for|refractory to|relapsed? after|failure of|"
     r"failed|exposed to|in (?:the )?setting of|relapse (?:after|following|post)|"
     r"toxicit(?:y|ies) (?:of|after|from|associated with)|associated with|induced by|"
-    r"(?:cytokine release syndrome|crs|icans|neurotoxicity)\b.{0,40}?(?:of|after|following|from|in)|"
+    r"(?:cytokine release syndrome|crs|icans|neurotoxicity)\b.{0,40}?(?:of|after|follo"
+    r"wing|from|in)|"
     r"ex vivo (?:expansion|culture) of|counts? of|levels? of|"
     r"function of|monitoring of|assessment of|imaging of|kinetics of|persistence of|"
     r"in vivo(?: generated| prepared| produced)?|in[- ]?vivo|invivo|directly into)\W+"
@@ -202,7 +211,8 @@ _NEG_BEFORE = re.compile(
 _NEG_AFTER = re.compile(
     r"^\W*(?:(?:therapy|treatment|infusion|cells?|products?)\W+){0,2}"
     r"(?:recipients?|patients?|survivors?|candidates?|failure|relapse|related|associated|"
-    r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na[iï]ve|exposure|experienced|"
+    r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na["
+    r"iï]ve|exposure|experienced|"
     r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?)"
     r"|^\W*(?:세포\s*)?(?:치료\s*)?(?:전|후|이후|이전)\b",
     re.I,
@@ -211,7 +221,8 @@ _NEG_AFTER = re.compile(
 # In vivo CAR: a vector, LNP or mRNA that makes CAR cells inside the patient.
 _IN_VIVO_CAR = re.compile(
     r"in[- ]?vivo[- ]?(?:\w+[- ]){0,3}(?:car|chimeric)|invivo ?car|"
-    r"(?:lnp|lipid nanoparticle|nanoparticle)[^.]{0,80}(?:car\b|car[- ]t|chimeric antigen receptor)|"
+    r"(?:lnp|lipid nanoparticle|nanoparticle)[^.]{0,80}(?:car\b|car[- ]t|chimeric anti"
+    r"gen receptor)|"
     r"gene therapy (?:deliver|encod)\w*[^.]{0,60}(?:car\b|chimeric antigen receptor)|"
     r"(?:car\b|car[- ]t|chimeric antigen receptor)[^.]{0,60}(?:mrna[- ]lnp|lnp|lipid nanoparticle)"
     r"|generate (?:functional )?car[- ]?t cells (?:with)?in (?:the )?(?:patient|body|vivo)"
@@ -221,9 +232,11 @@ _IN_VIVO_CAR = re.compile(
 _EX_VIVO = re.compile(
     r"leukapheresis|apheresis product|ex vivo (?:expan|manufactur|engineer|transduc|activat)"
     r"|manufactured from|autologous (?:car[- ]?)?t[- ]cells|cells? (?:were|are|will be) "
-    r"(?:collected|harvested|manufactured|transduced)|transduced|genetically (?:engineered|modified)"
+    r"(?:collected|harvested|manufactured|transduced)|transduced|genetically (?:engine"
+    r"ered|modified)"
     r" (?:autologous |allogeneic )?(?:t|pbmc|lymph|nk)|cell therapy product|"
-    r"mrna[- ](?:engineered|electroporated|transfected) (?:car[- ]?)?t[- ]?cells|car[- ]?t[- ]?cells? injection",
+    r"mrna[- ](?:engineered|electroporated|transfected) (?:car[- ]?)?t[- ]?cells|car[-"
+    r" ]?t[- ]?cells? injection",
     re.I,
 )
 
@@ -246,7 +259,8 @@ _HSCT = re.compile(
     re.I,
 )
 _HSCT_REGIMEN = re.compile(
-    r"conditioning|myeloablative|reduced[- ]intensity|\bric\b|\bmac\b|total body irradiation|\btbi\b"
+    r"conditioning|myeloablative|reduced[- ]intensity|\bric\b|\bmac\b|total body irrad"
+    r"iation|\btbi\b"
     r"|gvhd prophylaxis|graft[- ]versus[- ]host disease prophylaxis|prophyla\w*|post[- ]transplant"
     r" cyclophosphamide|\bptcy\b|\batg\b|anti-?thymocyte|graft (?:manipulation|engineering|source)"
     r"|t[- ]cell deplet\w*|cd34\+? selection|new model|timing of|second transplant|tandem|"

@@ -101,8 +101,15 @@ def normalise_study(study: dict[str, Any]) -> Trial:
 
 _LEGACY_TYPES = re.compile(r"^\s*([A-Za-z /]+?):\s*(.*)$")
 
-_FLAT_CLASS = {"NIH": "NIH", "FED": "FED", "INDUSTRY": "INDUSTRY", "OTHER": "OTHER",
-               "OTHER_GOV": "OTHER_GOV", "NETWORK": "NETWORK", "INDIV": "INDIV"}
+_FLAT_CLASS = {
+    "NIH": "NIH",
+    "FED": "FED",
+    "INDUSTRY": "INDUSTRY",
+    "OTHER": "OTHER",
+    "OTHER_GOV": "OTHER_GOV",
+    "NETWORK": "NETWORK",
+    "INDIV": "INDIV",
+}
 
 
 def normalise_flat_row(row: dict[str, str]) -> Trial:
@@ -140,12 +147,18 @@ def normalise_legacy_row(row: dict[str, str]) -> Trial:
     for part in (row.get("Interventions") or "").split("|"):
         m = _LEGACY_TYPES.match(part)
         if m:
-            interventions.append({"type": m.group(1).upper().replace(" ", "_"),
-                                  "name": m.group(2).strip(), "description": "",
-                                  "other_names": []})
+            interventions.append(
+                {
+                    "type": m.group(1).upper().replace(" ", "_"),
+                    "name": m.group(2).strip(),
+                    "description": "",
+                    "other_names": [],
+                }
+            )
         elif part.strip():
-            interventions.append({"type": "", "name": part.strip(), "description": "",
-                                  "other_names": []})
+            interventions.append(
+                {"type": "", "name": part.strip(), "description": "", "other_names": []}
+            )
     locations = row.get("Locations") or ""
     countries = countries_from([loc.rsplit(",", 1)[-1] for loc in locations.split("|")])
     funded = (row.get("Funded Bys") or "").split("|")[0]

@@ -46,8 +46,9 @@ def load_fixture_trials(folder: Path) -> dict[tuple[str, str], Trial]:
     for rec in json.loads((folder / "cris" / "cris_list_api_20260203_subset.json").read_text()):
         t = normalise_cris(rec)
         out[("cris_json", t.trial_id)] = t
-    with open(folder / "ictrp" / "ictrp_main_sample_processed.csv", newline="",
-              encoding="utf-8-sig") as fh:
+    with open(
+        folder / "ictrp" / "ictrp_main_sample_processed.csv", newline="", encoding="utf-8-sig"
+    ) as fh:
         for row in csv.DictReader(fh):
             t = normalise_ictrp(row)
             raw = row.get("TrialID", "")

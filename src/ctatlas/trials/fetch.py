@@ -34,8 +34,12 @@ def fetch_items(
     if not 1 <= page_size <= 1000:
         raise ValueError("page_size must be between 1 and 1000")
     params: dict[str, Any] = {"format": "json", "pageSize": page_size}
-    for key, value in (("query.term", query), ("query.cond", condition),
-                       ("query.intr", intervention), ("query.locn", country)):
+    for key, value in (
+        ("query.term", query),
+        ("query.cond", condition),
+        ("query.intr", intervention),
+        ("query.locn", country),
+    ):
         if value:
             params[key] = value
     page = 0

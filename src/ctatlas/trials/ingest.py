@@ -85,13 +85,13 @@ def _normalise(source: str | None, obj: Any, encoding: str) -> Any:
         return normalise_flat_row(obj)
     if source in (None, "ctgov") and "protocolSection" in obj:
         return normalise_study(obj)
-    if source in (None, "cris") and ("scientific_title_kr" in obj or
-                                     str(obj.get("trial_id", "")).startswith("KCT")):
+    if source in (None, "cris") and (
+        "scientific_title_kr" in obj or str(obj.get("trial_id", "")).startswith("KCT")
+    ):
         return normalise_cris(obj)
     if source == "ictrp" and ("TrialID" in obj or "trialid" in obj):
         return normalise_ictrp(obj)
-    raise _Bad("not a recognised registry record"
-               + (f" for --registry {source}" if source else ""))
+    raise _Bad("not a recognised registry record" + (f" for --registry {source}" if source else ""))
 
 
 def process_item(item: Item) -> dict[str, Any] | Problem:
@@ -121,8 +121,9 @@ def _process_batch(items: list[Item]) -> list[dict[str, Any] | Problem]:
     return [process_item(it) for it in items]
 
 
-def _batches(items: Iterable[Item | Problem], size: int, summary: IngestSummary
-             ) -> Iterator[list[Item]]:
+def _batches(
+    items: Iterable[Item | Problem], size: int, summary: IngestSummary
+) -> Iterator[list[Item]]:
     batch: list[Item] = []
     for it in items:
         if isinstance(it, Problem):
@@ -209,7 +210,12 @@ def ingest(
     summary's ``problems``; nothing already stored is removed.
     """
     run = store.start_run([str(p) for p in paths])
-    summary = ingest_items(iter_items(paths, registry), store, workers=workers,
-                           batch_size=batch_size, progress=progress)
+    summary = ingest_items(
+        iter_items(paths, registry),
+        store,
+        workers=workers,
+        batch_size=batch_size,
+        progress=progress,
+    )
     store.finish_run(run, summary.to_dict())
     return summary

@@ -82,8 +82,9 @@ def match_products(trial: Any, index: _Index, threshold: float = 92.0) -> list[P
                 key = "".join(words[i : i + n])
                 slug = index.codes.get(key)
                 if slug and slug not in found:
-                    found[slug] = ProductMatch(slug, fname, " ".join(words[i : i + n]), 100.0,
-                                               "code")
+                    found[slug] = ProductMatch(
+                        slug, fname, " ".join(words[i : i + n]), 100.0, "code"
+                    )
         norm = _norm(text)
         for name, slug, rule in index.names:
             if slug in found:
@@ -100,8 +101,9 @@ def _token_aligned(name: str, text: str) -> bool:
     return any(w.startswith(first[:4]) for w in text.split())
 
 
-def link_products(trials: Iterable[Any], products: Iterable[ProductSpec],
-                  threshold: float = 92.0) -> dict[str, list[str]]:
+def link_products(
+    trials: Iterable[Any], products: Iterable[ProductSpec], threshold: float = 92.0
+) -> dict[str, list[str]]:
     """``{trial_id: [product slug, …]}`` for every trial that names an atlas product."""
     index = _Index(products)
     out: dict[str, list[str]] = {}

@@ -12,8 +12,8 @@ from .record import (
     iso_date,
     normalise_phase,
     normalise_status,
-    sponsor_class_from_name,
     split_ids,
+    sponsor_class_from_name,
 )
 
 __all__ = ["normalise_cris", "normalise_ictrp", "ictrp_trial_id"]
@@ -78,10 +78,25 @@ def normalise_cris(rec: dict[str, Any]) -> Trial:
 # --------------------------------------------------------------------------- ICTRP
 
 _ICTRP_REGISTRY = {
-    "JPRN": "jprn", "CTRI": "ctri", "CHICTR": "chictr", "KCT": "cris", "EUCTR": "euctr",
-    "IRCT": "irct", "ISRCTN": "isrctn", "ACTRN": "anzctr", "DRKS": "drks", "NTR": "ntr",
-    "PACTR": "pactr", "TCTR": "tctr", "RBR": "rebec", "SLCTR": "slctr", "LBCTR": "lbctr",
-    "PER": "repec", "RPCEC": "rpcec", "ITMCTR": "itmctr", "NL": "ntr",
+    "JPRN": "jprn",
+    "CTRI": "ctri",
+    "CHICTR": "chictr",
+    "KCT": "cris",
+    "EUCTR": "euctr",
+    "IRCT": "irct",
+    "ISRCTN": "isrctn",
+    "ACTRN": "anzctr",
+    "DRKS": "drks",
+    "NTR": "ntr",
+    "PACTR": "pactr",
+    "TCTR": "tctr",
+    "RBR": "rebec",
+    "SLCTR": "slctr",
+    "LBCTR": "lbctr",
+    "PER": "repec",
+    "RPCEC": "rpcec",
+    "ITMCTR": "itmctr",
+    "NL": "ntr",
 }
 
 
@@ -110,8 +125,12 @@ def normalise_ictrp(row: dict[str, Any]) -> Trial:
     registry, tid = ictrp_trial_id(raw_id)
     secondary = [s for s in split_ids(g("secondaryids", "secondary_ids")) if s != tid]
     interventions = [
-        {"type": "", "name": part[:300], "description": part if len(part) > 300 else "",
-         "other_names": []}
+        {
+            "type": "",
+            "name": part[:300],
+            "description": part if len(part) > 300 else "",
+            "other_names": [],
+        }
         for part in _split(g("interventions"))
     ]
     sponsor = g("primary_sponsor")

@@ -57,8 +57,9 @@ class Problem:
     reason: str
 
 
-def iter_items(paths: list[str | os.PathLike[str]], registry: str | None = None
-               ) -> Iterator[Item | Problem]:
+def iter_items(
+    paths: list[str | os.PathLike[str]], registry: str | None = None
+) -> Iterator[Item | Problem]:
     """Every raw record under ``paths`` (files or folders), in a stable order."""
     for p in paths:
         path = Path(p)
@@ -129,13 +130,17 @@ def _iter_zip(path: Path, registry: str | None) -> Iterator[Item | Problem]:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         # truncated download: the central directory at the end is missing; walk local headers
-        yield Problem(str(path), "zip is truncated or corrupt (no central directory); "
-                                 "recovering the members before the damage")
+        yield Problem(
+            str(path),
+            "zip is truncated or corrupt (no central directory); "
+            "recovering the members before the damage",
+        )
         yield from _iter_zip_local_headers(path, registry)
         return
     with zf, open(path, "rb") as fh:
-        infos = sorted((i for i in zf.infolist() if _is_study_member(i)),
-                       key=lambda i: i.header_offset)
+        infos = sorted(
+            (i for i in zf.infolist() if _is_study_member(i)), key=lambda i: i.header_offset
+        )
         for info in infos:
             member = f"{path}!{info.filename}"
             if info.flag_bits & 0x1:
@@ -241,8 +246,9 @@ def _iter_json_file(path: Path, registry: str | None) -> Iterator[Item | Problem
     yield from _iter_json_object(obj, str(path), registry, len(text))
 
 
-def _iter_json_object(obj: Any, name: str, registry: str | None, size: int
-                      ) -> Iterator[Item | Problem]:
+def _iter_json_object(
+    obj: Any, name: str, registry: str | None, size: int
+) -> Iterator[Item | Problem]:
     if isinstance(obj, dict) and isinstance(obj.get("studies"), list):  # API v2 page envelope
         for i, study in enumerate(obj["studies"]):
             yield Item(registry or "ctgov", f"{name}[{i}]", study, "obj")
@@ -274,8 +280,9 @@ def _data_go_kr_items(obj: Any) -> list[Any] | None:
     return items if isinstance(items, list) else None
 
 
-def _iter_json_array(fh: io.TextIOBase, head: str, path: Path, registry: str | None
-                     ) -> Iterator[Item | Problem]:
+def _iter_json_array(
+    fh: io.TextIOBase, head: str, path: Path, registry: str | None
+) -> Iterator[Item | Problem]:
     """Stream the elements of a top-level JSON array (the website's export) without loading
     the whole file: each element is decoded from a sliding buffer."""
     decoder = json.JSONDecoder()
@@ -334,8 +341,11 @@ def _iter_csv(path: Path, registry: str | None) -> Iterator[Item | Problem]:
             elif "nct number" in fields or "nctid" in fields:
                 registry = "ctgov"
             else:
-                yield Problem(str(path), "CSV with neither ICTRP (TrialID) nor "
-                                         "ClinicalTrials.gov (NCT Number / NCTId) columns")
+                yield Problem(
+                    str(path),
+                    "CSV with neither ICTRP (TrialID) nor "
+                    "ClinicalTrials.gov (NCT Number / NCTId) columns",
+                )
                 return
         lineno = 1
         try:

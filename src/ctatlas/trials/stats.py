@@ -9,8 +9,17 @@ from typing import Any
 
 __all__ = ["DIMENSIONS", "pipeline_stats"]
 
-DIMENSIONS = ("country", "phase", "cell_class", "family", "origin", "year", "status",
-              "sponsor_class", "label")
+DIMENSIONS = (
+    "country",
+    "phase",
+    "cell_class",
+    "family",
+    "origin",
+    "year",
+    "status",
+    "sponsor_class",
+    "label",
+)
 
 
 def _values(trial: dict[str, Any], dim: str) -> list[Any]:
@@ -25,9 +34,10 @@ def _values(trial: dict[str, Any], dim: str) -> list[Any]:
     return [trial.get(key) or "unknown"]
 
 
-def pipeline_stats(trials: Iterable[dict[str, Any]],
-                   by: Sequence[str] = ("country", "phase", "cell_class", "year"),
-                   ) -> list[dict[str, Any]]:
+def pipeline_stats(
+    trials: Iterable[dict[str, Any]],
+    by: Sequence[str] = ("country", "phase", "cell_class", "year"),
+) -> list[dict[str, Any]]:
     """One row per combination with ``trials`` = the number of distinct trials in it.
 
     A trial with sites in Japan and Korea counts once under each country (and a phase 1/2
@@ -45,5 +55,7 @@ def pipeline_stats(trials: Iterable[dict[str, Any]],
     def sort_key(item: tuple[tuple[Any, ...], int]) -> tuple[Any, ...]:
         return tuple((0, v) if isinstance(v, int) else (1, str(v)) for v in item[0])
 
-    return [dict(zip(by, combo, strict=True), trials=n)
-            for combo, n in sorted(counts.items(), key=sort_key)]
+    return [
+        dict(zip(by, combo, strict=True), trials=n)
+        for combo, n in sorted(counts.items(), key=sort_key)
+    ]

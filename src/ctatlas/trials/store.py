@@ -31,20 +31,44 @@ SCHEMA_PG = "ctatlas_trials"
 SOURCE_RANK = {"ctgov": 0, "cris": 1, "ictrp": 2}
 
 # columns of the trials table that hold lists / objects
-_JSON_COLS = ("secondary_ids", "phases", "countries", "conditions", "interventions",
-              "evidence", "product_slugs")
+_JSON_COLS = (
+    "secondary_ids",
+    "phases",
+    "countries",
+    "conditions",
+    "interventions",
+    "evidence",
+    "product_slugs",
+)
 # the public JSON contract of ``trials list``
 PUBLIC_FIELDS = (
-    "registry", "trial_id", "secondary_ids", "title", "phases", "status", "start_date",
-    "countries", "sponsor", "sponsor_class", "conditions", "interventions", "label",
-    "cell_class", "cell_family", "stem_type", "origin", "evidence", "product_slugs",
+    "registry",
+    "trial_id",
+    "secondary_ids",
+    "title",
+    "phases",
+    "status",
+    "start_date",
+    "countries",
+    "sponsor",
+    "sponsor_class",
+    "conditions",
+    "interventions",
+    "label",
+    "cell_class",
+    "cell_family",
+    "stem_type",
+    "origin",
+    "evidence",
+    "product_slugs",
 )
 
 
 def _tables(schema: str | None) -> tuple[sa.MetaData, dict[str, sa.Table]]:
     md = sa.MetaData(schema=schema)
     raw = sa.Table(
-        "raw_records", md,
+        "raw_records",
+        md,
         sa.Column("source", sa.String(16), primary_key=True),
         sa.Column("source_id", sa.String(64), primary_key=True),
         sa.Column("encoding", sa.String(16), nullable=False),  # deflate | json
@@ -54,7 +78,8 @@ def _tables(schema: str | None) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("stored_at", sa.String(32), nullable=False),
     )
     trials = sa.Table(
-        "trials", md,
+        "trials",
+        md,
         sa.Column("source", sa.String(16), primary_key=True),
         sa.Column("source_id", sa.String(64), primary_key=True),
         sa.Column("trial_uid", sa.String(64), nullable=False, index=True),
@@ -89,12 +114,14 @@ def _tables(schema: str | None) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("updated_at", sa.String(32), nullable=False),
     )
     aliases = sa.Table(
-        "trial_aliases", md,
+        "trial_aliases",
+        md,
         sa.Column("alias", sa.String(64), primary_key=True),
         sa.Column("trial_uid", sa.String(64), nullable=False, index=True),
     )
     overrides = sa.Table(
-        "overrides", md,
+        "overrides",
+        md,
         sa.Column("trial_id", sa.String(64), primary_key=True),
         sa.Column("field", sa.String(32), primary_key=True),
         sa.Column("value", sa.JSON),
@@ -102,15 +129,21 @@ def _tables(schema: str | None) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("updated_at", sa.String(32), nullable=False),
     )
     runs = sa.Table(
-        "ingest_runs", md,
+        "ingest_runs",
+        md,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("started_at", sa.String(32), nullable=False),
         sa.Column("finished_at", sa.String(32)),
         sa.Column("inputs", sa.JSON, nullable=False),
         sa.Column("summary", sa.JSON),
     )
-    return md, {"raw": raw, "trials": trials, "aliases": aliases, "overrides": overrides,
-                "runs": runs}
+    return md, {
+        "raw": raw,
+        "trials": trials,
+        "aliases": aliases,
+        "overrides": overrides,
+        "runs": runs,
+    }
 
 
 def _now() -> str:
@@ -157,8 +190,11 @@ class TrialStore:
         else:
             from sqlalchemy.dialects.sqlite import insert
         stmt = insert(table)
-        cols = {c.name: stmt.excluded[c.name] for c in table.columns
-                if c.name not in keys and c.name != "first_seen"}
+        cols = {
+            c.name: stmt.excluded[c.name]
+            for c in table.columns
+            if c.name not in keys and c.name != "first_seen"
+        }
         return stmt.on_conflict_do_update(index_elements=keys, set_=cols)
 
     def write_batch(self, records: list[dict[str, Any]]) -> WriteCounts:
@@ -206,22 +242,30 @@ class TrialStore:
                 row = {c.name: r.get(c.name) for c in t_trials.columns}
                 row.update(trial_uid=uid, first_seen=now, updated_at=now)
                 trial_rows.append(row)
-                raw_rows.append({
-                    "source": r["source"], "source_id": r["source_id"],
-                    "encoding": r["raw_encoding"], "body": r["raw_body"],
-                    "origin": r.get("raw_origin"), "content_hash": r["content_hash"],
-                    "stored_at": now,
-                })
+                raw_rows.append(
+                    {
+                        "source": r["source"],
+                        "source_id": r["source_id"],
+                        "encoding": r["raw_encoding"],
+                        "body": r["raw_body"],
+                        "origin": r.get("raw_origin"),
+                        "content_hash": r["content_hash"],
+                        "stored_at": now,
+                    }
+                )
                 for alias in [r["trial_id"], *orjson.loads(r["secondary_ids"])]:
                     alias_rows[alias] = uid
             conn.execute(self._upsert(t_trials, ["source", "source_id"]), trial_rows)
             conn.execute(self._upsert(t_raw, ["source", "source_id"]), raw_rows)
-            conn.execute(self._upsert(t_alias, ["alias"]),
-                         [{"alias": a, "trial_uid": u} for a, u in alias_rows.items()])
+            conn.execute(
+                self._upsert(t_alias, ["alias"]),
+                [{"alias": a, "trial_uid": u} for a, u in alias_rows.items()],
+            )
         return counts
 
-    def _resolve_uids(self, conn: sa.Connection, records: list[dict[str, Any]]
-                      ) -> dict[tuple[str, str], str]:
+    def _resolve_uids(
+        self, conn: sa.Connection, records: list[dict[str, Any]]
+    ) -> dict[tuple[str, str], str]:
         """One uid per real trial: a record joins the trial that already owns any of its ids
         (primary or secondary); two trials found to be one are merged."""
         t_alias, t_trials = self.t["aliases"], self.t["trials"]
@@ -229,19 +273,27 @@ class TrialStore:
         all_ids = {a for r in records for a in [r["trial_id"], *sec[(r["source"], r["source_id"])]]}
         known: dict[str, str] = {}
         for chunk in _chunks(sorted(all_ids), 500):
-            known.update(dict(conn.execute(
-                sa.select(t_alias.c.alias, t_alias.c.trial_uid).where(t_alias.c.alias.in_(chunk))
-            ).all()))
+            known.update(
+                dict(
+                    conn.execute(
+                        sa.select(t_alias.c.alias, t_alias.c.trial_uid).where(
+                            t_alias.c.alias.in_(chunk)
+                        )
+                    ).all()
+                )
+            )
         out: dict[tuple[str, str], str] = {}
         for r in records:
             ids = [r["trial_id"], *sec[(r["source"], r["source_id"])]]
             found = sorted({known[a] for a in ids if a in known})
             uid = found[0] if found else r["trial_id"]
             for other in found[1:]:  # merge: the other trial's records and ids join this one
-                conn.execute(sa.update(t_trials).where(t_trials.c.trial_uid == other)
-                             .values(trial_uid=uid))
-                conn.execute(sa.update(t_alias).where(t_alias.c.trial_uid == other)
-                             .values(trial_uid=uid))
+                conn.execute(
+                    sa.update(t_trials).where(t_trials.c.trial_uid == other).values(trial_uid=uid)
+                )
+                conn.execute(
+                    sa.update(t_alias).where(t_alias.c.trial_uid == other).values(trial_uid=uid)
+                )
                 for k, v in list(known.items()):
                     if v == other:
                         known[k] = uid
@@ -259,9 +311,11 @@ class TrialStore:
         n = 0
         with self.engine.begin() as conn:
             for trial_id, slugs in links.items():
-                n += conn.execute(sa.update(t).where(t.c.trial_id == trial_id)
-                                  .values(product_slugs=orjson.dumps(sorted(slugs)).decode())
-                                  ).rowcount
+                n += conn.execute(
+                    sa.update(t)
+                    .where(t.c.trial_id == trial_id)
+                    .values(product_slugs=orjson.dumps(sorted(slugs)).decode())
+                ).rowcount
         return n
 
     def set_override(self, trial_id: str, field_name: str, value: Any, reason: str) -> None:
@@ -271,21 +325,30 @@ class TrialStore:
         if not reason.strip():
             raise ValueError("an override needs a reason")
         with self.engine.begin() as conn:
-            conn.execute(self._upsert(self.t["overrides"], ["trial_id", "field"]),
-                         [{"trial_id": trial_id, "field": field_name, "value": value,
-                           "reason": reason, "updated_at": _now()}])
+            conn.execute(
+                self._upsert(self.t["overrides"], ["trial_id", "field"]),
+                [
+                    {
+                        "trial_id": trial_id,
+                        "field": field_name,
+                        "value": value,
+                        "reason": reason,
+                        "updated_at": _now(),
+                    }
+                ],
+            )
 
     def start_run(self, inputs: list[str]) -> int:
         with self.engine.begin() as conn:
-            res = conn.execute(sa.insert(self.t["runs"]).values(started_at=_now(),
-                                                                inputs=inputs))
+            res = conn.execute(sa.insert(self.t["runs"]).values(started_at=_now(), inputs=inputs))
             return int(res.inserted_primary_key[0])
 
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
         t = self.t["runs"]
         with self.engine.begin() as conn:
-            conn.execute(sa.update(t).where(t.c.id == run_id)
-                         .values(finished_at=_now(), summary=summary))
+            conn.execute(
+                sa.update(t).where(t.c.id == run_id).values(finished_at=_now(), summary=summary)
+            )
 
     # ------------------------------------------------------------------ reading
 
@@ -295,16 +358,20 @@ class TrialStore:
 
         t = self.t["raw"]
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(t.c.encoding, t.c.body).where(
-                t.c.source == source, t.c.source_id == source_id)).first()
+            row = conn.execute(
+                sa.select(t.c.encoding, t.c.body).where(
+                    t.c.source == source, t.c.source_id == source_id
+                )
+            ).first()
         if row is None:
             return None
         return zlib.decompress(row.body, -15) if row.encoding == "deflate" else bytes(row.body)
 
     def count(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(self.t["trials"]))
-                       .scalar_one())
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(self.t["trials"])).scalar_one()
+            )
 
     def query(
         self,
@@ -325,9 +392,14 @@ class TrialStore:
         """One dict per real trial (its best record, with ids and countries of all its
         records merged, overrides applied), filtered. ``label=None`` means every label."""
         t = self.t["trials"]
-        rank = sa.func.row_number().over(
-            partition_by=t.c.trial_uid, order_by=(t.c.source_rank, t.c.first_seen, t.c.source_id)
-        ).label("rn")
+        rank = (
+            sa.func.row_number()
+            .over(
+                partition_by=t.c.trial_uid,
+                order_by=(t.c.source_rank, t.c.first_seen, t.c.source_id),
+            )
+            .label("rn")
+        )
         inner = sa.select(t, rank).subquery()
         q = sa.select(inner).where(inner.c.rn == 1)
         c = inner.c
@@ -353,8 +425,12 @@ class TrialStore:
             q = q.where(c.sponsor_class == sponsor_class)
         if condition:
             q = q.where(sa.cast(c.conditions, sa.Text).ilike(f"%{condition}%"))
-        q = q.order_by(c.start_date.desc().nulls_last() if self.dialect == "postgresql"
-                       else c.start_date.desc(), c.trial_id)
+        q = q.order_by(
+            c.start_date.desc().nulls_last()
+            if self.dialect == "postgresql"
+            else c.start_date.desc(),
+            c.trial_id,
+        )
         if limit:
             q = q.limit(limit)
         with self.engine.connect() as conn:
@@ -366,13 +442,16 @@ class TrialStore:
                 uids = [r["trial_uid"] for r in batch]
                 siblings: dict[str, list[Any]] = {}
                 for chunk in _chunks(uids, 500):
-                    for s in conn.execute(sa.select(t.c.trial_uid, t.c.trial_id,
-                                                    t.c.secondary_ids, t.c.countries)
-                                          .where(t.c.trial_uid.in_(chunk))):
+                    for s in conn.execute(
+                        sa.select(
+                            t.c.trial_uid, t.c.trial_id, t.c.secondary_ids, t.c.countries
+                        ).where(t.c.trial_uid.in_(chunk))
+                    ):
                         siblings.setdefault(s.trial_uid, []).append(s)
                 for r in batch:
-                    yield _public(r, siblings.get(r["trial_uid"], []),
-                                  overrides.get(r["trial_id"], {}))
+                    yield _public(
+                        r, siblings.get(r["trial_uid"], []), overrides.get(r["trial_id"], {})
+                    )
 
 
 def _public(row: Any, siblings: list[Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -424,8 +503,9 @@ def _trial_row(trial: Trial) -> dict[str, Any]:
         "sponsor": trial.sponsor,
         "sponsor_class": trial.sponsor_class,
         "conditions": trial.conditions,
-        "interventions": [{"type": i.get("type", ""), "name": i.get("name", "")}
-                          for i in trial.interventions],
+        "interventions": [
+            {"type": i.get("type", ""), "name": i.get("name", "")} for i in trial.interventions
+        ],
         "label": trial.label,
         "cell_class": trial.cell_class,
         "cell_family": trial.cell_family,
