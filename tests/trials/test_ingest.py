@@ -182,11 +182,21 @@ def test_filters(store):
 def test_postgres_store(tmp_path):
     from ctatlas.config import normalise_url
 
-    s = TrialStore(normalise_url(os.environ["CTATLAS_TEST_POSTGRES_URL"]))
-    ingest([FIX / "ctgov_legacy"], s)
-    assert ingest([FIX / "ctgov_legacy"], s).unchanged == 30
-    assert list(s.query(family="MSC"))
-    assert s.t["trials"].schema == "ctatlas_trials"
+    import sqlalchemy as sa
+
+    url = normalise_url(os.environ["CTATLAS_TEST_POSTGRES_URL"])
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS ctatlas_trials CASCADE"))
+    s = TrialStore(url, engine=engine)
+    try:
+        assert ingest([FIX / "ctgov_legacy"], s).inserted == 30
+        assert ingest([FIX / "ctgov_legacy"], s).unchanged == 30
+        msc = list(s.query(family="MSC", country="US"))
+        assert msc and all("US" in r["countries"] for r in msc)
+        assert s.t["trials"].schema == "ctatlas_trials"
+    finally:
+        s.close()
 
 
 def test_store_path_is_created(tmp_path: Path):
