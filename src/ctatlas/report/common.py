@@ -51,6 +51,8 @@ def cell_text(value: Any, column: Column) -> str:
         return "—"
     if column.type == "share":
         return pct(value)
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
     if column.type == "bool":
         return "yes" if value else "no"
     if column.type == "cited":

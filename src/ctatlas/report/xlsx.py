@@ -59,8 +59,9 @@ def _write_cell(ws: Any, row: int, col: int, value: Any, column: Column, part: s
         cell.value = date_start(value)
         cell.number_format = DATE_FORMATS[date_precision(value)]
     elif kind == "int":
-        cell.value = int(value)
-        cell.number_format = "0"
+        whole = isinstance(value, int) or float(value).is_integer()
+        cell.value = int(value) if whole else float(value)  # a median can end in .5
+        cell.number_format = "0" if whole else "0.0"
     elif kind == "share":
         cell.value = float(value)
         cell.number_format = "0%"
