@@ -1,0 +1,45 @@
+"""Search in Japanese and Korean on the real curated data: テムセル or Temcell, 카티스템 or
+Cartistem, full-width and half-width forms alike (NFKC, case-folded substring search)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from bs4 import BeautifulSoup
+
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture(scope="module")
+def real_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from fastapi.testclient import TestClient
+
+    from ctatlas.store import ensure_store
+    from ctatlas.web import create_app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('real') / 'atlas.sqlite'}"
+    app = create_app(store=ensure_store(url, REPO_DATA), refresh_seconds=0)
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("q", "slug"),
+    [
+        ("テムセル", "temcell-hs"),
+        ("ﾃﾑｾﾙ", "temcell-hs"),  # half-width katakana
+        ("Temcell", "temcell-hs"),
+        ("ＴＥＭＣＥＬＬ", "temcell-hs"),  # full-width Latin
+        ("카티스템", "cartistem"),
+        ("cartistem", "cartistem"),
+        ("ハートシート", "heartsheet"),
+    ],
+)
+def test_search_any_script(real_client, q: str, slug: str) -> None:
+    body = real_client.get(f"/api/v1/products?q={quote(q)}").json()
+    assert slug in [d["slug"] for d in body["data"]]
+    page = BeautifulSoup(real_client.get(f"/products?q={quote(q)}").text, "html.parser")
+    assert slug in [tr["data-slug"] for tr in page.select("#products tbody tr[data-slug]")]
