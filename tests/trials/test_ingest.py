@@ -180,9 +180,9 @@ def test_filters(store):
 @pytest.mark.postgres
 @pytest.mark.skipif(not os.environ.get("CTATLAS_TEST_POSTGRES_URL"), reason="no PostgreSQL")
 def test_postgres_store(tmp_path):
-    from ctatlas.config import normalise_url
-
     import sqlalchemy as sa
+
+    from ctatlas.config import normalise_url
 
     url = normalise_url(os.environ["CTATLAS_TEST_POSTGRES_URL"])
     engine = sa.create_engine(url)
