@@ -14,10 +14,13 @@ import tempfile
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ctatlas import __version__
-from ctatlas.analysis import Analysis, Landscape, analyse
-from ctatlas.analysis.charts import Chart, all_charts
+
+if TYPE_CHECKING:  # the CLI imports this module to build its options: keep it light
+    from ctatlas.analysis import Analysis, Landscape
+    from ctatlas.analysis.charts import Chart
 
 __all__ = [
     "Progress",
@@ -60,6 +63,9 @@ class Report:
 
 def build_report(land: Landscape) -> Report:
     """Compute every table, finding and chart for the landscape."""
+    from ctatlas.analysis import analyse
+    from ctatlas.analysis.charts import all_charts
+
     analysis = analyse(land)
     tables = {t.id: t for t in analysis.tables}
     findings = {f.id: f for f in analysis.findings}
