@@ -47,6 +47,7 @@ def test_products_list_envelope(client) -> None:
         ("pathway=conditional_time_limited", []),
         ("approved_from=2021", SINCE_2021),
         ("approved_to=2012-12-31", ["cartistem"]),
+        ("approved_from=2021&approved_to=2020", []),  # a reversed range holds nothing
         ("approved_from=2016-12&approved_to=2017-07-31", ["invossa", "maci"]),
         ("q=cartistem", ["cartistem"]),
         ("q=카티스템", ["cartistem"]),

@@ -25,7 +25,6 @@ BAD_REQUESTS: list[tuple[str, str, Any, int]] = [
     ("GET", f"{API}/products?pathway=fast", None, 422),
     ("GET", f"{API}/products?approved_from=2020-13", None, 422),
     ("GET", f"{API}/products?approved_to=yesterday", None, 422),
-    ("GET", f"{API}/products?approved_from=2021&approved_to=2020", None, 422),
     ("GET", f"{API}/products?q=" + "x" * 201, None, 422),
     ("GET", f"{API}/products?colour=red", None, 422),
     ("GET", f"{API}/products/no-such-product", None, 404),

@@ -2,7 +2,7 @@
 
 :class:`ProductQuery` is the API's query model (unknown parameters are rejected) and
 :func:`product_filter` turns it into :class:`ctatlas.query.ProductFilter`, checking what a model
-cannot: that every jurisdiction exists in the store and that the date range is in order.
+cannot: that every jurisdiction exists in the store.
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ ProductQueryDep = Annotated[ProductQuery, Depends(_product_query)]
 
 
 def product_filter(query: ProductQuery, known_jurisdictions: Iterable[str]) -> ProductFilter:
-    """The query as a filter; :class:`Unprocessable` for an unknown code or a reversed range."""
+    """The query as a filter; :class:`Unprocessable` for an unknown jurisdiction code (as the
+    CLI). A reversed date range is not an error: nothing is approved in it."""
     known = set(known_jurisdictions)
     codes = [code.upper() for code in query.jurisdiction]
     problems = [
@@ -84,14 +85,6 @@ def product_filter(query: ProductQuery, known_jurisdictions: Iterable[str]) -> P
         for code in codes
         if code not in known
     ]
-    if (
-        query.approved_from
-        and query.approved_to
-        and query.approved_from[: len(query.approved_to)] > query.approved_to
-    ):
-        problems.append(
-            {"loc": ["query", "approved_from"], "msg": "approved_from is after approved_to"}
-        )
     if problems:
         raise Unprocessable("invalid input: " + problems[0]["msg"], problems)
     search = query.q.strip() if query.q else None

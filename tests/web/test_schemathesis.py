@@ -1,0 +1,63 @@
+"""An OpenAPI-driven fuzz run (Schemathesis against the app in process): no request yields a
+server error, and every response matches its documented schema, status and media type.
+
+Bounded (a few examples per operation) so the whole run stays short. Every default check runs
+except ``positive_data_acceptance``: the API validates meaning beyond the schema, as the CLI
+does (a well-formed but unknown jurisdiction code, a contradictory classifier profile, an
+unknown disease area are 422s with the envelope), and those 422s are documented.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import schemathesis
+    from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+API = "/api/v1"
+OPERATIONS = [
+    ("GET", f"{API}/products"),
+    ("GET", f"{API}/products/{{slug}}"),
+    ("GET", f"{API}/authorizations"),
+    ("GET", f"{API}/jurisdictions"),
+    ("GET", f"{API}/jurisdictions/{{code}}"),
+    ("GET", f"{API}/diseases"),
+    ("GET", f"{API}/stats"),
+    ("POST", f"{API}/classify"),
+    ("GET", f"{API}/export/{{format}}"),
+]
+
+
+@pytest.fixture(scope="module")
+def api_schema(app):  # type: ignore[no-untyped-def]
+    return schemathesis.openapi.from_asgi(f"{API}/openapi.json", app)
+
+
+def test_every_operation_is_fuzzed(api_schema) -> None:  # type: ignore[no-untyped-def]
+    documented = {
+        (op.method.upper(), op.path) for op in (r.ok() for r in api_schema.get_all_operations())
+    }
+    assert documented == set(OPERATIONS)
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def test_api_conforms(api_schema, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    operation = api_schema[path][method]
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=10 if method == "GET" and "export" in path else 20,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    def run(case) -> None:  # type: ignore[no-untyped-def]
+        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+    run()
