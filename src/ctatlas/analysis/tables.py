@@ -388,7 +388,8 @@ def approval_lag(land: Landscape) -> Table:
         ],
         rows,
         ["A date known only to the month or year counts from its first day; such rows are "
-         "marked approximate. Each jurisdiction's first approval of the therapy counts."],
+         "marked approximate. Each jurisdiction's first approval of the therapy counts; "
+         "'anywhere' means among the selected jurisdictions."],
     )
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +18,9 @@ from ctatlas.cli.common import (
     handle_errors,
 )
 from ctatlas.report import ReportFormat
+
+if TYPE_CHECKING:
+    from ctatlas.report import Report
 
 __all__ = ["register"]
 
@@ -86,23 +90,25 @@ def report(
         target = out or default_output(fmt, land.as_of)
         if target.is_dir():
             raise BadInput(f"--out {target} is a folder; give a file name")
-        written = _render(build_report(land), fmt, target, quiet)
+        written = _render(lambda: build_report(land), fmt, target, quiet)
     for path in written[:1]:
         err(f"Wrote {path} ({path.stat().st_size:,} bytes)")
     if len(written) > 1:
         err(f"  and {len(written) - 1} chart file(s) in {written[1].parent}")
 
 
-def _render(report: object, fmt: ReportFormat, target: Path, quiet: bool) -> list[Path]:
+def _render(
+    make: Callable[[], Report], fmt: ReportFormat, target: Path, quiet: bool
+) -> list[Path]:
+    """Compute and write the report, with a progress display on a terminal."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ctatlas.report import Report, render
+    from ctatlas.report import render
 
-    assert isinstance(report, Report)
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
-        return render(report, fmt, target)
+        return render(make(), fmt, target)
     with Progress(
         TextColumn("[bold]{task.fields[fmt]}[/bold]"),
         BarColumn(),
@@ -111,7 +117,8 @@ def _render(report: object, fmt: ReportFormat, target: Path, quiet: bool) -> lis
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task("starting", total=None, fmt=fmt.value.upper())
+        task = bar.add_task("computing the analysis", total=None, fmt=fmt.value.upper())
+        report = make()
 
         def step(description: str, done: int, total: int) -> None:
             bar.update(task, description=description, completed=done, total=total or None)
