@@ -74,6 +74,9 @@ def test_ingest_list_stats(db):
         app, ["trials", "stats", "--db", db, "--by", "country,year", "--country", "US"]
     )
     assert r.exit_code == 0 and "US" in r.output
+    r = runner.invoke(app, ["trials", "stats", "--db", db, "--by", "region", "--format", "json"])
+    regions = {x["region"]: x["trials"] for x in json.loads(r.output)}
+    assert regions["world"] == len(rows) and regions.get("KR", 0) <= regions["world"]
 
 
 def test_corrupt_member_exit_code_and_message(db, tmp_path):

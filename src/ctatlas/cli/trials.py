@@ -301,7 +301,7 @@ def stats_cmd(
     by: Annotated[
         str,
         typer.Option(
-            help="Comma-separated: country, phase, cell_class, "
+            help="Comma-separated: region (JP, KR, world), country, phase, cell_class, "
             "family, origin, year, status, sponsor_class, label"
         ),
     ] = "country,phase,cell_class,year",
@@ -314,6 +314,7 @@ def stats_cmd(
     Examples:
       ctatlas trials stats
       ctatlas trials stats --by country,year --country KR
+      ctatlas trials stats --by region,cell_class,year
     """
     from ctatlas.trials.record import LABELS
     from ctatlas.trials.stats import DIMENSIONS, pipeline_stats

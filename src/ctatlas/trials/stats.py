@@ -10,6 +10,7 @@ from typing import Any
 __all__ = ["DIMENSIONS", "pipeline_stats"]
 
 DIMENSIONS = (
+    "region",
     "country",
     "phase",
     "cell_class",
@@ -23,6 +24,9 @@ DIMENSIONS = (
 
 
 def _values(trial: dict[str, Any], dim: str) -> list[Any]:
+    if dim == "region":  # Japan vs Korea vs the world: every trial counts in "world"
+        countries = trial.get("countries") or []
+        return [c for c in ("JP", "KR") if c in countries] + ["world"]
     if dim == "country":
         return list(trial.get("countries") or []) or ["unknown"]
     if dim == "phase":
