@@ -52,7 +52,10 @@ def test_cli_writes_the_api_bytes(
 
         def cells(data: bytes) -> list[list[object]]:
             book = load_workbook(io.BytesIO(data), read_only=True)
-            return [list(r) for s in book.worksheets for r in s.iter_rows(values_only=True)]
+            try:
+                return [list(r) for s in book.worksheets for r in s.iter_rows(values_only=True)]
+            finally:
+                book.close()
 
         assert cells(out.read_bytes()) == cells(api)
     else:

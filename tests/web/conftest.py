@@ -56,11 +56,13 @@ def web_store(web_db_url: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def app(web_store):  # type: ignore[no-untyped-def]
-    """The app over the fixture store (no refresh: the store does not change)."""
+def app(web_store, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The app over the fixture store (no refresh: the store does not change), with no trials
+    store (never the developer's: see test_trials.py for one)."""
     from ctatlas.web import create_app
 
-    return create_app(store=web_store, refresh_seconds=0)
+    no_trials = tmp_path_factory.mktemp("no-trials") / "trials.sqlite"
+    return create_app(store=web_store, trials_db=f"sqlite:///{no_trials}", refresh_seconds=0)
 
 
 @pytest.fixture(scope="module")

@@ -30,11 +30,24 @@ OPERATIONS = [
     ("GET", f"{API}/stats"),
     ("POST", f"{API}/classify"),
     ("GET", f"{API}/export/{{format}}"),
+    ("GET", f"{API}/trials"),
 ]
 
 
 @pytest.fixture(scope="module")
-def api_schema(app):  # type: ignore[no-untyped-def]
+def api_schema(web_store, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The app over the fixture store and a trials store filled from the registry fixtures."""
+    from pathlib import Path
+
+    from ctatlas.trials.ingest import ingest
+    from ctatlas.trials.store import TrialStore
+    from ctatlas.web import create_app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'trials.sqlite'}"
+    trials = TrialStore(url)
+    ingest([Path(__file__).resolve().parents[1] / "fixtures" / "trials" / "ctgov_legacy"], trials)
+    trials.close()
+    app = create_app(store=web_store, trials_db=url, refresh_seconds=0)
     return schemathesis.openapi.from_asgi(f"{API}/openapi.json", app)
 
 

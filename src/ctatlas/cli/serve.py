@@ -20,10 +20,15 @@ def serve(
     log_level: Annotated[
         str, typer.Option("--log-level", help="critical, error, warning, info, debug")
     ] = "info",
+    trials_db: Annotated[
+        str | None,
+        typer.Option("--trials-db", help="Trials store URL [env: CTATLAS_TRIALS_DB]"),
+    ] = None,
     db: DbOpt = None,
     data: DataOpt = None,
 ) -> None:
-    """Serve the atlas: pages at / and the REST API at /api/v1 (docs at /api/docs).
+    """Serve the atlas: pages at / and the REST API at /api/v1 (docs at /api/docs), with the
+    trials store's trials at /api/v1/trials.
 
     The store is built from the data folder first when it is missing or stale. Works offline:
     every script and stylesheet is served by the atlas itself.
@@ -47,7 +52,7 @@ def serve(
     if workers == 1:
         from ctatlas.web.app import create_app
 
-        app = create_app(store=store, warm=True)
+        app = create_app(store=store, trials_db=trials_db, warm=True)
         uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
         return
     import os
@@ -55,6 +60,8 @@ def serve(
     os.environ["CTATLAS_DB"] = url  # each worker opens the same store
     if data_path(data):
         os.environ["CTATLAS_DATA"] = str(data_path(data))
+    if trials_db:
+        os.environ["CTATLAS_TRIALS_DB"] = trials_db
     uvicorn.run(
         "ctatlas.web.app:create_app",
         factory=True,

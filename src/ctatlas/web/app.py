@@ -11,6 +11,8 @@ ReDoc-free offline docs: every script and stylesheet is served from ``/static``.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
 
@@ -47,16 +49,28 @@ def create_app(
     data: str | Path | None = None,
     *,
     store: Store | None = None,
+    trials_db: str | None = None,
     refresh_seconds: float = 10.0,
     warm: bool = False,
 ) -> FastAPI:
     """The web atlas over ``store`` (or the store at ``db_url``, rebuilt from ``data`` when
-    missing or stale). ``refresh_seconds``: how often to look for a rebuilt store (0: never).
+    missing or stale). ``trials_db``: the trials store (default: ``ctatlas.config.trials_db_url``
+    for this atlas). ``refresh_seconds``: how often to look for a rebuilt store (0: never).
     ``warm``: compute the report and the caches now rather than on the first request."""
     if store is None:
         store = ensure_store(db_url, data)
     atlas = Atlas(store, refresh_seconds=refresh_seconds)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        trials = app.state.trials_store
+        if trials is not None:  # its connections close with the server
+            app.state.trials_store = None
+            trials.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Cell Therapy Atlas API",
         version=__version__,
         description=DESCRIPTION,
@@ -65,6 +79,10 @@ def create_app(
         redoc_url=None,
     )
     app.state.atlas = atlas
+    from ctatlas.config import trials_db_url
+
+    app.state.trials_url = trials_db_url(trials_db, atlas_url=store.url)
+    app.state.trials_store = None
     install_error_handlers(app)
 
     from ctatlas.web.api import router as api_router

@@ -32,6 +32,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: POST routes whose answer depends only on the data and the body.
 CACHEABLE_POSTS = frozenset({"/api/v1/classify"})
+#: Paths whose data is not the atlas's (the trials store changes on its own): never cached.
+UNCACHED_PREFIXES = ("/static/", "/api/v1/trials")
 MAX_BODY = 64 * 1024
 MAX_CACHED_RESPONSE = 4 * 1024 * 1024
 
@@ -55,7 +57,7 @@ class ResponseCache:
         self.misses = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+        if scope["type"] != "http" or scope["path"].startswith(UNCACHED_PREFIXES):
             await self.app(scope, receive, send)
             return
         method = scope["method"]

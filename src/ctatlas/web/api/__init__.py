@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ctatlas.web.api import classify, export, products, reference
+from ctatlas.web.api import classify, export, products, reference, trials
 
 __all__ = ["router"]
 
@@ -13,3 +13,4 @@ router.include_router(products.router)
 router.include_router(reference.router)
 router.include_router(classify.router)
 router.include_router(export.router)
+router.include_router(trials.router)
