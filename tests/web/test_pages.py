@@ -173,12 +173,26 @@ def test_analysis_page(client) -> None:
     links = [a["href"] for a in page.select("#downloads a")]
     for fmt in ("csv", "xlsx", "json", "datapackage"):
         assert f"/api/v1/export/{fmt}" in links
+    for fmt in ("html", "pdf", "xlsx"):
+        assert f"/analysis/report.{fmt}" in links
     for link in links:
-        assert client.get(link).status_code == 200
+        if link.startswith("/api/"):
+            assert client.get(link).status_code == 200, link
     assert page.select("section.report-table")
     assert page.select_one("#table-definitions")
     assert len(page.select("figure.chart")) >= 3
     assert page.select("section.finding")
+
+
+def test_report_downloads(client, web_db_url: str) -> None:
+    if not web_db_url.startswith("sqlite"):
+        pytest.skip("the report renders the same documents on either backend (slow: SQLite only)")
+    html = client.get("/analysis/report.html")
+    assert html.status_code == 200 and "attachment" in html.headers["content-disposition"]
+    assert BeautifulSoup(html.text, "html.parser").title
+    assert client.get("/analysis/report.pdf").content.startswith(b"%PDF")
+    assert client.get("/analysis/report.xlsx").content.startswith(b"PK")
+    assert client.get("/analysis/report.doc").status_code == 422
 
 
 def test_pages_have_etags(client) -> None:

@@ -56,6 +56,12 @@ FILTER_VOCABS: dict[str, type[Enum]] = {
     "pathway": Pathway,
 }
 EXPORT_FORMATS = ("csv", "xlsx", "json", "datapackage")
+#: The report's single-file formats (``ctatlas report``), downloadable from /analysis.
+REPORT_MEDIA = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _label(value: Any) -> str:
@@ -346,5 +352,34 @@ def analysis_page(request: Request, snap: SnapshotDep) -> Response:
             "analysis": result,
             "charts": _chart_views(snap),
             "formats": EXPORT_FORMATS,
+            "report_formats": list(REPORT_MEDIA),
         },
+    )
+
+
+@router.get("/analysis/report.{fmt}")
+def report_download(
+    snap: SnapshotDep, fmt: Annotated[str, Path(pattern="^(html|pdf|xlsx)$")]
+) -> Response:
+    """The report as ``ctatlas report`` writes it (HTML, PDF or XLSX), made once per data
+    version (the response cache keeps it)."""
+    import tempfile
+    from pathlib import Path as FilePath
+
+    from ctatlas.report import build_report, render
+
+    def compute() -> Any:
+        from ctatlas.analysis import landscape_from_store
+
+        return build_report(landscape_from_store(snap.store))
+
+    report = snap.derived("report", compute)
+    with tempfile.TemporaryDirectory(prefix="ctatlas-report-") as folder:
+        out = FilePath(folder) / f"ctatlas-report.{fmt}"
+        render(report, fmt, out)
+        content = out.read_bytes()
+    return Response(
+        content,
+        media_type=REPORT_MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="ctatlas-report.{fmt}"'},
     )
