@@ -124,5 +124,10 @@ def warm_up(app: FastAPI) -> None:
     service.stats(snap)
     service.charts(snap)
     service.classify_jurisdictions(snap)
+    service.classification(snap, {})  # imports the rule modules
+    from ctatlas.web.pages import templates
+
+    for name in templates.env.list_templates():  # compile every page template once
+        templates.env.get_template(name)
     gc.collect()
     gc.freeze()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
+from starlette.responses import Response
 
 from ctatlas.model import RegulatoryProfile
 from ctatlas.web import service
-from ctatlas.web.api.common import ERRORS
+from ctatlas.web.api.common import ERRORS, json_response
 from ctatlas.web.deps import SnapshotDep
 from ctatlas.web.schemas import ClassificationPublic
 
@@ -25,11 +26,13 @@ def post_classify(
         list[Annotated[str, Query(pattern=r"^[A-Za-z]{2}$")]] | None,
         Query(description="Jurisdiction code; repeatable (default: every one classified)."),
     ] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Classify a product profile (the ``regulatory_profile`` attributes; unknown ones may be
     left out or null) in each jurisdiction, citing the law and article behind every rule.
 
     A contradictory profile (e.g. ``manipulation: minimal`` with
     ``genetically_modified: true``) is a 422. This reads; it stores nothing.
     """
-    return service.classification(snap, profile.model_dump(mode="json"), jurisdiction)
+    return json_response(
+        service.classification(snap, profile.model_dump(mode="json"), jurisdiction)
+    )

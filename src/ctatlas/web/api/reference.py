@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from starlette.responses import Response
 
 from ctatlas.web import service
-from ctatlas.web.api.common import ERRORS, page
+from ctatlas.web.api.common import ERRORS, json_response, page
 from ctatlas.web.deps import SnapshotDep
 from ctatlas.web.schemas import (
     DiseasesPublic,
@@ -25,19 +26,19 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Records to skip."
 
 
 @router.get("/jurisdictions", response_model=JurisdictionsPublic, tags=["jurisdictions"])
-def list_jurisdictions(snap: SnapshotDep, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+def list_jurisdictions(snap: SnapshotDep, limit: Limit = 50, offset: Offset = 0) -> Response:
     """Every jurisdiction with its regulators and how many products it has authorized."""
-    return page(service.jurisdiction_summaries(snap), limit, offset)
+    return json_response(page(service.jurisdiction_summaries(snap), limit, offset))
 
 
 @router.get("/jurisdictions/{code}", response_model=JurisdictionDetail, tags=["jurisdictions"])
 def get_jurisdiction(
     snap: SnapshotDep,
     code: Annotated[str, Path(max_length=8, description="Jurisdiction code, e.g. JP.")],
-) -> dict[str, Any]:
+) -> Response:
     """A jurisdiction's framework: regulators, laws, definitions, categories, pathways,
     designations, risk tiers and its entries of the side-by-side comparison, all cited."""
-    return service.jurisdiction_detail(snap, code)
+    return json_response(service.jurisdiction_detail(snap, code))
 
 
 @router.get("/diseases", response_model=DiseasesPublic, tags=["diseases"])
@@ -48,7 +49,7 @@ def list_diseases(
     ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> Response:
     """The disease vocabulary, with the products indicated for each disease."""
     rows = service.disease_list(snap)
     if area is not None:
@@ -59,10 +60,10 @@ def list_diseases(
             message = f"unknown area '{area}'; known: {', '.join(sorted(known))}"
             raise Unprocessable(message, [{"loc": ["query", "area"], "msg": message}])
         rows = [r for r in rows if r["area"] == area]
-    return page(rows, limit, offset)
+    return json_response(page(rows, limit, offset))
 
 
 @router.get("/stats", response_model=StatsPublic, tags=["stats"])
-def get_stats(snap: SnapshotDep) -> dict[str, Any]:
+def get_stats(snap: SnapshotDep) -> Response:
     """The counts behind the report's findings, and the findings (``ctatlas.analysis``)."""
-    return service.stats(snap)
+    return json_response(service.stats(snap))

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
 
 from ctatlas.trials.record import (
     CELL_FAMILIES,
@@ -21,7 +22,7 @@ from ctatlas.trials.record import (
     SPONSOR_CLASSES,
     STATUSES,
 )
-from ctatlas.web.api.common import ERRORS
+from ctatlas.web.api.common import ERRORS, json_response
 from ctatlas.web.schemas import ListEnvelope, Open
 
 __all__ = ["TrialQuery", "router"]
@@ -111,12 +112,12 @@ def _exists(url: str) -> bool:
 @router.get("/trials", response_model=TrialsPublic)
 def list_trials(
     query: Annotated[TrialQuery, Query()], store: Annotated[Any, Depends(_trials_store)]
-) -> dict[str, Any]:
+) -> Response:
     """Trials from the registries (ClinicalTrials.gov, CRIS, ICTRP ...), one per real trial,
     filtered as ``ctatlas trials list`` filters; newest start first. Empty until
     ``ctatlas trials ingest`` has filled the trials store."""
     if store is None:
-        return {"data": [], "count": 0, "limit": query.limit, "offset": query.offset}
+        return json_response({"data": [], "count": 0, "limit": query.limit, "offset": query.offset})
     rows = store.query(
         label=None if query.label == "all" else query.label,
         country=query.country.upper() if query.country else None,
@@ -137,4 +138,6 @@ def list_trials(
         if query.offset <= count < end:
             page.append(row)
         count += 1
-    return {"data": page, "count": count, "limit": query.limit, "offset": query.offset}
+    return json_response(
+        {"data": page, "count": count, "limit": query.limit, "offset": query.offset}
+    )
