@@ -3,6 +3,8 @@ blocked (the Vega libraries are inlined)."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import shutil
 from pathlib import Path
 
@@ -13,13 +15,22 @@ from ctatlas.report import render
 pytestmark = pytest.mark.browser
 
 
+def _unavailable(reason: str) -> None:
+    """Skip locally; in CI (CI=true) a missing browser is a failure of the set-up."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {reason}: .ci/run must install it")
+    pytest.skip(reason)
+
+
 def _chromium() -> str:
-    pytest.importorskip("playwright.sync_api")
+    if importlib.util.find_spec("playwright") is None:
+        _unavailable("the playwright package is not installed")
     for name in ("chromium", "chromium-browser", "google-chrome"):
         path = shutil.which(name)
         if path:
             return path
-    pytest.skip("no Chromium on this machine")
+    _unavailable("no Chromium on this machine")
+    raise AssertionError("unreachable")
 
 
 def test_charts_draw_offline(built_report, tmp_path: Path) -> None:
