@@ -56,7 +56,7 @@ def test_serve_workers_use_the_factory(
         app, ["serve", "--db", sqlite_url, "--data", str(FIXTURE_DATA), "--workers", "2"]
     )
     assert result.exit_code == 0, result.output
-    assert captured["target"] == "ctatlas.web.app:create_app"
+    assert captured["target"] == "ctatlas.web.app:served_app"
     assert captured["kwargs"]["factory"] is True and captured["kwargs"]["workers"] == 2
 
 

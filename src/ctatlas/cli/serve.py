@@ -63,7 +63,7 @@ def serve(
     if trials_db:
         os.environ["CTATLAS_TRIALS_DB"] = trials_db
     uvicorn.run(
-        "ctatlas.web.app:create_app",
+        "ctatlas.web.app:served_app",
         factory=True,
         host=host,
         port=port,

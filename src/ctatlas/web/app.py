@@ -27,7 +27,7 @@ from ctatlas.web.cache import ResponseCache
 from ctatlas.web.errors import install_error_handlers
 from ctatlas.web.state import Atlas
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "served_app"]
 
 DESCRIPTION = """\
 Cell therapy products, their authorizations in each jurisdiction, the jurisdictions'
@@ -131,3 +131,9 @@ def warm_up(app: FastAPI) -> None:
         templates.env.get_template(name)
     gc.collect()
     gc.freeze()
+
+
+def served_app() -> FastAPI:
+    """What each worker of ``ctatlas serve --workers N`` runs: the store named by the
+    environment (``CTATLAS_DB``, ``CTATLAS_DATA``, ``CTATLAS_TRIALS_DB``), warmed."""
+    return create_app(warm=True)
