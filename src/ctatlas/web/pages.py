@@ -22,7 +22,7 @@ from starlette.templating import Jinja2Templates
 from ctatlas import __version__
 from ctatlas.query import SORT_FIELDS
 from ctatlas.vocab import CellClass, Modality, Origin, Pathway, Status
-from ctatlas.web import service
+from ctatlas.web import contexts, service
 from ctatlas.web.deps import SnapshotDep
 from ctatlas.web.params import ProductQuery, parse_page_query
 from ctatlas.web.state import Snapshot
@@ -39,6 +39,7 @@ _env = jinja2.Environment(
 templates = Jinja2Templates(env=_env)
 
 router = APIRouter(include_in_schema=False)
+TEMPLATES = {cls: name for name, cls in contexts.PAGE_CONTEXTS.items()}
 
 NAV = [
     ("/", "Home"),
@@ -75,16 +76,19 @@ def _label(value: Any) -> str:
 _env.filters["label"] = _label
 
 
-def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+def _page(request: Request, context: Any, status: int = 200) -> Response:
+    """Render the template of ``context``'s class (:data:`contexts.PAGE_CONTEXTS`)."""
+    name = TEMPLATES[type(context)]
     base = {"request": request, "nav": NAV, "version": __version__, "path": request.url.path}
-    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+    values = {**base, **contexts.as_dict(context)}
+    return templates.TemplateResponse(request, name, values, status_code=status)
 
 
 def render_error(
     request: Request, body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> Response:
     """An error as a page (the same fields as the JSON envelope)."""
-    response = _page(request, "error.html", {"err": body}, status=body["status"])
+    response = _page(request, contexts.ErrorContext(err=body), status=body["status"])
     if headers:
         response.headers.update(headers)
     return response
@@ -109,13 +113,12 @@ def home(request: Request, snap: SnapshotDep) -> Response:
     stats = service.stats(snap)
     return _page(
         request,
-        "home.html",
-        {
-            "stats": stats,
-            "jurisdictions": service.jurisdiction_summaries(snap),
-            "findings": stats["findings"],
-            "charts": _chart_views(snap, ("approvals_over_time", "autologous_share")),
-        },
+        contexts.HomeContext(
+            stats=stats,
+            jurisdictions=service.jurisdiction_summaries(snap),
+            findings=stats["findings"],
+            charts=_chart_views(snap, ("approvals_over_time", "autologous_share")),
+        ),
     )
 
 
@@ -180,22 +183,21 @@ def products_page(request: Request, snap: SnapshotDep) -> Response:
     export_query = _query_string(query.model_copy(update={"limit": 50, "offset": 0}))
     return _page(
         request,
-        "products.html",
-        {
-            "query": query,
-            "problems": problems,
-            "rows": rows,
-            "count": len(found),
-            "jurisdictions": snap.jurisdictions(),
-            "vocabs": {k: [m.value for m in v] for k, v in FILTER_VOCABS.items()},
-            "sort_links": sort_links,
-            "current_sort": current_sort,
-            "prev_link": prev_link,
-            "next_link": next_link,
-            "export_query": export_query,
-            "formats": EXPORT_FORMATS,
-            "api_link": "/api/v1/products?" + _query_string(query),
-        },
+        contexts.ProductsContext(
+            query=query,
+            problems=problems,
+            rows=rows,
+            count=len(found),
+            jurisdictions=snap.jurisdictions(),
+            vocabs={k: [m.value for m in v] for k, v in FILTER_VOCABS.items()},
+            sort_links=sort_links,
+            current_sort=current_sort,
+            prev_link=prev_link,
+            next_link=next_link,
+            export_query=export_query,
+            formats=EXPORT_FORMATS,
+            api_link="/api/v1/products?" + _query_string(query),
+        ),
     )
 
 
@@ -258,14 +260,13 @@ def product_page(
     ]
     return _page(
         request,
-        "product.html",
-        {
-            "doc": doc,
-            "attributes": attributes,
-            "timeline": _timeline(doc, snap.jurisdictions()),
-            "jurisdictions": snap.jurisdictions(),
-            "diseases": diseases,
-        },
+        contexts.ProductContext(
+            doc=doc,
+            attributes=attributes,
+            timeline=_timeline(doc, snap.jurisdictions()),
+            jurisdictions=snap.jurisdictions(),
+            diseases=diseases,
+        ),
     )
 
 
@@ -278,7 +279,7 @@ def definitions_page(request: Request, snap: SnapshotDep) -> Response:
     table = service.analysis(snap).table("definitions")
     codes = [c.key for c in table.columns if c.type == "cited"]
     names = {c.key: c.label for c in table.columns}
-    return _page(request, "definitions.html", {"table": table, "codes": codes, "names": names})
+    return _page(request, contexts.DefinitionsContext(table=table, codes=codes, names=names))
 
 
 # --------------------------------------------------------------------------- classify
@@ -332,9 +333,7 @@ def classify_page(request: Request, snap: SnapshotDep) -> Response:
         for k, v in values.items()
     }
     return _page(
-        request,
-        "classify.html",
-        {"fields": fields, "values": shown, "result": result, "error": error},
+        request, contexts.ClassifyContext(fields=fields, values=shown, result=result, error=error)
     )
 
 
@@ -347,13 +346,12 @@ def analysis_page(request: Request, snap: SnapshotDep) -> Response:
     result = service.analysis(snap)
     return _page(
         request,
-        "analysis.html",
-        {
-            "analysis": result,
-            "charts": _chart_views(snap),
-            "formats": EXPORT_FORMATS,
-            "report_formats": list(REPORT_MEDIA),
-        },
+        contexts.AnalysisContext(
+            analysis=result,
+            charts=_chart_views(snap),
+            formats=EXPORT_FORMATS,
+            report_formats=list(REPORT_MEDIA),
+        ),
     )
 
 

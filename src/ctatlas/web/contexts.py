@@ -1,0 +1,133 @@
+"""The pages' template contexts: one typed, documented contract per page.
+
+Every page view builds one of these from the same data layer as the API
+(:mod:`ctatlas.web.service`); a test checks that every name a template uses is a field here (or
+a base field) and that every field is described.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+__all__ = [
+    "AnalysisContext",
+    "BASE_FIELDS",
+    "ClassifyContext",
+    "DefinitionsContext",
+    "ErrorContext",
+    "HomeContext",
+    "PAGE_CONTEXTS",
+    "ProductContext",
+    "ProductsContext",
+    "as_dict",
+]
+
+
+def described(text: str, default: Any = dataclasses.MISSING) -> Any:
+    """A field with its description (the contract test requires one)."""
+    if default is dataclasses.MISSING:
+        return dataclasses.field(metadata={"doc": text})
+    return dataclasses.field(default=default, metadata={"doc": text})
+
+
+#: What every page gets from ``_page`` besides its context.
+BASE_FIELDS = {
+    "request": "The Starlette request.",
+    "nav": "(href, label) of the site navigation.",
+    "version": "ctatlas version.",
+    "path": "The request's path (marks the current navigation entry).",
+}
+
+
+@dataclasses.dataclass
+class HomeContext:
+    """``/``: key figures and charts."""
+
+    stats: dict[str, Any] = described("The counts of GET /api/v1/stats.")
+    jurisdictions: list[dict[str, Any]] = described("Jurisdiction summaries with counts.")
+    findings: list[dict[str, Any]] = described("The report's findings (id, title, statement).")
+    charts: list[dict[str, Any]] = described("Charts to draw: id, title, Vega-Lite spec as JSON.")
+
+
+@dataclasses.dataclass
+class ProductsContext:
+    """``/products``: the filterable, sortable table."""
+
+    query: Any = described("The parsed filters (ProductQuery).")
+    problems: list[dict[str, Any]] = described("Parameters that were ignored, and why.")
+    rows: list[dict[str, Any]] = described("One row per product shown: doc, brands, names, dates.")
+    count: int = described("Products matching the filters (all pages).")
+    jurisdictions: dict[str, dict[str, Any]] = described("Jurisdiction documents by code.")
+    vocabs: dict[str, list[str]] = described("Filter name -> allowed values.")
+    sort_links: dict[str, str] = described("Sort field -> URL sorting by it (toggles direction).")
+    current_sort: str = described("The sort in force ('' for slug order).")
+    prev_link: str | None = described("URL of the previous page, if any.")
+    next_link: str | None = described("URL of the next page, if any.")
+    export_query: str = described("The filters as a query string for the export links.")
+    formats: tuple[str, ...] = described("Export formats.")
+    api_link: str = described("The same selection in the JSON API.")
+
+
+@dataclasses.dataclass
+class ProductContext:
+    """``/products/{slug}``: one product."""
+
+    doc: dict[str, Any] = described("The product document (as GET /api/v1/products/{slug}).")
+    attributes: list[tuple[str, Any]] = described("(label, value) of the product's attributes.")
+    timeline: list[dict[str, Any]] = described("Status events of every authorization, by date.")
+    jurisdictions: dict[str, dict[str, Any]] = described("Jurisdiction documents by code.")
+    diseases: dict[str, dict[str, Any]] = described("Disease documents by id.")
+
+
+@dataclasses.dataclass
+class DefinitionsContext:
+    """``/definitions``: the comparison side by side."""
+
+    table: Any = described("The analysis's definitions table (ctatlas.analysis.Table).")
+    codes: list[str] = described("Jurisdiction codes, in column order.")
+    names: dict[str, str] = described("Column key -> heading.")
+
+
+@dataclasses.dataclass
+class ClassifyContext:
+    """``/classify``: the profile form and the decision."""
+
+    fields: list[dict[str, Any]] = described("Profile attributes: name, kind, options, help.")
+    values: dict[str, Any] = described("The values given in the URL, for the form.")
+    result: dict[str, Any] | None = described("The classification (as POST /api/v1/classify).")
+    error: str | None = described("Why the profile could not be classified.")
+
+
+@dataclasses.dataclass
+class AnalysisContext:
+    """``/analysis``: the report's tables, findings and charts, with downloads."""
+
+    analysis: Any = described("The analysis (ctatlas.analysis.Analysis).")
+    charts: list[dict[str, Any]] = described("Every chart: id, title, Vega-Lite spec as JSON.")
+    formats: tuple[str, ...] = described("Export formats of the data.")
+    report_formats: list[str] = described("Formats of the report document.")
+
+
+@dataclasses.dataclass
+class ErrorContext:
+    """Any error, as a page."""
+
+    err: dict[str, Any] = described("The error envelope (ok, status, error, errors, suggestions).")
+
+
+#: template -> its context class.
+PAGE_CONTEXTS: dict[str, type] = {
+    "home.html": HomeContext,
+    "products.html": ProductsContext,
+    "product.html": ProductContext,
+    "definitions.html": DefinitionsContext,
+    "classify.html": ClassifyContext,
+    "analysis.html": AnalysisContext,
+    "error.html": ErrorContext,
+}
+
+
+def as_dict(context: Any) -> dict[str, Any]:
+    """The context's fields (shallow: no copies of the data)."""
+    return {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
