@@ -255,3 +255,21 @@ def test_fmt_check_and_fix(runner: CliRunner, data_copy: Path) -> None:
 
 def test_usage_error_exits_2(runner: CliRunner) -> None:
     assert runner.invoke(app, ["products", "--no-such-flag"]).exit_code == 2
+
+
+def test_date_bounds_compare_at_the_coarser_precision() -> None:
+    from ctatlas.query import ProductFilter
+
+    auth = {"jurisdiction": "KR", "status": "authorized", "pathway": "standard"}
+    day = {**auth, "approval_date": "2017-07-12"}
+    year = {**auth, "approval_date": "2017"}
+    assert ProductFilter(approved_to="2017-07").authorization_matches(day)
+    assert ProductFilter(approved_from="2017-07").authorization_matches(day)
+    assert not ProductFilter(approved_to="2017-06").authorization_matches(day)
+    assert not ProductFilter(approved_from="2017-08").authorization_matches(day)
+    assert ProductFilter(approved_from="2017-06-01").authorization_matches(year)
+    assert not ProductFilter(approved_from="2018").authorization_matches(year)
+    assert not ProductFilter(approved_to="2016-12-31").authorization_matches(year)
+    assert not ProductFilter(approved_from="2000").authorization_matches(
+        {**auth, "approval_date": None}
+    )

@@ -43,10 +43,6 @@ def parse_multi(values: Iterable[str] | str | None) -> list[str]:
     return out
 
 
-def _date_key(value: str | None) -> str:
-    return value or ""
-
-
 @dataclasses.dataclass
 class ProductFilter:
     """Every filter the CLI and the API offer. Empty lists / None mean "any"."""
@@ -70,11 +66,19 @@ class ProductFilter:
         if self.pathway and auth["pathway"] not in self.pathway:
             return False
         date = auth.get("approval_date")
-        if self.approved_from and (not date or _date_key(date) < self.approved_from[: len(date)]):
+        if (self.approved_from or self.approved_to) and not date:
             return False
-        return not (
-            self.approved_to and (not date or _date_key(date) > self.approved_to[: len(date)])
-        )
+        # Partial dates compare at the coarser precision: 2017-07-12 is within --approved-to
+        # 2017-07, and an approval known only as 2017 is within --approved-from 2017-06.
+        if self.approved_from:
+            k = min(len(date), len(self.approved_from))
+            if date[:k] < self.approved_from[:k]:
+                return False
+        if self.approved_to:
+            k = min(len(date), len(self.approved_to))
+            if date[:k] > self.approved_to[:k]:
+                return False
+        return True
 
     def product_matches(self, doc: dict[str, Any], search_text: str | None = None) -> bool:
         """Whether the product-level filters pass."""
