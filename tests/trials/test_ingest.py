@@ -202,3 +202,30 @@ def test_postgres_store(tmp_path):
 def test_store_path_is_created(tmp_path: Path):
     s = TrialStore(f"sqlite:///{tmp_path / 'deep' / 'er' / 't.sqlite'}")
     assert s.count() == 0
+
+
+def test_zip_written_with_data_descriptors(tmp_path, store):
+    """A zip streamed by its writer (sizes in trailing data descriptors) is read too."""
+    import io
+    import zipfile
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self):
+            self.buf = io.BytesIO()
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            return self.buf.write(b)
+
+    sink = Unseekable()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as zf:
+        for s in real_studies()[:4]:
+            nct = s["protocolSection"]["identificationModule"]["nctId"]
+            with zf.open(f"ctg-studies/{nct}.json", "w") as fh:
+                fh.write(json.dumps(s).encode())
+    path = tmp_path / "streamed.zip"
+    path.write_bytes(sink.buf.getvalue())
+    summary = ingest([path], store)
+    assert summary.records == 4 and not summary.problems
