@@ -80,6 +80,8 @@ def count_hint(paths: list[str | os.PathLike[str]]) -> int | None:
         files = sorted(x for x in path.rglob("*") if x.is_file()) if path.is_dir() else [path]
         for f in files:
             if f.suffix.lower() == ".zip":
+                if f.stat().st_size > 500_000_000:
+                    return None  # reading a huge central directory costs memory; no total
                 try:
                     with zipfile.ZipFile(f) as zf:
                         total += sum(1 for i in zf.infolist() if _is_study_member(i))
