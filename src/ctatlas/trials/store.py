@@ -91,7 +91,7 @@ def _tables(schema: str | None) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("phases", sa.Text, nullable=False),
         sa.Column("phases_key", sa.String(64), nullable=False),  # "|1|2|" for portable filters
         sa.Column("status", sa.String(32), nullable=False),
-        sa.Column("study_type", sa.String(32)),
+        sa.Column("study_type", sa.Text),
         sa.Column("start_date", sa.String(10)),
         sa.Column("start_year", sa.Integer, index=True),
         sa.Column("countries", sa.Text, nullable=False),
