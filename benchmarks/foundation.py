@@ -48,6 +48,8 @@ def make_dataset(target: Path, n: int) -> None:
             doc["authorizations"][0]["regulator"] = "MHLW"
             doc["authorizations"][0]["pathway"] = "standard"
             doc["authorizations"][0]["designations"] = []
+            doc["authorizations"][0]["category_history"] = []
+            doc["authorizations"][0].pop("category_note", None)
         product = Product.model_validate(doc)
         (target / "products" / f"{doc['slug']}.yaml").write_text(
             canonical_text(product, "product"), encoding="utf-8"
