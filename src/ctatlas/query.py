@@ -20,6 +20,7 @@ __all__ = [
     "authorization_rows",
     "filter_products",
     "normalise",
+    "search_text",
     "parse_multi",
     "sort_products",
     "suggest",
@@ -80,7 +81,7 @@ class ProductFilter:
                 return False
         return True
 
-    def product_matches(self, doc: dict[str, Any], search_text: str | None = None) -> bool:
+    def product_matches(self, doc: dict[str, Any], text: str | None = None) -> bool:
         """Whether the product-level filters pass."""
         for name in ("modality", "cell_class", "origin"):
             wanted = getattr(self, name)
@@ -88,19 +89,26 @@ class ProductFilter:
                 return False
         if self.search:
             needle = normalise(self.search.strip())
-            haystack = search_text if search_text is not None else _search_blob(doc)
+            haystack = text if text is not None else search_text(doc)
             if needle not in haystack:
                 return False
         return True
 
 
-def _search_blob(doc: dict[str, Any]) -> str:
+def search_text(doc: dict[str, Any], disease_names: dict[str, list[str]] | None = None) -> str:
+    """Everything a search finds a product by (brands in every script, names, codes, holders,
+    developer, indications and, when given, the indicated diseases' names), NFKC-normalised and
+    case-folded. The store keeps it per product; this is the one definition."""
+    names = disease_names or {}
     parts = [doc["slug"], doc["name"], *doc.get("aliases", []), *doc.get("codes", [])]
     parts.append(doc.get("developer") or "")
     for auth in doc["authorizations"]:
         parts += [auth["brand_name"], auth.get("local_name") or "", auth.get("holder") or ""]
-        parts += [ind["text"] for ind in auth["indications"]]
-    return normalise("\n".join(parts))
+        for ind in auth["indications"]:
+            parts.append(ind["text"])
+            for disease in ind.get("disease_ids", []):
+                parts += names.get(disease, [])
+    return normalise("\n".join(p for p in parts if p))
 
 
 def filter_products(

@@ -55,22 +55,6 @@ def product_document(product: Product) -> dict[str, Any]:
     return product.model_dump(mode="json", exclude_none=False)
 
 
-def search_text(product: Product, disease_names: dict[str, list[str]]) -> str:
-    """Everything a search should find a product by, NFKC-normalised and case-folded."""
-    from ctatlas.query import normalise
-
-    parts: list[str] = [product.slug, product.name, *product.aliases, *product.codes]
-    if product.developer:
-        parts.append(product.developer)
-    for auth in product.authorizations:
-        parts += [auth.brand_name, auth.local_name or "", auth.holder or ""]
-        for ind in auth.indications:
-            parts.append(ind.text)
-            for disease in ind.disease_ids:
-                parts += disease_names.get(disease, [])
-    return normalise("\n".join(p for p in parts if p))
-
-
 # --------------------------------------------------------------------------- tables
 
 
@@ -181,6 +165,7 @@ def _metadata() -> MetaData:
 
 def _rows(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
     from ctatlas.model import date_start
+    from ctatlas.query import search_text
 
     disease_names = {
         d.id: [d.name, *d.synonyms, *d.names.values()] for d in dataset.diseases.diseases
@@ -200,6 +185,7 @@ def _rows(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
     }
     auth_id = 0
     for product in dataset.products:
+        doc = product_document(product)
         rows["products"].append(
             {
                 "slug": product.slug,
@@ -212,8 +198,8 @@ def _rows(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
                 "cell_type": product.cell_type,
                 "genetically_modified": product.genetically_modified,
                 "developer": product.developer,
-                "search_text": search_text(product, disease_names),
-                "doc": json.dumps(product_document(product), ensure_ascii=False),
+                "search_text": search_text(doc, disease_names),
+                "doc": json.dumps(doc, ensure_ascii=False),
             }
         )
         for source in product.sources:
