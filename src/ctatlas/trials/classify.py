@@ -29,13 +29,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import ahocorasick
+
+from .fastre import Folded as _folded
 from .record import Trial
 
 __all__ = ["Classification", "apply", "classify"]
 
 # --------------------------------------------------------------------------- masks
 # Disease and population phrases that contain cell words but are not products.
-_MASK = re.compile(
+_MASK = _folded(
     r"\b(?:non[- ]?)?small[- ]cell\b|\b(?:renal|squamous|basal|clear|transitional|merkel|"
     r"hairy|mantle|germ|giant|sickle|plasma|hepatocellular|islet|beta|b|t|nk|nk/t|t/nk|"
     r"natural killer|t-lymphoblastic|large b|large)[- ]?cells?[- ]"
@@ -52,7 +55,6 @@ _MASK = re.compile(
     r"|\bmobili[sz]\w* (?:of )?(?:haematopoietic |hematopoietic |peripheral blood )?"
     r"(?:stem|progenitor) cells?"
     r"|\beto-?cell\b|lymphocyte stimulator|\bcells? dysfunction|endothelial cells?",
-    re.I,
 )
 
 _MASK_ANCHORS = ("cell", "mobili", "stimulator", "car", "ctdna", "eto")
@@ -142,7 +144,7 @@ _FAMILY_ORDER = [
     "islet",
     "other",
 ]
-_FAMILY_RE = {k: re.compile(v, re.I) for k, v in _FAMILY_PATTERNS.items()}
+_FAMILY_RE = {k: _folded(v) for k, v in _FAMILY_PATTERNS.items()}
 _FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
     "iPSC_derived": ("ipsc", "ips cell", "ips-", "psc-derived", "psc derived", "pluripotent",
                      "ft5", "ft8", "cnty", "유도만능"),
@@ -174,23 +176,13 @@ _FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
               "cardiomyocyte", "macrophag", "neural", "dopaminergic", "neuron", "lymphocyte",
               "cord blood", "megakaryocyte", "lymphodeplet", "precondition", "세포", "줄기"),
 }
-_ANY_CELL = re.compile("|".join(f"(?:{v})" for v in _FAMILY_PATTERNS.values()), re.I)
 
 # "-cel" INN stem (cell therapies): tisagenlecleucel, darvadstrocel, lifileucel, omidubicel…
-_INN_CEL = re.compile(r"\b[a-z]{4,}(?:leucel|cel)\b", re.I)
+_INN_CEL = _folded(r"\b[a-z]{4,}(?:leucel|cel)\b")
 _NOT_INN = {"excel", "cancel", "parcel", "marcel", "hotel", "novel", "panel", "channel"}
 
-# Quick pre-filter: a study with none of these substrings cannot be a cell therapy.
-_HINT = re.compile(
-    r"cell|cel\b|car[- ]?t|car[- ]?nk|stem|msc|\bnk|til|lymphocyte|exosom|vesicle|secretome|"
-    r"conditioned|lysate|platelet|prp|prf|islet|chondro|keratin|transplant|graft|ipsc|svf|"
-    r"mononuclear|fibroblast|cd34|세포|줄기|이식|엑소좀|혈소판|cord blood|dendritic|leucel|stromal"
-    r"|hepatocyte|myoblast|progenitor|neuron|stemcel|strocel|fludarabine|lymphodeplet",
-    re.I,
-)
-
 # Context in front of a mention that makes it the population, not the product.
-_NEG_BEFORE = re.compile(
+_NEG_BEFORE = _folded(
     r"(?:treated with|receiv(?:ed|ing)|(?:did not |not )?ha(?:ve|d|s)(?: (?:a|an|the|p"
     r"rior|previous))?|eligibility(?: determination)? for|including|who (?:have )?(?:r"
     r"eceived|underwent|undergo|had|failed)|"
@@ -205,21 +197,19 @@ _NEG_BEFORE = re.compile(
     r"function of|monitoring of|assessment of|imaging of|kinetics of|persistence of|"
     r"in vivo(?: generated| prepared| produced)?|in[- ]?vivo|invivo|directly into)\W+"
     r"(?:\w+\W+){0,4}$",
-    re.I,
 )
 # Context right after a mention: the mention is the population ("CAR-T recipients").
-_NEG_AFTER = re.compile(
+_NEG_AFTER = _folded(
     r"^\W*(?:(?:therapy|treatment|infusion|cells?|products?)\W+){0,2}"
     r"(?:recipients?|patients?|survivors?|candidates?|failure|relapse|related|associated|"
     r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na["
     r"iï]ve|exposure|experienced|"
     r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?)"
     r"|^\W*(?:세포\s*)?(?:치료\s*)?(?:전|후|이후|이전)\b",
-    re.I,
 )
 
 # In vivo CAR: a vector, LNP or mRNA that makes CAR cells inside the patient.
-_IN_VIVO_CAR = re.compile(
+_IN_VIVO_CAR = _folded(
     r"in[- ]?vivo[- ]?(?:\w+[- ]){0,3}(?:car|chimeric)|invivo ?car|"
     r"(?:lnp|lipid nanoparticle|nanoparticle)[^.]{0,80}(?:car\b|car[- ]t|chimeric anti"
     r"gen receptor)|"
@@ -227,9 +217,8 @@ _IN_VIVO_CAR = re.compile(
     r"(?:car\b|car[- ]t|chimeric antigen receptor)[^.]{0,60}(?:mrna[- ]lnp|lnp|lipid nanoparticle)"
     r"|generate (?:functional )?car[- ]?t cells (?:with)?in (?:the )?(?:patient|body|vivo)"
     r"|without (?:the need for )?ex vivo|directly into (?:the )?patients?",
-    re.I,
 )
-_EX_VIVO = re.compile(
+_EX_VIVO = _folded(
     r"leukapheresis|apheresis product|ex vivo (?:expan|manufactur|engineer|transduc|activat)"
     r"|manufactured from|autologous (?:car[- ]?)?t[- ]cells|cells? (?:were|are|will be) "
     r"(?:collected|harvested|manufactured|transduced)|transduced|genetically (?:engine"
@@ -237,54 +226,47 @@ _EX_VIVO = re.compile(
     r" (?:autologous |allogeneic )?(?:t|pbmc|lymph|nk)|cell therapy product|"
     r"mrna[- ](?:engineered|electroporated|transfected) (?:car[- ]?)?t[- ]?cells|car[-"
     r" ]?t[- ]?cells? injection",
-    re.I,
 )
 
 # Acellular products derived from cells.
-_ACELLULAR = re.compile(
+_ACELLULAR = _folded(
     r"exosomes?|extracellular vesicles?|\bevs?\b(?= (?:derived|from|therapy|product))|secretome|"
     r"conditioned (?:culture )?medi(?:um|a)|cell[- ]free|(?:cell|platelet|stem cell) lysates?|"
     r"platelet[- ]rich (?:plasma|fibrin)|\bprp\b|\bprf\b|platelet lysate|엑소좀|혈소판 ?풍부",
-    re.I,
 )
 
 # A haematopoietic transplant as the object of study.
-_HSCT = re.compile(
+_HSCT = _folded(
     r"(?:ha?ematopoietic|blood|peripheral blood|bone marrow|cord blood|stem)[- ](?:stem[- ])?"
     r"(?:and progenitor )?cells? transplant\w*|\bhsct\b|\ballo-?hsct\b|\bauto-?hsct\b|\bhct\b"
     r"|\ballo-?hct\b|\bsct\b|\ballo-?sct\b|\basct\b|bone marrow transplant\w*|\bbmt\b"
     r"|(?:haplo-?identical|haplo|allogeneic|autologous|cord blood|unrelated donor|"
     r"matched (?:sibling|unrelated)) (?:stem cell |bone marrow |ha?ematopoietic (?:stem )?cell |)"
     r"transplant\w*|조혈모세포 ?이식|자가 ?조혈모|haplo-hsct",
-    re.I,
 )
-_HSCT_REGIMEN = re.compile(
+_HSCT_REGIMEN = _folded(
     r"conditioning|myeloablative|reduced[- ]intensity|\bric\b|\bmac\b|total body irrad"
     r"iation|\btbi\b"
     r"|gvhd prophylaxis|graft[- ]versus[- ]host disease prophylaxis|prophyla\w*|post[- ]transplant"
     r" cyclophosphamide|\bptcy\b|\batg\b|anti-?thymocyte|graft (?:manipulation|engineering|source)"
     r"|t[- ]cell deplet\w*|cd34\+? selection|new model|timing of|second transplant|tandem|"
     r"graft failure|engraftment",
-    re.I,
 )
-_HSCT_STUDY = re.compile(
+_HSCT_STUDY = _folded(
     r"(?:efficacy|safety|outcomes?|role|feasibility|benefit) of (?:upfront |early |salvage |)"
     r"(?:autologous|allogeneic|haplo\w*|ha?ematopoietic|stem|bone marrow|cord blood)|"
     r"(?:versus|vs\.?|compared (?:to|with)|or) (?:\w+ ){0,2}(?:autologous|allogeneic) (?:stem|"
     r"ha?ematopoietic)|^\W*(?:\w+ ){0,3}(?:transplant\w*|hsct|bmt)",
-    re.I,
 )
 
-_LYMPHODEPLETION = re.compile(
+_LYMPHODEPLETION = _folded(
     r"lymphodeplet\w*(?: chemotherapy| regimens?)?|preconditioning with fludarabine|\bld regimens?",
-    re.I,
 )
 
 _GENERIC_FAMILIES = {"other", "dendritic", "NK", "T_cell_other"}
-_PRODUCT_CONTEXT = re.compile(
+_PRODUCT_CONTEXT = _folded(
     r"infus|inject|administ|transfus|implant|\bdoses?\b|expanded|engineered|modified|autologous|"
     r"allogeneic|product|therapy|adoptive|manufactur|cells/kg|10\^|x ?10|suspension|transplant",
-    re.I,
 )
 _CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
@@ -391,32 +373,29 @@ def _KNOWN_KEY(text: str) -> str:  # noqa: N802 - reads like the table it indexe
     return re.sub(r"[\s_]+", "-", text.lower().replace("®", "").replace("™", ""))
 
 
-_KNOWN_RE = re.compile(
+_KNOWN_RE = _folded(
     r"(?<![\w-])(?:"
     + "|".join(
         re.escape(k).replace(r"\-", r"[- ]?")
         for k in sorted(KNOWN_CELL_PRODUCTS, key=len, reverse=True)
     )
     + r")(?![\w-])",
-    re.I,
 )
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
-_HSCT_COMPLICATION = re.compile(
+_HSCT_COMPLICATION = _folded(
     r"(?:treatment|therapy) (?:of|for) (?:\w+ ){0,3}(?:gvhd|graft[- ]versus[- ]host)"
     r"|steroid[- ]refractory|(?:cmv|ebv|infection|mucositis|oral care|nutrition|exercise|quality of"
     r" life|vaccin)",
-    re.I,
 )
 
-_ORIGIN_AUTO = re.compile(
-    r"\bautologous|\bautologic|patient'?s own|patient[- ]derived|\bauto[- ]|자가", re.I
+_ORIGIN_AUTO = _folded(
+    r"\bautologous|\bautologic|patient'?s own|patient[- ]derived|\bauto[- ]|자가",
 )
-_ORIGIN_ALLO = re.compile(
+_ORIGIN_ALLO = _folded(
     r"\ballogen(?:e)?ic|\ballo[- ]|donor[- ]derived|off[- ]the[- ]shelf|universal car|\bucart|"
     r"healthy donors?|haplo-?identical|third[- ]party|cord blood|umbilical|wharton|placenta|"
     r"동종|\bipsc|induced pluripotent|embryonic",
-    re.I,
 )
 
 _DRUGLIKE_TYPES = {
@@ -456,13 +435,16 @@ def _snippet(text: str, start: int, end: int, pad: int = 40) -> str:
     )
 
 
-def _masked(text: str) -> str:
-    low = text.lower()
-    if any(a in low for a in _MASK_ANCHORS):
-        text = _MASK.sub(lambda m: "#" * len(m.group(0)), text)
+def _masked(text: str, present: frozenset[str] | set[str] | None = None) -> str:
+    """Mask disease/population phrases and transplants. ``present``: the anchors found in
+    ``text`` (by :func:`_scan`), when the caller already has them."""
+    if present is None:
+        present = _present(_scan(text.lower()))
+    if not _MASK_SET.isdisjoint(present):
+        text = _MASK.mask(text, "#")
     # a haematopoietic transplant is judged by the hsct rule, never as a cell product
-    if _any(text.lower(), _HSCT_ANCHORS):
-        text = _HSCT.sub(lambda m: "~" * len(m.group(0)), text)
+    if not _HSCT_SET.isdisjoint(present):
+        text = _HSCT.mask(text, "~")
     return text
 
 
@@ -473,18 +455,19 @@ def _family_of(text: str) -> str:
     return "other"
 
 
-def _mentions(text: str) -> list[tuple[int, int, bool]]:
+def _mentions(text: str, present: frozenset[str] | set[str]) -> list[tuple[int, int, bool]]:
     """(start, end, negated) for every cell-product mention in already-masked text.
 
-    Each family's pattern only runs when one of its literal stems is present: one big
-    alternation over every family is ten times slower in Python's ``re``.
+    Each family's pattern only runs when one of its literal stems is ``present`` (the anchors
+    found in the text before masking, a superset of those left after it): one big alternation
+    over every family is ten times slower in Python's ``re``.
     """
     low = text.lower()
     spans: set[tuple[int, int]] = set()
     for fam, rx in _FAMILY_RE.items():
         if fam == "other" and spans:
             continue  # the generic words only matter where nothing specific was found
-        if any(a in low for a in _FAMILY_ANCHORS[fam]):
+        if not _FAMILY_SETS[fam].isdisjoint(present):
             spans.update(m.span() for m in rx.finditer(text))
     if "cel " in low or "cel|" in low or low.endswith("cel") or "cel," in low or "cel)" in low:
         for m in _INN_CEL.finditer(text):
@@ -559,22 +542,57 @@ def _any(low: str, anchors: tuple[str, ...]) -> bool:
     return any(a in low for a in anchors)
 
 
-def _windows(low: str) -> list[tuple[int, int]]:
+# One Aho-Corasick automaton finds every occurrence of every literal stem (overlapping ones
+# included) in a single pass; the rules below only ever ask which stems occur where. This is
+# what ``any(a in low for a in anchors)`` and ``low.find(a)`` loops computed, stem by stem.
+_MASK_SET = frozenset(_MASK_ANCHORS)
+_HSCT_SET = frozenset(_HSCT_ANCHORS)
+_ANCHOR_SET = frozenset(_ANCHORS)
+_ACELL_SET = frozenset(_ACELL_ANCHORS)
+_VIVO_SET = frozenset(_VIVO_ANCHORS)
+_LD_SET = frozenset(_LD_ANCHORS)
+_FAMILY_SETS = {fam: frozenset(a) for fam, a in _FAMILY_ANCHORS.items()}
+_KNOWN_FIRST_SET = frozenset(_KNOWN_FIRST)
+
+
+def _automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    stems = _ANCHOR_SET | _ACELL_SET | _HSCT_SET | _VIVO_SET | _LD_SET | _MASK_SET
+    for stem in stems | _KNOWN_FIRST_SET:
+        auto.add_word(stem, (len(stem) - 1, stem))
+    auto.make_automaton()
+    return auto
+
+
+_AC = _automaton()
+
+Hit = tuple[int, int, str]  # (start, end, stem) in lowercased text
+
+
+def _scan(low: str) -> list[Hit]:
+    """Every occurrence of every stem in ``low``, in order of its end."""
+    return [(end - n, end + 1, stem) for end, (n, stem) in _AC.iter(low)]
+
+
+def _present(hits: list[Hit], a: int = 0, b: int | None = None) -> set[str]:
+    """The stems wholly inside ``[a, b)``."""
+    if b is None:
+        return {h[2] for h in hits if h[0] >= a}
+    return {h[2] for h in hits if h[0] >= a and h[1] <= b}
+
+
+def _windows(low: str, hits: list[Hit] | None = None) -> list[tuple[int, int]]:
     """Merged [start, end) windows around every anchor hit in lowercased text."""
+    if hits is None:
+        hits = _scan(low)
     if len(low) <= 2 * _WINDOW:
-        return [(0, len(low))] if any(a in low for a in _ANCHORS) else []
-    hits: list[int] = []
-    for a in _ANCHORS:
-        i = low.find(a)
-        while i != -1:
-            hits.append(i)
-            i = low.find(a, i + 1)
-    if not hits:
+        return [(0, len(low))] if any(h[2] in _ANCHOR_SET for h in hits) else []
+    starts = sorted(h[0] for h in hits if h[2] in _ANCHOR_SET)
+    if not starts:
         return []
-    hits.sort()
     out: list[tuple[int, int]] = []
     n = len(low)
-    for h in hits:
+    for h in starts:
         a = max(0, h - _WINDOW)
         if a:
             sp = low.rfind(" ", 0, a)
@@ -590,6 +608,23 @@ def _windows(low: str) -> list[tuple[int, int]]:
     return out
 
 
+def _bounded(low: str, hits: list[Hit], stems: frozenset[str]) -> bool:
+    """Whether a stem of ``stems`` occurs as a whole [0-9a-z] token."""
+    n = len(low)
+    for s, e, stem in hits:
+        if (
+            stem in stems
+            and (s == 0 or not _isalnum(low[s - 1]))
+            and (e == n or not _isalnum(low[e]))
+        ):
+            return True
+    return False
+
+
+def _isalnum(ch: str) -> bool:
+    return "0" <= ch <= "9" or "a" <= ch <= "z"
+
+
 def _known_in(low: str) -> bool:
     words = _TOKEN.findall(low)
     if not _KNOWN_FIRST.intersection(words):
@@ -602,6 +637,26 @@ def _known_in(low: str) -> bool:
     return False
 
 
+def _field_hits(
+    fields: list[tuple[str, str]], alltext: str, low_all: str, hits_all: list[Hit]
+) -> list[tuple[str, list[Hit]]]:
+    """(lowercased text, stem hits) per field, cut from the scan of the joined text."""
+    if len(low_all) != len(alltext):  # lowercasing changed a length: scan field by field
+        return [(low, _scan(low)) for low in (t.lower() for _, t in fields)]
+    out = []
+    off = 0
+    for _, text in fields:
+        end = off + len(text)
+        out.append(
+            (
+                low_all[off:end],
+                [(s - off, e - off, stem) for s, e, stem in hits_all if s >= off and e <= end],
+            )
+        )
+        off = end + 1
+    return out
+
+
 def classify(trial: Trial, known_products: bool = True) -> Classification:
     """Label one trial; the evidence says which field, which words and which rule.
 
@@ -612,9 +667,14 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
     fields = _fields(trial)
     alltext = " ".join(t for _, t in fields)
     low_all = alltext.lower()
-    has_known = known_products and _known_in(low_all)
-    if not _any(low_all, _ANCHORS) and not _any(low_all, _ACELL_ANCHORS) and not has_known:
+    hits_all = _scan(low_all)
+    present_all = {h[2] for h in hits_all}
+    has_known = (
+        known_products and _bounded(low_all, hits_all, _KNOWN_FIRST_SET) and _known_in(low_all)
+    )
+    if _ANCHOR_SET.isdisjoint(present_all) and _ACELL_SET.isdisjoint(present_all) and not has_known:
         return Classification()
+    field_hits = _field_hits(fields, alltext, low_all, hits_all)
 
     evidence: list[dict[str, str]] = []
     positives: list[tuple[str, str, str]] = []  # (field, snippet, matched text)
@@ -631,11 +691,12 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
     has_cell_intervention = False
     title_positive = False
 
-    for fname, full in fields:
-        for wa, wb in _windows(full.lower()):
+    for (fname, full), (low, hits) in zip(fields, field_hits, strict=True):
+        for wa, wb in _windows(low, hits):
             text = full[wa:wb]
-            masked = _masked(text)
-            for start, end, neg in _mentions(masked):
+            present = _present(hits, wa, wb)
+            masked = _masked(text, present)
+            for start, end, neg in _mentions(masked, present):
                 snippet = _snippet(text, start, end)
                 matched = text[start:end]
                 # in vivo CAR: judge on the sentence around the mention
@@ -685,7 +746,7 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
                 has_cell_intervention = True
                 break
     head = " ".join(t for f, t in fields if f == "title" or f.startswith("interventions"))
-    record_in_vivo = _any(low_all, _VIVO_ANCHORS) and (
+    record_in_vivo = not _VIVO_SET.isdisjoint(present_all) and (
         bool(_IN_VIVO_CAR.search(head))
         or (bool(_IN_VIVO_CAR.search(alltext)) and not _EX_VIVO.search(alltext))
     )
@@ -693,7 +754,9 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
     if not has_cell_intervention and not positives and not record_in_vivo:
         names = " ".join(iv_names)
         coded = [n for n in iv_names if _CODE.search(n)]
-        ld = _LYMPHODEPLETION.search(alltext) if _any(low_all, _LD_ANCHORS) else None
+        ld = (
+            _LYMPHODEPLETION.search(alltext) if not _LD_SET.isdisjoint(present_all) else None
+        )
         if coded and (("fludarabine" in names and "cyclophosphamide" in names) or ld):
             text = ld.group(0) if ld else "fludarabine + cyclophosphamide"
             positives.append(("interventions", f"{coded[0]} with {text}", "lymphodepletion"))
@@ -766,7 +829,7 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
             label="acellular_cell_derived",
             evidence=[{"field": fname, "text": snip, "rule": "acellular.cell_derived"}],
         )
-    hsct = _hsct(trial, fields) if _any(low_all, _HSCT_ANCHORS) else None
+    hsct = _hsct(trial, fields) if not _HSCT_SET.isdisjoint(present_all) else None
     if hsct:
         return Classification(label="hsct_procedure", evidence=[hsct])
     for fname, snip in negated[:2]:

@@ -1,0 +1,105 @@
+"""The classifier's fast matching gives the same answers as the plain ``re`` it replaces.
+
+``fastre.Folded`` runs a lower-case pattern on the lowercased text with a first-character
+look-ahead; the Aho-Corasick scan replaces ``str.find`` loops over the literal stems. Both are
+only worth having if every span, window and label stays what the plain code gave.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ctatlas.trials import classify as C
+from ctatlas.trials.fastre import Folded, compile, first_chars
+
+# Every pattern the classifier runs, as written (lower case, meant for re.IGNORECASE).
+PATTERNS = {f"family.{k}": v for k, v in C._FAMILY_PATTERNS.items()} | {
+    name: getattr(C, name).pattern
+    for name in dir(C)
+    if isinstance(getattr(C, name), Folded)
+}
+
+# Text made of the words the patterns look for, in any case, with noise between them.
+_WORDS = sorted(
+    {a.strip() for anchors in C._FAMILY_ANCHORS.values() for a in anchors}
+    | set(C._ACELL_ANCHORS)
+    | set(C._HSCT_ANCHORS)
+    | {"CAR-T cells", "T cells", "patients", "after", "treated with", "Autologous", "ALLOGENEIC",
+       "tisagenlecleucel", "UC-MSCs", "small cell", "NK-cell lymphoma", "stem cell mobilization",
+       "in vivo CAR", "LNP", "lymphodepletion", "İstanbul", "ß", "Σ", "세포치료", "(NK)", "10^6"}
+)
+_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(_WORDS).map(lambda w: w.upper() if len(w) % 3 == 0 else w),
+        st.text(alphabet=" -.,|()/+#abcdeklmnorstuTCNK0123456789", max_size=6),
+    ),
+    max_size=25,
+).map(" ".join)
+
+
+def test_first_chars_of_simple_patterns():
+    assert first_chars(r"\bcar[- ]?t\b") == {"c"}
+    assert first_chars(r"(?:ab|cd)?e") == {"a", "c", "e"}
+    assert first_chars(r"[x-z]y|q") == {"x", "y", "z", "q"}
+    assert first_chars(r"\w+cel") is None  # a category: not computable
+    assert first_chars(r"a?") is None  # can match the empty string
+    assert compile(r"\bcar").pattern.startswith("(?=[c])")
+    assert compile(r"\w+cel").pattern == r"\w+cel"
+
+
+def test_folded_refuses_upper_case_literals():
+    with pytest.raises(ValueError, match="lower case"):
+        Folded(r"CAR-T")
+    Folded(r"\bcar\W\S")  # escapes are not literals
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+@given(text=_TEXT)
+def test_folded_patterns_find_what_re_ignorecase_finds(name, text):
+    plain = re.compile(PATTERNS[name], re.I)
+    folded = Folded(PATTERNS[name])
+    assert [m.span() for m in folded.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    m = folded.search(text)
+    p = plain.search(text)
+    assert (m.span(), m.group(0)) == (p.span(), p.group(0)) if p else m is None
+    assert folded.mask(text, "#") == plain.sub(lambda x: "#" * len(x.group(0)), text)
+
+
+def _windows_by_find(low: str) -> list[tuple[int, int]]:
+    """The windows as the classifier computed them before the Aho-Corasick scan."""
+    if len(low) <= 2 * C._WINDOW:
+        return [(0, len(low))] if any(a in low for a in C._ANCHORS) else []
+    hits = []
+    for a in C._ANCHORS:
+        i = low.find(a)
+        while i != -1:
+            hits.append(i)
+            i = low.find(a, i + 1)
+    out: list[tuple[int, int]] = []
+    for h in sorted(hits):
+        a = max(0, h - C._WINDOW)
+        if a:
+            sp = low.rfind(" ", 0, a)
+            a = sp + 1 if sp != -1 else 0
+        b = min(len(low), h + C._WINDOW)
+        if b < len(low):
+            sp = low.find(" ", b)
+            b = sp if sp != -1 else len(low)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+@given(parts=st.lists(_TEXT, min_size=1, max_size=12))
+def test_scan_windows_and_stems_match_the_find_loops(parts):
+    low = " ".join(parts).lower()
+    hits = C._scan(low)
+    assert C._windows(low, hits) == _windows_by_find(low)
+    every = set(C._ANCHORS) | set(C._MASK_ANCHORS) | set(C._HSCT_ANCHORS) | set(C._ACELL_ANCHORS)
+    assert C._present(hits) & every == {a for a in every if a in low}
