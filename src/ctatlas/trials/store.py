@@ -178,6 +178,13 @@ class TrialStore:
             if schema:
                 conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
             self.metadata.create_all(conn)
+        # the bulk upserts, as driver SQL: SQLAlchemy's per-row parameter processing cost as
+        # much as SQLite's own work at ingest
+        self._bulk = {
+            "trials": self._upsert_sql(self.t["trials"], ["source", "source_id"]),
+            "raw": self._upsert_sql(self.t["raw"], ["source", "source_id"]),
+            "aliases": self._upsert_sql(self.t["aliases"], ["alias"]),
+        }
 
     def close(self) -> None:
         self.engine.dispose()
@@ -197,13 +204,34 @@ class TrialStore:
         }
         return stmt.on_conflict_do_update(index_elements=keys, set_=cols)
 
+    def _upsert_sql(self, table: sa.Table, keys: list[str]) -> tuple[list[str], str]:
+        """(column order, ``INSERT … ON CONFLICT (keys) DO UPDATE`` in the driver's
+        paramstyle) — the statement :meth:`_upsert` builds, for ``executemany`` of tuples."""
+        cols = [c.name for c in table.columns]
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        name = f'"{table.schema}"."{table.name}"' if table.schema else f'"{table.name}"'
+        update = ", ".join(
+            f'"{c}" = excluded."{c}"' for c in cols if c not in keys and c != "first_seen"
+        )
+        sql = (
+            f"INSERT INTO {name} ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in cols)}) "
+            f"VALUES ({', '.join([mark] * len(cols))}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {update}"
+        )
+        return cols, sql
+
+    def _executemany(self, conn: sa.Connection, which: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            cols, sql = self._bulk[which]
+            conn.exec_driver_sql(sql, [tuple(r.get(c) for c in cols) for r in rows])
+
     def write_batch(self, records: list[dict[str, Any]]) -> WriteCounts:
         """Upsert normalised records (``trials`` rows plus ``raw_body``/``raw_encoding``/
         ``raw_origin``) in one transaction. Unchanged records are left alone."""
         counts = WriteCounts()
         if not records:
             return counts
-        t_trials, t_raw, t_alias = self.t["trials"], self.t["raw"], self.t["aliases"]
+        t_trials = self.t["trials"]
         # a record seen twice in one batch: the last one wins
         latest: dict[tuple[str, str], dict[str, Any]] = {}
         for r in records:
@@ -239,9 +267,7 @@ class TrialStore:
             trial_rows, raw_rows, alias_rows = [], [], {}
             for r in changed:
                 uid = uids[(r["source"], r["source_id"])]
-                row = {c.name: r.get(c.name) for c in t_trials.columns}
-                row.update(trial_uid=uid, first_seen=now, updated_at=now)
-                trial_rows.append(row)
+                trial_rows.append({**r, "trial_uid": uid, "first_seen": now, "updated_at": now})
                 raw_rows.append(
                     {
                         "source": r["source"],
@@ -255,11 +281,10 @@ class TrialStore:
                 )
                 for alias in [r["trial_id"], *orjson.loads(r["secondary_ids"])]:
                     alias_rows[alias] = uid
-            conn.execute(self._upsert(t_trials, ["source", "source_id"]), trial_rows)
-            conn.execute(self._upsert(t_raw, ["source", "source_id"]), raw_rows)
-            conn.execute(
-                self._upsert(t_alias, ["alias"]),
-                [{"alias": a, "trial_uid": u} for a, u in alias_rows.items()],
+            self._executemany(conn, "trials", trial_rows)
+            self._executemany(conn, "raw", raw_rows)
+            self._executemany(
+                conn, "aliases", [{"alias": a, "trial_uid": u} for a, u in alias_rows.items()]
             )
         return counts
 
