@@ -16,7 +16,7 @@ normalised content and registry version) is not rewritten.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,7 @@ PUBLIC_FIELDS = (
     "origin",
     "evidence",
     "product_slugs",
+    "url",
 )
 
 
@@ -159,9 +160,14 @@ class WriteCounts:
 
 
 class TrialStore:
-    """Open (and create if needed) the trials store at a SQLAlchemy URL."""
+    """Open (and create if needed) the trials store at a SQLAlchemy URL.
 
-    def __init__(self, url: str, engine: sa.Engine | None = None) -> None:
+    ``readonly=True`` (the web app): open an existing store as it is, creating and
+    migrating nothing (no tables, no index)."""
+
+    def __init__(
+        self, url: str, engine: sa.Engine | None = None, *, readonly: bool = False
+    ) -> None:
         self.url = url
         self.engine = engine or sa.create_engine(url)
         self.dialect = self.engine.dialect.name
@@ -174,10 +180,12 @@ class TrialStore:
                 from pathlib import Path
 
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with self.engine.begin() as conn:
-            if schema:
-                conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-            self.metadata.create_all(conn)
+        if not readonly:
+            with self.engine.begin() as conn:
+                if schema:
+                    conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+                self.metadata.create_all(conn)
+                self._create_link_index(conn)
         # the bulk upserts, as driver SQL: SQLAlchemy's per-row parameter processing cost as
         # much as SQLite's own work at ingest
         self._bulk = {
@@ -330,18 +338,77 @@ class TrialStore:
             out[(r["source"], r["source_id"])] = uid
         return out
 
-    def set_product_links(self, links: dict[str, list[str]]) -> int:
-        """Store product slugs per trial_id (from :func:`ctatlas.trials.link.link_products`)."""
+    def _create_link_index(self, conn: sa.Connection) -> None:
+        """The partial index of linked records (``product_slugs <> '[]'``): the product
+        filter reads only those, however many trials the store holds. Created here for
+        stores made before it existed too (``IF NOT EXISTS``: no cost once it is there)."""
         t = self.t["trials"]
+        name = f'"{t.schema}"."trials"' if t.schema else '"trials"'
+        conn.execute(
+            sa.text(
+                f"CREATE INDEX IF NOT EXISTS ix_trials_linked ON {name} (product_slugs, trial_uid) "
+                f"WHERE product_slugs <> '[]'"
+            )
+        )
+
+    def set_product_links(
+        self,
+        links: Mapping[str | tuple[str, str], Sequence[str]],
+        *,
+        clear: bool = False,
+    ) -> int:
+        """Store product slugs per trial (from :class:`ctatlas.trials.link.Linker`); returns
+        how many records were written.
+
+        Keys are a ``trial_id`` (every record with that id) or a ``(source, source_id)``
+        record key; an empty list removes a record's links. ``clear=True``: ``links`` is the
+        whole answer, so every other record that has links loses them. One ``executemany``
+        per key kind, in one transaction.
+        """
+        t = self.t["trials"]
+        by_id: dict[str, str] = {}
+        by_key: dict[tuple[str, str], str] = {}
+        for k, slugs in links.items():
+            value = orjson.dumps(sorted(set(slugs))).decode()
+            if isinstance(k, tuple):
+                by_key[(k[0], k[1])] = value
+            else:
+                by_id[k] = value
         n = 0
         with self.engine.begin() as conn:
-            for trial_id, slugs in links.items():
-                n += conn.execute(
-                    sa.update(t)
-                    .where(t.c.trial_id == trial_id)
-                    .values(product_slugs=orjson.dumps(sorted(slugs)).decode())
-                ).rowcount
+            if clear:
+                linked = conn.execute(
+                    sa.select(t.c.source, t.c.source_id, t.c.trial_id).where(
+                        t.c.product_slugs != "[]"
+                    )
+                )
+                for source, source_id, trial_id in linked:
+                    if trial_id not in by_id and (source, source_id) not in by_key:
+                        by_key[(source, source_id)] = "[]"
+            if by_id:
+                n += self._update_links(
+                    conn,
+                    t.c.trial_id == sa.bindparam("k_id"),
+                    [{"k_id": k, "v": v} for k, v in by_id.items()],
+                )
+            if by_key:
+                n += self._update_links(
+                    conn,
+                    sa.and_(
+                        t.c.source == sa.bindparam("k_source"),
+                        t.c.source_id == sa.bindparam("k_source_id"),
+                    ),
+                    [{"k_source": s, "k_source_id": i, "v": v} for (s, i), v in by_key.items()],
+                )
         return n
+
+    def _update_links(
+        self, conn: sa.Connection, where: Any, params: list[dict[str, str]]
+    ) -> int:
+        t = self.t["trials"]
+        stmt = sa.update(t).where(where).values(product_slugs=sa.bindparam("v"))
+        result = conn.execute(stmt, params)
+        return result.rowcount if result.rowcount >= 0 else len(params)
 
     def set_override(self, trial_id: str, field_name: str, value: Any, reason: str) -> None:
         """Record a curated correction; it is applied on read and survives every re-ingest."""
@@ -376,6 +443,51 @@ class TrialStore:
             )
 
     # ------------------------------------------------------------------ reading
+
+    def state(self) -> str:
+        """A token that changes whenever the store's contents may have: the last run (its id
+        and when it finished: ``ingest``, ``fetch`` and ``link`` each record one) and the
+        newest override. Cheap (two indexed reads), for caches keyed on the trials."""
+        runs, overrides = self.t["runs"], self.t["overrides"]
+        with self.engine.connect() as conn:
+            last = conn.execute(
+                sa.select(runs.c.id, runs.c.finished_at).order_by(runs.c.id.desc()).limit(1)
+            ).first()
+            newest = conn.execute(sa.select(sa.func.max(overrides.c.updated_at))).scalar()
+        return f"{last[0] if last else 0}:{last[1] if last else ''}:{newest or ''}"
+
+    def iter_batches(
+        self, batch_size: int = 2000, columns: Sequence[str] | None = None
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Every stored record, as lists of at most ``batch_size`` dicts (list columns
+        decoded), in key order. Each batch is one short query (keyset pagination on
+        ``(source, source_id)``), so the store is never held open or loaded whole, and rows
+        may be updated between batches."""
+        t = self.t["trials"]
+        names = list(dict.fromkeys(["source", "source_id", *(columns or [c.name for c in t.c])]))
+        cols = [t.c[n] for n in names]
+        decode = [n for n in names if n in _JSON_COLS]
+        after: tuple[str, str] | None = None
+        while True:
+            q = sa.select(*cols).order_by(t.c.source, t.c.source_id).limit(batch_size)
+            if after is not None:
+                q = q.where(
+                    sa.or_(
+                        t.c.source > after[0],
+                        sa.and_(t.c.source == after[0], t.c.source_id > after[1]),
+                    )
+                )
+            with self.engine.connect() as conn:
+                rows = [dict(r) for r in conn.execute(q).mappings()]
+            if not rows:
+                return
+            for r in rows:
+                for k in decode:
+                    r[k] = orjson.loads(r[k])
+            yield rows
+            if len(rows) < batch_size:
+                return
+            after = (rows[-1]["source"], rows[-1]["source_id"])
 
     def raw(self, source: str, source_id: str) -> bytes | None:
         """The raw record as read (decompressed JSON text)."""
@@ -412,10 +524,91 @@ class TrialStore:
         start_year_to: int | None = None,
         sponsor_class: str | None = None,
         condition: str | None = None,
+        product: str | None = None,
         limit: int | None = None,
     ) -> Iterator[dict[str, Any]]:
         """One dict per real trial (its best record, with ids and countries of all its
-        records merged, overrides applied), filtered. ``label=None`` means every label."""
+        records merged, overrides applied), filtered. ``label=None`` means every label.
+
+        ``product``: only trials linked to that atlas product slug (their best record's
+        ``product_slugs`` holds it, or an override says so). Only linked records are read to
+        find them (a partial index), so this is fast whatever the size of the store."""
+        t = self.t["trials"]
+        overrides = self._overrides()
+        q = self._filtered(
+            overrides,
+            label=label,
+            country=country,
+            phase=phase,
+            status=status,
+            cell_class=cell_class,
+            family=family,
+            origin=origin,
+            start_year_from=start_year_from,
+            start_year_to=start_year_to,
+            sponsor_class=sponsor_class,
+            condition=condition,
+            product=product,
+        )
+        c = q.selected_columns
+        q = q.order_by(
+            c.start_date.desc().nulls_last()
+            if self.dialect == "postgresql"
+            else c.start_date.desc(),
+            c.trial_id,
+        )
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            result = conn.execute(q).mappings()
+            for batch in _chunks_iter(result, 500):
+                uids = [r["trial_uid"] for r in batch]
+                siblings: dict[str, list[Any]] = {}
+                for chunk in _chunks(uids, 500):
+                    for s in conn.execute(
+                        sa.select(
+                            t.c.trial_uid, t.c.trial_id, t.c.secondary_ids, t.c.countries
+                        ).where(t.c.trial_uid.in_(chunk))
+                    ):
+                        siblings.setdefault(s.trial_uid, []).append(s)
+                for r in batch:
+                    yield _public(
+                        r, siblings.get(r["trial_uid"], []), overrides.get(r["trial_id"], {})
+                    )
+
+    def count_trials(self, **filters: Any) -> int:
+        """How many real trials :meth:`query` would give for these filters (one SQL count)."""
+        q = self._filtered(self._overrides(), **filters)
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
+            )
+
+    def _overrides(self) -> dict[str, dict[str, Any]]:
+        overrides: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for o in conn.execute(sa.select(self.t["overrides"])):
+                overrides.setdefault(o.trial_id, {})[o.field] = o.value
+        return overrides
+
+    def _filtered(
+        self,
+        overrides: dict[str, dict[str, Any]],
+        *,
+        label: str | None = None,
+        country: str | None = None,
+        phase: str | None = None,
+        status: str | None = None,
+        cell_class: str | None = None,
+        family: str | None = None,
+        origin: str | None = None,
+        start_year_from: int | None = None,
+        start_year_to: int | None = None,
+        sponsor_class: str | None = None,
+        condition: str | None = None,
+        product: str | None = None,
+    ) -> sa.Select[Any]:
+        """The best record of each real trial, filtered (unordered)."""
         t = self.t["trials"]
         rank = (
             sa.func.row_number()
@@ -425,7 +618,26 @@ class TrialStore:
             )
             .label("rn")
         )
-        inner = sa.select(t, rank).subquery()
+        inner_q = sa.select(t, rank)
+        if product:
+            # overrides of product_slugs decide for their trials, whatever the record says
+            added = [k for k, o in overrides.items() if product in (o.get("product_slugs") or ())]
+            removed = [
+                k
+                for k, o in overrides.items()
+                if "product_slugs" in o and product not in (o["product_slugs"] or ())
+            ]
+            # the trials with a linked record: read through the partial index of linked rows
+            quoted = _like_escape(orjson.dumps(product).decode())
+            t2 = t.alias("linked")
+            found = sa.select(t2.c.trial_uid).where(
+                t2.c.product_slugs != "[]",
+                t2.c.product_slugs.like(f"%{quoted}%", escape="\\"),
+            )
+            if added:
+                found = found.union(sa.select(t2.c.trial_uid).where(t2.c.trial_id.in_(added)))
+            inner_q = inner_q.where(t.c.trial_uid.in_(found))
+        inner = inner_q.subquery()
         q = sa.select(inner).where(inner.c.rn == 1)
         c = inner.c
         if label:
@@ -450,34 +662,14 @@ class TrialStore:
             q = q.where(c.sponsor_class == sponsor_class)
         if condition:
             q = q.where(sa.cast(c.conditions, sa.Text).ilike(f"%{condition}%"))
-        q = q.order_by(
-            c.start_date.desc().nulls_last()
-            if self.dialect == "postgresql"
-            else c.start_date.desc(),
-            c.trial_id,
-        )
-        if limit:
-            q = q.limit(limit)
-        with self.engine.connect() as conn:
-            overrides: dict[str, dict[str, Any]] = {}
-            for o in conn.execute(sa.select(self.t["overrides"])):
-                overrides.setdefault(o.trial_id, {})[o.field] = o.value
-            result = conn.execute(q).mappings()
-            for batch in _chunks_iter(result, 500):
-                uids = [r["trial_uid"] for r in batch]
-                siblings: dict[str, list[Any]] = {}
-                for chunk in _chunks(uids, 500):
-                    for s in conn.execute(
-                        sa.select(
-                            t.c.trial_uid, t.c.trial_id, t.c.secondary_ids, t.c.countries
-                        ).where(t.c.trial_uid.in_(chunk))
-                    ):
-                        siblings.setdefault(s.trial_uid, []).append(s)
-                for r in batch:
-                    yield _public(
-                        r, siblings.get(r["trial_uid"], []), overrides.get(r["trial_id"], {})
-                    )
-
+        if product:
+            linked = c.product_slugs.like(f"%{quoted}%", escape="\\")
+            if added:
+                linked = sa.or_(linked, c.trial_id.in_(added))
+            q = q.where(linked)
+            if removed:
+                q = q.where(c.trial_id.not_in(removed))
+        return q
 
 def _public(row: Any, siblings: list[Any], overrides: dict[str, Any]) -> dict[str, Any]:
     out = {k: (orjson.loads(row[k]) if k in _JSON_COLS else row[k]) for k in PUBLIC_FIELDS}
@@ -528,9 +720,7 @@ def _trial_row(trial: Trial) -> dict[str, Any]:
         "sponsor": trial.sponsor,
         "sponsor_class": trial.sponsor_class,
         "conditions": trial.conditions,
-        "interventions": [
-            {"type": i.get("type", ""), "name": i.get("name", "")} for i in trial.interventions
-        ],
+        "interventions": [_intervention(i) for i in trial.interventions],
         "label": trial.label,
         "cell_class": trial.cell_class,
         "cell_family": trial.cell_family,
@@ -541,6 +731,20 @@ def _trial_row(trial: Trial) -> dict[str, Any]:
         "last_updated": trial.last_updated,
         "url": trial.url,
     }
+
+
+def _intervention(i: dict[str, Any]) -> dict[str, Any]:
+    """An intervention as stored: type and name, and its other names when it has any (the
+    product linker reads them, so ``ctatlas trials link`` sees what the ingest saw)."""
+    out = {"type": i.get("type", ""), "name": i.get("name", "")}
+    others = [o for o in i.get("other_names") or () if o]
+    if others:
+        out["other_names"] = others
+    return out
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
