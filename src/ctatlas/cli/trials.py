@@ -1,4 +1,4 @@
-"""``ctatlas trials``: ingest, fetch, list and count cell-therapy trials.
+"""``ctatlas trials``: ingest, fetch, link, list and count cell-therapy trials.
 
 Heavy libraries (SQLAlchemy, orjson, httpx, rich progress) are imported inside the commands.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from typing import Annotated, Any
 
@@ -46,7 +47,38 @@ def _choice(name: str, value: str | None, allowed: tuple[str, ...] | list[str]) 
         raise typer.BadParameter(f"{value!r} is not one of: {', '.join(allowed)}", param_hint=name)
 
 
-def _run_ingest(items: Any, store: Any, total: int | None, workers: int, quiet: bool) -> Any:
+SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _atlas_products(required: bool) -> Any:
+    """The atlas products as link specs (the atlas store, built from the data if stale; the
+    global ``--db`` / ``--data`` choose it). When it cannot be had: an error if ``required``,
+    else a warning and None (trials are stored unlinked)."""
+    from ctatlas.cli.common import STATE, err, fail
+    from ctatlas.errors import CtatlasError
+    from ctatlas.store import ensure_store
+    from ctatlas.trials.link import product_specs
+
+    try:
+        return product_specs(ensure_store(STATE.db, STATE.data))
+    except CtatlasError as exc:
+        if required:
+            raise fail(f"cannot read the atlas products: {exc}", 1) from None
+        err(
+            f"warning: trials are stored without product links (cannot read the atlas: {exc}); "
+            "run `ctatlas trials link` once the atlas builds"
+        )
+        return None
+
+
+def _run_ingest(
+    items: Any,
+    store: Any,
+    total: int | None,
+    workers: int,
+    quiet: bool,
+    products: Any = None,
+) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ctatlas.trials.ingest import ingest_items
@@ -62,7 +94,11 @@ def _run_ingest(items: Any, store: Any, total: int | None, workers: int, quiet: 
     ) as progress:
         task = progress.add_task("ingest", total=total)
         return ingest_items(
-            items, store, workers=workers, progress=lambda n: progress.advance(task, n)
+            items,
+            store,
+            workers=workers,
+            progress=lambda n: progress.advance(task, n),
+            products=products,
         )
 
 
@@ -98,8 +134,10 @@ def ingest_cmd(
 ) -> None:
     """Ingest registry records; re-running updates changed records and adds new ones.
 
-    A corrupt or truncated file or zip member is reported with its name and skipped; the
-    rest lands and nothing already stored is lost. Exit 3 when something was skipped.
+    Each trial is linked to the atlas products it names (codes, names, aliases); the atlas
+    is the one the global --db / --data choose. A corrupt or truncated file or zip member is
+    reported with its name and skipped; the rest lands and nothing already stored is lost.
+    Exit 3 when something was skipped.
 
     Examples:
       ctatlas trials ingest ctg-studies.json.zip --workers 2
@@ -111,9 +149,12 @@ def ingest_cmd(
     _choice("--registry", registry, REGISTRIES)
     if workers < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--workers")
+    products = _atlas_products(required=False)
     store = _store(db)
     run = store.start_run(list(paths))
-    summary = _run_ingest(iter_items(paths, registry), store, count_hint(paths), workers, quiet)
+    summary = _run_ingest(
+        iter_items(paths, registry), store, count_hint(paths), workers, quiet, products
+    )
     store.finish_run(run, summary.to_dict())
     _report(summary, as_json)
 
@@ -145,6 +186,7 @@ def fetch_cmd(
         )
     if not 1 <= page_size <= 1000:
         raise typer.BadParameter("must be between 1 and 1000", param_hint="--page-size")
+    products = _atlas_products(required=False)
     store = _store(db)
     run = store.start_run(
         [f"api:{query or ''}|{condition or ''}|{intervention or ''}|{country or ''}"]
@@ -159,10 +201,45 @@ def fetch_cmd(
             page_size=page_size,
             max_pages=max_pages,
         )
-        summary = _run_ingest(items, store, None, 1, quiet)
+        summary = _run_ingest(items, store, None, 1, quiet, products)
     store.finish_run(run, summary.to_dict())
     _report(summary, as_json)
     del httpx
+
+
+@trials_app.command("link")
+def link_cmd(
+    db: DbOpt = None,
+    batch_size: Annotated[int, typer.Option(help="Records read and written at a time.")] = 2000,
+    as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
+) -> None:
+    """Link every stored trial to the atlas products it names, again (run it after the atlas
+    data changed; ingest links new records itself). Links that no longer hold are removed.
+
+    The store is read and written in batches, never loaded whole. The atlas is the one the
+    global --db / --data choose.
+
+    Example: ctatlas trials link
+    """
+    import sqlalchemy as sa
+
+    from ctatlas.cli.common import fail
+    from ctatlas.trials.link import Linker, relink
+
+    if batch_size < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--batch-size")
+    linker = Linker(_atlas_products(required=True))
+    try:
+        summary = relink(_store(db), linker, batch_size)
+    except sa.exc.SQLAlchemyError as exc:
+        raise fail(f"the trials store failed: {exc.__class__.__name__}: {exc}", 1) from None
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+    else:
+        typer.echo(
+            f"{summary['linked']} of {summary['records']} records linked to "
+            f"{summary['products']} atlas products; {summary['changed']} records changed"
+        )
 
 
 def _client() -> Any:
@@ -210,6 +287,13 @@ def list_cmd(
         str | None, typer.Option(help="industry | academic | government | other | unknown")
     ] = None,
     condition: Annotated[str | None, typer.Option(help="Words in a condition.")] = None,
+    product: Annotated[
+        str | None,
+        typer.Option(
+            help="Atlas product slug, e.g. tisagenlecleucel: trials linked to it "
+            "(with --label all for gene therapies, whose trials are not cell therapy)."
+        ),
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many trials.")] = None,
     fmt: FormatOpt = "table",
     db: DbOpt = None,
@@ -223,6 +307,7 @@ def list_cmd(
     Examples:
       ctatlas trials list --country JP --phase 2
       ctatlas trials list --family MSC --format json
+      ctatlas trials list --product tisagenlecleucel --label all
     """
     from ctatlas.trials.record import (
         CELL_FAMILIES,
@@ -243,6 +328,11 @@ def list_cmd(
     _choice("--format", fmt, ("table", "json", "csv"))
     if country is not None and (len(country) != 2 or not country.isalpha()):
         raise typer.BadParameter("use an ISO alpha-2 code such as JP or KR", param_hint="--country")
+    if product is not None and not re.match(SLUG_RE, product):
+        raise typer.BadParameter(
+            "use a product slug such as tisagenlecleucel (see `ctatlas products`)",
+            param_hint="--product",
+        )
     store = _store(db)
     rows = store.query(
         label=None if label == "all" else label,
@@ -256,6 +346,7 @@ def list_cmd(
         start_year_to=start_year_to,
         sponsor_class=sponsor_class,
         condition=condition,
+        product=product,
         limit=limit,
     )
     if fmt == "json":
