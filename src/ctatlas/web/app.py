@@ -25,7 +25,7 @@ from ctatlas import __version__
 from ctatlas.store import Store, ensure_store
 from ctatlas.web.cache import ResponseCache
 from ctatlas.web.errors import install_error_handlers
-from ctatlas.web.state import Atlas
+from ctatlas.web.state import Atlas, Trials
 
 __all__ = ["create_app", "served_app"]
 
@@ -56,7 +56,11 @@ def create_app(
     """The web atlas over ``store`` (or the store at ``db_url``, rebuilt from ``data`` when
     missing or stale). ``trials_db``: the trials store (default: ``ctatlas.config.trials_db_url``
     for this atlas). ``refresh_seconds``: how often to look for a rebuilt store (0: never).
-    ``warm``: compute the report and the caches now rather than on the first request."""
+    ``warm``: compute the report and the caches now rather than on the first request.
+
+    Product pages list the trials linked to the product, from the trials store; their cache
+    entries and ETags are keyed on the trials store's state as well as the atlas's data
+    hash, so an ingest or ``ctatlas trials link`` shows within ``refresh_seconds``."""
     if store is None:
         store = ensure_store(db_url, data)
     atlas = Atlas(store, refresh_seconds=refresh_seconds)
@@ -64,10 +68,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        trials = app.state.trials_store
-        if trials is not None:  # its connections close with the server
-            app.state.trials_store = None
-            trials.close()
+        app.state.trials.close()  # its connections close with the server
 
     app = FastAPI(
         lifespan=lifespan,
@@ -81,8 +82,8 @@ def create_app(
     app.state.atlas = atlas
     from ctatlas.config import trials_db_url
 
-    app.state.trials_url = trials_db_url(trials_db, atlas_url=store.url)
-    app.state.trials_store = None
+    trials = Trials(trials_db_url(trials_db, atlas_url=store.url), refresh_seconds)
+    app.state.trials = trials
     install_error_handlers(app)
 
     from ctatlas.web.api import router as api_router
@@ -103,7 +104,7 @@ def create_app(
             swagger_ui_parameters={"validatorUrl": None},  # no call to an online validator
         )
 
-    app.add_middleware(ResponseCache, atlas=atlas)
+    app.add_middleware(ResponseCache, atlas=atlas, trials=trials)
     if warm:
         warm_up(app)
     return app

@@ -10,17 +10,25 @@ version (``data_hash``), the code version and the request. This ASGI middleware:
   for ``POST /api/v1/classify`` the body), so a repeated request never reaches the app.
 
 Errors are never cached and never get an ETag.
+
+Product pages (``/products/{slug}``) also list the product's trials, from the trials store,
+which changes without the atlas (``ctatlas trials ingest`` / ``link``). Their cache key and
+ETag include the trials store's state token (:meth:`ctatlas.web.state.Trials.version`, re-read
+at most every refresh interval), so a cached product page never outlives an ingest; they carry
+no ``Last-Modified`` (the atlas's build time says nothing about the trials), and
+``If-Modified-Since`` alone never makes them 304.
 """
 
 from __future__ import annotations
 
 import email.utils
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from ctatlas.web.state import Atlas
+from ctatlas.web.state import Atlas, Trials
 
 __all__ = ["ResponseCache"]
 
@@ -34,6 +42,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 CACHEABLE_POSTS = frozenset({"/api/v1/classify"})
 #: Paths whose data is not the atlas's (the trials store changes on its own): never cached.
 UNCACHED_PREFIXES = ("/static/", "/api/v1/trials")
+#: Pages that show trials as well as atlas data: keyed on the trials store's state too.
+TRIALS_PAGES = re.compile(r"^/products/[^/]+$")
 MAX_BODY = 64 * 1024
 MAX_CACHED_RESPONSE = 4 * 1024 * 1024
 
@@ -48,9 +58,12 @@ class _Entry:
 class ResponseCache:
     """ASGI middleware: conditional requests and a response cache keyed on the data hash."""
 
-    def __init__(self, app: ASGIApp, atlas: Atlas, max_entries: int = 4096) -> None:
+    def __init__(
+        self, app: ASGIApp, atlas: Atlas, trials: Trials | None = None, max_entries: int = 4096
+    ) -> None:
         self.app = app
         self.atlas = atlas
+        self.trials = trials
         self.max_entries = max_entries
         self.entries: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
         self.hits = 0
@@ -74,9 +87,16 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         snap = self.atlas.current()
+        etag, last_modified, built_at = snap.etag, snap.last_modified, snap.built_at
+        trials_state = ""
+        if self.trials is not None and TRIALS_PAGES.match(path):
+            trials_state = self.trials.version()
+            digest = hashlib.sha256(f"{snap.etag}:{trials_state}".encode()).hexdigest()
+            etag, last_modified, built_at = f'"{digest[:32]}"', None, None
         headers = dict(scope.get("headers") or [])
         key = (
             snap.data_hash,
+            trials_state,
             method if method != "HEAD" else "GET",
             path,
             scope.get("query_string", b""),
@@ -89,7 +109,7 @@ class ResponseCache:
         if entry is not None:
             self.hits += 1
             self.entries.move_to_end(key)
-            if conditional and _not_modified(headers, snap.etag, snap.built_at):
+            if conditional and _not_modified(headers, etag, built_at):
                 await _send_304(send, entry)
                 return
             await _send(send, entry, head=method == "HEAD")
@@ -118,11 +138,10 @@ class ResponseCache:
                 if k.lower() not in (b"etag", b"last-modified", b"cache-control")
             ]
             if conditional:
-                out_headers += [
-                    (b"etag", snap.etag.encode()),
-                    (b"last-modified", snap.last_modified.encode()),
-                    (b"cache-control", b"public, no-cache"),
-                ]
+                out_headers.append((b"etag", etag.encode()))
+                if last_modified is not None:
+                    out_headers.append((b"last-modified", last_modified.encode()))
+                out_headers.append((b"cache-control", b"public, no-cache"))
             else:
                 out_headers.append((b"cache-control", b"no-store"))
             entry = _Entry(status, out_headers, body_out)
@@ -130,7 +149,7 @@ class ResponseCache:
                 self.entries[key] = entry
                 if len(self.entries) > self.max_entries:
                     self.entries.popitem(last=False)
-            if conditional and _not_modified(headers, snap.etag, snap.built_at):
+            if conditional and _not_modified(headers, etag, built_at):
                 await _send_304(send, entry)
                 return
             await _send(send, entry, head=method == "HEAD")
@@ -173,7 +192,7 @@ def _not_modified(headers: dict[bytes, bytes], etag: str, built_at: Any) -> bool
         tags = [t.strip() for t in inm.decode("latin-1").split(",")]
         return "*" in tags or etag in tags or f"W/{etag}" in tags
     ims = headers.get(b"if-modified-since")
-    if ims is not None:
+    if ims is not None and built_at is not None:
         try:
             since = email.utils.parsedate_to_datetime(ims.decode("latin-1"))
         except (TypeError, ValueError):

@@ -78,6 +78,11 @@ class ProductContext:
     timeline: list[dict[str, Any]] = described("Status events of every authorization, by date.")
     jurisdictions: dict[str, dict[str, Any]] = described("Jurisdiction documents by code.")
     diseases: dict[str, dict[str, Any]] = described("Disease documents by id.")
+    trials: dict[str, Any] = described(
+        "Linked clinical trials: store (whether a trials store exists), count, shown "
+        "(trial_id, registry, url, title, phases, status, countries, start_year, label), "
+        "api_link (all of them in the JSON API)."
+    )
 
 
 @dataclasses.dataclass

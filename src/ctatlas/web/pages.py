@@ -1,7 +1,7 @@
 """Server-rendered pages (Jinja2): the same data layer as the API, every asset vendored.
 
 ``/`` key figures and charts; ``/products`` a filterable, sortable, searchable table whose URL
-holds every filter; ``/products/{slug}`` one product with its timeline and sources;
+holds every filter; ``/products/{slug}`` one product with its timeline, sources and linked trials;
 ``/definitions`` the side-by-side comparison; ``/classify`` the classifier's form and
 decision; ``/analysis`` the report's tables, findings and charts with downloads.
 """
@@ -237,7 +237,8 @@ def _timeline(doc: dict[str, Any], jurisdictions: dict[str, Any]) -> list[dict[s
 def product_page(
     request: Request, snap: SnapshotDep, slug: Annotated[str, Path(max_length=200)]
 ) -> Response:
-    """One product: attributes, timeline across jurisdictions, indications, every source."""
+    """One product: attributes, timeline across jurisdictions, indications, every source,
+    and the clinical trials linked to it (from the trials store, when there is one)."""
     doc = snap.by_slug().get(slug)
     if doc is None:
         snap.store.product(slug)  # RecordNotFound with suggestions -> the error page
@@ -266,6 +267,7 @@ def product_page(
             timeline=_timeline(doc, snap.jurisdictions()),
             jurisdictions=snap.jurisdictions(),
             diseases=diseases,
+            trials=service.product_trials(request.app.state.trials, slug),
         ),
     )
 

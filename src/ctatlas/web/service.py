@@ -22,6 +22,7 @@ __all__ = [
     "jurisdiction_detail",
     "jurisdiction_summaries",
     "matching_products",
+    "product_trials",
     "stats",
 ]
 
@@ -231,3 +232,40 @@ def classification(
             }
         )
     return {"profile": result.profile.model_dump(mode="json"), "decisions": decisions}
+
+
+# --------------------------------------------------------------------------- trials
+
+
+#: Trials listed on a product page (the API link gives all of them).
+PRODUCT_TRIALS_SHOWN = 100
+
+
+def product_trials(trials: Any, slug: str, limit: int = PRODUCT_TRIALS_SHOWN) -> dict[str, Any]:
+    """The trials linked to product ``slug`` (every label), newest start first, for its page:
+    ``{"store": bool, "count", "shown": [trial rows], "api_link"}``. Reads only the linked
+    records (the store's index of them); never creates the trials store."""
+    from urllib.parse import urlencode
+
+    api_link = "/api/v1/trials?" + urlencode({"product": slug, "label": "all", "limit": 500})
+    store = trials.store()
+    if store is None:
+        return {"store": False, "count": 0, "shown": [], "api_link": api_link}
+    shown: list[dict[str, Any]] = []
+    for row in store.query(product=slug, limit=limit):
+        start = row.get("start_date") or ""
+        shown.append(
+            {
+                "trial_id": row["trial_id"],
+                "registry": row["registry"],
+                "url": row.get("url"),
+                "title": row.get("title") or "",
+                "phases": row.get("phases") or [],
+                "status": row.get("status") or "unknown",
+                "countries": row.get("countries") or [],
+                "start_year": start[:4] if start[:4].isdigit() else None,
+                "label": row.get("label"),
+            }
+        )
+    count = len(shown) if len(shown) < limit else store.count_trials(product=slug)
+    return {"store": True, "count": count, "shown": shown, "api_link": api_link}

@@ -19,7 +19,7 @@ from typing import Any
 from ctatlas import __version__
 from ctatlas.store import Store
 
-__all__ = ["Atlas", "Snapshot"]
+__all__ = ["Atlas", "Snapshot", "Trials", "trials_store_exists"]
 
 
 class Snapshot:
@@ -125,3 +125,71 @@ class Atlas:
             return  # keep serving what we have
         if data_hash != self._snapshot.data_hash:
             self._snapshot = Snapshot(fresh)
+
+
+class Trials:
+    """The app's handle on the trials store, which changes on its own (``ctatlas trials
+    ingest`` / ``link``), not with the atlas's data hash.
+
+    The store is opened once it exists and is never created by the app. :meth:`version` is a
+    token of its contents (see :meth:`ctatlas.trials.store.TrialStore.state`), re-read at
+    most every ``refresh_seconds`` (every call with 0), for caches of pages that show trials.
+    """
+
+    def __init__(self, url: str, refresh_seconds: float = 10.0) -> None:
+        self.url = url
+        self.refresh_seconds = refresh_seconds
+        self._store: Any = None
+        self._version = ""
+        self._checked: float | None = None
+        self._lock = threading.Lock()
+
+    def store(self) -> Any:
+        """The trials store, or None while there is none (nothing is created)."""
+        if self._store is None:
+            with self._lock:
+                if self._store is None and trials_store_exists(self.url):
+                    from ctatlas.trials.store import TrialStore
+
+                    self._store = TrialStore(self.url, readonly=True)
+        return self._store
+
+    def version(self) -> str:
+        """A token that changes when the trials store's contents may have changed."""
+        now = time.monotonic()
+        checked = self._checked
+        if checked is None or now - checked >= self.refresh_seconds:
+            import sqlalchemy as sa
+
+            store = self.store()
+            try:
+                version = store.state() if store is not None else "none"
+            except sa.exc.SQLAlchemyError:
+                version = f"unreadable:{now}"  # never reuse what was cached
+            self._version, self._checked = version, now
+        return self._version
+
+    def close(self) -> None:
+        store, self._store = self._store, None
+        if store is not None:
+            store.close()
+
+
+def trials_store_exists(url: str) -> bool:
+    """Whether the trials store at ``url`` exists (found without creating anything)."""
+    from ctatlas.config import sqlite_path
+
+    if url.startswith("sqlite"):
+        path = sqlite_path(url)
+        return path is not None and path.exists()
+    import sqlalchemy as sa
+
+    from ctatlas.trials.store import SCHEMA_PG
+
+    engine = sa.create_engine(url)
+    try:
+        return bool(sa.inspect(engine).has_schema(SCHEMA_PG))
+    except sa.exc.SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from ctatlas.model import SLUG_RE
 from ctatlas.trials.record import (
     CELL_FAMILIES,
     LABELS,
@@ -50,6 +51,13 @@ class TrialQuery(BaseModel):
     start_year_to: int | None = Field(default=None, ge=1900, le=2100)
     sponsor_class: Literal[SPONSOR_CLASSES] | None = None  # type: ignore[valid-type]
     condition: str | None = Field(default=None, max_length=200, description="Words in a condition.")
+    product: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=SLUG_RE,
+        description="Atlas product slug (e.g. tisagenlecleucel): trials linked to that product. "
+        "Gene therapies' trials are labelled not_cell: add label=all.",
+    )
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=10_000_000)
 
@@ -66,7 +74,7 @@ class TrialPublic(Open):
     start_date: str | None
     countries: list[Any]
     label: str
-    product_slugs: list[Any]
+    product_slugs: list[Any] = Field(description="Atlas products the trial names.")
 
 
 class TrialsPublic(ListEnvelope):
@@ -77,36 +85,7 @@ class TrialsPublic(ListEnvelope):
 
 def _trials_store(request: Request) -> Any:
     """The trials store, or None while there is none (nothing is created)."""
-    store = getattr(request.app.state, "trials_store", None)
-    if store is not None:
-        return store
-    url = request.app.state.trials_url
-    if not _exists(url):
-        return None
-    from ctatlas.trials.store import TrialStore
-
-    request.app.state.trials_store = TrialStore(url)
-    return request.app.state.trials_store
-
-
-def _exists(url: str) -> bool:
-    """Whether the trials store exists (without creating it)."""
-    from ctatlas.config import sqlite_path
-
-    path = sqlite_path(url)
-    if url.startswith("sqlite"):
-        return path is not None and path.exists()
-    import sqlalchemy as sa
-
-    from ctatlas.trials.store import SCHEMA_PG
-
-    engine = sa.create_engine(url)
-    try:
-        return bool(sa.inspect(engine).has_schema(SCHEMA_PG))
-    except sa.exc.SQLAlchemyError:
-        return False
-    finally:
-        engine.dispose()
+    return request.app.state.trials.store()
 
 
 @router.get("/trials", response_model=TrialsPublic)
@@ -130,6 +109,7 @@ def list_trials(
         start_year_to=query.start_year_to,
         sponsor_class=query.sponsor_class,
         condition=query.condition,
+        product=query.product,
     )
     page: list[dict[str, Any]] = []
     count = 0
