@@ -229,3 +229,29 @@ def test_zip_written_with_data_descriptors(tmp_path, store):
     path.write_bytes(sink.buf.getvalue())
     summary = ingest([path], store)
     assert summary.records == 4 and not summary.problems
+
+
+def test_ingest_links_trials_to_atlas_products_on_one_and_two_processes(tmp_path):
+    """Linking happens in the pipeline (in each worker), and a re-ingest with a changed
+    product list updates the links of records whose content did not change."""
+    products = [
+        ("cartistem", ["Cartistem"], ["MP-0201"], []),
+        ("tisagenlecleucel", ["tisagenlecleucel", "Kymriah"], ["CTL019"], []),
+    ]
+    got = {}
+    for workers in (1, 2):
+        st = TrialStore(f"sqlite:///{tmp_path / f'w{workers}.sqlite'}")
+        ingest([FIX / "ctgov_legacy"], st, workers=workers, batch_size=5, products=products)
+        got[workers] = {r["trial_id"]: r["product_slugs"] for r in st.query(label=None)}
+    assert got[1] == got[2]
+    assert got[1]["NCT01733186"] == ["cartistem"]
+    linked = {t for t, slugs in got[1].items() if slugs}
+    assert linked and all(got[1][t] in (["cartistem"], ["tisagenlecleucel"]) for t in linked)
+    st = TrialStore(f"sqlite:///{tmp_path / 'w1.sqlite'}")
+    again = ingest([FIX / "ctgov_legacy"], st, products=products[1:])
+    assert again.updated >= 1  # the Cartistem trials lost their link
+    assert {r["trial_id"]: r["product_slugs"] for r in st.query(label=None)}["NCT01733186"] == []
+    # and no products given: nothing is linked, the process's linker is not left behind
+    from ctatlas.trials import ingest as ingest_mod
+
+    assert ingest_mod._LINKER is None

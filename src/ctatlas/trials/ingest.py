@@ -21,6 +21,7 @@ import orjson
 
 from .classify import apply
 from .ctgov import normalise_flat_row, normalise_legacy_row, normalise_study
+from .link import Linker, ProductSpec
 from .registries import normalise_cris, normalise_ictrp
 from .sources import Item, Problem, iter_items
 from .store import TrialStore, trial_row
@@ -45,6 +46,23 @@ class IngestSummary:
 
 class _Bad(Exception):
     pass
+
+
+#: The atlas products trials are linked to, in this process (set by :func:`_set_linker`; each
+#: worker process builds its own from the same specs).
+_LINKER: Linker | None = None
+
+
+def _set_linker(products: list[ProductSpec] | None) -> Linker | None:
+    """Install the linker for ``products`` in this process; returns the one it replaces."""
+    global _LINKER
+    previous, _LINKER = _LINKER, (Linker(products) if products is not None else None)
+    return previous
+
+
+def _restore_linker(linker: Linker | None) -> None:
+    global _LINKER
+    _LINKER = linker
 
 
 def _decode(item: Item) -> tuple[Any, bytes | None, str]:
@@ -102,6 +120,8 @@ def process_item(item: Item) -> dict[str, Any] | Problem:
         if not trial.trial_id:
             raise _Bad("record has no trial id")
         apply(trial)
+        if _LINKER is not None:
+            trial.product_slugs = _LINKER.link(trial)
     except _Bad as exc:
         return Problem(item.name, str(exc))
     except Exception as exc:  # noqa: BLE001 - a malformed record must not stop the run
@@ -139,9 +159,14 @@ def _batches(
         yield batch
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int, products: list[ProductSpec] | None) -> ProcessPoolExecutor:
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=mp.get_context(method),
+        initializer=_set_linker,
+        initargs=(products,),
+    )
 
 
 def ingest_items(
@@ -151,9 +176,16 @@ def ingest_items(
     workers: int = 1,
     batch_size: int = 400,
     progress: Callable[[int], None] | None = None,
+    products: Iterable[ProductSpec] | None = None,
 ) -> IngestSummary:
-    """Process and store raw records; returns the run's summary (nothing is printed)."""
+    """Process and store raw records; returns the run's summary (nothing is printed).
+
+    ``products``: the atlas products as ``(slug, names, codes, aliases)`` (see
+    :func:`ctatlas.trials.link.product_specs`); each trial's ``product_slugs`` is set from
+    them. Without them no trial is linked (``ctatlas trials link`` links a store later).
+    """
     summary = IngestSummary()
+    specs = list(products) if products is not None else None
 
     def write(batch: list[Item], results: list[dict[str, Any] | Problem]) -> None:
         records = []
@@ -178,10 +210,14 @@ def ingest_items(
 
     batches = _batches(items, batch_size, summary)
     if workers <= 1:
-        for batch in batches:
-            write(batch, _process_batch(batch))
+        previous = _set_linker(specs)
+        try:
+            for batch in batches:
+                write(batch, _process_batch(batch))
+        finally:
+            _restore_linker(previous)
         return summary
-    with _pool(workers) as pool:
+    with _pool(workers, specs) as pool:
         pending: deque[tuple[list[Item], Future[list[Any]]]] = deque()
         for batch in batches:
             pending.append((batch, pool.submit(_process_batch, batch)))
@@ -202,12 +238,14 @@ def ingest(
     workers: int = 1,
     batch_size: int = 400,
     progress: Callable[[int], None] | None = None,
+    products: Iterable[ProductSpec] | None = None,
 ) -> IngestSummary:
     """Ingest files / folders of registry records into the trials store.
 
     Re-ingesting is idempotent: changed records are updated, new ones added, unchanged ones
     left alone; a corrupt or truncated file or zip member is skipped and listed in the
-    summary's ``problems``; nothing already stored is removed.
+    summary's ``problems``; nothing already stored is removed. ``products``: as in
+    :func:`ingest_items`.
     """
     run = store.start_run([str(p) for p in paths])
     summary = ingest_items(
@@ -216,6 +254,7 @@ def ingest(
         workers=workers,
         batch_size=batch_size,
         progress=progress,
+        products=products,
     )
     store.finish_run(run, summary.to_dict())
     return summary
