@@ -49,6 +49,13 @@ def test_first_chars_of_simple_patterns():
     assert first_chars(r"a?") is None  # can match the empty string
     assert compile(r"\bcar").pattern.startswith("(?=[c])")
     assert compile(r"\w+cel").pattern == r"\w+cel"
+    # a branch that starts at a word boundary and then a category: "or at a word boundary"
+    assert first_chars(r"x|\b\w+cel") == {"x", "\\b"}
+    assert compile(r"x|\b\w+cel").pattern == r"(?=[x]|\b)(?:x|\b\w+cel)"
+    text = "tisagenlecleucel, excel_cel xcel"
+    assert [m.span() for m in compile(r"x|\b\w+cel").finditer(text)] == [
+        m.span() for m in re.finditer(r"x|\b\w+cel", text)
+    ]
 
 
 def test_folded_refuses_upper_case_literals():
@@ -102,4 +109,15 @@ def test_scan_windows_and_stems_match_the_find_loops(parts):
     hits = C._scan(low)
     assert C._windows(low, hits) == _windows_by_find(low)
     every = set(C._ANCHORS) | set(C._MASK_ANCHORS) | set(C._HSCT_ANCHORS) | set(C._ACELL_ANCHORS)
-    assert C._present(hits) & every == {a for a in every if a in low}
+    assert {h[2] for h in hits} & every == {a for a in every if a in low}
+
+
+@given(parts=st.lists(_TEXT, min_size=1, max_size=12))
+def test_masking_near_the_stems_masks_what_masking_everything_masks(parts):
+    text = " ".join(parts)
+    hits = C._scan(text.lower())
+    near = [(s, e) for s, e, stem in hits if stem in C._MASK_ANCHORS]
+    plain = re.compile(C._MASK.pattern, re.I)
+    assert C._MASK.mask(text, "#", near=near, reach=C._MASK_REACH) == plain.sub(
+        lambda m: "#" * len(m.group(0)), text
+    )

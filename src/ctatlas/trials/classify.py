@@ -58,6 +58,9 @@ _MASK = _folded(
 )
 
 _MASK_ANCHORS = ("cell", "mobili", "stimulator", "car", "ctdna", "eto")
+# how far a masked phrase reaches beyond the stem it contains ("mobilization of peripheral
+# blood stem cells" is the longest: ~45 characters)
+_MASK_REACH = 80
 
 # --------------------------------------------------------------------------- cell products
 # family -> pattern; the first family in _FAMILY_ORDER that matches wins.
@@ -99,7 +102,7 @@ _FAMILY_PATTERNS: dict[str, str] = {
     r"|wharton|\bmsc\b|multipotent adult progenitor|\bmapcs?\b|stem cell product"
     r"|cartistem|pneumostem|neuronata|cellgram|jointstem|astrostem|smup-ia|hcr040"
     r"|darvadstrocel|remestemcel|\bcx601\b|alofisel|temcell|stempeucel|rexlemestrocel"
-    r"|\w+strocel\b|\w+stemcel\b|중간엽|간엽|줄기세포 치료",
+    r"|\b\w+strocel\b|\b\w+stemcel\b|중간엽|간엽|줄기세포 치료",
     "SVF_or_BMMNC": r"stromal vascular fraction|\bsvf\b|bone marrow[- ](?:derived )?mononuclear"
     r"|\bbm-?mncs?\b|\bmncs?\b|mononuclear cells?|bone marrow aspirate concentrate"
     r"|\bbmac\b|bone marrow cells?"
@@ -435,13 +438,16 @@ def _snippet(text: str, start: int, end: int, pad: int = 40) -> str:
     )
 
 
-def _masked(text: str, present: frozenset[str] | set[str] | None = None) -> str:
-    """Mask disease/population phrases and transplants. ``present``: the anchors found in
-    ``text`` (by :func:`_scan`), when the caller already has them."""
-    if present is None:
-        present = _present(_scan(text.lower()))
+def _masked(text: str, hits: list[Hit] | None = None) -> str:
+    """Mask disease/population phrases and transplants. ``hits``: the stems found in ``text``
+    (by :func:`_scan`), when the caller already has them."""
+    if hits is None:
+        hits = _scan(text.lower())
+    present = {h[2] for h in hits}
     if not _MASK_SET.isdisjoint(present):
-        text = _MASK.mask(text, "#")
+        # every disease/population phrase contains a mask stem ("cell", "mobili"…)
+        near = [(h[0], h[1]) for h in hits if h[2] in _MASK_SET]
+        text = _MASK.mask(text, "#", near=near, reach=_MASK_REACH)
     # a haematopoietic transplant is judged by the hsct rule, never as a cell product
     if not _HSCT_SET.isdisjoint(present):
         text = _HSCT.mask(text, "~")
@@ -574,13 +580,6 @@ def _scan(low: str) -> list[Hit]:
     return [(end - n, end + 1, stem) for end, (n, stem) in _AC.iter(low)]
 
 
-def _present(hits: list[Hit], a: int = 0, b: int | None = None) -> set[str]:
-    """The stems wholly inside ``[a, b)``."""
-    if b is None:
-        return {h[2] for h in hits if h[0] >= a}
-    return {h[2] for h in hits if h[0] >= a and h[1] <= b}
-
-
 def _windows(low: str, hits: list[Hit] | None = None) -> list[tuple[int, int]]:
     """Merged [start, end) windows around every anchor hit in lowercased text."""
     if hits is None:
@@ -694,8 +693,9 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
     for (fname, full), (low, hits) in zip(fields, field_hits, strict=True):
         for wa, wb in _windows(low, hits):
             text = full[wa:wb]
-            present = _present(hits, wa, wb)
-            masked = _masked(text, present)
+            whits = [(s - wa, e - wa, stem) for s, e, stem in hits if s >= wa and e <= wb]
+            present = {h[2] for h in whits}
+            masked = _masked(text, whits)
             for start, end, neg in _mentions(masked, present):
                 snippet = _snippet(text, start, end)
                 matched = text[start:end]

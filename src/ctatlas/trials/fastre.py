@@ -26,13 +26,25 @@ __all__ = ["compile", "first_chars"]
 _MAX_RANGE = 256
 
 
+#: In a first-character set: "or at a word boundary" (for ``\b\w+…`` alternatives).
+BOUNDARY = "\\b"
+
+
 def _first_seq(items: Any) -> tuple[set[str] | None, bool]:
-    """(characters a match of the sequence can begin with, whether it can be empty)."""
+    r"""(characters a match of the sequence can begin with, whether it can be empty).
+
+    The set may hold :data:`BOUNDARY`: a branch that begins with ``\b`` and then something
+    no finite set describes (``\b\w+cel``) can only start at a word boundary."""
     chars: set[str] = set()
+    at_boundary = False
     for op, av in items:
         c, nullable = _first_item(op, av)
         if c is None:
+            if at_boundary:  # \b then anything: the match starts at a word boundary
+                return chars | {BOUNDARY}, False
             return None, False
+        if op is _k.AT and av is _k.AT_BOUNDARY:
+            at_boundary = True
         chars |= c
         if not nullable:
             return chars, False
@@ -89,8 +101,11 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - mi
     chars = first_chars(pattern, flags)
     if chars is None:
         return re.compile(pattern, flags)
+    boundary = BOUNDARY in chars
+    chars.discard(BOUNDARY)
     cls = "".join(re.escape(ch) for ch in sorted(chars))
-    return re.compile(f"(?=[{cls}])(?:{pattern})", flags)
+    ahead = "|".join(([f"[{cls}]"] if cls else []) + ([r"\b"] if boundary else []))
+    return re.compile(f"(?={ahead})(?:{pattern})", flags)
 
 
 def _has_upper(items: Any) -> bool:
@@ -175,17 +190,45 @@ class Folded:
         it = self._rx.finditer(low) if len(low) == len(text) else self._ci.finditer(text)
         return [Match(text, m.start(), m.end()) for m in it]
 
-    def mask(self, text: str, char: str) -> str:
-        """``text`` with every match overwritten by ``char`` (same length)."""
+    def mask(
+        self,
+        text: str,
+        char: str,
+        near: list[tuple[int, int]] | None = None,
+        reach: int = 80,
+    ) -> str:
+        """``text`` with every match overwritten by ``char`` (same length).
+
+        ``near``: spans of literals every match contains (and reaches at most ``reach``
+        characters beyond); only the text around them is searched. The searched stretches are
+        merged where they overlap and end at a space, so a match is found whole and the
+        ``\b`` at a stretch's end means what it means in the whole text.
+        """
         low = text.lower()
-        it = self._rx.finditer(low) if len(low) == len(text) else self._ci.finditer(text)
+        folded = len(low) == len(text)
+        n = len(text)
+        if near is None or not folded:
+            stretches = [(0, n)]
+        else:
+            stretches = []
+            for s, e in sorted(near):
+                a, b = max(0, s - reach), min(n, e + reach)
+                if b < n:
+                    sp = low.find(" ", b)
+                    b = sp if sp != -1 else n
+                if stretches and a <= stretches[-1][1]:
+                    stretches[-1] = (stretches[-1][0], max(stretches[-1][1], b))
+                else:
+                    stretches.append((a, b))
         out = []
         last = 0
-        for m in it:
-            a, b = m.span()
-            out.append(text[last:a])
-            out.append(char * (b - a))
-            last = b
+        for a0, b0 in stretches:
+            it = self._rx.finditer(low, a0, b0) if folded else self._ci.finditer(text)
+            for m in it:
+                a, b = m.span()
+                out.append(text[last:a])
+                out.append(char * (b - a))
+                last = b
         if not out:
             return text
         out.append(text[last:])
