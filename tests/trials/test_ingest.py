@@ -255,3 +255,11 @@ def test_ingest_links_trials_to_atlas_products_on_one_and_two_processes(tmp_path
     from ctatlas.trials import ingest as ingest_mod
 
     assert ingest_mod._LINKER is None
+
+
+def test_ingest_restores_the_collector_threshold(store):
+    import gc
+
+    before = gc.get_threshold()
+    ingest([FIX / "ctgov"], store)
+    assert gc.get_threshold() == before
