@@ -751,6 +751,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # An ingest batch writes ~3 MB (the raw records): at the default 1,000-page checkpoint
+    # interval every commit checkpointed and synced the database file, a third of the write
+    # time. Checkpoint every 64 MB instead, and cap what the WAL file keeps after one.
+    cur.execute("PRAGMA wal_autocheckpoint=16384")
+    cur.execute("PRAGMA journal_size_limit=67108864")
     cur.close()
 
 
