@@ -57,7 +57,7 @@ _MASK = _folded(
     r"|\beto-?cell\b|lymphocyte stimulator|\bcells? dysfunction|endothelial cells?",
 )
 
-_MASK_ANCHORS = ("cell", "mobili", "stimulator", "car", "ctdna", "eto")
+_MASK_ANCHORS = frozenset({"cell", "mobili", "stimulator", "car", "ctdna", "eto"})
 # how far a masked phrase reaches beyond the stem it contains ("mobilization of peripheral
 # blood stem cells" is the longest: ~45 characters)
 _MASK_REACH = 80
@@ -444,12 +444,12 @@ def _masked(text: str, hits: list[Hit] | None = None) -> str:
     if hits is None:
         hits = _scan(text.lower())
     present = {h[2] for h in hits}
-    if not _MASK_SET.isdisjoint(present):
+    if not _MASK_ANCHORS.isdisjoint(present):
         # every disease/population phrase contains a mask stem ("cell", "mobili"…)
-        near = [(h[0], h[1]) for h in hits if h[2] in _MASK_SET]
+        near = [(h[0], h[1]) for h in hits if h[2] in _MASK_ANCHORS]
         text = _MASK.mask(text, "#", near=near, reach=_MASK_REACH)
     # a haematopoietic transplant is judged by the hsct rule, never as a cell product
-    if not _HSCT_SET.isdisjoint(present):
+    if not _HSCT_ANCHORS.isdisjoint(present):
         text = _HSCT.mask(text, "~")
     return text
 
@@ -518,53 +518,47 @@ def _fields(trial: Trial) -> list[tuple[str, str]]:
 # Literal stems: every cell-product, acellular, transplant and lymphodepletion pattern
 # contains one of them. Text without any is not a cell therapy; text with some is only
 # searched in windows around them (the regexes are far too slow over whole records).
-_ANCHORS = tuple(
-    sorted({a for anchors in _FAMILY_ANCHORS.values() for a in anchors} | {"cel"}, key=len)
+_ANCHORS = frozenset({a for anchors in _FAMILY_ANCHORS.values() for a in anchors} | {"cel"})
+_ACELL_ANCHORS = frozenset(
+    {
+        "exosom",
+        "vesicle",
+        "secretome",
+        "conditioned",
+        "cell-free",
+        "cell free",
+        "lysate",
+        "platelet",
+        "prp",
+        "prf",
+        "엑소좀",
+        "혈소판",
+    }
 )
-_ACELL_ANCHORS = (
-    "exosom",
-    "vesicle",
-    "secretome",
-    "conditioned",
-    "cell-free",
-    "cell free",
-    "lysate",
-    "platelet",
-    "prp",
-    "prf",
-    "엑소좀",
-    "혈소판",
-)
-_HSCT_ANCHORS = ("transplant", "hsct", "hct", "sct", "bmt", "이식")
-_VIVO_ANCHORS = ("vivo", "nanopart", "lnp", "gene therapy", "directly into")
-_LD_ANCHORS = ("lymphodeplet", "precondition", "ld regimen")
+_HSCT_ANCHORS = frozenset({"transplant", "hsct", "hct", "sct", "bmt", "이식"})
+_VIVO_ANCHORS = frozenset({"vivo", "nanopart", "lnp", "gene therapy", "directly into"})
+_LD_ANCHORS = frozenset({"lymphodeplet", "precondition", "ld regimen"})
 _WINDOW = 110
 _TOKEN = re.compile(r"[0-9a-z]+")
 _KNOWN_KEYS = {re.sub(r"[^0-9a-z]", "", k): k for k in KNOWN_CELL_PRODUCTS}
-_KNOWN_FIRST = {_TOKEN.findall(k)[0] for k in KNOWN_CELL_PRODUCTS}
+_KNOWN_FIRST = frozenset(_TOKEN.findall(k)[0] for k in KNOWN_CELL_PRODUCTS)
 
 
-def _any(low: str, anchors: tuple[str, ...]) -> bool:
+def _any(low: str, anchors: frozenset[str]) -> bool:
     return any(a in low for a in anchors)
 
 
 # One Aho-Corasick automaton finds every occurrence of every literal stem (overlapping ones
 # included) in a single pass; the rules below only ever ask which stems occur where. This is
 # what ``any(a in low for a in anchors)`` and ``low.find(a)`` loops computed, stem by stem.
-_MASK_SET = frozenset(_MASK_ANCHORS)
-_HSCT_SET = frozenset(_HSCT_ANCHORS)
-_ANCHOR_SET = frozenset(_ANCHORS)
-_ACELL_SET = frozenset(_ACELL_ANCHORS)
-_VIVO_SET = frozenset(_VIVO_ANCHORS)
-_LD_SET = frozenset(_LD_ANCHORS)
 _FAMILY_SETS = {fam: frozenset(a) for fam, a in _FAMILY_ANCHORS.items()}
-_KNOWN_FIRST_SET = frozenset(_KNOWN_FIRST)
+_ANY_PRODUCT = _ANCHORS | _ACELL_ANCHORS  # a record without these is not cell-derived
 
 
 def _automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
-    stems = _ANCHOR_SET | _ACELL_SET | _HSCT_SET | _VIVO_SET | _LD_SET | _MASK_SET
-    for stem in stems | _KNOWN_FIRST_SET:
+    stems = _ANCHORS | _ACELL_ANCHORS | _HSCT_ANCHORS | _VIVO_ANCHORS | _LD_ANCHORS | _MASK_ANCHORS
+    for stem in stems | _KNOWN_FIRST:
         auto.add_word(stem, (len(stem) - 1, stem))
     auto.make_automaton()
     return auto
@@ -585,8 +579,8 @@ def _windows(low: str, hits: list[Hit] | None = None) -> list[tuple[int, int]]:
     if hits is None:
         hits = _scan(low)
     if len(low) <= 2 * _WINDOW:
-        return [(0, len(low))] if any(h[2] in _ANCHOR_SET for h in hits) else []
-    starts = sorted(h[0] for h in hits if h[2] in _ANCHOR_SET)
+        return [(0, len(low))] if any(h[2] in _ANCHORS for h in hits) else []
+    starts = sorted(h[0] for h in hits if h[2] in _ANCHORS)
     if not starts:
         return []
     out: list[tuple[int, int]] = []
@@ -669,9 +663,9 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
     hits_all = _scan(low_all)
     present_all = {h[2] for h in hits_all}
     has_known = (
-        known_products and _bounded(low_all, hits_all, _KNOWN_FIRST_SET) and _known_in(low_all)
+        known_products and _bounded(low_all, hits_all, _KNOWN_FIRST) and _known_in(low_all)
     )
-    if _ANCHOR_SET.isdisjoint(present_all) and _ACELL_SET.isdisjoint(present_all) and not has_known:
+    if not has_known and present_all.isdisjoint(_ANY_PRODUCT):
         return Classification()
     field_hits = _field_hits(fields, alltext, low_all, hits_all)
 
@@ -746,7 +740,7 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
                 has_cell_intervention = True
                 break
     head = " ".join(t for f, t in fields if f == "title" or f.startswith("interventions"))
-    record_in_vivo = not _VIVO_SET.isdisjoint(present_all) and (
+    record_in_vivo = not _VIVO_ANCHORS.isdisjoint(present_all) and (
         bool(_IN_VIVO_CAR.search(head))
         or (bool(_IN_VIVO_CAR.search(alltext)) and not _EX_VIVO.search(alltext))
     )
@@ -755,7 +749,7 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
         names = " ".join(iv_names)
         coded = [n for n in iv_names if _CODE.search(n)]
         ld = (
-            _LYMPHODEPLETION.search(alltext) if not _LD_SET.isdisjoint(present_all) else None
+            _LYMPHODEPLETION.search(alltext) if not _LD_ANCHORS.isdisjoint(present_all) else None
         )
         if coded and (("fludarabine" in names and "cyclophosphamide" in names) or ld):
             text = ld.group(0) if ld else "fludarabine + cyclophosphamide"
@@ -829,7 +823,7 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
             label="acellular_cell_derived",
             evidence=[{"field": fname, "text": snip, "rule": "acellular.cell_derived"}],
         )
-    hsct = _hsct(trial, fields) if not _HSCT_SET.isdisjoint(present_all) else None
+    hsct = _hsct(trial, fields) if not _HSCT_ANCHORS.isdisjoint(present_all) else None
     if hsct:
         return Classification(label="hsct_procedure", evidence=[hsct])
     for fname, snip in negated[:2]:

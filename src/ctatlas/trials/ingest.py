@@ -75,10 +75,16 @@ def _restore_linker(linker: Linker | None) -> None:
 _GC_YOUNG = 200_000
 
 
-@contextmanager
-def _few_gc_passes() -> Iterator[None]:
+def _raise_gc_threshold() -> tuple[int, int, int]:
+    """Let the young generation grow to :data:`_GC_YOUNG`; returns the previous thresholds."""
     old = gc.get_threshold()
     gc.set_threshold(max(old[0], _GC_YOUNG), *old[1:])
+    return old
+
+
+@contextmanager
+def _few_gc_passes() -> Iterator[None]:
+    old = _raise_gc_threshold()
     try:
         yield
     finally:
@@ -86,7 +92,7 @@ def _few_gc_passes() -> Iterator[None]:
 
 
 def _init_worker(products: list[ProductSpec] | None) -> None:
-    gc.set_threshold(max(gc.get_threshold()[0], _GC_YOUNG), *gc.get_threshold()[1:])
+    _raise_gc_threshold()  # a worker lives only for the ingest: nothing to restore
     _set_linker(products)
 
 

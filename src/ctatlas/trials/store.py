@@ -221,9 +221,9 @@ class TrialStore:
         update = ", ".join(
             f'"{c}" = excluded."{c}"' for c in cols if c not in keys and c != "first_seen"
         )
+        columns = ", ".join(f'"{c}"' for c in cols)
         sql = (
-            f"INSERT INTO {name} ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in cols)}) "
-            f"VALUES ({', '.join([mark] * len(cols))}) "
+            f"INSERT INTO {name} ({columns}) VALUES ({', '.join([mark] * len(cols))}) "
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {update}"
         )
         return cols, sql
