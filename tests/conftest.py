@@ -79,6 +79,41 @@ def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+class EmptyTrials:
+    """Empty trials stores for tests: a file in ``folder`` on SQLite; on PostgreSQL the
+    database's trials schema, dropped first (and again by :meth:`drop` afterwards)."""
+
+    def url(self, db_url: str, folder: Path) -> str:
+        if db_url.startswith("sqlite"):
+            return f"sqlite:///{folder / 'trials.sqlite'}"
+        from ctatlas.config import normalise_url
+
+        url = normalise_url(db_url)
+        self.drop(url)
+        return url
+
+    @staticmethod
+    def drop(url: str) -> None:
+        if url.startswith("sqlite"):
+            return
+        import sqlalchemy as sa
+
+        from ctatlas.trials.store import SCHEMA_PG
+
+        engine = sa.create_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{SCHEMA_PG}" CASCADE'))
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def empty_trials() -> EmptyTrials:
+    """Empty trials stores on either backend (see :class:`EmptyTrials`)."""
+    return EmptyTrials()
+
+
 # Bounded property-test profiles: CI runs a fixed, modest number of examples.
 from hypothesis import settings as _settings  # noqa: E402
 

@@ -14,22 +14,10 @@ from .conftest import FIX
 
 
 @pytest.fixture
-def trials(any_db_url: str, tmp_path: Path):
+def trials(any_db_url: str, tmp_path: Path, empty_trials):  # type: ignore[no-untyped-def]
     """A trials store on each backend (``any_db_url``: SQLite, then PostgreSQL), filled with
     the 30 legacy-CSV MSC trials and the 182 CAR-T snapshot rows (real records), unlinked."""
-    import sqlalchemy as sa
-
-    from ctatlas.config import normalise_url
-    from ctatlas.trials.store import SCHEMA_PG
-
-    if any_db_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'trials.sqlite'}"
-    else:
-        url = normalise_url(any_db_url)
-        engine = sa.create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{SCHEMA_PG}" CASCADE'))
-        engine.dispose()
+    url = empty_trials.url(any_db_url, tmp_path)
     store = TrialStore(url)
     summary = ingest(
         [FIX / "ctgov_legacy", FIX / "ctgov_flat" / "car_t_trials_labelled_subset.csv"], store

@@ -29,28 +29,12 @@ def _fill(url: str, web_store: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def linked_url(web_db_url: str, web_store, tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def linked_url(web_db_url: str, web_store, tmp_path_factory, empty_trials) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A linked trials store beside the atlas store (its own schema on PostgreSQL)."""
-    import sqlalchemy as sa
-
-    from ctatlas.config import normalise_url
-    from ctatlas.trials.store import SCHEMA_PG
-
-    def drop(url: str) -> None:
-        engine = sa.create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{SCHEMA_PG}" CASCADE'))
-        engine.dispose()
-
-    if web_db_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('linked') / 'trials.sqlite'}"
-    else:
-        url = normalise_url(web_db_url)
-        drop(url)
+    url = empty_trials.url(web_db_url, tmp_path_factory.mktemp("linked"))
     _fill(url, web_store)
     yield url
-    if not url.startswith("sqlite"):
-        drop(url)
+    empty_trials.drop(url)
 
 
 @pytest.fixture(scope="module")

@@ -14,33 +14,19 @@ API = "/api/v1/trials"
 
 
 @pytest.fixture(scope="module")
-def trials_url(web_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def trials_url(
+    web_db_url: str, tmp_path_factory: pytest.TempPathFactory, empty_trials
+) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A trials store filled from the registry fixtures, beside the atlas store."""
-    import sqlalchemy as sa
-
-    from ctatlas.config import normalise_url
     from ctatlas.trials.ingest import ingest
-    from ctatlas.trials.store import SCHEMA_PG, TrialStore
+    from ctatlas.trials.store import TrialStore
 
-    if web_db_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('trials') / 'trials.sqlite'}"
-    else:
-        url = normalise_url(web_db_url)
-        engine = sa.create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{SCHEMA_PG}" CASCADE'))
-        engine.dispose()
+    url = empty_trials.url(web_db_url, tmp_path_factory.mktemp("trials"))
     store = TrialStore(url)
-    # ClinicalTrials.gov only: the ICTRP fixtures do not fit the PostgreSQL trials schema yet
-    # (a VARCHAR(32) column; reported to the trials work)
     ingest([FIX / "ctgov_legacy"], store)
     store.close()
     yield url
-    if not url.startswith("sqlite"):
-        engine = sa.create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{SCHEMA_PG}" CASCADE'))
-        engine.dispose()
+    empty_trials.drop(url)
 
 
 @pytest.fixture(scope="module")
