@@ -14,20 +14,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ctatlas.trials import classify as C
+from ctatlas.trials import rules as R
 from ctatlas.trials.fastre import Folded, compile, first_chars
 
 # Every pattern the classifier runs, as written (lower case, meant for re.IGNORECASE).
-PATTERNS = {f"family.{k}": v for k, v in C._FAMILY_PATTERNS.items()} | {
-    name: getattr(C, name).pattern
-    for name in dir(C)
-    if isinstance(getattr(C, name), Folded)
+PATTERNS = {f"family.{k}": v for k, v in R.FAMILY_PATTERNS.items()} | {
+    name: getattr(R, name).pattern
+    for name in dir(R)
+    if isinstance(getattr(R, name), Folded)
 }
 
 # Text made of the words the patterns look for, in any case, with noise between them.
 _WORDS = sorted(
-    {a.strip() for anchors in C._FAMILY_ANCHORS.values() for a in anchors}
-    | set(C._ACELL_ANCHORS)
-    | set(C._HSCT_ANCHORS)
+    {a.strip() for anchors in R.FAMILY_ANCHORS.values() for a in anchors}
+    | set(R.ACELL_ANCHORS)
+    | set(R.HSCT_ANCHORS)
     | {"CAR-T cells", "T cells", "patients", "after", "treated with", "Autologous", "ALLOGENEIC",
        "tisagenlecleucel", "UC-MSCs", "small cell", "NK-cell lymphoma", "stem cell mobilization",
        "in vivo CAR", "LNP", "lymphodepletion", "İstanbul", "ß", "Σ", "세포치료", "(NK)", "10^6"}
@@ -78,21 +79,21 @@ def test_folded_patterns_find_what_re_ignorecase_finds(name, text):
 
 def _windows_by_find(low: str) -> list[tuple[int, int]]:
     """The windows as the classifier computed them before the Aho-Corasick scan."""
-    if len(low) <= 2 * C._WINDOW:
-        return [(0, len(low))] if any(a in low for a in C._ANCHORS) else []
+    if len(low) <= 2 * R.WINDOW:
+        return [(0, len(low))] if any(a in low for a in R.ANCHORS) else []
     hits = []
-    for a in C._ANCHORS:
+    for a in R.ANCHORS:
         i = low.find(a)
         while i != -1:
             hits.append(i)
             i = low.find(a, i + 1)
     out: list[tuple[int, int]] = []
     for h in sorted(hits):
-        a = max(0, h - C._WINDOW)
+        a = max(0, h - R.WINDOW)
         if a:
             sp = low.rfind(" ", 0, a)
             a = sp + 1 if sp != -1 else 0
-        b = min(len(low), h + C._WINDOW)
+        b = min(len(low), h + R.WINDOW)
         if b < len(low):
             sp = low.find(" ", b)
             b = sp if sp != -1 else len(low)
@@ -108,7 +109,7 @@ def test_scan_windows_and_stems_match_the_find_loops(parts):
     low = " ".join(parts).lower()
     hits = C._scan(low)
     assert C._windows(low, hits) == _windows_by_find(low)
-    every = set(C._ANCHORS) | set(C._MASK_ANCHORS) | set(C._HSCT_ANCHORS) | set(C._ACELL_ANCHORS)
+    every = set(R.ANCHORS) | set(R.MASK_ANCHORS) | set(R.HSCT_ANCHORS) | set(R.ACELL_ANCHORS)
     assert {h[2] for h in hits} & every == {a for a in every if a in low}
 
 
@@ -116,8 +117,8 @@ def test_scan_windows_and_stems_match_the_find_loops(parts):
 def test_masking_near_the_stems_masks_what_masking_everything_masks(parts):
     text = " ".join(parts)
     hits = C._scan(text.lower())
-    near = [(s, e) for s, e, stem in hits if stem in C._MASK_ANCHORS]
-    plain = re.compile(C._MASK.pattern, re.I)
-    assert C._MASK.mask(text, "#", near=near, reach=C._MASK_REACH) == plain.sub(
+    near = [(s, e) for s, e, stem in hits if stem in R.MASK_ANCHORS]
+    plain = re.compile(R.MASK.pattern, re.I)
+    assert R.MASK.mask(text, "#", near=near, reach=R.MASK_REACH) == plain.sub(
         lambda m: "#" * len(m.group(0)), text
     )

@@ -1,0 +1,423 @@
+"""The rule tables of the trials classifier: words, patterns and reviewed names.
+
+Only data lives here: the phrases that mask diseases and populations, each cell family's pattern
+and its literal stems, the contexts that make a mention the population rather than the product,
+the in vivo CAR, acellular, transplant and lymphodepletion patterns, the origin words and the
+reviewed list of named cell products. How they are applied is :mod:`ctatlas.trials.classify`.
+
+Every regex pattern here contains one of the literal stems in ``ANCHORS``, ``ACELL_ANCHORS``,
+``HSCT_ANCHORS``, ``VIVO_ANCHORS``, ``LD_ANCHORS`` or ``MASK_ANCHORS`` (the engine only runs a
+pattern where a stem occurs): add the stem with the pattern.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .fastre import Folded as _folded
+
+# --------------------------------------------------------------------------- masks
+# Disease and population phrases that contain cell words but are not products.
+MASK = _folded(
+    r"\b(?:non[- ]?)?small[- ]cell\b|\b(?:renal|squamous|basal|clear|transitional|merkel|"
+    r"hairy|mantle|germ|giant|sickle|plasma|hepatocellular|islet|beta|b|t|nk|nk/t|t/nk|"
+    r"natural killer|t-lymphoblastic|large b|large)[- ]?cells?[- ]"
+    r"(?:lymphoma|leuka?emia|neoplasm|malignanc\w*|carcinoma|cancer|tumou?r|disease|anemia|"
+    r"anaemia|myeloma|dyscrasia|deficien\w*|lymphoproliferative|depletion|aplasia|"
+    r"histiocytosis|prolymphocytic|acute|chronic|precursor|non[- ]hodgkin|acute lymphoblastic|"
+    r"mediated|inflamed|receptor|maturation|function|count|activation|engager|redirect\w*|"
+    r"exhaustion|immunity|response|epitope|lines?)"
+    r"|\bsickle[- ]cell\b|\bcell[- ]lines?\b|\bcell[- ]free dna\b|\bctdna\b|\bcirculat"
+    r"ing tumou?r cells?\b"
+    r"|\bt[- ]cell[- ](?:engag|redirect|bispecific)\w*|\bbispecific t[- ]cell\w*"
+    r"|\bnk[- ]cell[- ](?:engag)\w*|\bb[- ]cell[- ]maturation|\bcar[- ]?t[- ]?bp\b"
+    r"|\bstem[- ]cell (?:mobili[sz]\w*|collection|harvest|apheresis|mobili\w*)"
+    r"|\bmobili[sz]\w* (?:of )?(?:haematopoietic |hematopoietic |peripheral blood )?"
+    r"(?:stem|progenitor) cells?"
+    r"|\beto-?cell\b|lymphocyte stimulator|\bcells? dysfunction|endothelial cells?",
+)
+
+MASK_ANCHORS = frozenset({"cell", "mobili", "stimulator", "car", "ctdna", "eto"})
+# how far a masked phrase reaches beyond the stem it contains ("mobilization of peripheral
+# blood stem cells" is the longest: ~45 characters)
+MASK_REACH = 80
+
+# --------------------------------------------------------------------------- cell products
+# family -> pattern; the first family in FAMILY_ORDER that matches wins.
+FAMILY_PATTERNS: dict[str, str] = {
+    "iPSC_derived": r"\bi?psc[- ]?derived\b|\bipscs?\b|\bips[- ]cells?\b|induced pluripotent"
+    r"|\bip?sc[- ]\w*(?:nk|car)\b|\bft(?:500|516|519|522|536|538|576|596|819|825)\b"
+    r"|\bcnty-?101\b|\bips細胞|유도만능",
+    "ESC_derived": r"embryonic stem|\bh?esc[- ]?derived\b|\bhescs?\b|\bes[- ]nk\b|배아줄기",
+    "CAR_NK": r"\bcar[- ]?(?:p?nk|nkt)\b|\bcar[- ]?engineered nk|\bcar[- ]nk\b|chimeric antigen "
+        r"receptor"
+    r"[- ](?:\w+[- ]){0,3}(?:natural killer|nk)\b|\bnk[- ]?cells? (?:expressing|engineered)"
+    r"(?: with)? (?:a )?(?:car|chimeric)|\bab-?201\b",
+    "CAR_T": r"\bcar[- ]?t\b|\bcar[- ]?t[- ]?cells?|\bcart(?:[- ]?\d+|[- ]cells?|[- ][a-z]+\d*)?\b"
+    r"|\bcar\d+[a-z.]*\b|chimeric antigen receptor|\bcar[- ](?:γδ|gd|gamma[- ]delta|treg|m)\b"
+    r"|\b\w+(?:leucel|lecleucel|ucel)\b|\bstar[- ]t\b|\bcar[- ]modified|\bcar[- ]engineered"
+    r"|\bcar[- ]transduced|\bunicar\d*|\bcar[- ]expressing|\bcar\s?(?:19|20|22|123|30|33|38|70)"
+    r"|\bnkr-2\b|\bcarcik\b|\bcar\.[a-z0-9]+"
+    r"|\bcar[- ](?:cd\d+\w*|bcma|gprc5d|gpc3|cld18\w*|claudin\w*|her2|egfr\w*|meso\w*|psma|psca|gd2"
+    r"|b7-?h3|muc1|cea|dll3|nkg2d|ror[12]|epcam|lewis\w*|kappa|flt3|cs1|slamf7|taci|april)\b",
+    "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
+    "NK": r"natural killer(?: \(nk\))? cells?|\bnk[- ]?cells?\b|\bnk\d{3}\b|\bnk cell injection"
+    r"|\bnkt[- ]?cells?\b|\bcord blood[- ]derived nk|\bnk세포|자연살해",
+    "T_cell_other": r"cytotoxic t[- ]lymphocytes?|\bctls?\b|virus[- ]specific t|\bvsts?\b"
+    r"|\btcr[- ]?t\b|tcr[- ](?:engineered|transduced|modified)|t[- ]cell receptor"
+    r"[- ](?:engineered|transduced|gene therapy)"
+    r"|cytokine[- ]induced killer|\bciks?\b|γδ[- ]?t|gamma[- ]delta t|\bgd[- ]?t[- ]cells?"
+    r"|regulatory t[- ]cells?|\btregs?\b|donor lymphocyte infusion|\bdli\b"
+    r"|(?:antigen|tumou?r|virus|ebv|cmv|hpv|neoantigen|lung cancer)[- ]specific t[- ]?cells?"
+    r"|\bt[- ]cells? (?:injection|infusion|therapy)|\bt[- ]lymphocytes?\b(?! stimulator)"
+    r"|\bautologous t[- ]cells?|\ballogeneic t[- ]cells?|\bactivated t[- ]cells?"
+    r"|expanded t[- ]cells?|\bt[- ]cell injection|\blymphocytes? (?:infusion|injection|therapy)"
+    r"|\bzeushield|\bnkr\b|\bdc[- ]?cik\b",
+    "dendritic": r"dendritic cells?|\bdc[- ]?(?:vaccine|based)|\bdcvax|antigen[- ]presenting cells?"
+    r"|pulsed (?:cd14|monocyte|dendritic)|(?:cd14|monocyte)[- ]?(?:positive |\+ )?cells?"
+    r"|수지상",
+    "MSC": r"mesenchymal|\bmscs?\b|\b\w*-?mscs?\b|\b(?:ad|uc|bm|wj|hb)-?(?:ad)?mscs?\b|stroma"
+        r"l cells?"
+    r"|\badscs?\b|adipose[- ](?:tissue[- ])?derived (?:stem|stromal|regenerative|mesenchymal)"
+    r"|wharton|\bmsc\b|multipotent adult progenitor|\bmapcs?\b|stem cell product"
+    r"|cartistem|pneumostem|neuronata|cellgram|jointstem|astrostem|smup-ia|hcr040"
+    r"|darvadstrocel|remestemcel|\bcx601\b|alofisel|temcell|stempeucel|rexlemestrocel"
+    r"|\b\w+strocel\b|\b\w+stemcel\b|중간엽|간엽|줄기세포 치료",
+    "SVF_or_BMMNC": r"stromal vascular fraction|\bsvf\b|bone marrow[- ](?:derived )?mononuclear"
+    r"|\bbm-?mncs?\b|\bmncs?\b|mononuclear cells?|bone marrow aspirate concentrate"
+    r"|\bbmac\b|bone marrow cells?"
+    r"|간질 혈관 분획",
+    "HSC": r"\bcd34\+?(?:[- ]selected| positive)? (?:cells?|stem)|haematopoietic stem (?:and "
+        r"progenitor )?cells? "
+    r"(?:gene|product|therapy|infusion|expan)|hematopoietic stem (?:and progenitor )?cells? "
+    r"(?:gene|product|therapy|infusion|expan)|expanded (?:umbilical )?cord blood|omidubicel"
+    r"|\bhspcs?\b",
+    "chondrocyte": r"chondrocytes?|\bmaci\b|\baci\b|chondrosphere|연골세포",
+    "keratinocyte_or_epithelial": r"keratinocytes?|epiderm\w* (?:cells?|sheet|graft)|limbal"
+    r"(?: epithelial| stem)? cells?|epithelial cells?|\bcultured epiderm"
+    r"|cell sheets?|retinal pigment epitheli\w* (?:cells?|patch)"
+    r"|\brpe (?:cells?|patch)|\bholoclar",
+    "islet": r"islet (?:cells? )?(?:transplant\w*|infusion|allotransplant\w*)|islets of langerhans"
+    r"|\bislets?\b(?! cell (?:tumou?r|carcinoma))|lantidra",
+    "other": r"\bstem cells?\b|\bprogenitor cells?\b|\bcell[- ]?therapy\b|\bcell(?:ular)? ("
+        r"?:injection|"
+    r"infusion|product|suspension|transplant\w*|implant\w*|sheet|therapeutic)s?\b"
+    r"|\bcells? suspension|\bcell dose|\bcellular kinetics|lymphodeplet\w*|preconditio"
+    r"ning with fludarabine"
+    r"|\bcells?/kg\b|\bx ?10\^?\d+ cells\b|\bcells? (?:injection|infusion)\b"
+    r"|fibroblasts?|myoblasts?|hepatocytes?|cardiomyocytes?|macrophages?|\bneural (?:stem|"
+    r"progenitor) cells?|\bdopaminergic (?:neurons?|progenitors?)|\bneurons?\b"
+    r"|\blymphocytes?\b|\bt[- ]?cells?\b|cord blood|\bmegakaryocytes?|red blood cells? "
+    r"(?:derived|cultured)|세포치료|세포 치료|줄기세포|세포 주사|세포주사|세포$",
+}
+FAMILY_ORDER = [
+    "iPSC_derived",
+    "ESC_derived",
+    "CAR_NK",
+    "CAR_T",
+    "TIL",
+    "dendritic",
+    "NK",
+    "T_cell_other",
+    "SVF_or_BMMNC",
+    "MSC",
+    "HSC",
+    "chondrocyte",
+    "keratinocyte_or_epithelial",
+    "islet",
+    "other",
+]
+FAMILY_RE = {k: _folded(v) for k, v in FAMILY_PATTERNS.items()}
+FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
+    "iPSC_derived": ("ipsc", "ips cell", "ips-", "psc-derived", "psc derived", "pluripotent",
+                     "ft5", "ft8", "cnty", "유도만능"),
+    "ESC_derived": ("embryonic", "hesc", "esc-derived", "esc derived", "es-nk", "es nk", "배아"),
+    "CAR_NK": ("car-", "car ", "carnk", "chimeric", "ab-2", "ab2"),
+    "CAR_T": ("car-", "car ", "cart", "car)", "car.", "car1", "car2", "car3", "car7", "car4",
+              "carcik", "unicar", "chimeric", "leucel", "ucel", "star-t", "star t", "nkr-2"),
+    "TIL": ("infiltrating", " til", "(til", "tils", "lifileucel"),
+    "NK": ("nk ", "nk-", "nk cell", "nkt", "nk0", "nk1", "nk2", "nk3", "nk4", "natural killer",
+           "(nk)", "nk세포", "자연살해"),
+    "T_cell_other": ("ctl", "cytotoxic", "vst", "tcr", "t cell", "t-cell", "cik", "killer", "γδ",
+                     "gamma", "gd-t", "gd t", "treg", " dli", "t lymph", "t-lymph", "lymphocyte",
+                     "zeushield", "nkr", "t receptor"),
+    "dendritic": ("dendritic", "dc-", "dc ", "dcvax", "antigen-present", "antigen present",
+                  "pulsed", "cd14", "monocyte", "수지상"),
+    "MSC": ("mesenchym", "msc", "stromal", "adsc", "adipose", "wharton", "multipotent", "mapc",
+            "stem cell product", "cartistem", "pneumostem", "neuronata", "cellgram", "jointstem",
+            "astrostem", "smup", "hcr040", "strocel", "stemcel", "cx601", "alofisel", "temcell",
+            "stempeucel", "중간엽", "간엽", "줄기세포"),
+    "SVF_or_BMMNC": ("stromal vascular", "svf", "mononuclear", "mnc", "aspirate concentrate",
+                     "bmac", "bone marrow cell", "간질"),
+    "HSC": ("cd34", "haematopoietic stem", "hematopoietic stem", "cord blood", "omidubicel",
+            "hspc"),
+    "chondrocyte": ("chondro", "maci", " aci", "(aci", "연골세포"),
+    "keratinocyte_or_epithelial": ("keratin", "epiderm", "limbal", "epitheli", "cell sheet",
+                                   "retinal pigment", "rpe", "holoclar"),
+    "islet": ("islet", "langerhans", "lantidra"),
+    "other": ("stem", "progenitor", "cell", "fibroblast", "myoblast", "hepatocyte",
+              "cardiomyocyte", "macrophag", "neural", "dopaminergic", "neuron", "lymphocyte",
+              "cord blood", "megakaryocyte", "lymphodeplet", "precondition", "세포", "줄기"),
+}
+
+# "-cel" INN stem (cell therapies): tisagenlecleucel, darvadstrocel, lifileucel, omidubicel…
+INN_CEL = _folded(r"\b[a-z]{4,}(?:leucel|cel)\b")
+NOT_INN = {"excel", "cancel", "parcel", "marcel", "hotel", "novel", "panel", "channel"}
+
+# Context in front of a mention that makes it the population, not the product.
+NEG_BEFORE = _folded(
+    r"(?:treated with|receiv(?:ed|ing)|(?:did not |not )?ha(?:ve|d|s)(?: (?:a|an|the|p"
+    r"rior|previous))?|eligibility(?: determination)? for|including|who (?:have )?(?:r"
+    r"eceived|underwent|undergo|had|failed)|"
+    r"undergo(?:ing)?|underwent|after|following|post[- ]?|prior(?: to)?|before|previous(?:ly)?|"
+    r"bridging(?: therapy)?(?: to| before| prior to)?|eligible for|candidates? for|ineligible for|"
+    r"unsuitable for|not (?:eligible|candidates?) for|refractory to|relapsed? after|failure of|"
+    r"failed|exposed to|in (?:the )?setting of|relapse (?:after|following|post)|"
+    r"toxicit(?:y|ies) (?:of|after|from|associated with)|associated with|induced by|"
+    r"(?:cytokine release syndrome|crs|icans|neurotoxicity)\b.{0,40}?(?:of|after|follo"
+    r"wing|from|in)|"
+    r"ex vivo (?:expansion|culture) of|counts? of|levels? of|"
+    r"function of|monitoring of|assessment of|imaging of|kinetics of|persistence of|"
+    r"in vivo(?: generated| prepared| produced)?|in[- ]?vivo|invivo|directly into)\W+"
+    r"(?:\w+\W+){0,4}$",
+)
+# Context right after a mention: the mention is the population ("CAR-T recipients").
+NEG_AFTER = _folded(
+    r"^\W*(?:(?:therapy|treatment|infusion|cells?|products?)\W+){0,2}"
+    r"(?:recipients?|patients?|survivors?|candidates?|failure|relapse|related|associated|"
+    r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na["
+    r"iï]ve|exposure|experienced|"
+    r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?)"
+    r"|^\W*(?:세포\s*)?(?:치료\s*)?(?:전|후|이후|이전)\b",
+)
+
+# In vivo CAR: a vector, LNP or mRNA that makes CAR cells inside the patient.
+IN_VIVO_CAR = _folded(
+    r"in[- ]?vivo[- ]?(?:\w+[- ]){0,3}(?:car|chimeric)|invivo ?car|"
+    r"(?:lnp|lipid nanoparticle|nanoparticle)[^.]{0,80}(?:car\b|car[- ]t|chimeric anti"
+    r"gen receptor)|"
+    r"gene therapy (?:deliver|encod)\w*[^.]{0,60}(?:car\b|chimeric antigen receptor)|"
+    r"(?:car\b|car[- ]t|chimeric antigen receptor)[^.]{0,60}(?:mrna[- ]lnp|lnp|lipid nanoparticle)"
+    r"|generate (?:functional )?car[- ]?t cells (?:with)?in (?:the )?(?:patient|body|vivo)"
+    r"|without (?:the need for )?ex vivo|directly into (?:the )?patients?",
+)
+EX_VIVO = _folded(
+    r"leukapheresis|apheresis product|ex vivo (?:expan|manufactur|engineer|transduc|activat)"
+    r"|manufactured from|autologous (?:car[- ]?)?t[- ]cells|cells? (?:were|are|will be) "
+    r"(?:collected|harvested|manufactured|transduced)|transduced|genetically (?:engine"
+    r"ered|modified)"
+    r" (?:autologous |allogeneic )?(?:t|pbmc|lymph|nk)|cell therapy product|"
+    r"mrna[- ](?:engineered|electroporated|transfected) (?:car[- ]?)?t[- ]?cells|car[-"
+    r" ]?t[- ]?cells? injection",
+)
+
+# Acellular products derived from cells.
+ACELLULAR = _folded(
+    r"exosomes?|extracellular vesicles?|\bevs?\b(?= (?:derived|from|therapy|product))|secretome|"
+    r"conditioned (?:culture )?medi(?:um|a)|cell[- ]free|(?:cell|platelet|stem cell) lysates?|"
+    r"platelet[- ]rich (?:plasma|fibrin)|\bprp\b|\bprf\b|platelet lysate|엑소좀|혈소판 ?풍부",
+)
+
+# A haematopoietic transplant as the object of study.
+HSCT = _folded(
+    r"(?:ha?ematopoietic|blood|peripheral blood|bone marrow|cord blood|stem)[- ](?:stem[- ])?"
+    r"(?:and progenitor )?cells? transplant\w*|\bhsct\b|\ballo-?hsct\b|\bauto-?hsct\b|\bhct\b"
+    r"|\ballo-?hct\b|\bsct\b|\ballo-?sct\b|\basct\b|bone marrow transplant\w*|\bbmt\b"
+    r"|(?:haplo-?identical|haplo|allogeneic|autologous|cord blood|unrelated donor|"
+    r"matched (?:sibling|unrelated)) (?:stem cell |bone marrow |ha?ematopoietic (?:stem )?cell |)"
+    r"transplant\w*|조혈모세포 ?이식|자가 ?조혈모|haplo-hsct",
+)
+HSCT_REGIMEN = _folded(
+    r"conditioning|myeloablative|reduced[- ]intensity|\bric\b|\bmac\b|total body irrad"
+    r"iation|\btbi\b"
+    r"|gvhd prophylaxis|graft[- ]versus[- ]host disease prophylaxis|prophyla\w*|post[- ]transplant"
+    r" cyclophosphamide|\bptcy\b|\batg\b|anti-?thymocyte|graft (?:manipulation|engineering|source)"
+    r"|t[- ]cell deplet\w*|cd34\+? selection|new model|timing of|second transplant|tandem|"
+    r"graft failure|engraftment",
+)
+HSCT_STUDY = _folded(
+    r"(?:efficacy|safety|outcomes?|role|feasibility|benefit) of (?:upfront |early |salvage |)"
+    r"(?:autologous|allogeneic|haplo\w*|ha?ematopoietic|stem|bone marrow|cord blood)|"
+    r"(?:versus|vs\.?|compared (?:to|with)|or) (?:\w+ ){0,2}(?:autologous|allogeneic) (?:stem|"
+    r"ha?ematopoietic)|^\W*(?:\w+ ){0,3}(?:transplant\w*|hsct|bmt)",
+)
+
+LYMPHODEPLETION = _folded(
+    r"lymphodeplet\w*(?: chemotherapy| regimens?)?|preconditioning with fludarabine|\bld regimens?",
+)
+
+GENERIC_FAMILIES = {"other", "dendritic", "NK", "T_cell_other"}
+PRODUCT_CONTEXT = _folded(
+    r"infus|inject|administ|transfus|implant|\bdoses?\b|expanded|engineered|modified|autologous|"
+    r"allogeneic|product|therapy|adoptive|manufactur|cells/kg|10\^|x ?10|suspension|transplant",
+)
+CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
+
+# Reviewed names and development codes of well-known cell products (approved in JP, KR, US,
+# EU or CN, plus a few prominent investigational ones). Name -> cell family.
+KNOWN_CELL_PRODUCTS: dict[str, str] = {
+    # CAR-T (approved)
+    "kymriah": "CAR_T",
+    "ctl019": "CAR_T",
+    "tisagenlecleucel": "CAR_T",
+    "yescarta": "CAR_T",
+    "kte-c19": "CAR_T",
+    "axicabtagene": "CAR_T",
+    "tecartus": "CAR_T",
+    "kte-x19": "CAR_T",
+    "brexucabtagene": "CAR_T",
+    "breyanzi": "CAR_T",
+    "jcar017": "CAR_T",
+    "lisocabtagene": "CAR_T",
+    "abecma": "CAR_T",
+    "bb2121": "CAR_T",
+    "idecabtagene": "CAR_T",
+    "carvykti": "CAR_T",
+    "jnj-68284528": "CAR_T",
+    "lcar-b38m": "CAR_T",
+    "ciltacabtagene": "CAR_T",
+    "aucatzyl": "CAR_T",
+    "obecabtagene": "CAR_T",
+    "relmacabtagene": "CAR_T",
+    "jwcar029": "CAR_T",
+    "equecabtagene": "CAR_T",
+    "ct103a": "CAR_T",
+    "fucaso": "CAR_T",
+    "inaticabtagene": "CAR_T",
+    "cnct19": "CAR_T",
+    "zevorcabtagene": "CAR_T",
+    "ct053": "CAR_T",
+    "satricabtagene": "CAR_T",
+    "ct041": "CAR_T",
+    # other T cells, TIL
+    "tecelra": "T_cell_other",
+    "afamitresgene": "T_cell_other",
+    "ebvallo": "T_cell_other",
+    "tabelecleucel": "T_cell_other",
+    "amtagvi": "TIL",
+    "lifileucel": "TIL",
+    # iPSC / ESC derived
+    "ft500": "iPSC_derived",
+    "ft516": "iPSC_derived",
+    "ft519": "iPSC_derived",
+    "ft522": "iPSC_derived",
+    "ft536": "iPSC_derived",
+    "ft576": "iPSC_derived",
+    "ft596": "iPSC_derived",
+    "ft819": "iPSC_derived",
+    "ft825": "iPSC_derived",
+    "cnty-101": "iPSC_derived",
+    # MSC and other stem-cell products (JP / KR / EU / US)
+    "cartistem": "MSC",
+    "pneumostem": "MSC",
+    "neuronata": "MSC",
+    "cellgram": "MSC",
+    "cupistem": "MSC",
+    "queencell": "other",
+    "jointstem": "MSC",
+    "astrostem": "MSC",
+    "smup-ia-01": "MSC",
+    "hcr040": "MSC",
+    "temcell": "MSC",
+    "ryoncil": "MSC",
+    "remestemcel": "MSC",
+    "prochymal": "MSC",
+    "alofisel": "MSC",
+    "darvadstrocel": "MSC",
+    "cx601": "MSC",
+    "stemirac": "MSC",
+    "stempeucel": "MSC",
+    "rexlemestrocel": "MSC",
+    "akuugo": "other",
+    "sb623": "other",
+    "heartsheet": "other",
+    "omisirge": "HSC",
+    "omidubicel": "HSC",
+    # somatic tissue products
+    "jace": "keratinocyte_or_epithelial",
+    "holoclar": "keratinocyte_or_epithelial",
+    "nepic": "keratinocyte_or_epithelial",
+    "ocural": "keratinocyte_or_epithelial",
+    "kaloderm": "keratinocyte_or_epithelial",
+    "holoderm": "keratinocyte_or_epithelial",
+    "keraheal": "keratinocyte_or_epithelial",
+    "maci": "chondrocyte",
+    "jacc": "chondrocyte",
+    "chondron": "chondrocyte",
+    "spherox": "chondrocyte",
+    "invossa": "chondrocyte",
+    "tissuegene-c": "chondrocyte",
+    "lantidra": "islet",
+    "ab-201": "CAR_NK",
+}
+
+KNOWN_RE = _folded(
+    r"(?<![\w-])(?:"
+    + "|".join(
+        re.escape(k).replace(r"\-", r"[- ]?")
+        for k in sorted(KNOWN_CELL_PRODUCTS, key=len, reverse=True)
+    )
+    + r")(?![\w-])",
+)
+
+# A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
+HSCT_COMPLICATION = _folded(
+    r"(?:treatment|therapy) (?:of|for) (?:\w+ ){0,3}(?:gvhd|graft[- ]versus[- ]host)"
+    r"|steroid[- ]refractory|(?:cmv|ebv|infection|mucositis|oral care|nutrition|exercise|quality of"
+    r" life|vaccin)",
+)
+
+ORIGIN_AUTO = _folded(
+    r"\bautologous|\bautologic|patient'?s own|patient[- ]derived|\bauto[- ]|자가",
+)
+ORIGIN_ALLO = _folded(
+    r"\ballogen(?:e)?ic|\ballo[- ]|donor[- ]derived|off[- ]the[- ]shelf|universal car|\bucart|"
+    r"healthy donors?|haplo-?identical|third[- ]party|cord blood|umbilical|wharton|placenta|"
+    r"동종|\bipsc|induced pluripotent|embryonic",
+)
+
+DRUGLIKE_TYPES = {
+    "DRUG",
+    "DEVICE",
+    "BEHAVIORAL",
+    "DIETARY_SUPPLEMENT",
+    "RADIATION",
+    "DIAGNOSTIC_TEST",
+    "PROCEDURE",
+}
+
+STEM_FAMILIES = {
+    "MSC": "MSC",
+    "HSC": "HSC",
+    "iPSC_derived": "iPSC_derived",
+    "ESC_derived": "ESC_derived",
+    "SVF_or_BMMNC": "tissue_stem",
+}
+
+
+
+
+# Literal stems: every cell-product, acellular, transplant and lymphodepletion pattern
+# contains one of them. Text without any is not a cell therapy; text with some is only
+# searched in windows around them (the regexes are far too slow over whole records).
+ANCHORS = frozenset({a for anchors in FAMILY_ANCHORS.values() for a in anchors} | {"cel"})
+ACELL_ANCHORS = frozenset(
+    {
+        "exosom",
+        "vesicle",
+        "secretome",
+        "conditioned",
+        "cell-free",
+        "cell free",
+        "lysate",
+        "platelet",
+        "prp",
+        "prf",
+        "엑소좀",
+        "혈소판",
+    }
+)
+HSCT_ANCHORS = frozenset({"transplant", "hsct", "hct", "sct", "bmt", "이식"})
+VIVO_ANCHORS = frozenset({"vivo", "nanopart", "lnp", "gene therapy", "directly into"})
+LD_ANCHORS = frozenset({"lymphodeplet", "precondition", "ld regimen"})
+WINDOW = 110
