@@ -101,6 +101,21 @@ def test_search_finds_any_script(
     assert auth["brand_name"] in {a["brand_name"] for d in found for a in d["authorizations"]}
 
 
+def test_search_finds_the_holder_in_the_local_script(
+    runner: CliRunner, data_copy: Path, sqlite_url: str
+) -> None:
+    docs = json.loads(run(runner, data_copy, sqlite_url, "products", "-f", "json").stdout)
+    auth = next(a for d in docs for a in d["authorizations"] if a.get("holder_local"))
+    assert auth["holder_local"] != auth["holder"]
+    result = run(
+        runner, data_copy, sqlite_url, "products", "--search", auth["holder_local"], "-f", "json"
+    )
+    found = [a for d in json.loads(result.stdout) for a in d["authorizations"]]
+    assert auth["brand_name"] in {a["brand_name"] for a in found}
+    absent = run(runner, data_copy, sqlite_url, "products", "-s", "메디포스트없음", "-f", "json")
+    assert json.loads(absent.stdout) == []
+
+
 def test_search_is_nfkc_and_case_insensitive(
     runner: CliRunner, data_copy: Path, sqlite_url: str
 ) -> None:

@@ -62,8 +62,8 @@ CASES: list[tuple[str, Mutation, str, ProblemCode, str, str]] = [
         "did you mean 'holder'? allowed keys: advisory_date, approval_date, approval_number, "
         "brand_name, category, category_history, category_note, conditional_expiry, conflicts, "
         "designations, "
-        "holder, indications, jurisdiction, launched, local_name, notes, pathway, regulator, "
-        "sources, status, status_history, unknown",
+        "holder, holder_local, indications, jurisdiction, launched, local_name, notes, pathway, "
+        "regulator, sources, status, status_history, unknown",
     ),
     (
         "wrong enum value",

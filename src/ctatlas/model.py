@@ -247,6 +247,11 @@ class Authorization(Strict):
         default=None, description="The brand name in the local script (Japanese, Korean...)."
     )
     holder: Text | None = Field(description="The marketing authorization holder there.")
+    holder_local: Text | None = Field(
+        default=None,
+        description="The holder's name in the local script, as the regulator or the holder "
+        "writes it (e.g. 株式会社ジャパン・ティッシュエンジニアリング, 메디포스트㈜).",
+    )
     approval_date: PartialDate | None = Field(
         description="The date of the (first) marketing authorization, as precise as known."
     )

@@ -104,6 +104,7 @@ def search_text(doc: dict[str, Any], disease_names: dict[str, list[str]] | None 
     parts.append(doc.get("developer") or "")
     for auth in doc["authorizations"]:
         parts += [auth["brand_name"], auth.get("local_name") or "", auth.get("holder") or ""]
+        parts.append(auth.get("holder_local") or "")
         for ind in auth["indications"]:
             parts.append(ind["text"])
             for disease in ind.get("disease_ids", []):
