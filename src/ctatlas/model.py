@@ -34,10 +34,12 @@ from ctatlas.vocab import (
     Pathway,
     ProcessingStep,
     ProfileOrigin,
+    Provider,
     SourceKind,
     Status,
     StatusEventType,
     StemType,
+    TierEventKind,
     date_precision,
     date_start,
 )
@@ -76,6 +78,11 @@ __all__ = [
     "Regulator",
     "RegulatoryProfile",
     "RiskTier",
+    "TierAmendment",
+    "TierEvent",
+    "TierFigure",
+    "TierPlan",
+    "TierRoute",
     "Source",
     "SourceKind",
     "Status",
@@ -385,6 +392,11 @@ class RegulatoryProfile(Strict):
     processing_steps: list[ProcessingStep] | None = Field(
         default=None, description="Processing steps, when manipulation is not given."
     )
+    provider: Provider | None = Field(
+        default=None,
+        description="Who gives it to patients: a clinic or hospital (the medical-practice "
+        "routes, e.g. Japan's ASRM) or a company (product approval); unknown: both.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> RegulatoryProfile:
@@ -481,11 +493,87 @@ class JurisdictionCategory(JurisdictionItem):
     )
 
 
+class TierAmendment(Strict):
+    """A dated change to what falls in a risk tier or how it is reviewed."""
+
+    date: PartialDate = Field(description="When the change took effect.")
+    text: Text = Field(description="What changed, paraphrased.")
+    citations: list[Citation] = Field(min_length=1, description="Where it is set out.")
+
+
 class RiskTier(JurisdictionItem):
     """A risk class of the jurisdiction's system, with what falls in it."""
 
     examples: list[Text] = Field(default_factory=list, description="What falls in this tier.")
     rank: int | None = Field(default=None, description="1 = highest risk.")
+    route: Text | None = Field(
+        default=None, description="Id of the tier route (tier_routes) this class belongs to."
+    )
+    reviewer: Text | None = Field(
+        default=None, description="Who reviews a plan in this class before it may start."
+    )
+    amendments: list[TierAmendment] = Field(
+        default_factory=list, description="Later changes to this class, dated."
+    )
+
+
+class TierRoute(JurisdictionItem):
+    """A route by which patients receive cells outside (or beside) product approval."""
+
+    law: Text = Field(description="Id of the law (laws) that sets the route up.")
+    providers: list[Provider] = Field(min_length=1, description="Who may use this route.")
+    reviewer: Text = Field(description="Who reviews and who decides, in plain words.")
+    evidence: Text | None = Field(default=None, description="What evidence the route demands.")
+    duties: list[Text] = Field(
+        default_factory=list, description="Reporting and other duties once a plan runs."
+    )
+    in_force: PartialDate | None = Field(default=None, description="Since when the route runs.")
+    until: PartialDate | None = Field(
+        default=None, description="When it ended or was replaced (null: still running)."
+    )
+    replaced_by: Text | None = Field(default=None, description="Id of the route that followed.")
+
+
+class TierFigure(Strict):
+    """A published figure about a tier route, as of a date."""
+
+    route: Text = Field(description="Id of the tier route it counts.")
+    as_of: PartialDate = Field(description="The date the figure describes.")
+    measure: Text = Field(description="What is counted, in plain words.")
+    value: float = Field(description="The figure (a count, or a percentage with unit percent).")
+    unit: Text = Field(default="count", description="count or percent.")
+    tier: Text | None = Field(default=None, description="Risk tier id, if for one class.")
+    breakdown: Text | None = Field(
+        default=None, description="The part counted (e.g. private practice, PRP)."
+    )
+    sources: list[Source] = Field(min_length=1, description="Where the figure is published.")
+    note: Text | None = Field(default=None, description="Caveats (e.g. a derived date).")
+
+
+class TierEvent(Strict):
+    """A dated event in a tier route: enforcement, amendment, start."""
+
+    date: PartialDate = Field(description="When it happened.")
+    kind: TierEventKind = Field(description="enforcement, amendment, start or other.")
+    route: Text = Field(description="Id of the tier route it concerns.")
+    summary: Text = Field(description="What happened, in plain words.")
+    sources: list[Source] = Field(min_length=1, description="Where it is reported.")
+
+
+class TierPlan(Strict):
+    """A plan a review committee found suitable (research or treatment)."""
+
+    route: Text = Field(description="Id of the tier route.")
+    decided: dt.date = Field(description="The committee's meeting date.")
+    institution: Text | None = Field(default=None, description="Who submitted it (null: unnamed).")
+    cells: Text = Field(description="The cells used, paraphrased.")
+    indication: Text = Field(description="Who it is for.")
+    tier: Text | None = Field(default=None, description="Risk tier id.")
+    therapy: Text | None = Field(
+        default=None, description="The named therapy tested (then also a development program)."
+    )
+    sources: list[Source] = Field(min_length=1, description="Where the decision is published.")
+    note: Text | None = Field(default=None, description="Anything else.")
 
 
 class ComparisonEntry(Strict):
@@ -534,6 +622,19 @@ class Jurisdiction(Strict):
         default_factory=list, description="Designations (ids from the Designation vocabulary)."
     )
     risk_tiers: list[RiskTier] = Field(default_factory=list, description="Risk tiers.")
+    tier_routes: list[TierRoute] = Field(
+        default_factory=list,
+        description="Routes to patients outside product approval (medical practice, research).",
+    )
+    tier_figures: list[TierFigure] = Field(
+        default_factory=list, description="Published figures on the tier routes, dated."
+    )
+    tier_events: list[TierEvent] = Field(
+        default_factory=list, description="Dated events: enforcement, amendments, starts."
+    )
+    tier_plans: list[TierPlan] = Field(
+        default_factory=list, description="Plans a review committee found suitable."
+    )
     comparison: ComparisonBlock | None = Field(
         default=None, description="The side-by-side comparison entries."
     )
@@ -541,6 +642,37 @@ class Jurisdiction(Strict):
         default_factory=list, description="What was searched for (esp. where none was found)."
     )
     notes: Text | None = Field(default=None, description="Anything else.")
+
+    @model_validator(mode="after")
+    def _tier_references(self) -> Jurisdiction:
+        laws = {law.id for law in self.laws}
+        routes = {r.id for r in self.tier_routes}
+        tiers = {t.id for t in self.risk_tiers}
+        problems = []
+        for i, r in enumerate(self.tier_routes):
+            if r.law not in laws:
+                problems.append(f"tier_routes[{i}].law: '{r.law}' is not a law id of this file")
+            if r.replaced_by is not None and r.replaced_by not in routes:
+                problems.append(f"tier_routes[{i}].replaced_by: unknown route '{r.replaced_by}'")
+        listed: list[tuple[str, str | None, str | None]] = [
+            (f"risk_tiers[{i}]", t.route, None) for i, t in enumerate(self.risk_tiers)
+        ]
+        for name, items in (
+            ("tier_figures", self.tier_figures),
+            ("tier_events", self.tier_events),
+            ("tier_plans", self.tier_plans),
+        ):
+            listed += [
+                (f"{name}[{i}]", x.route, getattr(x, "tier", None)) for i, x in enumerate(items)
+            ]
+        for where, route, tier in listed:
+            if route is not None and route not in routes:
+                problems.append(f"{where}.route: '{route}' is not a tier_routes id")
+            if tier is not None and tier not in tiers:
+                problems.append(f"{where}.tier: '{tier}' is not a risk_tiers id")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 # --------------------------------------------------------------------------- diseases

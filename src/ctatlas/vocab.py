@@ -172,6 +172,23 @@ class ProfileOrigin(str, Enum):
     none = "none"
 
 
+class Provider(str, Enum):
+    """Who gives the cells to the patient: it decides which tier route applies."""
+
+    clinic = "clinic"
+    hospital = "hospital"
+    company = "company"
+
+
+class TierEventKind(str, Enum):
+    """What happened in a tier route (enforcement first: it is what readers look for)."""
+
+    enforcement = "enforcement"
+    amendment = "amendment"
+    start = "start"
+    other = "other"
+
+
 class IntendedFunction(str, Enum):
     """What a profiled product is for."""
 
