@@ -58,12 +58,17 @@ def format_data(root: Path, *, check: bool = False) -> FmtResult:
         rel = path.relative_to(root).as_posix()
         kind = kind_of(root, path)
         model_cls = KINDS[kind]
-        text = yamlio.read(path)
         try:
+            text = yamlio.read(path)
             raw = yamlio.load_text(text)
             model = model_cls.model_validate(raw)
         except yamlio.YamlSyntaxError as exc:
-            problems.append(Problem(rel, exc.line, "", ProblemCode.yaml_syntax, str(exc)))
+            code = (
+                ProblemCode.encoding
+                if isinstance(exc, yamlio.NotUtf8Error)
+                else ProblemCode.yaml_syntax
+            )
+            problems.append(Problem(rel, exc.line, "", code, str(exc)))
             continue
         except ValidationError as exc:
             problems.extend(_shape_problems(rel, text, model_cls, exc))

@@ -63,6 +63,7 @@ class ProblemCode(str, Enum):
     """Why a record is rejected."""
 
     yaml_syntax = "yaml_syntax"
+    encoding = "encoding"
     schema = "schema"
     unknown_key = "unknown_key"
     slug_mismatch = "slug_mismatch"
@@ -164,8 +165,9 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def _shape_problems(
-    rel: str, text: str, model: type[BaseModel], exc: ValidationError
+    rel: str, text: str | yamlio.LineFinder, model: type[BaseModel], exc: ValidationError
 ) -> list[Problem]:
+    lines = text if isinstance(text, yamlio.LineFinder) else yamlio.LineFinder(text)
     problems = []
     for err in exc.errors(include_url=False):
         loc = [p for p in err["loc"] if isinstance(p, str | int)]
@@ -192,14 +194,14 @@ def _shape_problems(
                 if expected:
                     hint = f"allowed values: {expected}"
             code = ProblemCode.schema
-        problems.append(Problem(rel, yamlio.line_of(text, loc), field, code, message, hint))
+        problems.append(Problem(rel, lines.line(loc), field, code, message, hint))
     return problems
 
 
 @dataclasses.dataclass
 class _Loaded:
     rel: str
-    text: str
+    lines: yamlio.LineFinder
     model: Any
 
 
@@ -207,7 +209,13 @@ def _load_file(
     root: Path, path: Path, model: type[BaseModel], problems: list[Problem]
 ) -> _Loaded | None:
     rel = path.relative_to(root).as_posix()
-    text = yamlio.read(path)
+    try:
+        text = yamlio.read(path)
+    except yamlio.NotUtf8Error as exc:
+        problems.append(
+            Problem(rel, exc.line, "", ProblemCode.encoding, str(exc), "save the file as UTF-8")
+        )
+        return None
     try:
         raw = yamlio.load_text(text)
     except yamlio.YamlSyntaxError as exc:
@@ -220,10 +228,11 @@ def _load_file(
             Problem(rel, 1, "", ProblemCode.schema, "the file must hold one mapping (key: value)")
         )
         return None
+    lines = yamlio.LineFinder(text)
     try:
-        return _Loaded(rel, text, model.model_validate(raw))
+        return _Loaded(rel, lines, model.model_validate(raw))
     except ValidationError as exc:
-        problems.extend(_shape_problems(rel, text, model, exc))
+        problems.extend(_shape_problems(rel, lines, model, exc))
         return None
 
 
@@ -247,7 +256,7 @@ class _Checker:
         self.problems.append(
             Problem(
                 loaded.rel,
-                yamlio.line_of(loaded.text, loc),
+                loaded.lines.line(loc),
                 fmt_loc(loc),
                 code,
                 message,

@@ -39,6 +39,7 @@ __all__ = [
     "PG_SCHEMA",
     "Store",
     "build_store",
+    "clean_stale_builds",
     "ensure_store",
     "open_store",
     "product_document",
@@ -355,6 +356,7 @@ def _build_sqlite(url: str, dataset: Dataset, rows: dict[str, list[dict[str, Any
     if target is None:
         raise StoreError("an in-memory SQLite database cannot be built atomically; give a file")
     target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_builds(target)
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     engine = create_engine(f"sqlite:///{tmp}")
     try:
@@ -369,6 +371,53 @@ def _build_sqlite(url: str, dataset: Dataset, rows: dict[str, list[dict[str, Any
         engine.dispose()
         tmp.unlink(missing_ok=True)
         raise
+
+
+#: A temporary build file older than this is stale even if its process id is in use again.
+STALE_BUILD_SECONDS = 24 * 3600
+
+
+def clean_stale_builds(target: Path) -> list[Path]:
+    """Delete what killed builds of ``target`` left (``NAME.tmp-PID-*`` and their journals).
+
+    A file is stale when the process that wrote it is gone, or when it is older than a day
+    (a reused process id). Builds running now, in this process or another, are left alone.
+    Returns the files deleted.
+    """
+    removed = []
+    prefix = f"{target.name}.tmp-"
+    now = dt.datetime.now().timestamp()
+    for path in target.parent.glob(f"{target.name}.tmp-*"):
+        pid_text = path.name[len(prefix) :].split("-", 1)[0]
+        try:
+            pid = int(pid_text)
+            age = now - path.stat().st_mtime
+        except (ValueError, OSError):
+            continue
+        if pid != os.getpid() and _process_alive(pid) and age < STALE_BUILD_SECONDS:
+            continue
+        if pid == os.getpid() and age < STALE_BUILD_SECONDS:
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # no signal 0 there: trust only the age
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process: alive
+        return True
+    return True
 
 
 def _build_postgres(url: str, dataset: Dataset, rows: dict[str, list[dict[str, Any]]]) -> None:

@@ -18,17 +18,22 @@ def validate(
         Path | None, typer.Argument(help="Data folder (default: --data / CTATLAS_DATA / packaged)")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Problems as JSON on stdout.")] = False,
+    data: DataOpt = None,
 ) -> None:
     """Check every data file and the dataset as a whole; list every problem at once.
 
     Each problem names the file, line, field path, the reason and a hint. Exit 1 on any error.
+    The folder is PATH, else --data (as `build --data` takes it), else the global one.
 
     Example: ctatlas validate data/
     """
     from ctatlas.config import data_dir
     from ctatlas.dataset import validate_dataset
 
-    root = data_dir(str(path) if path else data_path(None))
+    if path and data and Path(path).resolve() != Path(data).resolve():
+        err(f"Error: two data folders given ({path} and --data {data}); give one")
+        raise typer.Exit(2)
+    root = data_dir(str(path) if path else data_path(data))
     dataset, problems = validate_dataset(root)
     if as_json:
         typer.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
