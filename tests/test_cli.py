@@ -60,7 +60,12 @@ def test_products_json_contract(runner: CliRunner, data_copy: Path, sqlite_url: 
     path = sqlite_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
         (count,) = conn.execute("SELECT count(*) FROM products").fetchone()
-    assert count == len(docs)
+        (authorized,) = conn.execute(
+            "SELECT count(DISTINCT product_slug) FROM authorizations"
+        ).fetchone()
+    # the store keeps every therapy; the product listing only the authorized ones
+    assert authorized == len(docs) and count == len(docs) + 1
+    assert "hs-001" not in {d["slug"] for d in docs}
 
 
 def test_jurisdiction_filter_keeps_only_that_jurisdictions_authorizations(

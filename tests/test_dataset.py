@@ -51,7 +51,8 @@ CASES: list[tuple[str, Mutation, str, ProblemCode, str, str]] = [
         "unknown key 'colour'",
         "allowed keys: aliases, authorizations, cell_class, cell_type, codes, combined_with, "
         "conflicts, description, developer, genetically_modified, manipulation, modality, name, "
-        "notes, origin, regulatory_profile, slug, sources, stem_type, tissue_source, unknown",
+        "notes, origin, programs, regulatory_profile, slug, sources, stem_type, tissue_source, "
+        "unknown",
     ),
     (
         "misspelt key gets a suggestion",

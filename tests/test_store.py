@@ -16,10 +16,16 @@ def test_model_store_model_round_trip(data_copy: Path, any_db_url: str) -> None:
     dataset = load_dataset(data_copy)
     build_store(dataset, any_db_url)
     reader = open_store(any_db_url)
-    docs = reader.products()
+    docs = reader.therapies()
     assert [d["slug"] for d in docs] == sorted(p.slug for p in dataset.products)
     for doc in docs:
         assert Product.model_validate(doc) == dataset.product(doc["slug"])
+    # a therapy only in development (hs-001, with its program) is stored but is not a product
+    assert [d["slug"] for d in reader.products()] == sorted(
+        p.slug for p in dataset.products if p.authorizations
+    )
+    assert "hs-001" not in {d["slug"] for d in reader.products()}
+    assert reader.product("hs-001")["programs"][0]["jurisdiction"] == "JP"
     assert reader.meta()["data_hash"] == dataset.data_hash
     assert set(reader.jurisdictions()) == set(dataset.jurisdictions)
     assert len(reader.diseases()) == len(dataset.diseases.diseases)

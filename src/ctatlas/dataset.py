@@ -429,12 +429,16 @@ def _check_product(
             )
     product_urls = {s.url for s in product.sources}
     record_urls = product_urls | {s.url for a in product.authorizations for s in a.sources}
+    record_urls |= {s.url for p in product.programs for s in p.sources}
     _check_sources_and_conflicts(chk, loaded, [], product.sources, product.conflicts, record_urls)
     for i, source in enumerate(product.sources):
         chk.future(loaded, ["sources", i, "accessed"], source.accessed)
 
     for a, auth in enumerate(product.authorizations):
         _check_authorization(chk, loaded, a, auth, jurisdictions, disease_ids, product_urls)
+    from ctatlas.programcheck import check_programs
+
+    check_programs(chk, loaded, jurisdictions, disease_ids, record_urls)
 
 
 def _check_sources_and_conflicts(

@@ -31,11 +31,14 @@ from ctatlas.vocab import (
     Manipulation,
     Modality,
     Origin,
+    PartnerRole,
     Pathway,
     ProcessingStep,
     ProfileOrigin,
+    ProgramStatus,
     Provider,
     SourceKind,
+    Stage,
     Status,
     StatusEventType,
     StemType,
@@ -71,10 +74,14 @@ __all__ = [
     "Manipulation",
     "Modality",
     "Origin",
+    "Partner",
+    "PartnerRole",
     "Pathway",
     "ProcessingStep",
     "Product",
     "ProfileOrigin",
+    "Program",
+    "ProgramStatus",
     "Regulator",
     "RegulatoryProfile",
     "RiskTier",
@@ -85,6 +92,7 @@ __all__ = [
     "TierRoute",
     "Source",
     "SourceKind",
+    "Stage",
     "Status",
     "StatusEvent",
     "StatusEventType",
@@ -304,8 +312,86 @@ class Authorization(Strict):
     notes: Text | None = Field(default=None, description="Anything else a reader should know.")
 
 
+class Partner(Strict):
+    """A company or institution that licenses, co-develops or distributes a program's therapy."""
+
+    name: Text = Field(description="The partner's name.")
+    role: PartnerRole = Field(description="What the partner does.")
+    territories: list[Text] = Field(
+        default_factory=list,
+        description="Where the role applies: jurisdiction codes (e.g. JP, US, EU), or free text "
+        "such as 'worldwide' when a source says so.",
+    )
+    note: Text | None = Field(default=None, description="Details (deal date, scope...).")
+
+
+class Program(Strict):
+    """One therapy in development in one jurisdiction, for one indication or set of indications
+    tested together, at its furthest stage there."""
+
+    jurisdiction: Text = Field(
+        description="Where its trials run or it is filed (a code of a data/jurisdictions file)."
+    )
+    home_jurisdiction: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = Field(
+        description="The country of the developer (or its parent), ISO 3166 alpha-2."
+    )
+    stage: Stage = Field(
+        description="The furthest stage there: phase1 (phase 0, early phase 1 and clinical "
+        "research without a declared phase included), phase1_2, phase2, phase3 (phase 2/3 "
+        "included), filed, approved."
+    )
+    stage_note: Text | None = Field(
+        default=None, description="How the stage was read, e.g. 'phase 2/3 counted as phase3'."
+    )
+    status: ProgramStatus = Field(description="Whether the program is still pursued.")
+    authorization: Text | None = Field(
+        default=None,
+        description="When the stage is approved: the jurisdiction code of the authorization in "
+        "this same record.",
+    )
+    developer: Text | None = Field(description="Who develops it there.")
+    partners: list[Partner] = Field(
+        default_factory=list, description="Licensees, partners, co-developers, distributors."
+    )
+    indications: list[Indication] = Field(
+        min_length=1, description="What it is developed for (the authorizations' shape)."
+    )
+    trial_ids: list[Text] = Field(
+        default_factory=list,
+        description="Registry ids of its trials, in canonical form (NCT01234567, "
+        "jRCT2033190001, UMIN000012345, KCT0001234, ...).",
+    )
+    first_trial_start: PartialDate | None = Field(
+        default=None, description="When its first trial there started."
+    )
+    filed: PartialDate | None = Field(
+        default=None, description="When it was filed for marketing authorization there."
+    )
+    expected_decision: PartialDate | None = Field(
+        default=None, description="When a source expects the regulator's decision."
+    )
+    discontinued: PartialDate | None = Field(
+        default=None, description="When it was discontinued (status discontinued)."
+    )
+    discontinuation_reason: Text | None = Field(
+        default=None, description="Why it was discontinued, as a source gives it."
+    )
+    designations: list[Designation] = Field(
+        default_factory=list, description="SAKIGAKE, expedited review, RMAT, orphan ..."
+    )
+    sources: list[Source] = Field(description="Sources opened for this program (at least one).")
+    conflicts: list[Conflict] = Field(
+        default_factory=list, description="Where sources disagree and what was chosen."
+    )
+    unknown: dict[str, Text] = Field(
+        default_factory=dict, description="Field name -> why its value is unknown (null)."
+    )
+    notes: Text | None = Field(default=None, description="Anything else a reader should know.")
+
+
 class Product(Strict):
-    """One therapy, whatever its brand names, with its authorizations everywhere."""
+    """One therapy, whatever its brand names, with its authorizations and development programs
+    everywhere."""
 
     slug: Annotated[str, Field(pattern=SLUG_RE)] = Field(
         description="Stable id; equals the file name without .yaml."
@@ -336,7 +422,13 @@ class Product(Strict):
         default=None, description="The classifier's attributes for this product."
     )
     authorizations: list[Authorization] = Field(
-        min_length=1, description="One per jurisdiction where it is or was authorized."
+        default_factory=list,
+        description="One per jurisdiction where it is or was authorized (none for a therapy "
+        "that is only in development).",
+    )
+    programs: list[Program] = Field(
+        default_factory=list,
+        description="Development programs, one per jurisdiction and indication set.",
     )
     sources: list[Source] = Field(
         default_factory=list, description="Sources for product-level attributes."

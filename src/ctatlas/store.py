@@ -490,12 +490,22 @@ class Store:
             self._cache["meta"] = dict(self._query("SELECT key, value FROM meta"))
         return dict(self._cache["meta"])
 
-    def products(self) -> list[dict[str, Any]]:
-        """Every product as its JSON document, in slug order."""
+    def therapies(self) -> list[dict[str, Any]]:
+        """Every therapy record as its JSON document, in slug order: the authorized products
+        and the therapies that are only in development (no authorization)."""
         if self._products is None:
             rows = self._query("SELECT doc FROM products ORDER BY slug")
             self._products = [json.loads(r[0]) for r in rows]
         return self._products
+
+    def products(self) -> list[dict[str, Any]]:
+        """Every authorized product (a therapy with at least one authorization), in slug order.
+
+        A therapy that is only in development is not a product: listings, statistics, findings
+        and exports of authorizations read this; :meth:`therapies` has them all."""
+        if "authorized" not in self._cache:
+            self._cache["authorized"] = [d for d in self.therapies() if d["authorizations"]]
+        return self._cache["authorized"]  # type: ignore[no-any-return]
 
     def search_texts(self) -> dict[str, str]:
         """slug -> normalised search text."""
@@ -504,14 +514,15 @@ class Store:
         return dict(self._cache["search"])
 
     def product(self, slug: str) -> dict[str, Any]:
-        """One product's document; RecordNotFound (with close matches) if there is none."""
-        for doc in self.products():
+        """One therapy's document, authorized or only in development; RecordNotFound (with
+        close matches) if there is none."""
+        for doc in self.therapies():
             if doc["slug"] == slug:
                 return doc
         from ctatlas.errors import RecordNotFound
         from ctatlas.query import suggest
 
-        raise RecordNotFound("product", slug, suggest(slug, self.products()))
+        raise RecordNotFound("product", slug, suggest(slug, self.therapies()))
 
     def jurisdictions(self) -> dict[str, dict[str, Any]]:
         """code -> jurisdiction document."""

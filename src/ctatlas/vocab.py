@@ -231,3 +231,36 @@ class ProcessingStep(str, Enum):
     sterilisation = "sterilisation"
     differentiation = "differentiation"
     soaking_in_antibiotics = "soaking_in_antibiotics"
+
+
+class Stage(str, Enum):
+    """How far a development program has gone in its jurisdiction (its furthest stage)."""
+
+    phase1 = "phase1"
+    phase1_2 = "phase1_2"
+    phase2 = "phase2"
+    phase3 = "phase3"
+    filed = "filed"
+    approved = "approved"
+
+
+#: Stages in order, earliest first (pipeline funnels and ``--stage`` lists use this order).
+STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
+
+
+class ProgramStatus(str, Enum):
+    """Whether a development program is still pursued."""
+
+    active = "active"
+    discontinued = "discontinued"
+    on_hold = "on_hold"
+    unknown = "unknown"
+
+
+class PartnerRole(str, Enum):
+    """What a partner does for a development program."""
+
+    licensee = "licensee"
+    partner = "partner"
+    co_developer = "co_developer"
+    distributor = "distributor"

@@ -233,7 +233,7 @@ def test_specs_from_the_atlas_store_equal_specs_from_the_dataset(atlas_specs, tm
     assert names[0] == "tisagenlecleucel"  # the INN first, then brands and local names
     assert {"KYMRIAH", "Kymriah", "킴리아주"} <= set(names)
     assert codes == ["CTL019"] and "Kymriah" in aliases
-    assert product_specs(store.products()) == atlas_specs  # documents work too
+    assert product_specs(store.therapies()) == atlas_specs  # documents work too
 
 
 def test_dict_trials_and_store_roundtrip(store):

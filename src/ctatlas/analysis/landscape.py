@@ -259,7 +259,11 @@ def landscape_from_dataset(
     from ctatlas.store import product_document
 
     return _build(
-        [product_document(p) for p in sorted(dataset.products, key=lambda p: p.slug)],
+        [
+            product_document(p)
+            for p in sorted(dataset.products, key=lambda p: p.slug)
+            if p.authorizations  # a therapy only in development is not an approved product
+        ],
         {c: j.model_dump(mode="json") for c, j in sorted(dataset.jurisdictions.items())},
         [d.model_dump(mode="json") for d in dataset.diseases.diseases],
         [a.model_dump(mode="json") for a in dataset.diseases.areas],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -42,12 +42,23 @@ def validate(
     if dataset is None:
         raise typer.Exit(1)
     if not as_json:
-        auths = sum(len(p.authorizations) for p in dataset.products)
         typer.echo(
-            f"ok: {len(dataset.products)} products, {auths} authorizations, "
-            f"{len(dataset.jurisdictions)} jurisdictions, "
+            f"ok: {_counts(dataset)}, {len(dataset.jurisdictions)} jurisdictions, "
             f"{len(dataset.diseases.diseases)} diseases"
         )
+
+
+def _counts(dataset: Any) -> str:
+    """``111 products, 155 authorizations, 3 in development only, 4 programs``."""
+    authorized = sum(1 for p in dataset.products if p.authorizations)
+    auths = sum(len(p.authorizations) for p in dataset.products)
+    programs = sum(len(p.programs) for p in dataset.products)
+    text = f"{authorized} products, {auths} authorizations"
+    if programs or authorized != len(dataset.products):
+        text += (
+            f", {len(dataset.products) - authorized} in development only, {programs} programs"
+        )
+    return text
 
 
 def fmt(
@@ -106,8 +117,7 @@ def build(db: DbOpt = None, data: DataOpt = None) -> None:
     with handle_errors():
         dataset = load_dataset(data_dir(data_path(data)))
         url = build_store(dataset, db_url(db))
-    auths = sum(len(p.authorizations) for p in dataset.products)
-    typer.echo(f"built {url}: {len(dataset.products)} products, {auths} authorizations")
+    typer.echo(f"built {url}: {_counts(dataset)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -394,7 +394,8 @@ def product_specs(source: Any) -> list[ProductSpec]:
     (native-script) name; ``aliases`` the curated other names; ``codes`` the development codes.
     In slug order.
     """
-    products = getattr(source, "products", source)
+    # every therapy, those only in development included: a trial may name just their code
+    products = getattr(source, "therapies", None) or getattr(source, "products", source)
     docs = products() if callable(products) else products
     if not isinstance(docs, list):
         docs = list(docs)

@@ -70,10 +70,14 @@ class Snapshot:
         """Every disease area."""
         return self.derived("areas", self.store.areas)  # type: ignore[no-any-return]
 
+    def therapies(self) -> list[dict[str, Any]]:
+        """Every therapy document (authorized or only in development), in slug order."""
+        return self.store.therapies()
+
     def by_slug(self) -> dict[str, dict[str, Any]]:
-        """slug -> product document."""
+        """slug -> therapy document (a product page shows any therapy, with its programs)."""
         return self.derived(  # type: ignore[no-any-return]
-            "by_slug", lambda: {doc["slug"]: doc for doc in self.products()}
+            "by_slug", lambda: {doc["slug"]: doc for doc in self.therapies()}
         )
 
     def warm(self) -> None:
