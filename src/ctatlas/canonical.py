@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from ctatlas import yamlio
 from ctatlas.dataset import SCHEMAS, Problem, ProblemCode, _shape_problems
-from ctatlas.model import DiseaseFile, Jurisdiction, Product, RegulatoryProfile
+from ctatlas.model import CopyHostFile, DiseaseFile, Jurisdiction, Product, RegulatoryProfile
 
 __all__ = ["FmtResult", "canonical_text", "format_data", "schema_documents", "write_schemas"]
 
@@ -93,6 +93,7 @@ def schema_documents() -> dict[str, dict[str, Any]]:
         ("jurisdiction", Jurisdiction),
         ("diseases", DiseaseFile),
         ("profile", RegulatoryProfile),
+        ("source_hosts", CopyHostFile),
     ):
         schema = model.model_json_schema(mode="validation")
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

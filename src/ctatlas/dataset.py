@@ -26,6 +26,7 @@ from ctatlas.model import (
     EVENT_STATUS,
     Authorization,
     CellClass,
+    CopyHostFile,
     Designation,
     DiseaseFile,
     Jurisdiction,
@@ -37,6 +38,7 @@ from ctatlas.model import (
     StemType,
     date_start,
 )
+from ctatlas.sources import HOSTS_FILE, copy_host, product_sources
 
 __all__ = [
     "Dataset",
@@ -53,7 +55,11 @@ SCHEMAS = {
     "product": "../schema/product.schema.json",
     "jurisdiction": "../schema/jurisdiction.schema.json",
     "diseases": "schema/diseases.schema.json",
+    "source_hosts": "schema/source_hosts.schema.json",
 }
+
+#: Severity of a source whose URL is on the host list of copies.
+COPY_SEVERITY = "warning"
 
 PRODUCT_KEY_FIELDS = ("origin", "tissue_source", "cell_type", "stem_type", "genetically_modified")
 AUTHORIZATION_KEY_FIELDS = ("holder", "approval_date")
@@ -76,6 +82,7 @@ class ProblemCode(str, Enum):
     inconsistent = "inconsistent"
     unexplained_null = "unexplained_null"
     missing_file = "missing_file"
+    copy_source = "copy_source"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,6 +121,7 @@ class Dataset:
     jurisdictions: dict[str, Jurisdiction]
     diseases: DiseaseFile
     data_hash: str
+    source_hosts: CopyHostFile | None = None
 
     def product(self, slug: str) -> Product:
         """The product with that slug (KeyError if none)."""
@@ -618,6 +626,22 @@ def _check_authorization(
         )
 
 
+def _check_copies(chk: _Checker, loaded: _Loaded, hosts: CopyHostFile) -> None:
+    for loc, source in product_sources(loaded.model):
+        entry = copy_host(source.url, hosts.copies)
+        if entry is not None:
+            chk.add(
+                loaded,
+                [*loc, "url"],
+                ProblemCode.copy_source,
+                f"{source.url} is a copy, not a source ({entry.kind.value.replace('_', ' ')}: "
+                f"{entry.reason})",
+                "cite the original (its URL, title and reference number) and name the copy "
+                f"you read in read_via, or find another source; see {HOSTS_FILE}",
+                COPY_SEVERITY,
+            )
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -671,6 +695,12 @@ def validate_dataset(
             _check_jurisdiction(chk, loaded, path.stem)
             jurisdictions[loaded.model.code] = loaded.model
 
+    source_hosts: CopyHostFile | None = None
+    hosts_path = root / HOSTS_FILE
+    if hosts_path.exists():
+        loaded = _load_file(root, hosts_path, CopyHostFile, problems)
+        source_hosts = loaded.model if loaded is not None else None
+
     products: list[Product] = []
     slugs: dict[str, str] = {}
     brands: dict[tuple[str, str], str] = {}
@@ -680,6 +710,8 @@ def validate_dataset(
             continue
         product: Product = loaded.model
         _check_product(chk, loaded, path.stem, jurisdictions, disease_ids)
+        if source_hosts is not None:
+            _check_copies(chk, loaded, source_hosts)
         if product.slug in slugs:
             chk.add(
                 loaded,
@@ -710,7 +742,7 @@ def validate_dataset(
 
     if any(p.severity == "error" for p in problems) or diseases is None:
         return None, problems
-    dataset = Dataset(root, products, jurisdictions, diseases, data_hash(root))
+    dataset = Dataset(root, products, jurisdictions, diseases, data_hash(root), source_hosts)
     return dataset, problems
 
 

@@ -25,6 +25,7 @@ from ctatlas.vocab import (
     IN_FORCE,
     PARTIAL_DATE_RE,
     CellClass,
+    CopyKind,
     Designation,
     DonorRelation,
     IntendedFunction,
@@ -60,6 +61,9 @@ __all__ = [
     "ComparisonEntry",
     "Conflict",
     "ConflictValue",
+    "CopyHost",
+    "CopyHostFile",
+    "CopyKind",
     "Designation",
     "Disease",
     "DiseaseFile",
@@ -180,6 +184,11 @@ class Source(Strict):
         "product.tissue_source.",
     )
     note: Text | None = Field(default=None, description="Anything a reader should know.")
+    read_via: Url | None = Field(
+        default=None,
+        description="The copy actually read, when only a copy of the original was readable; "
+        "url and title then name the original (with its reference number).",
+    )
 
 
 class ConflictValue(Strict):
@@ -765,6 +774,51 @@ class Jurisdiction(Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+# --------------------------------------------------------------------------- copy hosts
+
+
+class CopyHost(Strict):
+    """A host (or a host's path) that serves copies of other publishers' documents."""
+
+    host: Text | None = Field(
+        default=None,
+        description="The host name; it also matches every subdomain (example.org matches "
+        "www.example.org).",
+    )
+    pattern: Text | None = Field(
+        default=None, description="A regular expression the whole host name must match."
+    )
+    path: Text | None = Field(
+        default=None, description="Only URLs whose path starts with this (e.g. /databio/)."
+    )
+    kind: CopyKind = Field(description="What kind of copy it serves.")
+    reason: Text = Field(description="Why it is not a source, in a sentence.")
+
+    @model_validator(mode="after")
+    def _host_or_pattern(self) -> CopyHost:
+        if (self.host is None) == (self.pattern is None):
+            raise ValueError("give exactly one of host or pattern")
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern is not a regular expression: {exc}") from None
+        return self
+
+
+class CopyHostFile(Strict):
+    """data/source_hosts.yaml: hosts that are not sources, and each jurisdiction's regulator."""
+
+    copies: list[CopyHost] = Field(
+        min_length=1, description="Hosts whose pages are copies, caches, forums or summaries."
+    )
+    regulator_hosts: dict[str, list[Text]] = Field(
+        default_factory=dict,
+        description="Jurisdiction code -> the hosts of its regulators' own websites (a host "
+        "also matches its subdomains); used by `ctatlas validate --stats`.",
+    )
 
 
 # --------------------------------------------------------------------------- diseases

@@ -163,6 +163,21 @@ class SourceKind(str, Enum):
     other = "other"
 
 
+class CopyKind(str, Enum):
+    """Why a host does not count as a source: it serves copies, not the publisher's record."""
+
+    mirror = "mirror"
+    proxy = "proxy"
+    document_sharing = "document_sharing"
+    scrape_repository = "scrape_repository"
+    cache = "cache"
+    forum = "forum"
+    social = "social"
+    ai_summary = "ai_summary"
+    link_shortener = "link_shortener"
+    bare_ip = "bare_ip"
+
+
 class ProfileOrigin(str, Enum):
     """Where a profiled product's cells come from (``none`` for cell-free products)."""
 

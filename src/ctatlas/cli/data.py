@@ -19,6 +19,14 @@ def validate(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Problems as JSON on stdout.")] = False,
     data: DataOpt = None,
+    stats: Annotated[
+        bool,
+        typer.Option(
+            "--stats",
+            help="Also print, per jurisdiction, how many authorizations date their approval "
+            "from the regulator's own record, and how many carry an approval number.",
+        ),
+    ] = False,
 ) -> None:
     """Check every data file and the dataset as a whole; list every problem at once.
 
@@ -45,6 +53,42 @@ def validate(
         typer.echo(
             f"ok: {_counts(dataset)}, {len(dataset.jurisdictions)} jurisdictions, "
             f"{len(dataset.diseases.diseases)} diseases"
+        )
+        if stats:
+            _print_stats(dataset)
+
+
+def _print_stats(dataset: Any) -> None:
+    from ctatlas.sources import HOSTS_FILE, regulator_share
+
+    if dataset.source_hosts is None:
+        err(f"no {HOSTS_FILE} in the data folder: no regulator hosts to count")
+        raise typer.Exit(1)
+    names = {code: j.name for code, j in dataset.jurisdictions.items()}
+    rows = regulator_share(dataset.products, dataset.source_hosts, names)
+    typer.echo("")
+    typer.echo(
+        "Approval date backed by the regulator's own record (a source of kind regulator on "
+        "the regulator's website that supports approval_date), per jurisdiction:"
+    )
+    header = (
+        "Jurisdiction",
+        "Authorizations",
+        "Regulator-dated",
+        "Share",
+        "Only via a copy",
+        "Approval number",
+    )
+    typer.echo(
+        f"{header[0]:<24} {header[1]:>14} {header[2]:>15} {header[3]:>6} "
+        f"{header[4]:>15} {header[5]:>15}"
+    )
+    for row in rows:
+        share = f"{row.share:.0%}" if row.authorizations else "-"
+        typer.echo(
+            f"{names.get(row.jurisdiction, row.jurisdiction):<24} {row.authorizations:>14} "
+            f"{row.regulator_dated:>15} {share:>6} {row.read_via_copy:>15} "
+            f"{row.approval_numbers:>15}"
         )
 
 
