@@ -52,7 +52,7 @@ def test_authorizations_per_jurisdiction(dataset: Dataset) -> None:
 
 PINNED_PER_JURISDICTION = {
     "JP": 25,
-    "KR": 28,
+    "KR": 29,
     "US": 55,
     "EU": 31,
     "CN": 7,
@@ -74,13 +74,13 @@ def test_japan_per_pathway_and_status(dataset: Dataset) -> None:
 def test_korea_per_status_and_cell_class(dataset: Dataset) -> None:
     auths = _auths(dataset, "KR")
     assert Counter(a.status.value for _, a in auths) == {
-        "authorized": 20,
+        "authorized": 21,
         "withdrawn": 7,
         "revoked": 1,
     }
     # MFDS's own count of stem-cell products is four
     assert Counter(p.cell_class.value for p, _ in auths) == {
-        "somatic": 21,
+        "somatic": 22,
         "stem": 4,
         "not_applicable": 3,
     }
