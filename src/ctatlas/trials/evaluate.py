@@ -1,8 +1,15 @@
 """Precision and recall of the ``cell_therapy`` label on a labelled set.
 
-The labelled set is ``labelled_trials.csv`` beside the real records it names (the layout of
-``tests/fixtures/trials``). Used by the test that holds the targets and by
-``benchmarks/trials_accuracy.py``, which prints the figures.
+Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
+
+- the development set, ``labelled_trials.csv`` beside the records it names (the rules were
+  written against it): :func:`evaluate`;
+- the held-out set, ``heldout/heldout_labels.csv`` beside its records (no rule was written
+  against it), split into half ``A`` (rules are tuned on it) and half ``B`` (read only through
+  these totals): :func:`evaluate_heldout`.
+
+Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
+them.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from .ctgov import normalise_flat_row, normalise_legacy_row, normalise_study
 from .record import Trial
 from .registries import normalise_cris, normalise_ictrp
 
-__all__ = ["Evaluation", "evaluate", "load_fixture_trials"]
+__all__ = ["Evaluation", "evaluate", "evaluate_heldout", "load_fixture_trials", "load_heldout"]
 
 
 def load_fixture_trials(folder: Path) -> dict[tuple[str, str], Trial]:
@@ -72,6 +79,33 @@ class Evaluation:
     false_negatives: list[tuple[str, str]] = field(default_factory=list)
     other_disagreements: list[tuple[str, str, str]] = field(default_factory=list)
 
+    def score(self, trial_id: str, row: dict[str, str], t: Trial) -> None:
+        """Count one labelled trial (``row``: gold_label, gold_family, gold_origin) after
+        :func:`apply` has labelled ``t``."""
+        self.n += 1
+        gold = row["gold_label"]
+        pred = t.label
+        if gold == pred:
+            self.label_agreement += 1
+        elif gold != "cell_therapy" and pred != "cell_therapy":
+            self.other_disagreements.append((trial_id, gold, pred))
+        if gold == "cell_therapy" and pred == "cell_therapy":
+            self.tp += 1
+            if row["gold_family"]:
+                self.family_checked += 1
+                self.family_agreement += row["gold_family"] == t.cell_family
+            if row["gold_origin"]:
+                self.origin_checked += 1
+                self.origin_agreement += row["gold_origin"] == t.origin
+        elif pred == "cell_therapy":
+            self.fp += 1
+            self.false_positives.append((trial_id, t.title, t.evidence))
+        elif gold == "cell_therapy":
+            self.fn += 1
+            self.false_negatives.append((trial_id, t.title))
+        else:
+            self.tn += 1
+
     @property
     def precision(self) -> float:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
@@ -82,6 +116,7 @@ class Evaluation:
 
 
 def evaluate(folder: Path) -> Evaluation:
+    """The development set: ``labelled_trials.csv`` and the records beside it."""
     trials = load_fixture_trials(folder)
     ev = Evaluation()
     with open(folder / "labelled_trials.csv", newline="") as fh:
@@ -90,27 +125,46 @@ def evaluate(folder: Path) -> Evaluation:
             if t is None:
                 raise KeyError(f"labelled trial {row['trial_id']} ({row['source']}) has no record")
             apply(t)
-            ev.n += 1
-            gold = row["gold_label"]
-            pred = t.label
-            if gold == pred:
-                ev.label_agreement += 1
-            elif gold != "cell_therapy" and pred != "cell_therapy":
-                ev.other_disagreements.append((row["trial_id"], gold, pred))
-            if gold == "cell_therapy" and pred == "cell_therapy":
-                ev.tp += 1
-                if row["gold_family"]:
-                    ev.family_checked += 1
-                    ev.family_agreement += row["gold_family"] == t.cell_family
-                if row["gold_origin"]:
-                    ev.origin_checked += 1
-                    ev.origin_agreement += row["gold_origin"] == t.origin
-            elif pred == "cell_therapy":
-                ev.fp += 1
-                ev.false_positives.append((row["trial_id"], t.title, t.evidence))
-            elif gold == "cell_therapy":
-                ev.fn += 1
-                ev.false_negatives.append((row["trial_id"], t.title))
-            else:
-                ev.tn += 1
+            ev.score(row["trial_id"], row, t)
+    return ev
+
+
+# the held-out set's record files, by the form their rows are in
+_HELDOUT_FILES = {
+    "ctgov_legacy_csv": ("ctgov_legacy_mesenchymal_rows.csv", normalise_legacy_row),
+    "ctgov_flat_csv": ("car_t_monitor_rows.csv", normalise_flat_row),
+    "ictrp_csv": ("ictrp_covid_rows.csv", normalise_ictrp),
+}
+
+
+def load_heldout(folder: Path, half: str | None = None) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every held-out study, or those of one ``half``."""
+    heldout = folder / "heldout"
+    with open(heldout / "heldout_labels.csv", newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if half is None or r["half"] == half]
+    wanted = {(r["form"], r["trial_id"]) for r in rows}
+    records: dict[tuple[str, str], Trial] = {}
+    for form, (name, normalise) in _HELDOUT_FILES.items():
+        with open(heldout / name, newline="", encoding="utf-8") as fh:
+            for raw in csv.DictReader(fh):
+                t = normalise(raw)
+                if (form, t.trial_id) in wanted:
+                    records[(form, t.trial_id)] = t
+    out = []
+    for r in rows:
+        t = records.get((r["form"], r["trial_id"]))
+        if t is None:
+            raise KeyError(f"held-out trial {r['trial_id']} ({r['form']}) has no record")
+        out.append((r, t))
+    return out
+
+
+def evaluate_heldout(folder: Path, half: str | None = None) -> Evaluation:
+    """The held-out set (``folder/heldout``), whole or one half (``"A"`` or ``"B"``)."""
+    if half not in (None, "A", "B"):
+        raise ValueError(f"half must be 'A' or 'B', not {half!r}")
+    ev = Evaluation()
+    for row, t in load_heldout(folder, half):
+        apply(t)
+        ev.score(row["trial_id"], row, t)
     return ev
