@@ -31,6 +31,7 @@ OPERATIONS = [
     ("POST", f"{API}/classify"),
     ("GET", f"{API}/export/{{format}}"),
     ("GET", f"{API}/trials"),
+    ("GET", f"{API}/trials/{{trial_id}}"),
 ]
 
 

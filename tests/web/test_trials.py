@@ -93,7 +93,7 @@ def test_trials_are_not_cached_on_the_atlas_hash(trials_client) -> None:  # type
     assert "etag" not in r.headers
 
 
-def test_no_trials_store_is_empty_and_creates_nothing(web_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_no_trials_store_is_a_503_and_creates_nothing(web_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
     from ctatlas.web import create_app
@@ -102,6 +102,6 @@ def test_no_trials_store_is_empty_and_creates_nothing(web_store, tmp_path: Path)
     app = create_app(store=web_store, trials_db=f"sqlite:///{missing}", refresh_seconds=0)
     with TestClient(app, raise_server_exceptions=False) as client:
         r = client.get(API)
-    assert r.status_code == 200
-    assert r.json() == {"data": [], "count": 0, "limit": 50, "offset": 0}
+    assert r.status_code == 503
+    assert r.json()["error"] == "no trials store is loaded"
     assert not missing.exists() and not missing.parent.exists()

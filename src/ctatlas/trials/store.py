@@ -350,6 +350,14 @@ class TrialStore:
                 f"WHERE product_slugs <> '[]'"
             )
         )
+        # the best record of each real trial (``row_number() OVER (PARTITION BY trial_uid
+        # ORDER BY ...)``) read in index order: counts and pages of the API need no sort
+        conn.execute(
+            sa.text(
+                f"CREATE INDEX IF NOT EXISTS ix_trials_best ON {name} "
+                f"(trial_uid, source_rank, first_seen, source_id)"
+            )
+        )
 
     def set_product_links(
         self,
@@ -526,6 +534,7 @@ class TrialStore:
         condition: str | None = None,
         product: str | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> Iterator[dict[str, Any]]:
         """One dict per real trial (its best record, with ids and countries of all its
         records merged, overrides applied), filtered. ``label=None`` means every label.
@@ -559,6 +568,8 @@ class TrialStore:
         )
         if limit:
             q = q.limit(limit)
+        if offset:
+            q = q.offset(offset)
         with self.engine.connect() as conn:
             result = conn.execute(q).mappings()
             for batch in _chunks_iter(result, 500):
@@ -575,6 +586,39 @@ class TrialStore:
                     yield _public(
                         r, siblings.get(r["trial_uid"], []), overrides.get(r["trial_id"], {})
                     )
+
+    def find(self, any_id: str) -> dict[str, Any] | None:
+        """The real trial that ``any_id`` names (its registry id or any secondary id, as any
+        of its records lists it; exact, then ignoring case), as :meth:`query` gives it."""
+        t, aliases = self.t["trials"], self.t["aliases"]
+        wanted = any_id.strip()
+        if not wanted or len(wanted) > 64:
+            return None
+        with self.engine.connect() as conn:
+            uid = None
+            for cond in (
+                aliases.c.alias == wanted,
+                sa.func.upper(aliases.c.alias) == wanted.upper(),
+            ):
+                uid = conn.execute(sa.select(aliases.c.trial_uid).where(cond).limit(1)).scalar()
+                if uid is not None:
+                    break
+            if uid is None:
+                return None
+            records = (
+                conn.execute(
+                    sa.select(t)
+                    .where(t.c.trial_uid == uid)
+                    .order_by(t.c.source_rank, t.c.first_seen, t.c.source_id)
+                )
+                .mappings()
+                .all()
+            )
+        if not records:
+            return None
+        best = records[0]
+        siblings = [_Sibling(r["trial_id"], r["secondary_ids"], r["countries"]) for r in records]
+        return _public(best, siblings, self._overrides().get(best["trial_id"], {}))
 
     def count_trials(self, **filters: Any) -> int:
         """How many real trials :meth:`query` would give for these filters (one SQL count)."""
@@ -661,7 +705,10 @@ class TrialStore:
         if sponsor_class:
             q = q.where(c.sponsor_class == sponsor_class)
         if condition:
-            q = q.where(sa.cast(c.conditions, sa.Text).ilike(f"%{condition}%"))
+            # % and _ in what the user typed are letters, not wildcards
+            q = q.where(
+                sa.cast(c.conditions, sa.Text).ilike(f"%{_like_escape(condition)}%", escape="\\")
+            )
         if product:
             linked = c.product_slugs.like(f"%{quoted}%", escape="\\")
             if added:
@@ -670,6 +717,14 @@ class TrialStore:
             if removed:
                 q = q.where(c.trial_id.not_in(removed))
         return q
+
+
+@dataclass(frozen=True)
+class _Sibling:
+    trial_id: str
+    secondary_ids: str
+    countries: str
+
 
 def _public(row: Any, siblings: list[Any], overrides: dict[str, Any]) -> dict[str, Any]:
     out = {k: (orjson.loads(row[k]) if k in _JSON_COLS else row[k]) for k in PUBLIC_FIELDS}

@@ -23,6 +23,7 @@ __all__ = [
     "ApiError",
     "BadRequest",
     "NotFound",
+    "Unavailable",
     "Unprocessable",
     "error_body",
     "install_error_handlers",
@@ -53,11 +54,13 @@ class ApiError(Exception):
         message: str,
         errors: Sequence[dict[str, Any]] | None = None,
         suggestions: Sequence[str] = (),
+        hint: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.errors = list(errors) if errors else [{"loc": [], "msg": message}]
         self.suggestions = list(suggestions)
+        self.hint = hint
 
 
 class BadRequest(ApiError):
@@ -72,6 +75,12 @@ class NotFound(ApiError):
     status = 404
 
 
+class Unavailable(ApiError):
+    """What the request needs is not there (no trials store) or cannot be read."""
+
+    status = 503
+
+
 class Unprocessable(ApiError):
     """A parameter or body value is not acceptable."""
 
@@ -83,19 +92,23 @@ def error_body(
     message: str,
     errors: Sequence[dict[str, Any]] | None = None,
     suggestions: Sequence[str] = (),
+    hint: str | None = None,
 ) -> dict[str, Any]:
-    """The envelope (the only shape an error ever has)."""
+    """The envelope (the only shape an error ever has; ``hint`` only when there is one)."""
     items = [
         {"loc": [x if isinstance(x, int) else str(x) for x in e.get("loc", [])], "msg": e["msg"]}
         for e in (errors or [])
     ] or [{"loc": [], "msg": message}]
-    return {
+    body = {
         "ok": False,
         "status": status,
         "error": message,
         "errors": items,
         "suggestions": list(suggestions),
     }
+    if hint:
+        body["hint"] = hint
+    return body
 
 
 def _wants_html(request: Request) -> bool:
@@ -111,9 +124,10 @@ def respond(
     errors: Sequence[dict[str, Any]] | None = None,
     suggestions: Sequence[str] = (),
     headers: dict[str, str] | None = None,
+    hint: str | None = None,
 ) -> Response:
     """The error as JSON, or as an HTML page for a browser on a page path."""
-    body = error_body(status, message, errors, suggestions)
+    body = error_body(status, message, errors, suggestions, hint)
     if _wants_html(request):
         from ctatlas.web.pages import render_error
 
@@ -143,7 +157,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        return respond(request, exc.status, exc.message, exc.errors, exc.suggestions)
+        return respond(
+            request, exc.status, exc.message, exc.errors, exc.suggestions, hint=exc.hint
+        )
 
     @app.exception_handler(RecordNotFound)
     async def _not_found(request: Request, exc: RecordNotFound) -> Response:

@@ -64,6 +64,11 @@ class ErrorEnvelope(Closed):
     suggestions: list[str] = Field(
         default_factory=list, description="Close matches, for an unknown slug or code."
     )
+    hint: str | None = Field(
+        default=None,
+        description="What you can do about it, in plain words (only on some errors, e.g. "
+        "the 503 of /trials when no trials store is loaded).",
+    )
 
 
 # --------------------------------------------------------------------------- products

@@ -248,9 +248,24 @@ def product_trials(trials: Any, slug: str, limit: int = PRODUCT_TRIALS_SHOWN) ->
     from urllib.parse import urlencode
 
     api_link = "/api/v1/trials?" + urlencode({"product": slug, "label": "all", "limit": 500})
+    import sqlalchemy as sa
+
+    try:
+        return _product_trials(trials, slug, limit, api_link)
+    except sa.exc.SQLAlchemyError:  # not a database, damaged, gone: the page still renders
+        return {"store": True, "unavailable": True, "count": 0, "shown": [], "api_link": api_link}
+
+
+def _product_trials(trials: Any, slug: str, limit: int, api_link: str) -> dict[str, Any]:
     store = trials.store()
     if store is None:
-        return {"store": False, "count": 0, "shown": [], "api_link": api_link}
+        return {
+            "store": False,
+            "unavailable": False,
+            "count": 0,
+            "shown": [],
+            "api_link": api_link,
+        }
     shown: list[dict[str, Any]] = []
     for row in store.query(product=slug, limit=limit):
         start = row.get("start_date") or ""
@@ -268,4 +283,10 @@ def product_trials(trials: Any, slug: str, limit: int = PRODUCT_TRIALS_SHOWN) ->
             }
         )
     count = len(shown) if len(shown) < limit else store.count_trials(product=slug)
-    return {"store": True, "count": count, "shown": shown, "api_link": api_link}
+    return {
+        "store": True,
+        "unavailable": False,
+        "count": count,
+        "shown": shown,
+        "api_link": api_link,
+    }

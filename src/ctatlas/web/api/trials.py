@@ -1,16 +1,25 @@
-"""``GET /trials``: clinical trials of cell therapies from the trials store, with the filters of
-``ctatlas trials list``.
+"""``GET /trials`` and ``GET /trials/{id}``: clinical trials of cell therapies from the trials
+store, with the filters of ``ctatlas trials list``.
 
 The trials store is separate from the atlas (``ctatlas trials ingest`` fills it; a rebuild of
-the atlas never touches it), so its answers are not cached on the atlas's data hash. A request
-never creates the store: until one has been ingested the list is empty.
+the atlas never touches it), so its answers are not cached on the atlas's data hash: each
+answer is kept in a byte-bounded cache keyed on the trials store's version (its state token,
+re-read at most every refresh interval) and the validated, normalised query, so a repeated
+question costs a dictionary look-up and a new ingest is seen within the interval. A page is
+read with ``LIMIT``/``OFFSET`` in SQL and the count is one SQL count per filter set (cached
+apart from the page, so paging through a result counts once).
+
+A request never creates the store. Until one is loaded, and when the store cannot be read
+(a damaged file, something that is not a trials database), both routes answer 503 in the
+error envelope with a plain-words ``hint``.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+import orjson
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
@@ -23,12 +32,37 @@ from ctatlas.trials.record import (
     SPONSOR_CLASSES,
     STATUSES,
 )
-from ctatlas.web.api.common import ERRORS, json_response
-from ctatlas.web.schemas import ListEnvelope, Open
+from ctatlas.web.api.common import ERRORS
+from ctatlas.web.errors import NotFound, Unavailable
+from ctatlas.web.lru import ByteLRU
+from ctatlas.web.schemas import ErrorEnvelope, ListEnvelope, Open
 
 __all__ = ["TrialQuery", "router"]
 
-router = APIRouter(tags=["trials"], responses=ERRORS)
+NO_STORE = "no trials store is loaded"
+NO_STORE_HINT = (
+    "This atlas has no clinical trial records yet. Trials appear here once whoever runs the "
+    "atlas has loaded registry records (from ClinicalTrials.gov, CRIS or ICTRP) into its "
+    "trials store."
+)
+UNREADABLE = "the trials store cannot be read"
+UNREADABLE_HINT = (
+    "The trials store is damaged or is not a trials database. The products and the rest of "
+    "the atlas still work; whoever runs the atlas can load the trials again."
+)
+#: Memory for cached trials answers (pages and counts), whatever the clients ask.
+CACHE_BYTES = 32 * 1024 * 1024
+
+TRIALS_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    503: {
+        "model": ErrorEnvelope,
+        "description": f"{NO_STORE[0].upper()}{NO_STORE[1:]} (or it cannot be read): the "
+        "envelope with a plain-words `hint`.",
+    },
+}
+
+router = APIRouter(tags=["trials"], responses=TRIALS_ERRORS)
 
 
 class TrialQuery(BaseModel):
@@ -83,41 +117,118 @@ class TrialsPublic(ListEnvelope):
     data: list[TrialPublic]
 
 
-def _trials_store(request: Request) -> Any:
-    """The trials store, or None while there is none (nothing is created)."""
-    return request.app.state.trials.store()
+class TrialOne(TrialPublic):
+    """One real trial, whichever of its ids was asked for."""
+
+
+def _cache(request: Request) -> ByteLRU:
+    state = request.app.state
+    cache = getattr(state, "trials_cache", None)
+    if cache is None:
+        cache = state.trials_cache = ByteLRU(CACHE_BYTES, max_entries=8192)
+    return cache
+
+
+def _store_and_version(request: Request) -> tuple[Any, str]:
+    """The trials store and its version token; 503 when there is none or it is unreadable."""
+    import sqlalchemy as sa
+
+    trials = request.app.state.trials
+    try:
+        store = trials.store()
+        version = trials.version()
+    except sa.exc.SQLAlchemyError:
+        raise Unavailable(UNREADABLE, hint=UNREADABLE_HINT) from None
+    if store is None:
+        raise Unavailable(NO_STORE, hint=NO_STORE_HINT)
+    if version.startswith("unreadable:"):
+        raise Unavailable(UNREADABLE, hint=UNREADABLE_HINT)
+    return store, version
+
+
+def _read(compute: Any) -> Any:
+    """Run a read of the trials store; a store that fails to read is a 503, not a 500."""
+    import sqlalchemy as sa
+
+    try:
+        return compute()
+    except sa.exc.SQLAlchemyError:
+        raise Unavailable(UNREADABLE, hint=UNREADABLE_HINT) from None
+
+
+def _cached(cache: ByteLRU, key: Any, compute: Any) -> bytes:
+    body = cache.get(key)
+    if body is None:
+        body = orjson.dumps(_read(compute))
+        cache.put(key, body, len(body) + 200)
+    return body  # type: ignore[no-any-return]
 
 
 @router.get("/trials", response_model=TrialsPublic)
-def list_trials(
-    query: Annotated[TrialQuery, Query()], store: Annotated[Any, Depends(_trials_store)]
-) -> Response:
+def list_trials(request: Request, query: Annotated[TrialQuery, Query()]) -> Response:
     """Trials from the registries (ClinicalTrials.gov, CRIS, ICTRP ...), one per real trial,
-    filtered as ``ctatlas trials list`` filters; newest start first. Empty until
-    ``ctatlas trials ingest`` has filled the trials store."""
-    if store is None:
-        return json_response({"data": [], "count": 0, "limit": query.limit, "offset": query.offset})
-    rows = store.query(
-        label=None if query.label == "all" else query.label,
-        country=query.country.upper() if query.country else None,
-        phase=query.phase,
-        status=query.status,
-        cell_class=query.cell_class,
-        family=query.family,
-        origin=query.origin,
-        start_year_from=query.start_year_from,
-        start_year_to=query.start_year_to,
-        sponsor_class=query.sponsor_class,
-        condition=query.condition,
-        product=query.product,
+    filtered as ``ctatlas trials list`` filters; newest start first. 503 (with a `hint`)
+    while no trials store is loaded or when it cannot be read."""
+    store, version = _store_and_version(request)
+    filters = {
+        "label": None if query.label == "all" else query.label,
+        "country": query.country.upper() if query.country else None,
+        "phase": query.phase,
+        "status": query.status,
+        "cell_class": query.cell_class,
+        "family": query.family,
+        "origin": query.origin,
+        "start_year_from": query.start_year_from,
+        "start_year_to": query.start_year_to,
+        "sponsor_class": query.sponsor_class,
+        "condition": query.condition,
+        "product": query.product,
+    }
+    cache = _cache(request)
+    where = tuple(sorted(filters.items()))
+    count = orjson.loads(
+        _cached(cache, ("count", version, where), lambda: store.count_trials(**filters))
     )
-    page: list[dict[str, Any]] = []
-    count = 0
-    end = query.offset + query.limit
-    for row in rows:
-        if query.offset <= count < end:
-            page.append(row)
-        count += 1
-    return json_response(
-        {"data": page, "count": count, "limit": query.limit, "offset": query.offset}
-    )
+
+    def page() -> dict[str, Any]:
+        rows = (
+            list(store.query(**filters, limit=query.limit, offset=query.offset))
+            if query.offset < count
+            else []
+        )
+        return {"data": rows, "count": count, "limit": query.limit, "offset": query.offset}
+
+    body = _cached(cache, ("page", version, where, query.limit, query.offset), page)
+    return Response(body, media_type="application/json")
+
+
+@router.get("/trials/{trial_id}", response_model=TrialOne)
+def get_trial(
+    request: Request,
+    trial_id: Annotated[
+        str,
+        Path(
+            min_length=1,
+            max_length=64,
+            description="Any registry id of the trial: its own (e.g. NCT01234567) or a "
+            "secondary id another registry gives it (e.g. a jRCT or KCT number).",
+        ),
+    ],
+) -> Response:
+    """One real trial (its best record, every registry's ids merged, overrides applied),
+    found by any of its registry ids. 404 when no record lists that id; 503 (with a
+    `hint`) while no trials store is loaded or when it cannot be read."""
+    store, version = _store_and_version(request)
+    cache = _cache(request)
+    key = ("one", version, trial_id.strip())
+    body = cache.get(key)
+    if body is None:
+        found = _read(lambda: store.find(trial_id))
+        if found is None:
+            raise NotFound(
+                f"no trial '{trial_id}' in the trials store",
+                [{"loc": ["path", "trial_id"], "msg": f"no record lists the id '{trial_id}'"}],
+            )
+        body = orjson.dumps(found)
+        cache.put(key, body, len(body) + 200)
+    return Response(body, media_type="application/json")
