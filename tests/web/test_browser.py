@@ -204,3 +204,22 @@ def test_definitions_and_api_docs(page, base_url: str, request) -> None:  # type
     page.wait_for_selector(".opblock", timeout=20_000)  # Swagger UI, from /static only
     assert page.locator(".opblock").count() >= 9
     _shot(page, "api-docs", _param(request))
+
+
+def test_content_security_policy_blocks_inline_script(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The pages' own scripts and charts run under the policy (the tests above fail on any
+    console error, a refused script included); a script injected inline does not run."""
+    context = browser.new_context()
+    tab = context.new_page()
+    refused: list[str] = []
+    tab.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+    tab.goto(f"{base_url}/analysis")
+    ran = tab.evaluate(
+        """() => { const s = document.createElement('script');
+                   s.textContent = 'window.__injected = 1';
+                   document.head.appendChild(s);
+                   return window.__injected === 1; }"""
+    )
+    context.close()
+    assert ran is False
+    assert any("Content Security Policy" in text for text in refused), refused

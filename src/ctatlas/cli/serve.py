@@ -44,6 +44,7 @@ def serve(
         raise fail("`serve` needs uvicorn: pip install 'uvicorn[standard]'", 2) from None
     from ctatlas.config import atlas_db_url
     from ctatlas.store import ensure_store
+    from ctatlas.web.server import uvicorn_options
 
     with handle_errors():
         url = atlas_db_url(db_url(db))
@@ -53,7 +54,14 @@ def serve(
         from ctatlas.web.app import create_app
 
         app = create_app(store=store, trials_db=trials_db, warm=True)
-        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            access_log=False,
+            **uvicorn_options(),
+        )
         return
     import os
 
@@ -70,6 +78,7 @@ def serve(
         workers=workers,
         log_level=log_level,
         access_log=False,
+        **uvicorn_options(),
     )
 
 

@@ -17,7 +17,6 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
@@ -25,6 +24,7 @@ from ctatlas import __version__
 from ctatlas.store import Store, ensure_store
 from ctatlas.web.cache import ResponseCache
 from ctatlas.web.errors import install_error_handlers
+from ctatlas.web.guard import Guard
 from ctatlas.web.state import Atlas, Trials
 
 __all__ = ["create_app", "served_app"]
@@ -36,6 +36,26 @@ definitions, and a classifier, from the curated and sourced Cell Therapy Atlas d
 Read-only. Every list returns `{"data", "count", "limit", "offset"}`; every error returns
 `{"ok": false, "status", "error", "errors": [{"loc", "msg"}], "suggestions"}`. Data responses
 carry `ETag` and `Last-Modified`; send `If-None-Match` to get `304 Not Modified`.
+"""
+
+
+#: Swagger UI, started by a script file rather than an inline one (the Content-Security-Policy
+#: allows only the atlas's own script files); no call to an online validator.
+SWAGGER_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/vendor/swagger-ui.css">
+<link rel="icon" href="/static/vendor/swagger-favicon-32x32.png">
+<title>Cell Therapy Atlas API</title>
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script>
+</body>
+</html>
 """
 
 
@@ -95,16 +115,10 @@ def create_app(
 
     @app.get("/api/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/api/v1/openapi.json",
-            title="Cell Therapy Atlas API",
-            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
-            swagger_css_url="/static/vendor/swagger-ui.css",
-            swagger_favicon_url="/static/vendor/swagger-favicon-32x32.png",
-            swagger_ui_parameters={"validatorUrl": None},  # no call to an online validator
-        )
+        return HTMLResponse(SWAGGER_PAGE)
 
     app.add_middleware(ResponseCache, atlas=atlas, trials=trials)
+    app.add_middleware(Guard)  # outermost: headers on every response, even cached ones
     if warm:
         warm_up(app)
     return app
