@@ -25,7 +25,7 @@ def dataset() -> Dataset:
 
 
 #: Sources still citing a copy (warnings until every record cites originals; then an error).
-COPY_SOURCES_AT_MOST = 50
+COPY_SOURCES_AT_MOST = 15
 
 
 def test_the_curated_data_validates_without_problems() -> None:
