@@ -86,6 +86,21 @@ def test_korea_per_status_and_cell_class(dataset: Dataset) -> None:
     }
 
 
+def test_japan_and_korea_name_most_holders_in_the_local_script(dataset: Dataset) -> None:
+    """The level reached when holder_local was filled (issue 17); a fall is a regression."""
+    named = {
+        code: sum(1 for _, a in _auths(dataset, code) if a.holder_local) for code in ("JP", "KR")
+    }
+    assert named["JP"] >= 17 and named["KR"] >= 23, named
+    # the local name is the holder's, not the brand's
+    assert all(
+        a.holder_local != a.local_name
+        for code in ("JP", "KR")
+        for _, a in _auths(dataset, code)
+        if a.holder_local
+    )
+
+
 def test_every_jurisdiction_with_products_says_how_complete_it_is(dataset: Dataset) -> None:
     used = {a.jurisdiction for p in dataset.products for a in p.authorizations}
     for code in used:
