@@ -111,6 +111,19 @@ EXPECTED = {
     "NCT04310215": ["cartistem"],  # Product(CARTISTEM®)
     "NCT01626677": ["cartistem"],
     "EUCTR2017-002491-10": ["darvadstrocel"],  # Alofisel / Cx601 / Darvadstrocel
+    # therapies only in development (issue 15 programs), named by product name or code
+    "NCT02658344": ["jointstem"],  # JOINTSTEM in degenerative arthritis
+    "NCT02674399": ["jointstem"],  # phase 2 of JointStem
+    "NCT03509025": ["jointstem"],  # follow-up of a Jointstem trial
+    "NCT03990805": ["jointstem"],  # phase 3 of JointStem
+    "NCT04368806": ["jointstem"],  # US phase 2b/3a of JointStem
+    "NCT04427930": ["jointstem"],  # follow-up of the Jointstem phase 3
+    "NCT04821102": ["jointstem"],  # arthroscopy after JOINTSTEM
+    "NCT04825730": ["jointstem"],  # follow-up of the Jointstem investigator trial
+    "NCT04037345": ["smup-ia-01"],  # SMUP-IA-01 phase 1
+    "NCT04339504": ["smup-ia-01"],  # SMUP-IA-01(low-dose) follow-up
+    "NCT05182034": ["smup-ia-01"],  # SMUP-IA-01 phase 2
+    "KCT0011325": ["pneumostem"],  # PNEUMOSTEM (cord blood MSC)
 }
 
 
@@ -118,7 +131,7 @@ def test_real_fixture_records_link_to_the_expected_products(linker, fixture_tria
     got = {t.trial_id: linker.link(t) for t in fixture_trials}
     assert {k: v for k, v in got.items() if v} == EXPECTED
     # hard negatives among them: "MACI" inside "Pharmacists"; Cellgram-ED (another product
-    # of the maker of Cellgram-AMI); JointStem and other MSC products not in the atlas
+    # of the maker of Cellgram-AMI); MSC products not in the atlas
     assert got["NCT05882279"] == []
     legacy = {t.trial_id: got[t.trial_id] for t in fixture_trials if "Cellgram" in str(t)}
     assert legacy and all(v == [] for v in legacy.values())
