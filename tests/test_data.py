@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ctatlas.canonical import format_data
-from ctatlas.dataset import Dataset, ProblemCode, validate_dataset
+from ctatlas.dataset import Dataset, validate_dataset
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -24,15 +24,9 @@ def dataset() -> Dataset:
     return ds
 
 
-#: Sources still citing a copy (warnings until every record cites originals; then an error).
-COPY_SOURCES_AT_MOST = 15
-
-
 def test_the_curated_data_validates_without_problems() -> None:
     _, problems = validate_dataset(REPO_DATA)
-    copies = [p for p in problems if p.code is ProblemCode.copy_source]
-    assert [p.format() for p in problems if p not in copies] == []
-    assert len(copies) <= COPY_SOURCES_AT_MOST, "\n".join(p.format() for p in copies)
+    assert [p.format() for p in problems] == []
 
 
 def test_every_data_file_is_canonical() -> None:

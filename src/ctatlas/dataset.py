@@ -58,8 +58,6 @@ SCHEMAS = {
     "source_hosts": "schema/source_hosts.schema.json",
 }
 
-#: Severity of a source whose URL is on the host list of copies.
-COPY_SEVERITY = "warning"
 
 PRODUCT_KEY_FIELDS = ("origin", "tissue_source", "cell_type", "stem_type", "genetically_modified")
 AUTHORIZATION_KEY_FIELDS = ("holder", "approval_date")
@@ -638,7 +636,6 @@ def _check_copies(chk: _Checker, loaded: _Loaded, hosts: CopyHostFile) -> None:
                 f"{entry.reason})",
                 "cite the original (its URL, title and reference number) and name the copy "
                 f"you read in read_via, or find another source; see {HOSTS_FILE}",
-                COPY_SEVERITY,
             )
 
 
