@@ -493,6 +493,11 @@ class RegulatoryProfile(Strict):
     processing_steps: list[ProcessingStep] | None = Field(
         default=None, description="Processing steps, when manipulation is not given."
     )
+    blood_product: bool | None = Field(
+        default=None,
+        description="Whole blood, a blood component or a blood derivative (transfusion, "
+        "plasma products): excluded from the cell-product definitions.",
+    )
     provider: Provider | None = Field(
         default=None,
         description="Who gives it to patients: a clinic or hospital (the medical-practice "

@@ -53,7 +53,7 @@ def test_json_output_shape(runner: CliRunner, car_t: Path) -> None:
     doc = json.loads(result.stdout)
     assert set(doc) == {"profile", "decisions"}
     assert doc["profile"]["origin"] == "autologous"
-    assert list(doc["decisions"]) == ["JP", "KR", "US", "EU"]
+    assert list(doc["decisions"]) == ["JP", "KR", "US", "EU", "TW"]
     jp = doc["decisions"]["JP"]
     assert jp["category"] == "regenerative_medical_product_cell_processed"
     assert jp["asrm_risk_class"] == "I"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ctatlas.classify import MODULES, ProfileError, classify, parse_jurisdictions
+from ctatlas.classify import MODULES, ProfileError, classify, parse_jurisdictions, tiers
 from ctatlas.classify.base import Rule, load_jurisdictions
 
 
@@ -74,7 +74,7 @@ def test_profile_errors_exit_2() -> None:
 
 def test_jurisdictions_parse_repeats_and_commas() -> None:
     assert parse_jurisdictions(["jp,kr", "EU", "JP"]) == ["JP", "KR", "EU"]
-    assert parse_jurisdictions(None) == ["JP", "KR", "US", "EU"]
+    assert parse_jurisdictions(None) == ["JP", "KR", "US", "EU", "TW"]
     with pytest.raises(ProfileError, match="allowed values: JP, KR, US, EU"):
         parse_jurisdictions(["XX"])
 
@@ -86,7 +86,8 @@ def _rules(module: object) -> list[Rule]:
 @pytest.mark.parametrize("code", list(MODULES))
 def test_every_rule_cites_a_law_of_its_jurisdiction_file(code: str) -> None:
     jur = load_jurisdictions()[code]
-    rules = _rules(MODULES[code])
+    # the module's product rules and its tier answers' rules (classify/tiers.py)
+    rules = _rules(MODULES[code]) + [r for r in _rules(tiers) if r.id.startswith(code + "-")]
     assert len(rules) >= 10
     ids = [r.id for r in rules]
     assert len(ids) == len(set(ids)), "rule ids are unique"

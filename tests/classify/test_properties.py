@@ -14,6 +14,7 @@ from ctatlas.model import (
     Manipulation,
     ProcessingStep,
     ProfileOrigin,
+    Provider,
 )
 
 ALLOWED = {
@@ -31,11 +32,13 @@ ALLOWED = {
     },
     "US": {"hct_p_361", "biologic_351", "device", "exempt_1271_15b", "not_hct_p"},
     "EU": {"sctmp", "tep", "gtmp", "combined_atmp", "not_atmp"},
+    "TW": {"regenerative_medicine_preparation", "not_regenerative_medicine_preparation"},
 }
 EXTRA = {
     "asrm_risk_class": {"I", "II", "III", "excluded_by_cabinet_order", "not_applicable", None},
     "clinical_research_risk": {"high", "medium", "low", "out_of_scope", "uncertain", None},
     "hctp_status": {"hct_p", "not_hct_p", None},
+    "preparation_class": {"gene_therapy", "cell_therapy", "tissue_engineered", "combined", None},
 }
 
 
@@ -61,6 +64,8 @@ profiles = st.fixed_dictionaries(
         "same_surgical_procedure": maybe(st.booleans()),
         "donor_relation": maybe(st.sampled_from([d.value for d in DonorRelation])),
         "cosmetic_purpose": maybe(st.booleans()),
+        "provider": maybe(st.sampled_from([p.value for p in Provider])),
+        "blood_product": maybe(st.booleans()),
         "processing_steps": maybe(
             st.lists(st.sampled_from([s.value for s in ProcessingStep]), max_size=4)
         ),
@@ -93,3 +98,17 @@ def test_every_consistent_profile_gets_a_decision_or_a_question(data: dict) -> N
         assert set(decision.pathways) <= known
         for alt in decision.alternatives:
             assert alt.reading and alt.would_settle
+        _routes_fit_the_provider(code, decision, data.get("provider"))
+
+
+def _routes_fit_the_provider(code: str, decision, provider: str | None) -> None:
+    """A company gets no medical-practice route; where a medical-practice route exists (JP, KR,
+    TW) a clinic or hospital gets no product approval; each route names its reviewer and cites
+    where it is set out."""
+    routes = [r["route"] for r in decision.routes]
+    for route in decision.routes:
+        assert route["reviewer"] and route["citations"], (code, route)
+    if provider == "company":
+        assert set(routes) <= {"product_approval"}, (code, routes)
+    if provider in ("clinic", "hospital") and code in ("JP", "KR", "TW"):
+        assert "product_approval" not in routes, (code, routes)

@@ -1,4 +1,4 @@
-"""How would a product be classified in Japan, Korea, the US and the EU, and why.
+"""How would a product be classified in Japan, Korea, the US, the EU and Taiwan, and why.
 
 ``classify(profile)`` takes a :class:`ctatlas.model.RegulatoryProfile` (or a mapping of its
 attributes) and returns a :class:`Classification` with one :class:`Decision` per jurisdiction:
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ctatlas.classify import eu, jp, kr, us
+from ctatlas.classify import eu, jp, kr, tiers, tw, us
 from ctatlas.classify.base import (
     Alternative,
     Decision,
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 #: Jurisdiction code -> module with ``classify(facts)``, in display order.
-MODULES = {m.CODE: m for m in (jp, kr, us, eu)}
+MODULES = {m.CODE: m for m in (jp, kr, us, eu, tw)}
 JURISDICTIONS = tuple(MODULES)
 
 
@@ -85,7 +85,7 @@ def classify(
     *,
     data: Mapping[str, Jurisdiction] | Path | str | None = None,
 ) -> Classification:
-    """Classify ``profile`` in each jurisdiction (all four by default).
+    """Classify ``profile`` in each jurisdiction (all five by default), with the tier routes.
 
     ``data`` is the jurisdiction files already loaded (code -> Jurisdiction) or a data folder;
     by default the folder ``ctatlas.config.data_dir()`` resolves.
@@ -98,11 +98,14 @@ def classify(
         if code not in files:
             raise ProfileError(f"no data/jurisdictions/{code}.yaml to cite from")
         decision = Decision(code, files[code])
+        facts = Facts(parsed, decision)
         try:
-            MODULES[code].classify(Facts(parsed, decision))
+            if not tiers.exclude(code, facts):
+                MODULES[code].classify(facts)
         except Undecided:
             decision.category = None
             decision.pathways = []
+        tiers.answer(code, facts)
         result.decisions[code] = decision
     return result
 

@@ -141,7 +141,7 @@ def _explain(exc: ValidationError) -> str:
 
 
 #: The jurisdictions the classifier has rules for.
-RULE_CODES = ("JP", "KR", "US", "EU")
+RULE_CODES = ("JP", "KR", "US", "EU", "TW")
 
 
 @functools.lru_cache(maxsize=8)
@@ -166,7 +166,7 @@ def _load_cached(folder: str, stamp: tuple[tuple[str, float], ...]) -> dict[str,
 
 
 def load_jurisdictions(root: Path | str | None = None) -> dict[str, Jurisdiction]:
-    """The JP, KR, US and EU files of the data folder (``ctatlas.config.data_dir``), by code."""
+    """The JP, KR, US, EU and TW files of the data folder (``ctatlas.config.data_dir``), by code."""
     from ctatlas.config import data_dir
 
     folder = data_dir(root) / "jurisdictions"
@@ -243,6 +243,10 @@ class Decision:
     alternatives: list[Alternative] = field(default_factory=list)
     missing: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: How it reaches patients: product approval and the tier routes beside it.
+    routes: list[dict[str, Any]] = field(default_factory=list)
+    #: "Regulated instead as ...": what governs it when it is not (only) a cell product.
+    regulated_as: dict[str, Any] | None = None
 
     def fire(self, rule: Rule, text: str | None = None) -> None:
         """Record that ``rule`` fired (``text`` specialises its explanation)."""
@@ -266,6 +270,8 @@ class Decision:
         out["pathways"] = list(self.pathways)
         out["alternatives"] = [a.as_dict() for a in self.alternatives]
         out["missing"] = list(self.missing)
+        out["routes"] = [dict(r) for r in self.routes]
+        out["regulated_as"] = dict(self.regulated_as) if self.regulated_as else None
         if self.notes:
             out["notes"] = list(self.notes)
         return out

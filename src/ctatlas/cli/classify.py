@@ -1,4 +1,4 @@
-"""``ctatlas classify``: how a product would be classified in JP, KR, US and EU, and why."""
+"""``ctatlas classify``: how a product would be classified in JP, KR, US, EU and TW, and why."""
 
 from __future__ import annotations
 
@@ -44,7 +44,12 @@ def classify_command(
     ] = False,
     data: DataOpt = None,
 ) -> None:
-    """Classify a product profile in Japan, Korea, the US and the EU, citing each rule.
+    """Classify a product profile in Japan, Korea, the US, the EU and Taiwan, citing each rule.
+
+    Beside the product category it lists the routes to patients (product approval, Japan's
+    ASRM, Korea's research and treatment tracks, Taiwan's Regenerative Medicine Act, the EU
+    hospital exemption) for the profile's provider (clinic, hospital or company), and what
+    the product is regulated as when it is not a cell product.
 
     Exit codes: 0 ok, 1 differences (--check-dataset), 2 bad input, 3 file not found.
 
@@ -121,6 +126,12 @@ def _render(result: Any) -> str:
             lines.append(f"       {c['law']} {c['article']} <{c['url']}>")
         if d["pathways"]:
             lines.append("    pathways: " + ", ".join(d["pathways"]))
+        for route in d["routes"]:
+            klass = route.get("class_label") or route.get("class")
+            lines.append(f"    route: {route['label']}" + (f" ({klass})" if klass else ""))
+            lines.append(f"       reviewed by: {route['reviewer']}")
+        if d["regulated_as"]:
+            lines.append(f"    regulated as: {d['regulated_as']['label']}")
         for alt in d["alternatives"]:
             label = (
                 alt["category"]
