@@ -185,6 +185,17 @@ def test_jurisdiction_detail(client) -> None:
     assert r.status_code == 404 and r.json()["ok"] is False
 
 
+def test_jurisdiction_detail_carries_the_tier_routes(client) -> None:
+    doc = client.get(f"{API}/jurisdictions/JP").json()
+    (route,) = doc["tier_routes"]
+    assert route["id"] == "asrm" and route["providers"] == ["clinic", "hospital"]
+    assert {t["route"] for t in doc["risk_tiers"]} == {"asrm"}
+    assert any(e["kind"] == "enforcement" for e in doc["tier_events"])
+    kr = client.get(f"{API}/jurisdictions/KR").json()
+    assert [p["tier"] for p in kr["tier_plans"]] == ["high", "high", "high"]
+    assert all(f["sources"][0]["publisher"] for f in kr["tier_figures"])
+
+
 def test_diseases(client) -> None:
     body = client.get(f"{API}/diseases?limit=500").json()
     assert body["count"] == len(body["data"]) > 10
