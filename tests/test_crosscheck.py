@@ -479,8 +479,9 @@ def test_recorded_conflicts_explain(
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     us = next(a for a in doc["authorizations"] if a["jurisdiction"] == "US")
     us["approval_date"] = us["status_history"][0]["date"] = "2017-08-31"
-    scrape = "https://github.com/databio/everyday-genomics/blob/x/data/fda.csv"
-    us["sources"].append({**us["sources"][0], "url": scrape, "title": "scrape"})
+    # FDA's product page, which the record cites (read via the scrape of FDA's list)
+    scrape = "https://www.fda.gov/vaccines-blood-biologics/cellular-gene-therapy-products/kymriah"
+    assert scrape in {s["url"] for s in us["sources"]}
     us["conflicts"] = [
         {
             "field": "approval_date",
