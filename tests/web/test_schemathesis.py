@@ -1,10 +1,12 @@
 """An OpenAPI-driven fuzz run (Schemathesis against the app in process): no request yields a
 server error, and every response matches its documented schema, status and media type.
 
-Bounded (a few examples per operation) so the whole run stays short. Every default check runs
-except ``positive_data_acceptance``: the API validates meaning beyond the schema, as the CLI
-does (a well-formed but unknown jurisdiction code, a contradictory classifier profile, an
-unknown disease area are 422s with the envelope), and those 422s are documented.
+Bounded (a few examples per operation) so the whole run stays short. Every default check runs,
+``positive_data_acceptance`` included: the document lists the data's jurisdiction codes and
+disease areas as enums (``ctatlas.web.openapi``), so a request it calls valid is answered.
+The one exception is documented on the operation: a classifier profile whose attributes
+contradict each other (a 422), which JSON Schema generators cannot avoid; such profiles are
+filtered out of the generated ones here, by the classifier's own check.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import schemathesis
-    from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 API = "/api/v1"
 OPERATIONS = [
@@ -33,6 +34,16 @@ OPERATIONS = [
     ("GET", f"{API}/trials"),
     ("GET", f"{API}/trials/{{trial_id}}"),
 ]
+
+
+def _not_contradictory(case) -> bool:  # type: ignore[no-untyped-def]
+    from ctatlas.classify.base import ProfileError, parse_profile
+
+    try:
+        parse_profile(case.body if isinstance(case.body, dict) else {})
+    except ProfileError as exc:
+        return "contradictory profile" not in str(exc)
+    return True
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +73,11 @@ def test_every_operation_is_fuzzed(api_schema) -> None:  # type: ignore[no-untyp
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
 def test_api_conforms(api_schema, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
     operation = api_schema[path][method]
+    strategy = operation.as_strategy()
+    if path.endswith("/classify"):
+        strategy = strategy.filter(_not_contradictory)
 
-    @given(case=operation.as_strategy())
+    @given(case=strategy)
     @settings(
         max_examples=10 if method == "GET" and "export" in path else 20,
         deadline=None,
@@ -72,6 +86,6 @@ def test_api_conforms(api_schema, method: str, path: str) -> None:  # type: igno
         database=None,
     )
     def run(case) -> None:  # type: ignore[no-untyped-def]
-        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+        case.call_and_validate()
 
     run()

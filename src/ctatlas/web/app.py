@@ -105,6 +105,9 @@ def create_app(
     trials = Trials(trials_db_url(trials_db, atlas_url=store.url), refresh_seconds)
     app.state.trials = trials
     install_error_handlers(app)
+    from ctatlas.web.openapi import install_openapi
+
+    install_openapi(app)
 
     from ctatlas.web.api import router as api_router
     from ctatlas.web.pages import router as pages_router
