@@ -81,9 +81,11 @@ def _run_ingest(
 ) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from ctatlas.cli.common import handle_errors
     from ctatlas.trials.ingest import ingest_items
+    from ctatlas.trials.store import write_errors
 
-    with Progress(
+    with handle_errors(), write_errors(store.url), Progress(
         TextColumn("[bold]trials"),
         BarColumn(),
         MofNCompleteColumn(),

@@ -11,6 +11,10 @@ import gc
 import hashlib
 import multiprocessing as mp
 import os
+import signal
+import sys
+import threading
+import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +31,7 @@ from .link import Linker, ProductSpec
 from .registries import normalise_cris, normalise_ictrp
 from .sources import Item, Problem, iter_items
 from .store import TrialStore, trial_row
+from .zipstream import TooBig, inflate_bounded
 
 __all__ = ["IngestSummary", "ingest", "ingest_items", "process_item"]
 
@@ -91,9 +96,34 @@ def _few_gc_passes() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def _init_worker(products: list[ProductSpec] | None) -> None:
+def _init_worker(products: list[ProductSpec] | None, parent: int | None = None) -> None:
     _raise_gc_threshold()  # a worker lives only for the ingest: nothing to restore
     _set_linker(products)
+    if parent is not None:
+        _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when ``parent`` ends, however it ends (even SIGKILL, which leaves
+    the pool no chance to stop its workers): the kernel's parent-death signal on Linux, and
+    everywhere a thread that notices the worker has been handed to another parent."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread does it
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 def _decode(item: Item) -> tuple[Any, bytes | None, str]:
@@ -101,7 +131,9 @@ def _decode(item: Item) -> tuple[Any, bytes | None, str]:
     enc = item.encoding
     if enc == "deflate":
         try:
-            data = zlib.decompress(item.payload, -15)
+            data = inflate_bounded(item.payload)  # a bomb is refused, never held whole
+        except TooBig as exc:
+            raise _Bad(str(exc)) from None
         except zlib.error as exc:
             raise _Bad(f"corrupt compressed data: {exc}") from None
         if item.crc is not None and zlib.crc32(data) != item.crc:
@@ -197,7 +229,7 @@ def _pool(workers: int, products: list[ProductSpec] | None) -> ProcessPoolExecut
         max_workers=workers,
         mp_context=mp.get_context(method),
         initializer=_init_worker,
-        initargs=(products,),
+        initargs=(products, os.getpid()),
     )
 
 

@@ -7,7 +7,9 @@ list-API JSON (a bare array or the data.go.kr ``response/body/items`` envelope),
 exports, and ClinicalTrials.gov CSV (legacy website export, flattened snapshots).
 
 Nothing here parses more than it must: a zip member is handed on as its compressed bytes
-(the worker inflates and checks the CRC), so reading stays sequential and cheap. A broken file,
+(the worker inflates and checks the CRC), so reading stays sequential and cheap; zips are
+walked by :mod:`ctatlas.trials.zipstream`, which bounds what one member may cost (zip bombs
+are refused by size and compression ratio). A broken file,
 member or line becomes a :class:`Problem` with its name; the rest is still read.
 """
 
@@ -18,13 +20,14 @@ import gzip
 import io
 import json
 import os
-import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .zipstream import ZipProblem, iter_members
 
 __all__ = ["Item", "Problem", "count_hint", "iter_items"]
 
@@ -138,63 +141,12 @@ def _iter_zip(path: Path, registry: str | None) -> Iterator[Item | Problem]:
     yield from _iter_zip_local_headers(path, registry)
 
 
-_CUT = "truncated member (the zip is truncated: the download was cut here)"
-
-
 def _iter_zip_local_headers(path: Path, registry: str | None) -> Iterator[Item | Problem]:
-    with open(path, "rb") as fh:
-        blob_pos = 0
-        while True:
-            fh.seek(blob_pos)
-            header = fh.read(30)
-            if len(header) < 30 or header[:4] != b"PK\x03\x04":
-                return
-            (_, _, flags, method, _, _, crc, csize, usize, n, m) = struct.unpack(
-                "<IHHHHHIIIHH", header
-            )
-            fname = fh.read(n).decode("utf-8", "replace")
-            fh.seek(m, os.SEEK_CUR)
-            start = fh.tell()
-            member = f"{path}!{fname}"
-            if method not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED) or flags & 0x1:
-                if flags & 0x08:
-                    yield Problem(member, "unsupported zip member (encrypted or unusual "
-                                          "compression with a data descriptor); stopping here")
-                    return
-                blob_pos = start + csize
-                if not fname.endswith("/"):
-                    yield Problem(member, "encrypted or unsupported compression method")
-                continue
-            if flags & 0x08 or (csize == 0 and method == zipfile.ZIP_DEFLATED):
-                # sizes in a trailing data descriptor: inflate to find the end
-                d = zlib.decompressobj(-15)
-                out = bytearray()
-                chunk = fh.read(1 << 16)
-                consumed = 0
-                while chunk and not d.eof:
-                    out += d.decompress(chunk)
-                    consumed += len(chunk) - len(d.unused_data)
-                    if d.eof:
-                        break
-                    chunk = fh.read(1 << 16)
-                if not d.eof:
-                    yield Problem(member, _CUT)
-                    return
-                blob_pos = start + consumed
-                if flags & 0x08:  # data descriptor, with or without its optional signature
-                    fh.seek(blob_pos)
-                    blob_pos += 16 if fh.read(4) == b"PK\x07\x08" else 12
-                if fname.lower().endswith(".json"):
-                    yield Item(registry, member, bytes(out), "json", size=len(out))
-                continue
-            data = fh.read(csize)
-            if len(data) < csize:
-                yield Problem(member, _CUT)
-                return
-            blob_pos = start + csize
-            if fname.lower().endswith(".json") and not fname.endswith("/"):
-                enc = "deflate" if method == zipfile.ZIP_DEFLATED else "stored"
-                yield Item(registry, member, data, enc, crc=crc, size=usize)
+    for m in iter_members(path):
+        if isinstance(m, ZipProblem):
+            yield Problem(m.name, m.reason)
+        else:
+            yield Item(registry, m.name, m.data, m.encoding, crc=m.crc, size=m.size)
 
 
 # --------------------------------------------------------------------------- JSON forms

@@ -16,7 +16,9 @@ normalised content and registry version) is not rewritten.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +27,7 @@ import sqlalchemy as sa
 
 from .record import Trial
 
-__all__ = ["TrialStore", "WriteCounts"]
+__all__ = ["TrialStore", "WriteCounts", "write_errors"]
 
 SCHEMA_PG = "ctatlas_trials"
 SOURCE_RANK = {"ctgov": 0, "cris": 1, "ictrp": 2}
@@ -145,6 +147,41 @@ def _tables(schema: str | None) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         "overrides": overrides,
         "runs": runs,
     }
+
+
+@contextmanager
+def write_errors(url: str) -> Iterator[None]:
+    """Turn a failed write (a full disk, a read-only or damaged store, a lost server) into
+    one :class:`~ctatlas.errors.StoreError` line: no traceback, no record bytes."""
+    from ctatlas.errors import StoreError
+
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None)
+        detail = str(orig or exc.__class__.__name__).strip().splitlines()[0]
+        if "full" in detail.lower():
+            detail = f"the disk is full: {detail}"
+        raise StoreError(
+            f"writing the trials store at {_redact(url)} failed ({detail}); every batch "
+            "stored before is kept: free space (or repair the store) and run the command "
+            "again, stored records are not written twice"
+        ) from None
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        raise StoreError(
+            f"writing the trials store at {_redact(url)} failed (the disk is full); every "
+            "batch stored before is kept: free space and run the command again"
+        ) from None
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
+    return url
 
 
 def _now() -> str:
