@@ -124,6 +124,7 @@ EXPECTED = {
     "NCT04339504": ["smup-ia-01"],  # SMUP-IA-01(low-dose) follow-up
     "NCT05182034": ["smup-ia-01"],  # SMUP-IA-01 phase 2
     "KCT0011325": ["pneumostem"],  # PNEUMOSTEM (cord blood MSC)
+    "NCT04527224": ["astrostem"],  # AstroStem-V, the same maker's adipose MSC, in COVID-19
 }
 
 
