@@ -169,6 +169,7 @@ def normalise_legacy_row(row: dict[str, str]) -> Trial:
         title=row.get("Title", ""),
         phases=normalise_phase(row.get("Phases", "")),
         status=normalise_status(row.get("Status")),
+        study_type=(row.get("Study Type") or "").strip().lower() or None,
         start_date=iso_date(row.get("Start Date")),
         countries=countries,
         sponsor=(row.get("Sponsor/Collaborators") or "").split("|")[0] or None,
