@@ -37,15 +37,21 @@ import ahocorasick
 from .record import Trial
 from .rules import (
     ACELL_ANCHORS,
+    ACELL_SOURCE_AFTER,
+    ACELL_SOURCE_BEFORE,
     ACELLULAR,
     ANCHORS,
+    CELL_THERAPY_NAMED,
     CODE,
     DRUGLIKE_TYPES,
+    EFFECT_BEFORE,
     EX_VIVO,
     FAMILY_ANCHORS,
     FAMILY_ORDER,
     FAMILY_RE,
+    FOLLOW_UP,
     GENERIC_FAMILIES,
+    GIVEN_AFTER,
     HSCT,
     HSCT_ANCHORS,
     HSCT_COMPLICATION,
@@ -55,6 +61,7 @@ from .rules import (
     INN_CEL,
     KNOWN_CELL_PRODUCTS,
     KNOWN_RE,
+    LAB_CONTEXT,
     LD_ANCHORS,
     LYMPHODEPLETION,
     MASK,
@@ -66,6 +73,7 @@ from .rules import (
     ORIGIN_ALLO,
     ORIGIN_AUTO,
     PRODUCT_CONTEXT,
+    SETTING_STUDY,
     STEM_FAMILIES,
     VIVO_ANCHORS,
     WINDOW,
@@ -112,6 +120,15 @@ def _masked(text: str, hits: list[Hit] | None = None) -> str:
     return text
 
 
+def _acellular_source(masked: str, start: int, end: int) -> bool:
+    """Whether the mention at ``start:end`` names the source of an acellular product
+    ("MSC-derived exosomes", "secretome of mesenchymal stem cells")."""
+    return bool(
+        ACELL_SOURCE_AFTER.search(masked[end : end + 80])
+        or ACELL_SOURCE_BEFORE.search(masked[max(0, start - 80) : start])
+    )
+
+
 def _family_of(text: str) -> str:
     for fam in FAMILY_ORDER:
         if FAMILY_RE[fam].search(text):
@@ -143,10 +160,21 @@ def _mentions(text: str, present: frozenset[str] | set[str]) -> list[tuple[int, 
     for start, end in ordered:
         if end <= last_end:  # inside a longer mention already kept
             continue
+        gap = text[last_end:start] if last_end >= 0 else None
         last_end = end
+        if out and gap is not None and gap.strip() == "(":
+            # "chimeric antigen receptor T cells (CAR-T)": the abbreviation is the same mention
+            out.append((start, end, out[-1][2]))
+            continue
         before = text[max(0, start - 90) : start]
         after = text[end : end + 40]
         neg = bool(NEG_BEFORE.search(before) or NEG_AFTER.search(after))
+        if (
+            neg
+            and GIVEN_AFTER.search(after)
+            and EFFECT_BEFORE.search(text[max(0, start - 160) : start])
+        ):
+            neg = False  # "regeneration after JOINTSTEM administration": the product studied
         out.append((start, end, neg))
     return out
 
@@ -313,11 +341,20 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
         for iv in trial.interventions
         if len((iv.get("name") or "").strip()) >= 3
     ]
+    # a sentence names an intervention by its whole name or by its first word when that word
+    # is distinctive ("ThisCART7" for "ThisCART7 cells")
+    iv_keys = iv_names + [
+        w for w in (n.split()[0] for n in iv_names if " " in n) if len(w) >= 4 and any(
+            ch.isdigit() for ch in w)
+    ]
     druglike_only = bool(trial.interventions) and all(
         (iv.get("type") or "").upper() in DRUGLIKE_TYPES for iv in trial.interventions
     )
+    observational = (trial.study_type or "").startswith("observ")
     has_cell_intervention = False
     title_positive = False
+    title_setting: list[tuple[str, str]] = []  # title mentions that are the population/setting
+    laboratory: list[tuple[str, str]] = []  # title mentions of cells studied in the laboratory
 
     for (fname, full), (low, hits) in zip(fields, field_hits, strict=True):
         for wa, wb in _windows(low, hits):
@@ -337,8 +374,10 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
                     continue
                 if neg:
                     negated.append((fname, snippet))
+                    if fname == "title":
+                        title_setting.append((fname, snippet))
                     continue
-                if ACELLULAR.search(masked[max(0, start - 50) : end + 50]):
+                if _acellular_source(masked, start, end):
                     # "exosomes derived from MSCs": the cells are the source, not the product
                     negated.append((fname, snippet))
                     continue
@@ -346,21 +385,55 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
                     has_cell_intervention = True
                     positives.append((fname, snippet, matched))
                 elif fname == "title":
-                    if _family_of(matched) == "other" and not PRODUCT_CONTEXT.search(
-                        masked[max(0, start - 60) : end + 60]
-                    ):
+                    near = masked[max(0, start - 60) : end + 60]
+                    if _family_of(matched) == "other" and not PRODUCT_CONTEXT.search(near):
                         continue  # "cardiomyocyte energy metabolism": biology, not a product
+                    if not has_cell_intervention and (
+                        LAB_CONTEXT.search(sentence)
+                        or (observational and not PRODUCT_CONTEXT.search(near))
+                    ):
+                        # "isolation of MSC-like cells from discs", an observational study of
+                        # "MSCs and osteoarthritis": cells studied, none given
+                        laboratory.append((fname, snippet))
+                        continue
                     title_positive = True
                     positives.append((fname, snippet, matched))
                 else:
                     sentence_low = sentence.lower()
-                    names_it = any(n and n in sentence_low for n in iv_names)
+                    names_it = any(n and n in sentence_low for n in iv_keys)
                     if _family_of(matched) in GENERIC_FAMILIES and not PRODUCT_CONTEXT.search(
                         masked[max(0, start - 60) : end + 60]
                     ):
                         continue
                     if not druglike_only or names_it:
                         positives.append((fname, snippet, matched))
+
+    # The title names the cell therapy only as the setting ("anakinra to prevent CAR-T
+    # neurotoxicity", "radiotherapy before CAR T-cell infusion") and never as the product: the
+    # cell products among the interventions and in the summary are the background of a study
+    # of something else. A follow-up of treated patients keeps the product as its object.
+    title_text = next((t for f, t in fields if f == "title"), "")
+    setting_only = (
+        (bool(title_setting) or bool(CELL_THERAPY_NAMED.search(title_text)))
+        and not title_positive
+        and bool(SETTING_STUDY.search(title_text))
+        and not FOLLOW_UP.search(title_text)
+    )
+    # ... but only where something else is studied: an intervention that is not the cell product
+    setting_only = setting_only and any(
+        not any(p[0] == f"interventions[{i}]" for p in positives)
+        for i in range(len(trial.interventions))
+    )
+    if setting_only:
+        positives = []
+        has_cell_intervention = False
+        has_known = False
+    elif not has_cell_intervention and not title_positive and (
+        laboratory or (HSCT.search(title_text) and HSCT_REGIMEN.search(title_text))
+    ):
+        # a laboratory study, or a study of a transplant's regimen ("BFC vs BuCy conditioning
+        # for allo-PBSCT"): cells named in the summary are background
+        positives = [p for p in positives if p[0].startswith("interventions")]
 
     # known products (reviewed names and codes) count as an intervention mention
     if has_known and not has_cell_intervention:
@@ -410,21 +483,24 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
         for m in [ACELLULAR.search(text)]
         if m
     ]
-    if acellular and not has_cell_intervention:
+    if acellular and not has_cell_intervention and not title_positive:
         # "MSC-derived exosomes": the cell words describe the source, not the product
         positives = []
         strong = False
 
     if positives and (strong or len(positives) >= 1):
-        fam_text = " ".join(p[2] for p in positives)
+        # the interventions name the product most precisely; a summary may compare it with others
+        decisive = [p for p in positives if p[0].startswith("interventions")] or positives
+        fam_text = " ".join(p[2] for p in decisive)
         family = known_family or _family_of(fam_text)
         if family in GENERIC_FAMILIES or family == "other":
             # a generic mention ("cells suspension"): let the rest of the record be specific
-            context = " ".join(
-                _masked(t)
-                for f, t in fields
-                if f == "title" or f.startswith("interventions") or f == "summary"
-            )
+            # the summary only for a wholly generic mention ("MT027 cells suspension"): beside a
+            # T-cell, NK or dendritic product a summary may compare it with others ("… without
+            # the side effects seen in CAR-T trials")
+            ctx_fields = ("title", "interventions", "summary") if family == "other" else (
+                "title", "interventions")
+            context = " ".join(_masked(t) for f, t in fields if f.startswith(ctx_fields))
             better = _family_of(fam_text + " " + context)
             if better != "other" and FAMILY_ORDER.index(better) < FAMILY_ORDER.index(family):
                 family = better
@@ -461,6 +537,11 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
     hsct = _hsct(trial, fields) if not HSCT_ANCHORS.isdisjoint(present_all) else None
     if hsct:
         return Classification(label="hsct_procedure", evidence=[hsct])
+    for fname, snip in laboratory[:1]:
+        evidence.append({"field": fname, "text": snip, "rule": "negative.laboratory"})
+    if setting_only:
+        for fname, snip in title_setting[:1]:
+            evidence.append({"field": fname, "text": snip, "rule": "negative.setting"})
     for fname, snip in negated[:2]:
         evidence.append({"field": fname, "text": snip, "rule": "negative.context"})
     return Classification(evidence=evidence)

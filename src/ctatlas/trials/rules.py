@@ -26,18 +26,23 @@ MASK = _folded(
     r"anaemia|myeloma|dyscrasia|deficien\w*|lymphoproliferative|depletion|aplasia|"
     r"histiocytosis|prolymphocytic|acute|chronic|precursor|non[- ]hodgkin|acute lymphoblastic|"
     r"mediated|inflamed|receptor|maturation|function|count|activation|engager|redirect\w*|"
-    r"exhaustion|immunity|response|epitope|lines?)"
+    r"exhaustion|fitness|immunity|response|epitope|lines?)"
     r"|\bsickle[- ]cell\b|\bcell[- ]lines?\b|\bcell[- ]free dna\b|\bctdna\b|\bcirculat"
     r"ing tumou?r cells?\b"
     r"|\bt[- ]cell[- ](?:engag|redirect|bispecific)\w*|\bbispecific t[- ]cell\w*"
     r"|\bnk[- ]cell[- ](?:engag)\w*|\bb[- ]cell[- ]maturation|\bcar[- ]?t[- ]?bp\b"
     r"|\bstem[- ]cell (?:mobili[sz]\w*|collection|harvest|apheresis|mobili\w*)"
-    r"|\bmobili[sz]\w* (?:of )?(?:haematopoietic |hematopoietic |peripheral blood )?"
-    r"(?:stem|progenitor) cells?"
+    r"|\bmobili[sz]\w* (?:of )?(?:[\w-]+ ){0,3}(?:stem|progenitor|stromal) cells?"
+    # cytokines and growth factors named after the cells they act on: not cells
+    r"|\b(?:stem[- ]cells?|fibroblasts?|epidermal|keratinocytes?|hepatocytes?|nerve|neurotroph"
+    r"ic|platelet[- ]derived|granulocytes?(?:[- ]macrophages?)?|macrophages?|b[- ]cells?|t[- ]ce"
+    r"lls?|mast[- ]cells?|(?:vascular )?endothelial(?: cells?)?)[- ](?:growth[- ]|colony[- ]stim"
+    r"ulating[- ]|activating[- ]|inhibitory[- ]|derived[- ]|stimulating[- ])?factors?"
+    r"|\bcolony[- ]stimulating factors?"
     r"|\beto-?cell\b|lymphocyte stimulator|\bcells? dysfunction|endothelial cells?",
 )
 
-MASK_ANCHORS = frozenset({"cell", "mobili", "stimulator", "car", "ctdna", "eto"})
+MASK_ANCHORS = frozenset({"cell", "mobili", "stimulator", "car", "ctdna", "eto", "factor"})
 # how far a masked phrase reaches beyond the stem it contains ("mobilization of peripheral
 # blood stem cells" is the longest: ~45 characters)
 MASK_REACH = 80
@@ -58,6 +63,7 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|\b\w+(?:leucel|lecleucel|ucel)\b|\bstar[- ]t\b|\bcar[- ]modified|\bcar[- ]engineered"
     r"|\bcar[- ]transduced|\bunicar\d*|\bcar[- ]expressing|\bcar\s?(?:19|20|22|123|30|33|38|70)"
     r"|\bnkr-2\b|\bcarcik\b|\bcar\.[a-z0-9]+"
+    r"|expressing (?:[\w-]+ ){0,3}?(?:car\b|chimeric)"
     r"|\bcar[- ](?:cd\d+\w*|bcma|gprc5d|gpc3|cld18\w*|claudin\w*|her2|egfr\w*|meso\w*|psma|psca|gd2"
     r"|b7-?h3|muc1|cea|dll3|nkg2d|ror[12]|epcam|lewis\w*|kappa|flt3|cs1|slamf7|taci|april)\b",
     "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
@@ -82,10 +88,12 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|wharton|\bmsc\b|multipotent adult progenitor|\bmapcs?\b|stem cell product"
     r"|cartistem|pneumostem|neuronata|cellgram|jointstem|astrostem|smup-ia|hcr040"
     r"|darvadstrocel|remestemcel|\bcx601\b|alofisel|temcell|stempeucel|rexlemestrocel"
-    r"|\b\w+strocel\b|\b\w+stemcel\b|중간엽|간엽|줄기세포 치료",
+    r"|\b\w+strocel\b|\b\w+stemcel\b|중간엽|간엽|줄기세포 치료"
+    # development codes built on MSC / ASC (adipose stem cells): MSC11FCD, ALLO-ASC-DFU
+    r"|\bmsc\d\w*|\b\w+-ascs?\b|\bascs\b|\basc (?:therapy|injection|transplant\w*|implant\w*)",
     "SVF_or_BMMNC": r"stromal vascular fraction|\bsvf\b|bone marrow[- ](?:derived )?mononuclear"
     r"|\bbm-?mncs?\b|\bmncs?\b|mononuclear cells?|bone marrow aspirate concentrate"
-    r"|\bbmac\b|bone marrow cells?"
+    r"|\bbmac\b|bone marrow cells?|bone marrow (?:aspirate )?concentrat\w*"
     r"|간질 혈관 분획",
     "HSC": r"\bcd34\+?(?:[- ]selected| positive)? (?:cells?|stem)|haematopoietic stem (?:and "
         r"progenitor )?cells? "
@@ -99,7 +107,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|\brpe (?:cells?|patch)|\bholoclar",
     "islet": r"islet (?:cells? )?(?:transplant\w*|infusion|allotransplant\w*)|islets of langerhans"
     r"|\bislets?\b(?! cell (?:tumou?r|carcinoma))|lantidra",
-    "other": r"\bstem cells?\b|\bprogenitor cells?\b|\bcell[- ]?therapy\b|\bcell(?:ular)? ("
+    "other": r"\b[a-z]{2,}stem\b(?<!system)(?<!brainstem)(?<!mainstem)|\bseeded cells?"
+    r"|\bstem cells?\b|\bprogenitor cells?\b|\bcell[- ]?therapy\b|\bcell(?:ular)? ("
         r"?:injection|"
     r"infusion|product|suspension|transplant\w*|implant\w*|sheet|therapeutic)s?\b"
     r"|\bcells? suspension|\bcell dose|\bcellular kinetics|lymphodeplet\w*|preconditio"
@@ -143,11 +152,13 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
                      "zeushield", "nkr", "t receptor"),
     "dendritic": ("dendritic", "dc-", "dc ", "dcvax", "antigen-present", "antigen present",
                   "pulsed", "cd14", "monocyte", "수지상"),
-    "MSC": ("mesenchym", "msc", "stromal", "adsc", "adipose", "wharton", "multipotent", "mapc",
+    "MSC": ("mesenchym", "msc", "asc", "stromal", "adsc", "adipose", "wharton", "multipotent",
+            "mapc",
             "stem cell product", "cartistem", "pneumostem", "neuronata", "cellgram", "jointstem",
             "astrostem", "smup", "hcr040", "strocel", "stemcel", "cx601", "alofisel", "temcell",
             "stempeucel", "중간엽", "간엽", "줄기세포"),
     "SVF_or_BMMNC": ("stromal vascular", "svf", "mononuclear", "mnc", "aspirate concentrate",
+                     "marrow concentrat",
                      "bmac", "bone marrow cell", "간질"),
     "HSC": ("cd34", "haematopoietic stem", "hematopoietic stem", "cord blood", "omidubicel",
             "hspc"),
@@ -184,7 +195,7 @@ NEG_BEFORE = _folded(
 # Context right after a mention: the mention is the population ("CAR-T recipients").
 NEG_AFTER = _folded(
     r"^\W*(?:(?:therapy|treatment|infusion|cells?|products?)\W+){0,2}"
-    r"(?:recipients?|patients?|survivors?|candidates?|failure|relapse|related|associated|"
+    r"(?:recipients?|patients?|survivors?|candidates?|failure|relapse|related|associated|mediated|"
     r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na["
     r"iï]ve|exposure|experienced|"
     r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?)"
@@ -218,11 +229,69 @@ ACELLULAR = _folded(
     r"platelet[- ]rich (?:plasma|fibrin)|\bprp\b|\bprf\b|platelet lysate|엑소좀|혈소판 ?풍부",
 )
 
+# A cell mention that names the source of an acellular product ("MSC-derived exosomes",
+# "secretome of hypoxic mesenchymal stem cells"), not cells given alongside it ("MSCs plus
+# PRP", "MSCs and conditioned medium"): the text right after the mention, and right before.
+ACELL_SOURCE_AFTER = _folded(
+    r"^[\s-]*(?:\(\w+\)\s*)?"
+    r"(?:(?!and\b|or\b|plus\b|with\b|vs\b|versus\b|in\b|for\b)[\w-]+[\s-]+){0,3}?"
+    r"(?:(?:derived|conditioned|culture[- ]derived|secreted|isolated)\W+){0,2}"
+    r"(?:(?!and\b|or\b|plus\b|with\b|vs\b|versus\b|in\b|for\b)[\w-]+ ){0,2}?"
+    r"(?:exo\w*|secretomes?|extracellular vesicles?|(?:micro)?vesicles?|evs?\b|conditioned (?:cul"
+    r"ture )?medi\w*|lysates?|(?:trophic |pleiotropic |growth )?factors?\b|signal\w* molecules?|"
+    r"mitochondria|cytokines?\b)"
+    r"|^\s*(?:유래\s*)?(?:엑소좀|배양액)",
+)
+ACELL_SOURCE_BEFORE = _folded(
+    r"(?:exo\w*|secretomes?|vesicles?|\bevs?|conditioned (?:culture )?medi\w*|lysates?|factors?|"
+    r"molecules?|mitochondria|cytokines?)(?:\W+(?:(?:derived|isolated|secreted|produced|obtained|"
+    r"purified)\W+)?(?:from|of|by)\W+|\s*[-:–]\s*)(?:[\w'-]+\W+){0,4}$",
+)
+
+# A laboratory or observational study of cells (isolation, characterisation, differentiation,
+# assays, models): said in the title of a record whose interventions give no cells.
+LAB_CONTEXT = _folded(
+    r"isolation|authenticat\w*|characteri[sz]ation of|(?<!cluster of )differentiation|"
+    r"(?:osteogenic|chondrogenic|adipogenic) (?:differentiation|potential|effects?|capacity)|"
+    r"proliferat\w*|senescen\w*|in[- ]vitro|pre-?clinical|\bmodels? (?:for|of)\b|"
+    r"production and expansion|process development|properties|biomarkers?|"
+    r"in the (?:synovial fluid|peripheral blood|bone marrow|blood)|damage (?:on|to)|genome|"
+    r"alterations?|culture passage|clonogenic|colonogenic|cologenicity|assays?|mobili[sz]\w*",
+)
+# A title about follow-up of patients given a cell product: the product stays the object
+# even when the title says "treated with" or "after".
+FOLLOW_UP = _folded(r"follow[- ]?up|\bltfu\b|long[- ]term (?:safety|outcome|effect)")
+# "Regeneration after JOINTSTEM administration", "therapeutic effects … after autologous MSC
+# transplantation": a cell product given before the outcome studied is the object, not the
+# setting. The words before the mention, and right after it.
+EFFECT_BEFORE = _folded(
+    r"(?:effects?|efficacy|outcomes?|results?|regeneration|changes?|improvement)\b[^.|]{0,80}"
+    r"\b(?:after|following)\s+(?:[\w-]+\s+){0,3}$",
+)
+GIVEN_AFTER = _folded(
+    r"^\W*(?:(?:cells?|mscs?)\W+)?(?:transplant\w*|administration|injection|infusion|implantation)",
+)
+# A cell therapy named in a title as such (even where a mask hides it as "CAR-T cell
+# mediated"): with SETTING_STUDY and no positive mention, it is the setting.
+CELL_THERAPY_NAMED = _folded(
+    r"\bcar[- ]?t\b|chimeric antigen receptor|immune effector cells?|\bcell(?:ular)? therap\w*"
+    r"|\b\w+leucel\b",
+)
+# What a title studies when it names a cell therapy only as the setting: preventing or
+# treating its toxicities, imaging or vaccinating its recipients, irradiating or
+# lymphodepleting them before it, priming them before collection.
+SETTING_STUDY = _folded(
+    r"prevent\w*|prophyla\w*|toxicit\w*|cytokine release|\bcrs\b|\bicans\b|encephalopathy|"
+    r"radiation|radiotherapy|irradiation|lymphodeplet\w*|vaccin\w*|priming|imaging|"
+    r"magnetic resonance|\bmri\b|infections?\b",
+)
+
 # A haematopoietic transplant as the object of study.
 HSCT = _folded(
     r"(?:ha?ematopoietic|blood|peripheral blood|bone marrow|cord blood|stem)[- ](?:stem[- ])?"
     r"(?:and progenitor )?cells? transplant\w*|\bhsct\b|\ballo-?hsct\b|\bauto-?hsct\b|\bhct\b"
     r"|\ballo-?hct\b|\bsct\b|\ballo-?sct\b|\basct\b|bone marrow transplant\w*|\bbmt\b"
+    r"|\b(?:allo-?)?pbsct\b"
     r"|(?:haplo-?identical|haplo|allogeneic|autologous|cord blood|unrelated donor|"
     r"matched (?:sibling|unrelated)) (?:stem cell |bone marrow |ha?ematopoietic (?:stem )?cell |)"
     r"transplant\w*|조혈모세포 ?이식|자가 ?조혈모|haplo-hsct",
@@ -249,7 +318,8 @@ LYMPHODEPLETION = _folded(
 GENERIC_FAMILIES = {"other", "dendritic", "NK", "T_cell_other"}
 PRODUCT_CONTEXT = _folded(
     r"infus|inject|administ|transfus|implant|\bdoses?\b|expanded|engineered|modified|autologous|"
-    r"allogeneic|product|therapy|adoptive|manufactur|cells/kg|10\^|x ?10|suspension|transplant",
+    r"allogeneic|product|therapy|adoptive|manufactur|cells/kg|10\^|x ?10|suspension|transplant"
+    r"|\binj\b",
 )
 CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
@@ -373,7 +443,12 @@ ORIGIN_AUTO = _folded(
 ORIGIN_ALLO = _folded(
     r"\ballogen(?:e)?ic|\ballo[- ]|donor[- ]derived|off[- ]the[- ]shelf|universal car|\bucart|"
     r"healthy donors?|haplo-?identical|third[- ]party|cord blood|umbilical|wharton|placenta|"
-    r"동종|\bipsc|induced pluripotent|embryonic",
+    r"동종|\bipsc|induced pluripotent|embryonic"
+    # a donor named with the cells, or a donor tissue named in an abbreviation
+    r"|\bdonor\s+(?:[\w-]+\s+){0,3}?(?:cells?|mscs?|lymphocytes?|nk|t[- ]cells?)\b"
+    r"(?!\s*transplant)"
+    r"|\bamni(?:on|otic)(?:[- ]derived)? (?:epithelial |mesenchymal |stem )*cells?"
+    r"|\bh?ucb?-?mscs?\b|\bhucmscs?\b|\bwj-?mscs?\b|\bpmd-?mscs?\b",
 )
 
 DRUGLIKE_TYPES = {
