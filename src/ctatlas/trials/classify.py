@@ -74,6 +74,7 @@ from .rules import (
     ORIGIN_AUTO,
     PRODUCT_CONTEXT,
     SETTING_STUDY,
+    STANDARD_CARE,
     STEM_FAMILIES,
     VIVO_ANCHORS,
     WINDOW,
@@ -120,6 +121,10 @@ def _masked(text: str, hits: list[Hit] | None = None) -> str:
     return text
 
 
+# between a mention and its abbreviation: "chimeric antigen receptor T cell (CAR-T)"
+_ABBREVIATION_GAP = re.compile(r"^[\s\w-]{0,12}\($")
+
+
 def _acellular_source(masked: str, start: int, end: int) -> bool:
     """Whether the mention at ``start:end`` names the source of an acellular product
     ("MSC-derived exosomes", "secretome of mesenchymal stem cells")."""
@@ -162,7 +167,7 @@ def _mentions(text: str, present: frozenset[str] | set[str]) -> list[tuple[int, 
             continue
         gap = text[last_end:start] if last_end >= 0 else None
         last_end = end
-        if out and gap is not None and gap.strip() == "(":
+        if out and gap is not None and _ABBREVIATION_GAP.match(gap):
             # "chimeric antigen receptor T cells (CAR-T)": the abbreviation is the same mention
             out.append((start, end, out[-1][2]))
             continue
@@ -419,6 +424,12 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
         and bool(SETTING_STUDY.search(title_text))
         and not FOLLOW_UP.search(title_text)
     )
+    # The record calls the cell therapy standard of care, commercial or approved: with no
+    # positive title mention, the study is of what is given around it.
+    if not title_positive and STANDARD_CARE.search(alltext):
+        setting_only = True
+        if not title_setting:
+            title_setting = [("record", _snippet(alltext, *STANDARD_CARE.search(alltext).span()))]
     # ... but only where something else is studied: an intervention that is not the cell product
     setting_only = setting_only and any(
         not any(p[0] == f"interventions[{i}]" for p in positives)

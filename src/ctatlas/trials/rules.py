@@ -39,6 +39,9 @@ MASK = _folded(
     r"lls?|mast[- ]cells?|(?:vascular )?endothelial(?: cells?)?)[- ](?:growth[- ]|colony[- ]stim"
     r"ulating[- ]|activating[- ]|inhibitory[- ]|derived[- ]|stimulating[- ])?factors?"
     r"|\bcolony[- ]stimulating factors?"
+    # production cell lines ("vaccine made in Sf9 cells") and proteins named after cells
+    r"|\b(?:sf9|sf21|hek[- ]?293t?|vero|cho|per\.?c6|mdck|hela) cells?"
+    r"|\b(?:stem|stromal) cells? antigen"
     r"|\beto-?cell\b|lymphocyte stimulator|\bcells? dysfunction|endothelial cells?",
 )
 
@@ -64,6 +67,7 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|\bcar[- ]transduced|\bunicar\d*|\bcar[- ]expressing|\bcar\s?(?:19|20|22|123|30|33|38|70)"
     r"|\bnkr-2\b|\bcarcik\b|\bcar\.[a-z0-9]+"
     r"|expressing (?:[\w-]+ ){0,3}?(?:car\b|chimeric)"
+    r"|\b[a-z]+cart\d+[a-z0-9]*\b"
     r"|\bcar[- ](?:cd\d+\w*|bcma|gprc5d|gpc3|cld18\w*|claudin\w*|her2|egfr\w*|meso\w*|psma|psca|gd2"
     r"|b7-?h3|muc1|cea|dll3|nkg2d|ror[12]|epcam|lewis\w*|kappa|flt3|cs1|slamf7|taci|april)\b",
     "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
@@ -90,10 +94,11 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|darvadstrocel|remestemcel|\bcx601\b|alofisel|temcell|stempeucel|rexlemestrocel"
     r"|\b\w+strocel\b|\b\w+stemcel\b|중간엽|간엽|줄기세포 치료"
     # development codes built on MSC / ASC (adipose stem cells): MSC11FCD, ALLO-ASC-DFU
-    r"|\bmsc\d\w*|\b\w+-ascs?\b|\bascs\b|\basc (?:therapy|injection|transplant\w*|implant\w*)",
+    r"|\bmsc[\d_]\w*|\b\w+-ascs?\b|\bascs\b|\basc (?:therapy|injection|transplant\w*|implant\w*)"
+    r"|\b\w+chymal\b",
     "SVF_or_BMMNC": r"stromal vascular fraction|\bsvf\b|bone marrow[- ](?:derived )?mononuclear"
     r"|\bbm-?mncs?\b|\bmncs?\b|mononuclear cells?|bone marrow aspirate concentrate"
-    r"|\bbmac\b|bone marrow cells?|bone marrow (?:aspirate )?concentrat\w*"
+    r"|\bbmac\b|bone marrow cells?|bone marrow (?:aspirate )?concentrat\w*|bone[- ]marrow grafting"
     r"|간질 혈관 분획",
     "HSC": r"\bcd34\+?(?:[- ]selected| positive)? (?:cells?|stem)|haematopoietic stem (?:and "
         r"progenitor )?cells? "
@@ -108,6 +113,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     "islet": r"islet (?:cells? )?(?:transplant\w*|infusion|allotransplant\w*)|islets of langerhans"
     r"|\bislets?\b(?! cell (?:tumou?r|carcinoma))|lantidra",
     "other": r"\b[a-z]{2,}stem\b(?<!system)(?<!brainstem)(?<!mainstem)|\bseeded cells?"
+    r"|\b(?:autologous|allogene?ic|autologic) (?:[\w-]+ ){0,3}?cells?\b|\bregenerative cells?"
+    r"|\b[a-z0-9-]*\d[a-z0-9-]* cells?\b|\bcell[- ]based (?:therap\w*|products?|treatments?)"
     r"|\bstem cells?\b|\bprogenitor cells?\b|\bcell[- ]?therapy\b|\bcell(?:ular)? ("
         r"?:injection|"
     r"infusion|product|suspension|transplant\w*|implant\w*|sheet|therapeutic)s?\b"
@@ -152,13 +159,13 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
                      "zeushield", "nkr", "t receptor"),
     "dendritic": ("dendritic", "dc-", "dc ", "dcvax", "antigen-present", "antigen present",
                   "pulsed", "cd14", "monocyte", "수지상"),
-    "MSC": ("mesenchym", "msc", "asc", "stromal", "adsc", "adipose", "wharton", "multipotent",
-            "mapc",
+    "MSC": ("mesenchym", "msc", "asc", "chymal", "stromal", "adsc", "adipose", "wharton",
+            "multipotent", "mapc",
             "stem cell product", "cartistem", "pneumostem", "neuronata", "cellgram", "jointstem",
             "astrostem", "smup", "hcr040", "strocel", "stemcel", "cx601", "alofisel", "temcell",
             "stempeucel", "중간엽", "간엽", "줄기세포"),
     "SVF_or_BMMNC": ("stromal vascular", "svf", "mononuclear", "mnc", "aspirate concentrate",
-                     "marrow concentrat",
+                     "marrow concentrat", "marrow graft",
                      "bmac", "bone marrow cell", "간질"),
     "HSC": ("cd34", "haematopoietic stem", "hematopoietic stem", "cord blood", "omidubicel",
             "hspc"),
@@ -177,7 +184,8 @@ NOT_INN = {"excel", "cancel", "parcel", "marcel", "hotel", "novel", "panel", "ch
 
 # Context in front of a mention that makes it the population, not the product.
 NEG_BEFORE = _folded(
-    r"(?:treated with|receiv(?:ed|ing)|(?:did not |not )?ha(?:ve|d|s)(?: (?:a|an|the|p"
+    r"(?:sampling(?: of)?|(?:impact|effects?|influence) of (?:[\w-]+ ){1,3}on|"
+    r"treated with|receiv(?:ed|ing)|(?:did not |not )?ha(?:ve|d|s)(?: (?:a|an|the|p"
     r"rior|previous))?|eligibility(?: determination)? for|including|who (?:have )?(?:r"
     r"eceived|underwent|undergo|had|failed)|"
     r"undergo(?:ing)?|underwent|after|following|post[- ]?|prior(?: to)?|before|previous(?:ly)?|"
@@ -256,7 +264,8 @@ LAB_CONTEXT = _folded(
     r"proliferat\w*|senescen\w*|in[- ]vitro|pre-?clinical|\bmodels? (?:for|of)\b|"
     r"production and expansion|process development|properties|biomarkers?|"
     r"in the (?:synovial fluid|peripheral blood|bone marrow|blood)|damage (?:on|to)|genome|"
-    r"alterations?|culture passage|clonogenic|colonogenic|cologenicity|assays?|mobili[sz]\w*",
+    r"alterations?|culture passage|clonogenic|colonogenic|cologenicity|assays?|mobili[sz]\w*|"
+    r"xenograft|humani[sz]ed mice|animal models?|production method|characteristics",
 )
 # A title about follow-up of patients given a cell product: the product stays the object
 # even when the title says "treated with" or "after".
@@ -276,6 +285,12 @@ GIVEN_AFTER = _folded(
 CELL_THERAPY_NAMED = _folded(
     r"\bcar[- ]?t\b|chimeric antigen receptor|immune effector cells?|\bcell(?:ular)? therap\w*"
     r"|\b\w+leucel\b",
+)
+# A cell therapy the record calls standard of care, commercial or approved: not the
+# investigational product of this study.
+STANDARD_CARE = _folded(
+    r"(?:standard[- ]of[- ]care|\bsoc\b|commercial(?:ly available)?|(?:fda[- ])?approved|licensed)"
+    r"\W+(?:[\w-]+\W+){0,2}?(?:car[- ]?t\b|chimeric antigen|cell therap\w*|\w+leucel\b|\w+cel\b)",
 )
 # What a title studies when it names a cell therapy only as the setting: preventing or
 # treating its toxicities, imaging or vaccinating its recipients, irradiating or
