@@ -440,10 +440,14 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
         has_cell_intervention = False
         has_known = False
     elif not has_cell_intervention and not title_positive and (
-        laboratory or (HSCT.search(title_text) and HSCT_REGIMEN.search(title_text))
+        laboratory
+        or (HSCT.search(title_text) and HSCT_REGIMEN.search(title_text))
+        or (title_setting and trial.interventions and not FOLLOW_UP.search(title_text))
     ):
-        # a laboratory study, or a study of a transplant's regimen ("BFC vs BuCy conditioning
-        # for allo-PBSCT"): cells named in the summary are background
+        # A laboratory study, a study of a transplant's regimen ("BFC vs BuCy conditioning for
+        # allo-PBSCT"), or a title that names the cell therapy only as what came before
+        # ("pembrolizumab after anti-BCMA CAR-T") with no intervention giving cells: cells
+        # named in the summary are background
         positives = [p for p in positives if p[0].startswith("interventions")]
 
     # known products (reviewed names and codes) count as an intervention mention
