@@ -418,8 +418,11 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
     # cell products among the interventions and in the summary are the background of a study
     # of something else. A follow-up of treated patients keeps the product as its object.
     title_text = next((t for f, t in fields if f == "title"), "")
+    named = CELL_THERAPY_NAMED.search(title_text) if not title_setting else None
+    if named:  # masked as a population ("CAR-T cell mediated neurotoxicity")
+        title_setting = [("title", _snippet(title_text, named.start(), named.end()))]
     setting_only = (
-        (bool(title_setting) or bool(CELL_THERAPY_NAMED.search(title_text)))
+        bool(title_setting)
         and not title_positive
         and bool(SETTING_STUDY.search(title_text))
         and not FOLLOW_UP.search(title_text)

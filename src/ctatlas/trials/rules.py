@@ -234,7 +234,8 @@ EX_VIVO = _folded(
 ACELLULAR = _folded(
     r"exosomes?|extracellular vesicles?|\bevs?\b(?= (?:derived|from|therapy|product))|secretome|"
     r"conditioned (?:culture )?medi(?:um|a)|cell[- ]free|(?:cell|platelet|stem cell) lysates?|"
-    r"platelet[- ]rich (?:plasma|fibrin)|\bprp\b|\bprf\b|platelet lysate|엑소좀|혈소판 ?풍부",
+    r"platelet[- ]rich (?:plasma|fibrin)|\bprp\b|\bprf\b|platelet lysate|엑소좀|혈소판 ?풍부"
+    r"|(?:trophic|pleiotropic|paracrine) factors?",
 )
 
 # A cell mention that names the source of an acellular product ("MSC-derived exosomes",
@@ -504,6 +505,9 @@ ACELL_ANCHORS = frozenset(
         "prp",
         "prf",
         "엑소좀",
+        "trophic",
+        "pleiotropic",
+        "paracrine",
         "혈소판",
     }
 )
