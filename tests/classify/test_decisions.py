@@ -14,7 +14,8 @@ from ctatlas.errors import BadInput
 SETS = Path(__file__).resolve().parents[1] / "fixtures" / "decisions"
 
 #: Accuracy reached on 2026-12-06 (undecided counts as not correct); raise when rules improve.
-REACHED = {"eu_cat": 0.75, "kr_committee": 0.125}
+#: Before the first changes: eu_cat 0.75, kr_committee 0.125.
+REACHED = {"eu_cat": 1.0, "kr_committee": 0.375}
 
 
 @pytest.mark.parametrize("name", sorted(REACHED))

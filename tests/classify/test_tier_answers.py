@@ -166,3 +166,25 @@ def test_text_output_shows_labels_and_json_keeps_the_ids(tmp_path) -> None:
     assert "regulated as: regenerative medicine given by a medical institution" in text.output
     as_json = runner.invoke(build_app(), ["classify", str(path), "-j", "JP", "-f", "json"])
     assert '"class": "asrm_class_ii"' in as_json.output
+
+
+def test_korea_decides_gene_modified_cells_without_knowing_the_donor() -> None:
+    car_t = {k: v for k, v in CAR_T.items() if k != "origin"}
+    result = classify(car_t, ["KR"])
+    expect(result, "KR", category="gene_therapy_product", clinical_research_risk="high")
+    msc = classify({k: v for k, v in ADIPOSE.items() if k != "origin"}, ["KR"])
+    expect(msc, "KR", category="cell_therapy_product", clinical_research_risk="uncertain")
+    assert [m["attribute"] for m in msc.decisions["KR"].missing] == ["origin"]
+
+
+def test_korea_separated_cells_carry_the_committees_low_risk_reading() -> None:
+    bmmnc = profile(
+        origin="autologous",
+        manipulation="minimal",
+        homologous_use=False,
+        intended_function="disease_treatment",
+    )
+    result = classify(bmmnc, ["KR"])
+    expect(result, "KR", clinical_research_risk="out_of_scope")
+    alternatives = {(a.field, a.category) for a in result.decisions["KR"].alternatives}
+    assert ("clinical_research_risk", "low") in alternatives

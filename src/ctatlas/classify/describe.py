@@ -74,5 +74,8 @@ def profile_from_description(description: str) -> dict[str, Any]:
     out["integral_medical_device"] = combined and _has(_DEVICE, text)
     out["viable_cells"] = True
     out["cosmetic_purpose"] = _has(_COSMETIC, text)
-    out["intended_function"] = "structural_repair" if _has(_REPAIR, text) else "disease_treatment"
+    # "bone marrow" names where cells come from, not a tissue to repair
+    target = re.sub(r"bone[- ]marrow", "marrow", text)
+    repair = _has(_REPAIR, target)
+    out["intended_function"] = "structural_repair" if repair else "disease_treatment"
     return out

@@ -139,7 +139,10 @@ R_RISK_UNCERTAIN = Rule(
 def classify(facts: Facts) -> None:
     d = facts.decision
     d.extra = {"clinical_research_risk": None}
-    origin = facts.need("origin", "whose cells are they (or none for a cell-free product)?")
+    origin = facts.get("origin")
+    if origin is None and facts.get("viable_cells") is not True:
+        # only "no cells" changes the category; living cells are cells whoever the donor is
+        origin = facts.need("origin", "whose cells are they (or none for a cell-free product)?")
     if origin is ProfileOrigin.none:
         gm = facts.need("genetically_modified", "is the product genetic material (a vector)?")
         if gm:
@@ -223,6 +226,14 @@ def _outside(facts: Facts) -> None:
         d.fire(R_TISSUE)
         return
     d.alternative(
+        "low",
+        "the deliberation committee has reviewed a plan using only separated cells (the "
+        "patient's own bone-marrow mononuclear cells for cardiomyopathy, 2025) as low-risk "
+        "research, so separated cells used for a new purpose may be within the Act",
+        "the Enforcement Decree's low-risk criteria for minimally manipulated cells",
+        field="clinical_research_risk",
+    )
+    d.alternative(
         "cell_therapy_product",
         "the exclusion is framed for a physician's minimal handling within surgery or treatment "
         "at a medical institution; minimally handled cells made and distributed as a product may "
@@ -246,6 +257,10 @@ def _risk_in_scope(facts: Facts, in_scope: bool) -> None:
     if p.genetically_modified or p.pluripotent or p.origin is ProfileOrigin.xenogeneic:
         d.fire(R_RISK_HIGH)
         d.extra["clinical_research_risk"] = "high"
+        return
+    if p.origin is None:
+        facts.record("origin", "are they animal cells (high risk)?")
+        d.extra["clinical_research_risk"] = "uncertain"
         return
     if p.stem_cell is None or p.pluripotent is None:
         name = "stem_cell" if p.stem_cell is None else "pluripotent"
