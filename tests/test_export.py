@@ -130,6 +130,9 @@ def test_datapackage_descriptor_matches_its_tables(
     assert len(tables["authorizations"]) == 10 and len(tables["products"]) == 6
     dates = [r["accessed"] for r in tables["sources"]]
     assert all(len(d) == 10 for d in dates)
+    # a source read through a copy names the original in url and the copy in read_via
+    via = [r for r in tables["sources"] if r["read_via"]]
+    assert via and all("fda.gov" in r["url"] and r["read_via"] != r["url"] for r in via)
 
 
 def test_export_replaces_atomically(built: str, tmp_path: Path, monkeypatch) -> None:

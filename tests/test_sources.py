@@ -60,6 +60,9 @@ def test_fixture_host_list_is_the_real_one() -> None:
         ),
         (SCRAPE, CopyKind.scrape_repository),
         ("https://bit.ly/2grlPdB", CopyKind.link_shortener),
+        ("https://docplayer.net/4879663-memorandum.html", CopyKind.document_sharing),
+        ("https://docplayer.bg/159306080-yescarta.html", CopyKind.document_sharing),
+        ("https://webarchive.library.unt.edu/web/2012/http://www.fda.gov/x", CopyKind.cache),
         ("https://substack.com/@someone/note/c-1", CopyKind.social),
     ],
 )

@@ -149,6 +149,11 @@ TABLES: dict[str, tuple[list[Field], list[str], list[tuple[list[str], str, list[
             Field("accessed", "date"),
             Field("published", description=PARTIAL),
             Field("supports", description="Fields it supports, '; '-separated."),
+            Field(
+                "read_via",
+                description="The copy actually read when only a copy of the original was "
+                "readable (url then names the original); empty otherwise.",
+            ),
         ],
         [],
         [(["slug"], "products", ["slug"])],
@@ -326,6 +331,7 @@ def _source(source: dict[str, Any], slug: str, auth_id: str | None) -> dict[str,
         "accessed": source["accessed"],
         "published": source.get("published"),
         "supports": _join(source.get("supports")),
+        "read_via": source.get("read_via"),
     }
 
 
