@@ -104,6 +104,21 @@ def test_copy_source_is_reported_with_file_line_field_reason(data_copy: Path) ->
     assert problem.severity == "error"
 
 
+def test_a_copy_in_a_jurisdiction_file_is_a_warning(data_copy: Path) -> None:
+    path = data_copy / "jurisdictions" / "US.yaml"
+    doc = yamlio.load_text(path.read_text(encoding="utf-8"))
+    doc["definitions"][0]["citations"][0]["url"] = "https://www.scribd.com/document/1/cfr"
+    path.write_text(yamlio.dump_canonical(doc), encoding="utf-8")
+    dataset, problems = validate_dataset(data_copy)
+    assert dataset is not None  # framework files are warned, not refused, for now
+    [problem] = problems
+    assert (problem.file, problem.field) == (
+        "jurisdictions/US.yaml",
+        "definitions[0].citations[0].url",
+    )
+    assert problem.code is ProblemCode.copy_source and problem.severity == "warning"
+
+
 def test_the_original_with_the_copy_in_read_via_passes(data_copy: Path) -> None:
     original = "https://www.fda.gov/vaccines-blood-biologics/cellular-gene-therapy-products/maci"
 

@@ -38,7 +38,7 @@ from ctatlas.model import (
     StemType,
     date_start,
 )
-from ctatlas.sources import HOSTS_FILE, copy_host, product_sources
+from ctatlas.sources import HOSTS_FILE, cited, copy_host
 
 __all__ = [
     "Dataset",
@@ -624,8 +624,10 @@ def _check_authorization(
         )
 
 
-def _check_copies(chk: _Checker, loaded: _Loaded, hosts: CopyHostFile) -> None:
-    for loc, source in product_sources(loaded.model):
+def _check_copies(
+    chk: _Checker, loaded: _Loaded, hosts: CopyHostFile, severity: str = "error"
+) -> None:
+    for loc, source in cited(loaded.model):
         entry = copy_host(source.url, hosts.copies)
         if entry is not None:
             chk.add(
@@ -636,6 +638,7 @@ def _check_copies(chk: _Checker, loaded: _Loaded, hosts: CopyHostFile) -> None:
                 f"{entry.reason})",
                 "cite the original (its URL, title and reference number) and name the copy "
                 f"you read in read_via, or find another source; see {HOSTS_FILE}",
+                severity,
             )
 
 
@@ -685,18 +688,21 @@ def validate_dataset(
                         "allowed values: " + ", ".join(sorted(area_ids)),
                     )
 
-    jurisdictions: dict[str, Jurisdiction] = {}
-    for path in sorted((root / "jurisdictions").glob("*.yaml")):
-        loaded = _load_file(root, path, Jurisdiction, problems)
-        if loaded is not None:
-            _check_jurisdiction(chk, loaded, path.stem)
-            jurisdictions[loaded.model.code] = loaded.model
-
     source_hosts: CopyHostFile | None = None
     hosts_path = root / HOSTS_FILE
     if hosts_path.exists():
         loaded = _load_file(root, hosts_path, CopyHostFile, problems)
         source_hosts = loaded.model if loaded is not None else None
+
+    jurisdictions: dict[str, Jurisdiction] = {}
+    for path in sorted((root / "jurisdictions").glob("*.yaml")):
+        loaded = _load_file(root, path, Jurisdiction, problems)
+        if loaded is not None:
+            _check_jurisdiction(chk, loaded, path.stem)
+            if source_hosts is not None:
+                # a warning until the framework files cite originals too
+                _check_copies(chk, loaded, source_hosts, severity="warning")
+            jurisdictions[loaded.model.code] = loaded.model
 
     products: list[Product] = []
     slugs: dict[str, str] = {}

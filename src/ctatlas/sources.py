@@ -13,16 +13,27 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
-from ctatlas.model import Authorization, CopyHost, CopyHostFile, Product, Source, SourceKind
+from pydantic import BaseModel
+
+from ctatlas.model import (
+    Authorization,
+    Citation,
+    CopyHost,
+    CopyHostFile,
+    Product,
+    Source,
+    SourceKind,
+)
 
 __all__ = [
     "HOSTS_FILE",
     "RegulatorShare",
+    "cited",
     "copy_host",
     "host_matches",
-    "product_sources",
     "regulator_share",
     "url_host",
 ]
@@ -56,13 +67,17 @@ def copy_host(url: str, copies: Sequence[CopyHost]) -> CopyHost | None:
     return None
 
 
-def product_sources(product: Product) -> Iterable[tuple[list[str | int], Source]]:
-    """Every source of a product file with its location (for problem reports)."""
-    for s, source in enumerate(product.sources):
-        yield ["sources", s], source
-    for a, auth in enumerate(product.authorizations):
-        for s, source in enumerate(auth.sources):
-            yield ["authorizations", a, "sources", s], source
+def cited(obj: Any, loc: tuple[str | int, ...] = ()) -> Iterable[tuple[list[str | int], Any]]:
+    """Every :class:`Source` and :class:`Citation` inside a data file's model, with its
+    location (for problem reports)."""
+    if isinstance(obj, Source | Citation):
+        yield list(loc), obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from cited(getattr(obj, name), (*loc, name))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from cited(item, (*loc, i))
 
 
 # --------------------------------------------------------------------------- regulator share
