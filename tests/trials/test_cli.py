@@ -125,6 +125,8 @@ def test_fetch_command_uses_the_injectable_client(db, monkeypatch):
             "Japan",
             "--page-size",
             "10",
+            "--rate",
+            "0",
             "--db",
             db,
             "-q",

@@ -167,7 +167,26 @@ def fetch_cmd(
     condition: Annotated[str | None, typer.Option(help="Condition (query.cond).")] = None,
     intervention: Annotated[str | None, typer.Option(help="Intervention (query.intr).")] = None,
     country: Annotated[str | None, typer.Option(help="Location, e.g. Japan (query.locn).")] = None,
-    page_size: Annotated[int, typer.Option(help="Studies per page (1-1000).")] = 100,
+    preset: Annotated[
+        str | None,
+        typer.Option(help="A ready-made search: jp-kr-cell (every study sited in Japan or "
+                     "Korea that could be a cell therapy). Resumable."),
+    ] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(help="Where a --preset run saves its progress (default: beside the "
+                     "trials store, or in the current folder for PostgreSQL)."),
+    ] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Ignore a saved --preset state; start over.")
+    ] = False,
+    rate: Annotated[float, typer.Option(help="At most this many requests per second.")] = 1.0,
+    retries: Annotated[
+        int, typer.Option(help="Retries of a failed request (back-off 2, 4, 8… s).")
+    ] = 4,
+    page_size: Annotated[
+        int | None, typer.Option(help="Studies per page (1-1000; 100, a preset 200).")
+    ] = None,
     max_pages: Annotated[int | None, typer.Option(help="Stop after this many pages.")] = None,
     db: DbOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
@@ -175,21 +194,32 @@ def fetch_cmd(
 ) -> None:
     """Query the live ClinicalTrials.gov API v2 (needs internet) and ingest every page.
 
-    Example: ctatlas trials fetch --query "cell therapy" --country Japan
+    Example: ctatlas trials fetch --preset jp-kr-cell
     """
-    import httpx
+    from ctatlas.trials.fetch import PRESETS, Pacer, fetch_items
 
-    from ctatlas.trials.fetch import fetch_items
-
-    if not any((query, condition, intervention, country)):
+    if preset is not None:
+        _choice("--preset", preset, sorted(PRESETS))
+        if any((query, condition, intervention, country)):
+            raise typer.BadParameter("a preset is its own search", param_hint="--preset")
+    elif not any((query, condition, intervention, country)):
         raise typer.BadParameter(
-            "give at least one of --query, --condition, --intervention, --country",
+            "give at least one of --query, --condition, --intervention, --country, --preset",
             param_hint="--query",
         )
-    if not 1 <= page_size <= 1000:
+    size = page_size if page_size is not None else (200 if preset else 100)
+    if not 1 <= size <= 1000:
         raise typer.BadParameter("must be between 1 and 1000", param_hint="--page-size")
+    if rate < 0:
+        raise typer.BadParameter("must be 0 (no pacing) or more", param_hint="--rate")
+    if retries < 0:
+        raise typer.BadParameter("must be 0 or more", param_hint="--retries")
     products = _atlas_products(required=False)
     store = _store(db)
+    if preset is not None:
+        _fetch_preset(PRESETS[preset], store, state, restart, size, Pacer(rate=rate), retries,
+                      quiet, as_json, products)
+        return
     run = store.start_run(
         [f"api:{query or ''}|{condition or ''}|{intervention or ''}|{country or ''}"]
     )
@@ -200,13 +230,77 @@ def fetch_cmd(
             condition=condition,
             intervention=intervention,
             country=country,
-            page_size=page_size,
+            page_size=size,
             max_pages=max_pages,
+            pacer=Pacer(rate=rate),
+            retries=retries,
         )
         summary = _run_ingest(items, store, None, 1, quiet, products)
     store.finish_run(run, summary.to_dict())
     _report(summary, as_json)
-    del httpx
+
+
+def _fetch_preset(
+    preset: Any, store: Any, state: str | None, restart: bool, page_size: int, pacer: Any,
+    retries: int, quiet: bool, as_json: bool, products: Any,
+) -> None:
+    from pathlib import Path
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ctatlas.cli.common import handle_errors
+    from ctatlas.trials.fetch import page_items, run_preset
+    from ctatlas.trials.ingest import IngestSummary, ingest_items
+    from ctatlas.trials.store import write_errors
+
+    if state is None:
+        url = store.url
+        state = (
+            url.removeprefix("sqlite:///") + f".fetch-{preset.name}.json"
+            if url.startswith("sqlite:///")
+            else f"ctatlas-fetch-{preset.name}.json"
+        )
+    if restart:
+        Path(state).unlink(missing_ok=True)
+    total = IngestSummary()
+    run = store.start_run([f"api-preset:{preset.name}"])
+    with handle_errors(), write_errors(store.url), Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=quiet,
+    ) as progress:
+        tasks = [
+            progress.add_task(f"{preset.name} {s.get('query.locn', i + 1)}", total=None)
+            for i, s in enumerate(preset.searches)
+        ]
+
+        def on_total(i: int, n: int | None) -> None:
+            progress.update(tasks[i], total=n)
+
+        def store_page(page: Any) -> None:
+            name = f"{preset.name} search {page.search + 1} page {page.number}"
+            s = ingest_items(page_items(page, name), store, products=products)
+            for key in ("records", "inserted", "updated", "unchanged", "skipped", "bytes"):
+                setattr(total, key, getattr(total, key) + getattr(s, key))
+            for k, v in s.by_label.items():
+                total.by_label[k] = total.by_label.get(k, 0) + v
+            total.problems.extend(s.problems)
+            progress.advance(tasks[page.search], len(page.studies))
+
+        with _client() as client:
+            done = run_preset(client, preset, state, store_page, page_size=page_size,
+                              pacer=pacer, retries=retries, on_total=on_total)
+    total.problems.extend(done.problems)
+    store.finish_run(run, total.to_dict())
+    if not as_json:
+        typer.echo(
+            f"{done.pages_fetched} pages fetched, {done.pages_skipped} already stored"
+            + (f", {done.restarted} searches restarted" if done.restarted else "")
+            + ("" if done.complete else f"; not finished: run again to resume ({state})")
+        )
+    _report(total, as_json)
 
 
 @trials_app.command("link")
