@@ -25,6 +25,12 @@ How it decides, in order:
    intervention.
 4. Without a living-cell product: a transplant that is itself the studied intervention ->
    ``hsct_procedure``; an exosome/secretome/PRP product -> ``acellular_cell_derived``.
+
+Work is linear in the record's size and bounded per field: each field's text is examined up
+to :data:`MAX_FIELD_CHARS` (four times the longest brief summary ClinicalTrials.gov accepts;
+the rest of a longer field is not read), and every check around a mention looks at most
+:data:`SENTENCE_REACH` characters to each side of it (a "sentence" ends at a full stop or
+there), so a summary without full stops costs no more than one with them.
 """
 
 from __future__ import annotations
@@ -80,7 +86,12 @@ from .rules import (
     WINDOW,
 )
 
-__all__ = ["KNOWN_CELL_PRODUCTS", "Classification", "apply", "classify"]
+__all__ = ["KNOWN_CELL_PRODUCTS", "MAX_FIELD_CHARS", "Classification", "apply", "classify"]
+
+#: The most text examined per field (ClinicalTrials.gov caps a brief summary at 5,000).
+MAX_FIELD_CHARS = 20_000
+#: The most text a mention's "sentence" reaches to each side of it.
+SENTENCE_REACH = 300
 
 
 def _KNOWN_KEY(text: str) -> str:  # noqa: N802 - reads like the table it indexes
@@ -185,6 +196,18 @@ def _mentions(text: str, present: frozenset[str] | set[str]) -> list[tuple[int, 
 
 
 def _fields(trial: Trial) -> list[tuple[str, str]]:
+    return [(name, _cut(text)) for name, text in _all_fields(trial)]
+
+
+def _cut(text: str) -> str:
+    """At most :data:`MAX_FIELD_CHARS` of ``text``, ended at a space when there is one."""
+    if len(text) <= MAX_FIELD_CHARS:
+        return text
+    space = text.rfind(" ", MAX_FIELD_CHARS - 200, MAX_FIELD_CHARS)
+    return text[: space if space != -1 else MAX_FIELD_CHARS]
+
+
+def _all_fields(trial: Trial) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for i, iv in enumerate(trial.interventions):
         parts = [iv.get("name") or ""] + list(iv.get("other_names") or [])
@@ -370,10 +393,13 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
             for start, end, neg in _mentions(masked, present):
                 snippet = _snippet(text, start, end)
                 matched = text[start:end]
-                # in vivo CAR: judge on the sentence around the mention
-                sent_a = max(masked.rfind(".", 0, start), masked.rfind("|", 0, start)) + 1
-                sent_b = masked.find(".", end)
-                sentence = masked[sent_a : sent_b if sent_b != -1 else len(masked)]
+                # in vivo CAR: judge on the sentence around the mention (bounded: see above)
+                floor = max(0, start - SENTENCE_REACH)
+                sent_a = max(masked.rfind(".", floor, start), masked.rfind("|", floor, start))
+                sent_a = sent_a + 1 if sent_a != -1 else floor
+                ceiling = min(len(masked), end + SENTENCE_REACH)
+                sent_b = masked.find(".", end, ceiling)
+                sentence = masked[sent_a : sent_b if sent_b != -1 else ceiling]
                 if IN_VIVO_CAR.search(sentence) and not EX_VIVO.search(sentence):
                     in_vivo.append((fname, snippet))
                     continue
@@ -601,16 +627,17 @@ def _origin(trial: Trial, positives: list[tuple[str, str, str]]) -> str:
     texts = [snip for _, snip, _ in positives]
     # the intervention and title texts carry the product's description
     for iv in trial.interventions:
-        texts.append(" ".join([iv.get("name") or "", iv.get("description") or ""]))
-    texts.append(trial.title)
+        texts.append(_cut(" ".join([iv.get("name") or "", iv.get("description") or ""])))
+    texts.append(_cut(trial.title))
     if trial.official_title:
-        texts.append(trial.official_title)
+        texts.append(_cut(trial.official_title))
     joined = " ".join(texts)
     auto = bool(ORIGIN_AUTO.search(joined))
     allo = bool(ORIGIN_ALLO.search(joined))
     if not auto and not allo and trial.summary:
-        auto = bool(ORIGIN_AUTO.search(trial.summary))
-        allo = bool(ORIGIN_ALLO.search(trial.summary))
+        summary = _cut(trial.summary)
+        auto = bool(ORIGIN_AUTO.search(summary))
+        allo = bool(ORIGIN_ALLO.search(summary))
     if auto and allo:
         return "mixed"
     if auto:

@@ -29,9 +29,9 @@ from .classify import apply
 from .ctgov import normalise_flat_row, normalise_legacy_row, normalise_study
 from .link import Linker, ProductSpec
 from .registries import normalise_cris, normalise_ictrp
-from .sources import Item, Problem, iter_items
+from .sources import Item, Problem, iter_items, too_large
 from .store import TrialStore, trial_row
-from .zipstream import TooBig, inflate_bounded
+from .zipstream import MAX_RECORD_BYTES, TooBig, inflate_bounded
 
 __all__ = ["IngestSummary", "ingest", "ingest_items", "process_item"]
 
@@ -129,6 +129,10 @@ def _die_with(parent: int) -> None:
 def _decode(item: Item) -> tuple[Any, bytes | None, str]:
     """(parsed object, raw body to store or None to keep the item's payload, raw encoding)."""
     enc = item.encoding
+    if enc in ("stored", "json", "obj") and (item.size or 0) > MAX_RECORD_BYTES:
+        raise _Bad(too_large(item.size))
+    if enc in ("stored", "json") and len(item.payload) > MAX_RECORD_BYTES:
+        raise _Bad(too_large(len(item.payload)))
     if enc == "deflate":
         try:
             data = inflate_bounded(item.payload)  # a bomb is refused, never held whole

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .zipstream import ZipProblem, iter_members
+from .zipstream import MAX_RECORD_BYTES, ZipProblem, iter_members
 
 __all__ = ["Item", "Problem", "count_hint", "iter_items"]
 
@@ -58,6 +58,19 @@ class Item:
 class Problem:
     name: str
     reason: str
+
+
+def too_large(size: int | None = None) -> str:
+    """The reason a record over :data:`MAX_RECORD_BYTES` is skipped."""
+    got = f"{_bytes(size)}; " if size else ""
+    return (
+        f"record too large ({got}the most one record may hold is "
+        f"{_bytes(MAX_RECORD_BYTES)}): skipped"
+    )
+
+
+def _bytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
 def iter_items(
@@ -155,7 +168,19 @@ def _iter_zip_local_headers(path: Path, registry: str | None) -> Iterator[Item |
 def _iter_jsonl(path: Path, registry: str | None) -> Iterator[Item | Problem]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as fh:  # type: ignore[operator]
-        for lineno, line in enumerate(fh, 1):
+        lineno = 0
+        while True:
+            line = fh.readline(MAX_RECORD_BYTES + 1)  # never more than one record's worth
+            if not line:
+                return
+            lineno += 1
+            if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+                size = len(line)
+                while line and not line.endswith(b"\n"):  # skip the rest, a chunk at a time
+                    line = fh.readline(1 << 20)
+                    size += len(line)
+                yield Problem(f"{path}:{lineno}", too_large(size))
+                continue
             line = line.strip()
             if line:
                 yield Item(registry, f"{path}:{lineno}", line, "json", size=len(line))
@@ -171,7 +196,10 @@ def _iter_json_file(path: Path, registry: str | None) -> Iterator[Item | Problem
         if stripped[0] == "[":
             yield from _iter_json_array(fh, head, path, registry)
             return
-        rest = fh.read()
+        rest = fh.read(MAX_RECORD_BYTES + 1 - len(head))  # one record (or one API page)
+        if len(head) + len(rest) > MAX_RECORD_BYTES:
+            yield Problem(str(path), too_large())
+            return
     text = head + rest
     try:
         obj = json.loads(text)
@@ -248,6 +276,15 @@ def _iter_json_array(
             if eof:
                 yield Problem(f"{path}[{index}]", f"truncated or invalid JSON: {exc.msg}")
                 return
+            if len(buf) - pos > MAX_RECORD_BYTES:  # one element past the cap: skip it
+                skipped = _skip_value(fh, buf, pos)
+                if skipped is None:
+                    yield Problem(f"{path}[{index}]", "truncated JSON array (no closing bracket)")
+                    return
+                buf, pos, size = skipped
+                yield Problem(f"{path}[{index}]", too_large(size))
+                index += 1
+                continue
             more = fh.read(READ_CHUNK)
             if not more:
                 eof = True
@@ -262,11 +299,43 @@ def _iter_json_array(
             pos = 0
 
 
+def _skip_value(fh: io.TextIOBase, buf: str, pos: int) -> tuple[str, int, int] | None:
+    """Skip the JSON value (an object or array) starting at ``buf[pos]``, reading on as
+    needed and keeping nothing of it. Returns (buffer, position after it, its length), or
+    None when the text ends first."""
+    depth = 0
+    in_string = escaped = False
+    size = 0
+    while True:
+        for i in range(pos, len(buf)):
+            ch = buf[i]
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif ch == "\\":
+                    escaped = True
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch in "[{":
+                depth += 1
+            elif ch in "]}":
+                depth -= 1
+                if depth == 0:
+                    return buf[i + 1 :], 0, size + i + 1 - pos
+        size += len(buf) - pos
+        buf = fh.read(READ_CHUNK)
+        pos = 0
+        if not buf:
+            return None
+
+
 # --------------------------------------------------------------------------- CSV
 
 
 def _iter_csv(path: Path, registry: str | None) -> Iterator[Item | Problem]:
-    csv.field_size_limit(1 << 30)
+    csv.field_size_limit(MAX_RECORD_BYTES)
     with _open_text(path) as fh:
         reader = csv.DictReader(fh)
         fields = {f.strip().lower() for f in reader.fieldnames or []}
@@ -282,10 +351,19 @@ def _iter_csv(path: Path, registry: str | None) -> Iterator[Item | Problem]:
                     "ClinicalTrials.gov (NCT Number / NCTId) columns",
                 )
                 return
-        lineno = 1
-        try:
-            for row in reader:
-                lineno = reader.line_num
-                yield Item(registry, f"{path}:{lineno}", row, "row")
-        except csv.Error as exc:
-            yield Problem(f"{path}:{lineno}", f"broken CSV: {exc}")
+        rows = iter(reader)
+        last = 1  # the line the last good row ended on (the header's)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "field limit" in str(exc):  # one row past the cap: skip it, read on
+                    yield Problem(f"{path}:{last + 1}", too_large())
+                    last = reader.line_num
+                    continue
+                yield Problem(f"{path}:{last + 1}", f"broken CSV: {exc}")
+                return
+            last = reader.line_num
+            yield Item(registry, f"{path}:{last}", row, "row")
