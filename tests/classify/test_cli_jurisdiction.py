@@ -77,3 +77,9 @@ def test_a_broken_file_names_the_field(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "jurisdictions/KR.yaml is invalid" in result.output
     assert "'nope' is not a tier_routes id" in result.output
+
+
+def test_eu_shows_the_hospital_exemption_as_a_route_for_hospitals() -> None:
+    out = _run("jurisdiction", "show", "EU").output
+    assert "Hospital exemption (national authorisation)" in out
+    assert "who may use it: hospitals" in out

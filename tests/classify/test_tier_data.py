@@ -140,3 +140,18 @@ def test_a_route_citing_a_law_the_file_lacks_is_rejected() -> None:
     with pytest.raises(ValidationError) as err:
         Jurisdiction.model_validate(_minimal(tier_routes=[route]))
     assert "tier_routes[0].law: 'no_such_law'" in str(err.value)
+
+
+def test_no_tier_source_is_a_host_on_the_copy_list(files) -> None:
+    """validate checks product sources against data/source_hosts.yaml; the tier records are held
+    to the same list (a copy may only appear as read_via, beside the original)."""
+    from ctatlas.model import CopyHostFile
+    from ctatlas.sources import copy_host
+
+    with (DATA.parent / "source_hosts.yaml").open(encoding="utf-8") as fh:
+        hosts = CopyHostFile.model_validate(YAML(typ="safe").load(fh))
+    for jur in files.values():
+        for record in [*jur.tier_figures, *jur.tier_events, *jur.tier_plans]:
+            for source in record.sources:
+                entry = copy_host(str(source.url), hosts.copies)
+                assert entry is None, (jur.code, str(source.url), entry.reason)

@@ -348,19 +348,12 @@ def _eu(facts: Facts) -> None:
             "Art. 3",
         )
     if atmp and provider in (None, Provider.hospital):
-        law = _law_citation(d.jur, "reg_1394_2007", "Art. 28(2)")
-        d.routes.append(
-            {
-                "route": "hospital_exemption",
-                "label": "Hospital exemption",
-                "class": d.category,
-                "class_label": next(
-                    (c.label for c in d.jur.categories if c.id == d.category), None
-                ),
-                "reviewer": "the Member State's competent authority",
-                "citations": [law],
-            }
-        )
+        _tier_route(d, "hospital_exemption", None)
+        if d.routes and d.routes[-1]["route"] == "hospital_exemption":
+            d.routes[-1]["class"] = d.category
+            d.routes[-1]["class_label"] = next(
+                (c.label for c in d.jur.categories if c.id == d.category), None
+            )
         if provider is Provider.hospital:
             d.fire(R_EU_HE)
             d.regulated_as = _as(
