@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from ctatlas.model import (
     EVENT_STATUS,
     Authorization,
     CellClass,
+    Citation,
     CopyHostFile,
     Designation,
     DiseaseFile,
@@ -324,8 +325,10 @@ def _check_jurisdiction(chk: _Checker, loaded: _Loaded, stem: str) -> None:
                 loaded, ["categories", i, "id"], ProblemCode.duplicate, f"duplicate '{category.id}'"
             )
         seen_categories.add(category.id)
-    for loc, citation in _citations(jur):
-        if citation.law is not None and citation.law not in law_ids:
+    for loc, citation in cited(jur):
+        if not isinstance(citation, Citation) or citation.law is None:
+            continue
+        if citation.law not in law_ids:
             chk.add(
                 loaded,
                 [*loc, "law"],
@@ -333,19 +336,6 @@ def _check_jurisdiction(chk: _Checker, loaded: _Loaded, stem: str) -> None:
                 f"citation names law '{citation.law}', which is not in this file's laws",
                 "known laws: " + ", ".join(sorted(law_ids)),
             )
-
-
-def _citations(obj: Any, loc: tuple[str | int, ...] = ()) -> Iterable[tuple[list[Any], Any]]:
-    from ctatlas.model import Citation
-
-    if isinstance(obj, Citation):
-        yield list(loc), obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from _citations(getattr(obj, name), (*loc, name))
-    elif isinstance(obj, list):
-        for i, item in enumerate(obj):
-            yield from _citations(item, (*loc, i))
 
 
 def _check_product(
