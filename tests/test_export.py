@@ -30,14 +30,14 @@ def run(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, ["--data", str(FIXTURE_DATA), *args])
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json", "datapackage"])
+@pytest.mark.parametrize("fmt", ["csv", "programs_csv", "xlsx", "json", "datapackage"])
 def test_cli_writes_the_api_bytes(
     runner: CliRunner, built: str, tmp_path: Path, fmt: str
 ) -> None:
     out = tmp_path / "out" / f"atlas.{fmt}"
     result = run(runner, "export", "--format", fmt, "--out", str(out), "--db", built)
     assert result.exit_code == 0, result.output
-    assert f"Wrote 6 products as {fmt} to {out}" in result.stderr
+    assert f"Wrote 6 products and 5 programs as {fmt} to {out}" in result.stderr
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
@@ -80,6 +80,7 @@ def test_jurisdiction_filter_and_unknown_code(
     assert result.exit_code == 0
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert {a["jurisdiction"] for p in doc["products"] for a in p["authorizations"]} == {"KR"}
+    assert [(p["slug"], p["stage"]) for p in doc["programs"]] == [("cartistem", "approved")]
     bad = run(runner, "export", "-f", "json", "-o", str(out), "-j", "XX", "--db", built)
     assert bad.exit_code == 2
     assert bad.stderr.startswith("Error: unknown jurisdiction XX; known: CN, JP, KR, SG, US")
@@ -128,6 +129,15 @@ def test_datapackage_descriptor_matches_its_tables(
                 value = tuple(row[k] for k in fk["fields"])
                 assert value in known, (resource["name"], value)
     assert len(tables["authorizations"]) == 10 and len(tables["products"]) == 6
+    # programs: every program, of authorized therapies and of therapies only in development
+    assert sorted(r["program_id"] for r in tables["programs"]) == [
+        "cartistem:0",
+        "cartistem:1",
+        "cartistem:2",
+        "cartistem:3",
+        "hs-001:0",
+    ]
+    assert "hs-001" not in {r["slug"] for r in tables["products"]}
     dates = [r["accessed"] for r in tables["sources"]]
     assert all(len(d) == 10 for d in dates)
     # a source read through a copy names the original in url and the copy in read_via
@@ -153,3 +163,31 @@ def test_export_replaces_atomically(built: str, tmp_path: Path, monkeypatch) -> 
         )
     assert out.read_text(encoding="utf-8") == "old"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".a.csv.")]
+
+
+def test_programs_in_every_format(runner: CliRunner, built: str, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "programs.csv"
+    result = run(runner, "export", "-f", "programs_csv", "-o", str(out), "-j", "JP", "--db", built)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert sorted((r["program_id"], r["stage"], r["status"]) for r in rows) == [
+        ("cartistem:1", "phase3", "active"),
+        ("cartistem:2", "phase2", "discontinued"),
+        ("hs-001:0", "phase1_2", "unknown"),
+    ]
+    assert {r["cell_family"] for r in rows} == {"MSC", "iPSC_derived"}
+    xlsx = tmp_path / "a.xlsx"
+    assert run(runner, "export", "-f", "xlsx", "-o", str(xlsx), "--db", built).exit_code == 0
+    book = load_workbook(xlsx, read_only=True)
+    try:
+        sheet = list(book["programs"].iter_rows(values_only=True))
+    finally:
+        book.close()
+    assert sheet[0][:3] == ("program_id", "slug", "name") and len(sheet) == 6
+    as_json = tmp_path / "a.json"
+    assert run(runner, "export", "-f", "json", "-o", str(as_json), "--db", built).exit_code == 0
+    doc = json.loads(as_json.read_text(encoding="utf-8"))
+    assert len(doc["programs"]) == 5
+    assert "hs-001" not in {p["slug"] for p in doc["products"]}

@@ -2,11 +2,14 @@
 
 One module for ``ctatlas export`` and ``GET /api/v1/export/{format}``, so both write the same
 bytes. The tables are the store's, flattened for spreadsheets: ``products``,
-``authorizations``, ``status_events``, ``indications``, ``sources``, ``jurisdictions`` and
-``diseases``, joined by ``slug`` and ``authorization_id``.
+``authorizations``, ``status_events``, ``indications``, ``sources``, ``jurisdictions``,
+``diseases`` and ``programs`` (development programs, of authorized therapies and of therapies
+only in development), joined by ``slug`` and ``authorization_id``.
 
 * ``csv``: one file, one row per authorization with its product's attributes (what
   ``ctatlas products --format csv`` prints, with every column).
+* ``programs_csv``: one file, one row per development program with its therapy's attributes
+  (the ``programs`` table; what ``ctatlas pipeline --format csv`` prints).
 * ``xlsx``: one sheet per table, and an ``about`` sheet.
 * ``json``: the product documents (the API's contract), jurisdictions, diseases and metadata.
 * ``datapackage``: a zip holding ``datapackage.json`` (Frictionless Data Package, a Table
@@ -44,6 +47,7 @@ class ExportFormat(str, Enum):
     """The formats the atlas exports to."""
 
     csv = "csv"
+    programs_csv = "programs_csv"
     xlsx = "xlsx"
     json = "json"
     datapackage = "datapackage"
@@ -51,12 +55,14 @@ class ExportFormat(str, Enum):
 
 MEDIA_TYPES = {
     ExportFormat.csv: "text/csv; charset=utf-8",
+    ExportFormat.programs_csv: "text/csv; charset=utf-8",
     ExportFormat.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ExportFormat.json: "application/json",
     ExportFormat.datapackage: "application/zip",
 }
 EXTENSIONS = {
     ExportFormat.csv: "csv",
+    ExportFormat.programs_csv: "csv",
     ExportFormat.xlsx: "xlsx",
     ExportFormat.json: "json",
     ExportFormat.datapackage: "zip",
@@ -181,6 +187,40 @@ TABLES: dict[str, tuple[list[Field], list[str], list[tuple[list[str], str, list[
         ["id"],
         [],
     ),
+    "programs": (
+        [
+            Field("program_id", description="slug:n (n: the program's place in its record)."),
+            Field("slug", description="The therapy (a product, or a therapy in development)."),
+            Field("name"),
+            Field("brand_names", description="Its authorizations' brands, '; '-separated."),
+            Field("codes", description="Development codes, '; '-separated."),
+            Field("developer"),
+            Field("home_jurisdiction", description="The developer's country."),
+            Field("jurisdiction", description="Where the trials run or it is filed."),
+            Field("stage", description="phase1, phase1_2, phase2, phase3, filed, approved."),
+            Field("stage_note"),
+            Field("status", description="active, discontinued, on_hold, unknown."),
+            Field("authorization", description="Approved: the authorization's jurisdiction."),
+            Field("modality"),
+            Field("cell_class"),
+            Field("stem_type"),
+            Field("cell_family", description="The trial classifier's cell family."),
+            Field("origin"),
+            Field("indications", description="'; '-separated."),
+            Field("disease_ids", description="'; '-separated ids of diseases.csv."),
+            Field("partners", description="name (role, territories), '; '-separated."),
+            Field("trial_ids", description="Registry ids, '; '-separated."),
+            Field("first_trial_start", description=PARTIAL),
+            Field("filed", description=PARTIAL),
+            Field("expected_decision", description=PARTIAL),
+            Field("discontinued", description=PARTIAL),
+            Field("discontinuation_reason"),
+            Field("designations", description="'; '-separated."),
+            Field("sources", description="URLs, '; '-separated."),
+        ],
+        ["program_id"],
+        [(["jurisdiction"], "jurisdictions", ["code"])],
+    ),
 }
 
 #: Columns of the one-file CSV (one row per authorization).
@@ -227,9 +267,12 @@ def export_tables(
     products: Sequence[dict[str, Any]],
     jurisdictions: Mapping[str, dict[str, Any]],
     diseases: Sequence[dict[str, Any]],
+    programs: Sequence[dict[str, Any]] = (),
 ) -> dict[str, list[dict[str, Any]]]:
-    """The tables of the export, as rows (plain values: str, int, bool or None)."""
+    """The tables of the export, as rows (plain values: str, int, bool or None).
+    ``programs``: program rows (:func:`ctatlas.pipeline.program_rows`)."""
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    out["programs"] = _program_rows(programs)
     for doc in products:
         out["products"].append(
             {
@@ -318,6 +361,12 @@ def export_tables(
             }
         )
     return out
+
+
+def _program_rows(programs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    from ctatlas.pipeline import flat_row
+
+    return [{"program_id": f"{r['slug']}:{r['program']}", **flat_row(r)} for r in programs]
 
 
 def _source(source: dict[str, Any], slug: str, auth_id: str | None) -> dict[str, Any]:
@@ -447,13 +496,19 @@ def export_bytes(
     jurisdictions: Mapping[str, dict[str, Any]],
     diseases: Sequence[dict[str, Any]],
     meta: Mapping[str, str] | None = None,
+    programs: Sequence[dict[str, Any]] = (),
 ) -> ExportResult:
-    """The export in ``fmt`` of these products (all, or a filtered selection)."""
+    """The export in ``fmt`` of these products (all, or a filtered selection) and these
+    development programs (rows of :func:`ctatlas.pipeline.program_rows`)."""
     fmt = ExportFormat(fmt)
     meta = dict(meta or {})
     filename = f"ctatlas.{EXTENSIONS[fmt]}"
     if fmt is ExportFormat.csv:
         return ExportResult(_csv(_flat_rows(products), FLAT_FIELDS), MEDIA_TYPES[fmt], filename)
+    if fmt is ExportFormat.programs_csv:
+        fields = [f.name for f in TABLES["programs"][0]]
+        content = _csv(_program_rows(programs), fields)
+        return ExportResult(content, MEDIA_TYPES[fmt], "ctatlas-programs.csv")
     if fmt is ExportFormat.json:
         document = {
             "ctatlas_version": __version__,
@@ -462,10 +517,11 @@ def export_bytes(
             "products": list(products),
             "jurisdictions": dict(jurisdictions),
             "diseases": list(diseases),
+            "programs": list(programs),
         }
         content = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
         return ExportResult(content, MEDIA_TYPES[fmt], filename)
-    tables = export_tables(products, jurisdictions, diseases)
+    tables = export_tables(products, jurisdictions, diseases, programs)
     if fmt is ExportFormat.xlsx:
         return ExportResult(_xlsx(tables, meta), MEDIA_TYPES[fmt], filename)
     built = meta.get("built_at")
@@ -489,9 +545,10 @@ def write_export(
     jurisdictions: Mapping[str, dict[str, Any]],
     diseases: Sequence[dict[str, Any]],
     meta: Mapping[str, str] | None = None,
+    programs: Sequence[dict[str, Any]] = (),
 ) -> Path:
     """Write the export to ``out`` atomically (a temporary file moved into place)."""
-    result = export_bytes(fmt, products, jurisdictions, diseases, meta)
+    result = export_bytes(fmt, products, jurisdictions, diseases, meta, programs)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

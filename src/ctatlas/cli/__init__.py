@@ -19,6 +19,7 @@ __all__ = ["app", "build_app", "main"]
 COMMAND_MODULES = (
     "data",
     "products",
+    "pipeline",
     "classify",
     "jurisdiction",
     "crosscheck",
@@ -36,6 +37,7 @@ COMMAND_TO_MODULE = {
     "build": "data",
     "products": "products",
     "show": "products",
+    "pipeline": "pipeline",
     "classify": "classify",
     "jurisdiction": "jurisdiction",
     "crosscheck": "crosscheck",

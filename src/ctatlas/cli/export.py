@@ -24,7 +24,8 @@ __all__ = ["register"]
 def export(
     format: Annotated[
         ExportFormat,
-        typer.Option("--format", "-f", help="csv (one row per authorization), xlsx, json, "
+        typer.Option("--format", "-f", help="csv (one row per authorization), programs_csv "
+                     "(one row per development program), xlsx, json, "
                      "datapackage (zip: datapackage.json + one CSV per table)."),
     ],
     out: Annotated[
@@ -44,6 +45,7 @@ def export(
     """
     from ctatlas.errors import BadInput
     from ctatlas.export import write_export
+    from ctatlas.pipeline import programs_for_export
     from ctatlas.query import ProductFilter, filter_products, parse_multi, sort_products
     from ctatlas.store import ensure_store
 
@@ -54,13 +56,19 @@ def export(
         if unknown:
             known = ", ".join(store.jurisdictions())
             raise BadInput(f"unknown jurisdiction {', '.join(unknown)}; known: {known}")
-        products = sort_products(
-            filter_products(store.products(), ProductFilter(jurisdictions=codes)), None
-        )
+        flt = ProductFilter(jurisdictions=codes)
+        products = sort_products(filter_products(store.products(), flt), None)
+        programs = programs_for_export(store.therapies(), flt)
         path = write_export(
-            format, out, products, store.jurisdictions(), store.diseases(), store.meta()
+            format,
+            out,
+            products,
+            store.jurisdictions(),
+            store.diseases(),
+            store.meta(),
+            programs,
         )
-    err(f"Wrote {len(products)} products as {format.value} to {path}")
+    err(f"Wrote {len(products)} products and {len(programs)} programs as {format.value} to {path}")
 
 
 def register(app: typer.Typer) -> None:

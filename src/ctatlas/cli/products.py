@@ -211,7 +211,7 @@ def show(
     db: DbOpt = None,
     data: DataOpt = None,
 ) -> None:
-    """Show one product with all its authorizations and sources.
+    """Show one therapy with all its authorizations, development programs and sources.
 
     Example: ctatlas show temcell-hs --format json
     """
@@ -258,6 +258,39 @@ def _print_product(doc: dict[str, Any]) -> None:
         for ind in auth["indications"]:
             console.print(f"  • {ind['text']}")
         for source in auth["sources"]:
+            console.print(f"  [dim]source:[/dim] {source['title']} — {source['url']}")
+    if not doc["authorizations"]:
+        console.print("\nNot authorized anywhere: in development only.")
+    _print_programs(console, doc.get("programs") or [])
+
+
+def _print_programs(console: Any, programs: list[dict[str, Any]]) -> None:
+    from ctatlas.cli.pipeline import STAGE_LABELS, STATUS_LABELS
+
+    for program in programs:
+        console.print(
+            f"\n[bold]{program['jurisdiction']}[/bold] program — "
+            f"{STAGE_LABELS[program['stage']]}, status {STATUS_LABELS[program['status']]}"
+        )
+        console.print(f"  Developer: {program.get('developer') or 'unknown'}")
+        for partner in program.get("partners") or []:
+            where = f" ({', '.join(partner['territories'])})" if partner.get("territories") else ""
+            console.print(f"  Partner: {partner['name']}, {partner['role']}{where}")
+        for label, key in (
+            ("First trial", "first_trial_start"),
+            ("Filed", "filed"),
+            ("Decision expected", "expected_decision"),
+            ("Discontinued", "discontinued"),
+        ):
+            if program.get(key):
+                console.print(f"  {label}: {program[key]}")
+        if program.get("discontinuation_reason"):
+            console.print(f"  Why discontinued: {program['discontinuation_reason']}")
+        if program.get("trial_ids"):
+            console.print(f"  Trials: {', '.join(program['trial_ids'])}")
+        for ind in program["indications"]:
+            console.print(f"  • {ind['text']}")
+        for source in program["sources"]:
             console.print(f"  [dim]source:[/dim] {source['title']} — {source['url']}")
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ctatlas.web.api import classify, export, products, reference, trials
+from ctatlas.web.api import classify, export, pipeline, products, reference, trials
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(products.router)
+router.include_router(pipeline.router)
 router.include_router(reference.router)
 router.include_router(classify.router)
 router.include_router(export.router)

@@ -32,16 +32,26 @@ _MEDIA = {
 )
 def export(snap: SnapshotDep, format: ExportFormat, query: ProductQueryDep) -> Response:
     """The products matching the filters (all by default; ``limit``/``offset`` are ignored)
-    as ``csv`` (one row per authorization), ``xlsx`` (a sheet per table), ``json`` (the
-    documents) or ``datapackage`` (a Frictionless Data Package: zip of CSVs and
-    ``datapackage.json``) - the same bytes as ``ctatlas export``."""
+    as ``csv`` (one row per authorization), ``programs_csv`` (one row per development
+    program), ``xlsx`` (a sheet per table), ``json`` (the documents) or ``datapackage`` (a
+    Frictionless Data Package: zip of CSVs and ``datapackage.json``) - the same bytes as
+    ``ctatlas export``. Programs are those in the filter's jurisdictions of therapies that pass
+    the product-level filters (modality, cell class, origin, q)."""
+    from ctatlas.pipeline import programs_for_export
+    from ctatlas.web.params import product_filter
+
     products = service.matching_products(snap, query)
+    flt = product_filter(query, snap.jurisdictions())
+    programs = programs_for_export(
+        snap.therapies(), flt, snap.search_texts() if flt.search else None
+    )
     result = export_bytes(
         format,
         products,
         snap.jurisdictions(),
         snap.diseases(),
         {"data_hash": snap.data_hash, "built_at": snap.built_at.isoformat()},
+        programs,
     )
     return Response(
         result.content,

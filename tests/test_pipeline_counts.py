@@ -1,0 +1,33 @@
+"""The curated programs in ``data/``, counted per jurisdiction and stage.
+
+Pinned so that a lost or duplicated record is noticed: when programs are added, update the
+counts in the same commit (``ctatlas pipeline --format json`` lists them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ctatlas.dataset import load_dataset
+from ctatlas.pipeline import program_rows, stage_counts
+from ctatlas.store import product_document
+
+REPO_DATA = Path(__file__).resolve().parents[1] / "data"
+
+PINNED = {
+    "JP": {"phase1_2": 1, "phase2": 1, "phase3": 1, "approved": 1},
+    "KR": {"approved": 1},
+    "US": {"phase1_2": 1, "phase3": 1},
+}
+
+
+def test_program_counts_per_jurisdiction_and_stage() -> None:
+    dataset = load_dataset(REPO_DATA)
+    rows = program_rows(product_document(p) for p in dataset.products)
+    counts = {
+        jur: {stage: n for stage, n in by_stage.items() if n}
+        for jur, by_stage in stage_counts(rows).items()
+    }
+    assert counts == PINNED
+    # every approved program points at an authorization of its record (validate checks it)
+    assert all(r["authorization"] for r in rows if r["stage"] == "approved")
