@@ -33,6 +33,7 @@ OPERATIONS = [
     ("GET", f"{API}/export/{{format}}"),
     ("GET", f"{API}/trials"),
     ("GET", f"{API}/trials/{{trial_id}}"),
+    ("GET", f"{API}/pipeline"),
 ]
 
 
