@@ -1,0 +1,209 @@
+"""The report's "Pipeline" chapter, curated part: development programs counted, computed from
+the data like the founding findings (numerator, denominator, exclusions).
+
+The pipeline is every program that is not approved (an approved program is an authorization,
+counted in the other chapters) and not discontinued; discontinued programs are listed apart.
+Counts are of programs (one therapy in one jurisdiction for one indication set) unless a
+finding says it counts therapies.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ctatlas.analysis.findings import (
+    Breakdown,
+    Exclusion,
+    Finding,
+    _pct,
+    _support_text,
+    _verdict,
+    share,
+)
+from ctatlas.analysis.tables import FOUNDING_TOPICS
+from ctatlas.vocab import STAGE_ORDER
+
+__all__ = [
+    "PIPELINE_RULE",
+    "discontinued",
+    "founding_topic_counts",
+    "in_pipeline",
+    "pipeline_autologous_share",
+    "pipeline_findings",
+    "pipeline_mesenchymal_share",
+    "stage_family_origin",
+]
+
+PIPELINE_RULE = (
+    "The pipeline counts programs that are not approved (an approved program is an "
+    "authorization, counted in the other chapters) and not discontinued; programs on hold or "
+    "of unknown status count."
+)
+#: Stages of the pipeline, earliest first (approved left out).
+PIPELINE_STAGES = tuple(s.value for s in STAGE_ORDER if s.value != "approved")
+
+
+def in_pipeline(row: dict[str, Any]) -> bool:
+    """Whether a program row counts in the pipeline."""
+    return row["stage"] != "approved" and row["status"] != "discontinued"
+
+
+def discontinued(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Discontinued programs, newest discontinuation first (undated last)."""
+    gone = [r for r in rows if r["status"] == "discontinued"]
+    return sorted(gone, key=lambda r: (r.get("discontinued") or "", r["slug"]), reverse=True)
+
+
+def stage_family_origin(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pipeline programs per (cell family, origin), with a count per stage and a total; rows
+    sorted by total, largest first."""
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        if in_pipeline(row):
+            key = (row["cell_family"] or "unknown", row["origin"] or "unknown")
+            counts[key][row["stage"]] += 1
+    out = []
+    for (family, origin), by_stage in counts.items():
+        entry: dict[str, Any] = {"cell_family": family, "origin": origin}
+        entry.update({stage: by_stage.get(stage, 0) for stage in PIPELINE_STAGES})
+        entry["total"] = sum(by_stage.values())
+        out.append(entry)
+    return sorted(out, key=lambda e: (-e["total"], e["cell_family"], e["origin"]))
+
+
+def founding_topic_counts(
+    rows: Sequence[dict[str, Any]], diseases: Sequence[dict[str, Any]], jurisdictions: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Pipeline programs per jurisdiction for the founding analysis's six disease topics
+    (mapped through diseases.yaml: an area topic takes every disease of that area)."""
+    area_of = {d["id"]: d["area"] for d in diseases}
+    out = []
+    for label, (areas, ids) in FOUNDING_TOPICS.items():
+        entry: dict[str, Any] = {"topic": label}
+        hits = []
+        for row in rows:
+            if not in_pipeline(row):
+                continue
+            named = {d for i in row["indications"] for d in i["disease_ids"]}
+            if named & ids or {area_of.get(d) for d in named} & areas:
+                hits.append(row)
+        for code in jurisdictions:
+            entry[code] = sum(1 for r in hits if r["jurisdiction"] == code)
+        entry["total"] = len(hits)
+        entry["therapies"] = sorted({r["slug"] for r in hits})
+        out.append(entry)
+    return out
+
+
+def _therapies(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """slug -> one pipeline row of it (therapy attributes are the same on all its rows)."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if in_pipeline(row):
+            out.setdefault(row["slug"], row)
+    return out
+
+
+def pipeline_autologous_share(
+    rows: Sequence[dict[str, Any]], jurisdictions: Sequence[str]
+) -> Finding:
+    """Is what is coming still mostly autologous? Distinct therapies in the pipeline with a
+    known origin; per jurisdiction, the therapies with a pipeline program there."""
+    excluded: dict[str, Exclusion] = {}
+    known: dict[str, dict[str, Any]] = {}
+    for slug, row in _therapies(rows).items():
+        if row["modality"] == "gene_therapy":
+            excluded[slug] = Exclusion(slug, row["name"], "non-cell gene therapy")
+        elif row["origin"] in (None, "not_applicable"):
+            excluded[slug] = Exclusion(slug, row["name"], "origin unknown")
+        else:
+            known[slug] = row
+    breakdown = []
+    for code in jurisdictions:
+        there = {r["slug"] for r in rows if in_pipeline(r) and r["jurisdiction"] == code}
+        docs = [known[s] for s in sorted(there) if s in known]
+        auto = [d["slug"] for d in docs if d["origin"] == "autologous"]
+        if docs:
+            breakdown.append(Breakdown(code, len(auto), len(docs), share(len(auto), len(docs)),
+                                       auto))
+    num = sum(1 for d in known.values() if d["origin"] == "autologous")
+    den = len(known)
+    value = share(num, den)
+    supports = _verdict(value)
+    return Finding(
+        "pipeline_autologous_share",
+        "Is the pipeline still mostly autologous?",
+        "Most cell therapy products are autologous (the founding analysis, of marketed "
+        "products).",
+        f"{num} of {den} therapies in the pipeline with a known origin ({_pct(value)}) are "
+        f"autologous; the pipeline {_support_text(supports)} the claim.",
+        num,
+        den,
+        value,
+        supports,
+        "autologous therapies",
+        "therapies with at least one pipeline program and a known origin",
+        sorted(excluded.values(), key=lambda e: e.slug),
+        [PIPELINE_RULE, "Overall each therapy counts once; per jurisdiction, once where it has "
+         "a pipeline program."],
+        breakdown,
+        "Jurisdiction",
+    )
+
+
+def pipeline_mesenchymal_share(
+    rows: Sequence[dict[str, Any]], jurisdictions: Sequence[str]
+) -> Finding:
+    """Among stem-cell therapies in the pipeline, how many are mesenchymal (MSC)?"""
+    excluded: dict[str, Exclusion] = {}
+    stem: dict[str, dict[str, Any]] = {}
+    for slug, row in _therapies(rows).items():
+        if row["cell_class"] != "stem":
+            continue
+        if row.get("stem_type") in (None, "not_applicable"):
+            excluded[slug] = Exclusion(slug, row["name"], "stem type unknown")
+        else:
+            stem[slug] = row
+    breakdown = []
+    for code in jurisdictions:
+        there = {r["slug"] for r in rows if in_pipeline(r) and r["jurisdiction"] == code}
+        docs = [stem[s] for s in sorted(there) if s in stem]
+        msc = [d["slug"] for d in docs if d["stem_type"] == "MSC"]
+        if docs:
+            breakdown.append(Breakdown(code, len(msc), len(docs), share(len(msc), len(docs)),
+                                       msc))
+    num = sum(1 for d in stem.values() if d["stem_type"] == "MSC")
+    den = len(stem)
+    value = share(num, den)
+    supports = _verdict(value)
+    return Finding(
+        "pipeline_mesenchymal_share",
+        "Are stem-cell therapies in the pipeline still mostly mesenchymal?",
+        "Stem-cell products in Asia are mostly mesenchymal (MSC) (the founding analysis, of "
+        "marketed products).",
+        f"{num} of {den} stem-cell therapies in the pipeline ({_pct(value)}) are mesenchymal; "
+        f"the pipeline {_support_text(supports)} the claim.",
+        num,
+        den,
+        value,
+        supports,
+        "mesenchymal (MSC) therapies",
+        "stem-cell therapies with at least one pipeline program and a known stem type",
+        sorted(excluded.values(), key=lambda e: e.slug),
+        [PIPELINE_RULE, "iPSC- and ESC-derived cells, HSC and tissue stem cells count as "
+         "stem cells that are not mesenchymal."],
+        breakdown,
+        "Jurisdiction",
+    )
+
+
+def pipeline_findings(
+    rows: Sequence[dict[str, Any]], jurisdictions: Sequence[str]
+) -> list[Finding]:
+    """The chapter's findings, in report order."""
+    return [
+        pipeline_autologous_share(rows, jurisdictions),
+        pipeline_mesenchymal_share(rows, jurisdictions),
+    ]
