@@ -173,8 +173,8 @@ def test_programs_in_every_format(runner: CliRunner, built: str, tmp_path: Path)
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert sorted((r["program_id"], r["stage"], r["status"]) for r in rows) == [
-        ("cartistem:1", "phase3", "active"),
-        ("cartistem:2", "phase2", "discontinued"),
+        ("cartistem:0", "phase3", "active"),
+        ("cartistem:3", "phase2", "discontinued"),
         ("hs-001:0", "phase1_2", "unknown"),
     ]
     assert {r["cell_family"] for r in rows} == {"MSC", "iPSC_derived"}

@@ -117,7 +117,10 @@ def test_csv_and_table(runner: CliRunner, data_copy: Path, sqlite_url: str) -> N
     discontinued = next(r for r in rows if r["status"] == "discontinued")
     assert discontinued["discontinued"] == "2024-02"
     assert discontinued["disease_ids"] == "osteoarthritis_knee"
-    assert "Evastem (co_developer, JP)" in {r["partners"] for r in rows}
+    assert (
+        "EVASTEM Co., Ltd. (Medipost / VICX Therapeutics joint venture) (licensee, JP)"
+        in {r["partners"] for r in rows}
+    )
     table = run(runner, data_copy, sqlite_url, "pipeline")
     assert table.exit_code == 0
     lines = table.stdout.splitlines()
