@@ -207,3 +207,71 @@ def pipeline_findings(
         pipeline_autologous_share(rows, jurisdictions),
         pipeline_mesenchymal_share(rows, jurisdictions),
     ]
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _identity(vocabulary: str, value: Any) -> str:
+    return str(value).replace("_", " ")
+
+
+def funnel_chart(
+    rows: Sequence[dict[str, Any]],
+    jurisdictions: Sequence[str],
+    label: Any = _identity,
+) -> Any:
+    """The pipeline funnel: programs per stage, earliest stage on top, one panel per
+    jurisdiction (``label(vocabulary, code)`` gives the words shown)."""
+    from ctatlas.analysis.charts import Chart, _alt, _spec
+
+    alt = _alt()
+    counts = Counter((r["jurisdiction"], r["stage"]) for r in rows if in_pipeline(r))
+    order = [label("stage", s) for s in PIPELINE_STAGES]
+    data = [
+        {"jurisdiction": code, "stage": label("stage", stage), "programs": counts[(code, stage)]}
+        for code in jurisdictions
+        for stage in PIPELINE_STAGES
+    ]
+    base = alt.Chart(alt.Data(values=data)).encode(
+        y=alt.Y("stage:N", title=None, sort=order),
+        x=alt.X("programs:Q", title=label("field", "programs")),
+        tooltip=["jurisdiction:N", "stage:N", "programs:Q"],
+    )
+    bars = base.mark_bar(color="#4c78a8")
+    text = base.mark_text(align="left", dx=3).encode(text="programs:Q")
+    chart = (
+        (bars + text)
+        .properties(width=220, height=24 * len(order))
+        .facet(column=alt.Column("jurisdiction:N", title=None, sort=list(jurisdictions)))
+    )
+    return Chart("pipeline_funnel", "Programs in the pipeline by stage", _spec(chart))
+
+
+def family_origin_chart(rows: Sequence[dict[str, Any]], label: Any = _identity) -> Any:
+    """Pipeline programs per cell family, stacked by origin."""
+    from ctatlas.analysis.charts import Chart, _alt, _spec
+
+    alt = _alt()
+    table = stage_family_origin(rows)
+    data = [
+        {
+            "family": label("cell_family", e["cell_family"]),
+            "origin": label("origin", e["origin"]),
+            "programs": e["total"],
+        }
+        for e in table
+    ]
+    chart = (
+        alt.Chart(alt.Data(values=data))
+        .mark_bar()
+        .encode(
+            y=alt.Y("family:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X("sum(programs):Q", title="Programs"),
+            color=alt.Color("origin:N", title=None),
+            tooltip=["family:N", "origin:N", "programs:Q"],
+        )
+        .properties(width=420, height=max(60, 22 * len({d["family"] for d in data})))
+    )
+    return Chart("pipeline_family_origin", "Programs in the pipeline by cell family and origin",
+                 _spec(chart))
