@@ -77,3 +77,33 @@ def test_findings_count_therapies_with_numerator_and_denominator(rows: list[dict
     assert (msc.numerator, msc.denominator, msc.share) == (1, 2, 0.5)
     assert msc.supports_claim is False  # "most" means more than half
     assert "1 of 2 stem-cell therapies in the pipeline (50%)" in msc.statement
+
+
+def test_funnel_chart_counts_the_pipeline_per_jurisdiction_and_stage(rows: list[dict]) -> None:
+    from ctatlas.analysis.pipeline import family_origin_chart, funnel_chart
+
+    def words(vocabulary: str, code: str) -> str:
+        return {"phase1_2": "Phase 1/2", "phase3": "Phase 3"}.get(code, code)
+
+    chart = funnel_chart(rows, JURS, words)
+    values = chart.spec["data"]["values"] if "data" in chart.spec else None
+    if values is None:  # faceted: the data sits on the inner layer
+        values = next(v["values"] for v in _find(chart.spec, "values"))
+    counts = {(v["jurisdiction"], v["stage"]): v["programs"] for v in values if v["programs"]}
+    assert counts == {("JP", "Phase 1/2"): 1, ("JP", "Phase 3"): 1, ("US", "Phase 3"): 1}
+    assert "phase1_2" not in str(values)  # words, not codes
+    fam = family_origin_chart(rows, words)
+    assert fam.id == "pipeline_family_origin"
+
+
+def _find(spec: object, key: str) -> list[dict]:
+    found: list[dict] = []
+    if isinstance(spec, dict):
+        if key in spec:
+            found.append(spec)
+        for value in spec.values():
+            found += _find(value, key)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _find(value, key)
+    return found
