@@ -55,6 +55,7 @@ def _vocabularies(snap: Any) -> dict[tuple[str, str], list[str]]:
         ("/api/v1/classify", "jurisdiction"): classified,
         ("/api/v1/jurisdictions/{code}", "code"): codes,
         ("/api/v1/diseases", "area"): areas,
+        ("/api/v1/pipeline", "disease"): sorted({d["id"] for d in snap.diseases()} | set(areas)),
     }
 
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ctatlas.vocab import CellClass, Modality, Origin, Pathway, Status
+from ctatlas.vocab import CellClass, Modality, Origin, Pathway, ProgramStatus, Stage, Status
 
 __all__ = [
     "AuthorizationPublic",
@@ -28,6 +28,7 @@ __all__ = [
     "JurisdictionsPublic",
     "ProductPublic",
     "ProductsPublic",
+    "ProgramPublic",
     "StatsPublic",
 ]
 
@@ -118,6 +119,22 @@ class AuthorizationPublic(Open):
     sources: list[SourcePublic]
 
 
+class ProgramPublic(Open):
+    """One development program of a therapy (GET /pipeline lists them flat)."""
+
+    jurisdiction: str = Field(description="Where its trials run or it is filed.")
+    home_jurisdiction: str = Field(description="The developer's country.")
+    stage: Stage
+    status: ProgramStatus
+    authorization: str | None = Field(
+        default=None, description="Approved: the jurisdiction of its authorization."
+    )
+    developer: str | None
+    indications: list[IndicationPublic]
+    trial_ids: list[str]
+    sources: list[SourcePublic]
+
+
 class ProductPublic(Open):
     """A product and (with filters: the matching) authorizations."""
 
@@ -133,7 +150,13 @@ class ProductPublic(Open):
     tissue_source: str | None
     cell_type: str | None
     genetically_modified: bool | None
-    authorizations: list[AuthorizationPublic]
+    authorizations: list[AuthorizationPublic] = Field(
+        description="Its authorizations (none for a therapy only in development, which "
+        "GET /products/{slug} shows but the product lists leave out)."
+    )
+    programs: list[ProgramPublic] = Field(
+        default_factory=list, description="Its development programs."
+    )
     sources: list[SourcePublic]
 
 
