@@ -11,6 +11,13 @@ version (``data_hash``), the code version and the request. This ASGI middleware:
 
 Errors are never cached and never get an ETag.
 
+A response also depends on the negotiated language (pages and the report: ``?lang=``, else
+Accept-Language; the API answers in codes, the same in every language) and on the negotiated
+encoding (``gzip`` when the client accepts it and the body is text worth compressing, done
+here, once per cache entry). Both are part of the cache key and of the ETag (a strong ETag
+names one representation), and every response says so with ``Vary: Accept-Language,
+Accept-Encoding``.
+
 Product pages (``/products/{slug}``) also list the product's trials, from the trials store,
 which changes without the atlas (``ctatlas trials ingest`` / ``link``). Their cache key and
 ETag include the trials store's state token (:meth:`ctatlas.web.state.Trials.version`, re-read
@@ -22,12 +29,15 @@ no ``Last-Modified`` (the atlas's build time says nothing about the trials), and
 from __future__ import annotations
 
 import email.utils
+import gzip
 import hashlib
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
+from ctatlas.i18n import DEFAULT_LANG, negotiate
 from ctatlas.web.state import Atlas, Trials
 
 __all__ = ["ResponseCache"]
@@ -46,6 +56,69 @@ UNCACHED_PREFIXES = ("/static/", "/api/v1/trials")
 TRIALS_PAGES = re.compile(r"^/products/[^/]+$")
 MAX_BODY = 64 * 1024
 MAX_CACHED_RESPONSE = 4 * 1024 * 1024
+#: Paths answered the same in every language (codes, not labels).
+LANGUAGE_FREE_PREFIXES = ("/api/",)
+#: Bodies smaller than this are sent as they are (gzip would save nothing).
+MIN_COMPRESSED = 512
+COMPRESSIBLE = (
+    b"text/",
+    b"application/json",
+    b"application/javascript",
+    b"application/xml",
+    b"image/svg+xml",
+    b"application/vnd.vega",
+)
+VARY = b"Accept-Language, Accept-Encoding"
+
+
+def request_language(scope: Scope, headers: dict[bytes, bytes]) -> str:
+    """The language a response to this request is in ('' for the language-free API)."""
+    if scope["path"].startswith(LANGUAGE_FREE_PREFIXES):
+        return ""
+    asked = None
+    query = scope.get("query_string", b"")
+    if b"lang=" in query:
+        asked = dict(parse_qsl(query.decode("latin-1"))).get("lang")
+    return negotiate(asked, headers.get(b"accept-language", b"").decode("latin-1"))
+
+
+def request_encoding(headers: dict[bytes, bytes]) -> str:
+    """``gzip`` when the client accepts it (and has not refused it with q=0), else ``identity``."""
+    for part in headers.get(b"accept-encoding", b"").decode("latin-1").lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            q = params.strip()
+            if q.startswith("q="):
+                try:
+                    if float(q[2:]) <= 0:
+                        return "identity"
+                except ValueError:
+                    return "identity"
+            return "gzip"
+    return "identity"
+
+
+def _representation_etag(etag: str, lang: str, encoding: str) -> str:
+    """The data's ETag, told apart by language and encoding (one ETag per representation)."""
+    suffix = (f"-{lang}" if lang and lang != DEFAULT_LANG else "") + (
+        "-gz" if encoding == "gzip" else ""
+    )
+    return f'{etag[:-1]}{suffix}"' if suffix else etag
+
+
+def _compress(
+    headers: list[tuple[bytes, bytes]], body: bytes
+) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """``body`` gzipped, with its headers, when it is text worth compressing."""
+    content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+    if len(body) < MIN_COMPRESSED or not content_type.lower().startswith(COMPRESSIBLE):
+        return headers, body
+    if any(k.lower() == b"content-encoding" for k, _ in headers):
+        return headers, body
+    packed = gzip.compress(body, compresslevel=6, mtime=0)
+    kept = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+    kept += [(b"content-encoding", b"gzip"), (b"content-length", str(len(packed)).encode())]
+    return kept, packed
 
 
 class _Entry:
@@ -94,9 +167,14 @@ class ResponseCache:
             digest = hashlib.sha256(f"{snap.etag}:{trials_state}".encode()).hexdigest()
             etag, last_modified, built_at = f'"{digest[:32]}"', None, None
         headers = dict(scope.get("headers") or [])
+        lang = request_language(scope, headers)
+        encoding = request_encoding(headers)
+        etag = _representation_etag(etag, lang, encoding)
         key = (
             snap.data_hash,
             trials_state,
+            lang,
+            encoding,
             method if method != "HEAD" else "GET",
             path,
             scope.get("query_string", b""),
@@ -135,8 +213,11 @@ class ResponseCache:
             out_headers = [
                 (k, v)
                 for k, v in out_headers
-                if k.lower() not in (b"etag", b"last-modified", b"cache-control")
+                if k.lower() not in (b"etag", b"last-modified", b"cache-control", b"vary")
             ]
+            out_headers.append((b"vary", VARY))
+            if encoding == "gzip":
+                out_headers, body_out = _compress(out_headers, body_out)
             if conditional:
                 out_headers.append((b"etag", etag.encode()))
                 if last_modified is not None:

@@ -37,6 +37,10 @@ BASE_FIELDS = {
     "nav": "(href, label) of the site navigation.",
     "version": "ctatlas version.",
     "path": "The request's path (marks the current navigation entry).",
+    "lang": "The page's language (en, ja or ko), negotiated from ?lang= or Accept-Language.",
+    "lang_query": "Whether ?lang= chose the language (links then carry it).",
+    "langs": "(code, name, URL, current) of the language switch.",
+    "jurisdiction_docs": "Jurisdiction documents by code (category labels).",
 }
 
 
@@ -56,7 +60,10 @@ class ProductsContext:
 
     query: Any = described("The parsed filters (ProductQuery).")
     problems: list[dict[str, Any]] = described("Parameters that were ignored, and why.")
-    rows: list[dict[str, Any]] = described("One row per product shown: doc, brands, names, dates.")
+    rows: list[dict[str, Any]] = described(
+        "One row per product shown: doc, first/then (names as {text, lang}, the reader's "
+        "local names first), jurisdictions, first_approval, statuses."
+    )
     count: int = described("Products matching the filters (all pages).")
     jurisdictions: dict[str, dict[str, Any]] = described("Jurisdiction documents by code.")
     vocabs: dict[str, list[str]] = described("Filter name -> allowed values.")
@@ -74,10 +81,18 @@ class ProductContext:
     """``/products/{slug}``: one product."""
 
     doc: dict[str, Any] = described("The product document (as GET /api/v1/products/{slug}).")
-    attributes: list[tuple[str, Any]] = described("(label, value) of the product's attributes.")
+    title: str = described("The page title: the names of the heading, joined.")
+    heading: list[dict[str, str]] = described(
+        "Names for the heading, {text, lang}: local names in the reader's language, else brands."
+    )
+    subheading: list[dict[str, str]] = described("The other names, {text, lang}.")
+    attributes: list[tuple[str, str | None, Any]] = described(
+        "(field, vocabulary or None for free text, value) of the product's attributes."
+    )
     timeline: list[dict[str, Any]] = described("Status events of every authorization, by date.")
-    jurisdictions: dict[str, dict[str, Any]] = described("Jurisdiction documents by code.")
-    diseases: dict[str, dict[str, Any]] = described("Disease documents by id.")
+    disease_names: dict[str, list[dict[str, str]]] = described(
+        "Disease id -> its name as {text, lang}, in the reader's language where the data has it."
+    )
     trials: dict[str, Any] = described(
         "Linked clinical trials: store (whether a trials store exists), count, shown "
         "(trial_id, registry, url, title, phases, status, countries, start_year, label), "
@@ -98,7 +113,9 @@ class DefinitionsContext:
 class ClassifyContext:
     """``/classify``: the profile form and the decision."""
 
-    fields: list[dict[str, Any]] = described("Profile attributes: name, kind, options, help.")
+    fields: list[dict[str, Any]] = described(
+        "Profile attributes: name, kind, options, vocab (of the option labels), help."
+    )
     values: dict[str, Any] = described("The values given in the URL, for the form.")
     result: dict[str, Any] | None = described("The classification (as POST /api/v1/classify).")
     error: str | None = described("Why the profile could not be classified.")

@@ -19,9 +19,10 @@ from fastapi import APIRouter, Path, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.templating import Jinja2Templates
 
-from ctatlas import __version__
+from ctatlas import __version__, labels
+from ctatlas.i18n import LANGS, negotiate, translations
 from ctatlas.query import SORT_FIELDS
-from ctatlas.vocab import CellClass, Modality, Origin, Pathway, Status
+from ctatlas.vocab import CellClass, Modality, Origin, Pathway, ProfileOrigin, Status
 from ctatlas.web import contexts, service
 from ctatlas.web.deps import SnapshotDep
 from ctatlas.web.params import ProductQuery, parse_page_query
@@ -35,19 +36,26 @@ _env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
+    extensions=["jinja2.ext.i18n"],
 )
 templates = Jinja2Templates(env=_env)
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = {cls: name for name, cls in contexts.PAGE_CONTEXTS.items()}
 
+
+def N_(message: str) -> str:
+    """Marks a string for the message catalogues (translated where it is shown)."""
+    return message
+
+
 NAV = [
-    ("/", "Home"),
-    ("/products", "Products"),
-    ("/definitions", "Definitions"),
-    ("/classify", "Classifier"),
-    ("/analysis", "Analysis"),
-    ("/api/docs", "API"),
+    ("/", N_("Home")),
+    ("/products", N_("Products")),
+    ("/definitions", N_("Definitions")),
+    ("/classify", N_("Classifier")),
+    ("/analysis", N_("Analysis")),
+    ("/api/docs", N_("API")),
 ]
 FILTER_VOCABS: dict[str, type[Enum]] = {
     "modality": Modality,
@@ -65,21 +73,111 @@ REPORT_MEDIA = {
 }
 
 
-def _label(value: Any) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value).replace("_", " ")
+def _lang(ctx: Any) -> str:
+    return str(ctx.get("lang") or "en")
 
 
-_env.filters["label"] = _label
+@jinja2.pass_context
+def _gettext(ctx: Any, message: str) -> str:
+    return translations(_lang(ctx)).gettext(message) if message else message
+
+
+@jinja2.pass_context
+def _ngettext(ctx: Any, singular: str, plural: str, n: int) -> str:
+    return translations(_lang(ctx)).ngettext(singular, plural, n)
+
+
+@jinja2.pass_context
+def _href(ctx: Any, path: str, **params: Any) -> str:
+    """``path`` with ``params``, and ``lang`` when the page was asked for in a language
+    explicitly (``?lang=``): links keep the reader's choice."""
+    pairs = [(k, str(v)) for k, v in params.items() if v is not None]
+    if ctx.get("lang_query"):
+        pairs.append(("lang", _lang(ctx)))
+    if not pairs:
+        return path
+    return path + ("&" if "?" in path else "?") + urlencode(pairs)
+
+
+_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+_env.globals["href"] = _href
+_env.filters["label"] = jinja2.pass_context(
+    lambda ctx, value, vocabulary="yes_no": labels.label(vocabulary, value, _lang(ctx))
+)
+_env.filters["field_label"] = jinja2.pass_context(
+    lambda ctx, name: labels.field_label(name, _lang(ctx))
+)
+_env.filters["jurisdiction_name"] = jinja2.pass_context(
+    lambda ctx, code: labels.jurisdiction_name(code, _lang(ctx))
+)
+_env.filters["category_label"] = jinja2.pass_context(
+    lambda ctx, category, jurisdiction: labels.category_label(
+        jurisdiction, category, _lang(ctx), ctx.get("jurisdiction_docs", {}).get(jurisdiction)
+    )
+)
+_env.filters["extra_label"] = jinja2.pass_context(
+    lambda ctx, value, key: labels.extra_label(key, value, _lang(ctx))
+)
+_env.filters["local_lang"] = lambda code: labels.lang_of(code) or ""
+
+
+def _jurisdiction_docs(snap: Snapshot) -> dict[str, dict[str, Any]]:
+    return snap.derived("jurisdiction_docs", snap.jurisdictions)  # type: ignore[no-any-return]
+
+
+def _names(doc: dict[str, Any], lang: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """A product's brand names and local names, each ``{text, lang}``: the local names of the
+    reader's language first, then the others."""
+    brands: list[dict[str, str]] = []
+    local: list[dict[str, str]] = []
+    for auth in doc["authorizations"]:
+        brand = {"text": auth["brand_name"], "lang": ""}
+        if brand not in brands:
+            brands.append(brand)
+        if auth.get("local_name"):
+            name = {"text": auth["local_name"], "lang": labels.lang_of(auth["jurisdiction"]) or ""}
+            if name not in local:
+                local.append(name)
+    if not brands:
+        brands = [{"text": doc["name"], "lang": ""}]
+    mine = [n for n in local if n["lang"] == lang]
+    if mine:
+        return mine, brands + [n for n in local if n["lang"] != lang]
+    return brands, local
+
+
+def page_language(request: Request) -> tuple[str, bool]:
+    """The language of a page (``lang`` in the query, else Accept-Language, else English)
+    and whether the query chose it (then links carry it)."""
+    asked = request.query_params.get("lang")
+    lang = negotiate(asked, request.headers.get("accept-language"))
+    return lang, bool(asked) and asked.strip().lower() == lang
+
+
+def _switch_links(request: Request, lang: str) -> list[tuple[str, str, str, bool]]:
+    """(code, name, URL of this page in that language, current) for the language switch."""
+    items = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    out = []
+    for code in LANGS:
+        query = urlencode([*items, ("lang", code)])
+        out.append((code, labels.LANG_NAMES[code], f"{request.url.path}?{query}", code == lang))
+    return out
 
 
 def _page(request: Request, context: Any, status: int = 200) -> Response:
     """Render the template of ``context``'s class (:data:`contexts.PAGE_CONTEXTS`)."""
     name = TEMPLATES[type(context)]
-    base = {"request": request, "nav": NAV, "version": __version__, "path": request.url.path}
+    lang, lang_query = page_language(request)
+    base = {
+        "request": request,
+        "nav": NAV,
+        "version": __version__,
+        "path": request.url.path,
+        "lang": lang,
+        "lang_query": lang_query,
+        "langs": _switch_links(request, lang),
+        "jurisdiction_docs": _jurisdiction_docs(request.app.state.atlas.current()),
+    }
     values = {**base, **contexts.as_dict(context)}
     return templates.TemplateResponse(request, name, values, status_code=status)
 
@@ -155,31 +253,33 @@ def products_page(request: Request, snap: SnapshotDep) -> Response:
         found = service.matching_products(snap, query)
     shown = found[query.offset : query.offset + query.limit]
     rows = []
+    lang = page_language(request)[0]
     for doc in shown:
         auths = doc["authorizations"]
         dates = sorted(a["approval_date"] for a in auths if a.get("approval_date"))
+        first, then = _names(doc, lang)
         rows.append(
             {
                 "doc": doc,
-                "brands": list(dict.fromkeys(a["brand_name"] for a in auths)),
-                "local_names": list(
-                    dict.fromkeys(a["local_name"] for a in auths if a.get("local_name"))
-                ),
+                "first": first,
+                "then": then,
                 "jurisdictions": list(dict.fromkeys(a["jurisdiction"] for a in auths)),
                 "first_approval": dates[0] if dates else None,
                 "statuses": list(dict.fromkeys(a["status"] for a in auths)),
             }
         )
     current_sort = query.sort or ""
+    keep = {"lang": lang} if page_language(request)[1] else {}
     sort_links = {}
     for field in SORT_FIELDS:
         target = f"-{field}" if current_sort == field else field
-        sort_links[field] = "/products?" + _query_string(query, sort=target, offset=0)
+        sort_links[field] = "/products?" + _query_string(query, sort=target, offset=0, **keep)
     prev_link = next_link = None
     if query.offset > 0:
-        prev_link = "/products?" + _query_string(query, offset=max(0, query.offset - query.limit))
+        prev_offset = max(0, query.offset - query.limit)
+        prev_link = "/products?" + _query_string(query, offset=prev_offset, **keep)
     if query.offset + query.limit < len(found):
-        next_link = "/products?" + _query_string(query, offset=query.offset + query.limit)
+        next_link = "/products?" + _query_string(query, offset=query.offset + query.limit, **keep)
     export_query = _query_string(query.model_copy(update={"limit": 50, "offset": 0}))
     return _page(
         request,
@@ -233,6 +333,14 @@ def _timeline(doc: dict[str, Any], jurisdictions: dict[str, Any]) -> list[dict[s
     return sorted(events, key=lambda e: (e["date"] or e["not_after"] or "9999", e["jurisdiction"]))
 
 
+def _disease_names(disease: dict[str, Any], lang: str) -> list[dict[str, str]]:
+    """A disease's name in the reader's language (when the data has it), else in English."""
+    local = (disease.get("names") or {}).get(lang)
+    if lang != "en" and local:
+        return [{"text": local, "lang": lang}]
+    return [{"text": disease["name"], "lang": "en" if lang != "en" else ""}]
+
+
 @router.get("/products/{slug}", response_class=HTMLResponse)
 def product_page(
     request: Request, snap: SnapshotDep, slug: Annotated[str, Path(max_length=200)]
@@ -243,30 +351,34 @@ def product_page(
     if doc is None:
         snap.store.product(slug)  # RecordNotFound with suggestions -> the error page
     assert doc is not None
-    diseases = {d["id"]: d for d in snap.diseases()}
+    lang = page_language(request)[0]
+    disease_names = {d["id"]: _disease_names(d, lang) for d in snap.diseases()}
     attributes = [
-        (label, doc.get(key))
-        for label, key in (
-            ("Common name", "name"),
-            ("Developer", "developer"),
-            ("Modality", "modality"),
-            ("Cell class", "cell_class"),
-            ("Stem cell type", "stem_type"),
-            ("Origin", "origin"),
-            ("Tissue source", "tissue_source"),
-            ("Cell type", "cell_type"),
-            ("Manipulation", "manipulation"),
-            ("Genetically modified", "genetically_modified"),
+        (key, vocab, doc.get(key))
+        for key, vocab in (
+            ("name", None),
+            ("developer", None),
+            ("modality", "modality"),
+            ("cell_class", "cell_class"),
+            ("stem_type", "stem_type"),
+            ("origin", "origin"),
+            ("tissue_source", None),
+            ("cell_type", None),
+            ("manipulation", "manipulation"),
+            ("genetically_modified", "yes_no"),
         )
     ]
+    heading, subheading = _names(doc, lang)
     return _page(
         request,
         contexts.ProductContext(
             doc=doc,
+            title=" / ".join(n["text"] for n in heading),
+            heading=heading,
+            subheading=subheading,
             attributes=attributes,
             timeline=_timeline(doc, snap.jurisdictions()),
-            jurisdictions=snap.jurisdictions(),
-            diseases=diseases,
+            disease_names=disease_names,
             trials=service.product_trials(request.app.state.trials, slug),
         ),
     )
@@ -287,6 +399,10 @@ def definitions_page(request: Request, snap: SnapshotDep) -> Response:
 # --------------------------------------------------------------------------- classify
 
 
+_ENUM_VOCAB = {enum: name for name, enum in labels.ENUM_VOCABS.items()}
+_ENUM_VOCAB[ProfileOrigin] = "profile_origin"
+
+
 def _profile_fields() -> list[dict[str, Any]]:
     from ctatlas.model import RegulatoryProfile
 
@@ -294,14 +410,22 @@ def _profile_fields() -> list[dict[str, Any]]:
     for name, info in RegulatoryProfile.model_fields.items():
         args = [a for a in typing.get_args(info.annotation) if a is not type(None)]
         inner = args[0] if args else info.annotation
-        kind, options = "bool", ["true", "false"]
+        kind, options, vocab = "bool", ["true", "false"], "yes_no"
         if typing.get_origin(inner) is list:
             kind = "multi"
             options = [m.value for m in typing.get_args(inner)[0]]
+            vocab = _ENUM_VOCAB.get(typing.get_args(inner)[0], "")
         elif isinstance(inner, type) and issubclass(inner, Enum):
             kind, options = "enum", [m.value for m in inner]
+            vocab = _ENUM_VOCAB.get(inner, "")
         fields.append(
-            {"name": name, "kind": kind, "options": options, "help": info.description or ""}
+            {
+                "name": name,
+                "kind": kind,
+                "options": options,
+                "vocab": vocab,
+                "help": info.description or "",
+            }
         )
     return fields
 
