@@ -32,6 +32,21 @@ def test_every_enum_member_has_three_labels(name: str) -> None:
         _complete(table[member.value], f"{name}.{member.value}")
 
 
+def test_every_enum_of_the_vocabulary_module_is_labelled() -> None:
+    import inspect
+    from enum import Enum
+
+    from ctatlas import vocab
+
+    enums = {
+        obj
+        for _name, obj in inspect.getmembers(vocab, inspect.isclass)
+        if issubclass(obj, Enum) and obj.__module__ == vocab.__name__
+    }
+    missing = enums - set(labels.ENUM_VOCABS.values())
+    assert not missing, f"add these to ctatlas.labels: {sorted(e.__name__ for e in missing)}"
+
+
 def test_every_trial_vocabulary_value_has_three_labels() -> None:
     from ctatlas.trials import record
 

@@ -8,7 +8,7 @@ from pathlib import Path
 __all__ = ["DATA_FORMAT_VERSION", "data_files", "data_hash"]
 
 #: Bumped when the meaning of the data or the store layout changes, so stores get rebuilt.
-DATA_FORMAT_VERSION = "2"
+DATA_FORMAT_VERSION = "3"
 
 
 def data_files(root: Path) -> list[Path]:

@@ -244,6 +244,17 @@ VOCABS: dict[str, dict[str, L]] = {
             "항생제 침지",
         ),
     },
+    "provider": {
+        "clinic": ("Clinic", "診療所", "의원"),
+        "hospital": ("Hospital", "病院", "병원"),
+        "company": ("Company (product approval)", "企業(製品承認)", "기업(제품 허가)"),
+    },
+    "tier_event_kind": {
+        "enforcement": ("Enforcement action", "行政処分等", "행정 처분"),
+        "amendment": ("Amendment", "改正", "개정"),
+        "start": ("Entry into force", "施行", "시행"),
+        "other": _OTHER,
+    },
     # ------------------------------------------------------------------ trials (trials/record.py)
     "trial_label": {
         "cell_therapy": ("Cell therapy", "細胞治療", "세포치료"),
@@ -384,6 +395,8 @@ ENUM_VOCABS: dict[str, type[Enum]] = {
     "intended_function": vocab.IntendedFunction,
     "donor_relation": vocab.DonorRelation,
     "processing_step": vocab.ProcessingStep,
+    "provider": vocab.Provider,
+    "tier_event_kind": vocab.TierEventKind,
 }
 
 #: Field (attribute, filter, column) names -> label.
@@ -438,6 +451,7 @@ FIELDS: dict[str, L] = {
     "donor_relation": ("Donor", "ドナー", "공여자"),
     "cosmetic_purpose": ("Cosmetic purpose", "美容目的", "미용 목적"),
     "processing_steps": ("Processing steps", "加工の工程", "가공 공정"),
+    "provider": ("Who gives it to patients", "提供者", "제공 주체"),
     # the classifier's extras
     "product_class": ("Product class", "製品の類別", "제품 분류"),
     "asrm_risk_class": (

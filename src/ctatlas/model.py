@@ -834,6 +834,9 @@ class Area(Strict):
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] = Field(description="Area id.")
     name: Text = Field(description="English name.")
+    names: dict[str, Text] = Field(
+        default_factory=dict, description="Names in other languages, by language code."
+    )
     named_in_founding_analysis: bool = Field(
         default=False, description="One of the areas the founding analysis named."
     )

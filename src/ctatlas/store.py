@@ -160,6 +160,7 @@ def _metadata() -> MetaData:
         Column("id", String(60), primary_key=True),
         Column("name", Text, nullable=False),
         Column("named_in_founding_analysis", Boolean, nullable=False),
+        Column("names", Text, nullable=False, default="{}"),
     )
     return md
 
@@ -271,6 +272,7 @@ def _rows(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
                 "id": area.id,
                 "name": area.name,
                 "named_in_founding_analysis": area.named_in_founding_analysis,
+                "names": json.dumps(area.names, ensure_ascii=False),
             }
         )
     return rows
@@ -540,8 +542,13 @@ class Store:
 
     def areas(self) -> list[dict[str, Any]]:
         """Every disease area."""
-        rows = self._query("SELECT id, name, named_in_founding_analysis FROM areas ORDER BY id")
-        return [{"id": i, "name": n, "named_in_founding_analysis": bool(f)} for i, n, f in rows]
+        rows = self._query(
+            "SELECT id, name, named_in_founding_analysis, names FROM areas ORDER BY id"
+        )
+        return [
+            {"id": i, "name": n, "named_in_founding_analysis": bool(f), "names": json.loads(ln)}
+            for i, n, f, ln in rows
+        ]
 
 
 def open_store(db_url: str | None = None) -> Store:

@@ -192,9 +192,11 @@ def render_error(
     return response
 
 
-def _chart_views(snap: Snapshot, only: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+def _chart_views(
+    snap: Snapshot, lang: str, only: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
     views = []
-    for chart in service.charts(snap):
+    for chart in service.charts(snap, lang):
         if only is not None and chart.id not in only:
             continue
         spec = json.dumps(chart.spec, ensure_ascii=False).replace("</", "<\\/")
@@ -215,7 +217,9 @@ def home(request: Request, snap: SnapshotDep) -> Response:
             stats=stats,
             jurisdictions=service.jurisdiction_summaries(snap),
             findings=stats["findings"],
-            charts=_chart_views(snap, ("approvals_over_time", "autologous_share")),
+            charts=_chart_views(
+                snap, page_language(request)[0], ("approvals_over_time", "autologous_share")
+            ),
         ),
     )
 
@@ -474,7 +478,7 @@ def analysis_page(request: Request, snap: SnapshotDep) -> Response:
         request,
         contexts.AnalysisContext(
             analysis=result,
-            charts=_chart_views(snap),
+            charts=_chart_views(snap, page_language(request)[0]),
             formats=EXPORT_FORMATS,
             report_formats=list(REPORT_MEDIA),
         ),

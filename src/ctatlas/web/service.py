@@ -125,20 +125,26 @@ def analysis(snap: Snapshot) -> Any:
     return snap.derived("analysis", compute)
 
 
-def charts(snap: Snapshot) -> list[Any]:
-    """The report's charts (Vega-Lite specs)."""
+def charts(snap: Snapshot, lang: str = "en") -> list[Any]:
+    """The report's charts (Vega-Lite specs), drawn in ``lang``."""
 
     def compute() -> list[Any]:
         from ctatlas.analysis.charts import all_charts
 
         result = analysis(snap)
+        area_names = {
+            a["name"]: (a.get("names") or {}).get(lang) or a["name"] for a in snap.areas()
+        }
         return all_charts(
             {t.id: t for t in result.tables},
             {f.id: f for f in result.findings},
             list(result.jurisdictions),
+            lang,
+            area_names,
         )
 
-    return snap.derived("charts", compute)  # type: ignore[no-any-return]
+    key = "charts" if lang == "en" else f"charts:{lang}"
+    return snap.derived(key, compute)  # type: ignore[no-any-return]
 
 
 def _count_rows(counter: Mapping[str | None, int], order: list[str] | None = None) -> list[Any]:
