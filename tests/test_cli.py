@@ -218,6 +218,8 @@ def test_show_and_unknown_slug(runner: CliRunner, data_copy: Path, sqlite_url: s
     assert json.loads(result.stdout)["slug"] == "maci"
     text = run(runner, data_copy, sqlite_url, "show", "maci")
     assert "MACI" in text.stdout and "source:" in text.stdout
+    # words, not codes (the JSON keeps the codes)
+    assert "Tissue-engineered product" in text.stdout and "tissue_engineered" not in text.stdout
     missing = run(runner, data_copy, sqlite_url, "show", "macci")
     assert missing.exit_code == 3
     assert missing.stderr.strip() == "Error: no product 'macci'. Did you mean: maci?"

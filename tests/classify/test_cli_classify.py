@@ -42,7 +42,10 @@ def test_text_output_explains_each_jurisdiction(runner: CliRunner, car_t: Path) 
     out = result.stdout
     for code in ("JP", "KR", "US", "EU"):
         assert f"\n{code}  " in out
-    assert "human_somatic_cell_processed" in out
+    # words, not codes: the category and the product class as the law names them
+    assert "Regenerative medical product: cell processed product" in out
+    assert "Product class: Human somatic cell processed product" in out
+    assert "human_somatic_cell_processed" not in out
     assert "[EU-GTMP-PRECEDENCE]" in out
     assert "https://eur-lex.europa.eu/" in out
 

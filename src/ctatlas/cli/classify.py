@@ -106,6 +106,10 @@ def _read_profile(name: str) -> Any:
 
 
 def _render(result: Any) -> str:
+    """The decisions in words (categories, classes and pathways as labels; the profile's
+    attribute names stay as written, being what the user types)."""
+    from ctatlas.labels import category_label, extra_label, field_label, label
+
     profile = result.profile.model_dump(mode="json")
     known = [f"{k}={_short(v)}" for k, v in profile.items() if v is not None]
     unknown = [k for k, v in profile.items() if v is None]
@@ -115,9 +119,12 @@ def _render(result: Any) -> str:
     for code, decision in result.decisions.items():
         d = decision.as_dict()
         lines.append("")
-        head = d["category"] or "undecided"
+        head = category_label(code, d["category"]) if d["category"] else "undecided"
         lines.append(f"{code}  {head}")
-        extras = [f"{k}: {v or '-'}" for k, v in decision.extra.items()]
+        extras = [
+            f"{field_label(k)}: {extra_label(k, v) if v else '-'}"
+            for k, v in decision.extra.items()
+        ]
         if extras:
             lines.append("    " + " | ".join(extras))
         for i, rule in enumerate(d["rules"], 1):
@@ -125,7 +132,7 @@ def _render(result: Any) -> str:
             lines.append(f"    {i}. [{rule['id']}] {rule['text']}")
             lines.append(f"       {c['law']} {c['article']} <{c['url']}>")
         if d["pathways"]:
-            lines.append("    pathways: " + ", ".join(d["pathways"]))
+            lines.append("    pathways: " + ", ".join(label("pathway", p) for p in d["pathways"]))
         for route in d["routes"]:
             klass = route.get("class_label") or route.get("class")
             lines.append(f"    route: {route['label']}" + (f" ({klass})" if klass else ""))
@@ -133,12 +140,12 @@ def _render(result: Any) -> str:
         if d["regulated_as"]:
             lines.append(f"    regulated as: {d['regulated_as']['label']}")
         for alt in d["alternatives"]:
-            label = (
-                alt["category"]
+            reading = (
+                category_label(code, alt["category"])
                 if alt["field"] == "category"
-                else (f"{alt['field']} {alt['category']}")
+                else f"{field_label(alt['field'])}: {extra_label(alt['field'], alt['category'])}"
             )
-            lines.append(f"    alternative: {label}: {alt['reading']}")
+            lines.append(f"    alternative: {reading}: {alt['reading']}")
             lines.append(f"       would settle it: {alt['would_settle']}")
         for missing in d["missing"]:
             lines.append(f"    needs {missing['attribute']}: {missing['question']}")

@@ -164,6 +164,8 @@ def _emit(found: list[dict[str, Any]], format: OutputFormat) -> None:
 
 
 ORIGIN_SHORT = {"autologous": "auto", "allogeneic": "allo", "xenogeneic": "xeno"}
+#: The table's narrow "Class" column: short words, not codes.
+CLASS_SHORT = {"somatic": "somatic", "stem": "stem", "not_applicable": "-"}
 
 
 def _fit(text: str, width: int) -> str:
@@ -178,6 +180,8 @@ def _fit(text: str, width: int) -> str:
 def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
     """A plain, aligned table that fits the terminal (80 columns when not a terminal)."""
     import shutil
+
+    from ctatlas.labels import label
 
     total = width or max(80, min(shutil.get_terminal_size((80, 24)).columns, 160))
     fixed = [("Jur", 3), ("Approved", 10), ("Status", 11), ("Class", 7), ("Origin", 6)]
@@ -194,8 +198,10 @@ def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
             row["brand_name"],
             row["jurisdiction"],
             row["approval_date"] or "?",
-            row["status"],
-            row["cell_class"] if row["modality"] != "gene_therapy" else "gene",
+            label("status", row["status"]),
+            CLASS_SHORT.get(row["cell_class"], row["cell_class"])
+            if row["modality"] != "gene_therapy"
+            else "gene",
             "-" if origin == "not_applicable" else ORIGIN_SHORT.get(origin, origin),
             row["slug"],
         ]
@@ -227,34 +233,44 @@ def show(
 
 def _print_product(doc: dict[str, Any]) -> None:
     from rich.console import Console
+    from rich.markup import escape
+
+    from ctatlas.labels import category_label, label
 
     console = Console(width=80) if not Console().is_terminal else Console()
-    console.print(f"[bold]{doc['name']}[/bold]  ({doc['slug']})")
-    for label, key in (
-        ("Modality", "modality"),
-        ("Cell class", "cell_class"),
-        ("Stem type", "stem_type"),
-        ("Origin", "origin"),
-        ("Tissue source", "tissue_source"),
-        ("Cell type", "cell_type"),
-        ("Gene-modified", "genetically_modified"),
-        ("Developer", "developer"),
+    console.print(f"[bold]{escape(doc['name'])}[/bold]  ({doc['slug']})")
+    for title, key, vocabulary in (
+        ("Modality", "modality", "modality"),
+        ("Cell class", "cell_class", "cell_class"),
+        ("Stem type", "stem_type", "stem_type"),
+        ("Origin", "origin", "origin"),
+        ("Tissue source", "tissue_source", None),
+        ("Cell type", "cell_type", None),
+        ("Gene-modified", "genetically_modified", "yes_no"),
+        ("Developer", "developer", None),
     ):
         value = doc.get(key)
-        console.print(f"  {label + ':':15} {'unknown' if value is None else value}")
+        shown = label(vocabulary or "yes_no", value) if vocabulary or value is None else value
+        console.print(f"  {title + ':':15} {escape(str(shown))}")
     if doc.get("combined_with"):
-        console.print(f"  {'Combined with:':15} {', '.join(doc['combined_with'])}")
+        console.print(f"  {'Combined with:':15} {escape(', '.join(doc['combined_with']))}")
     for auth in doc["authorizations"]:
         local = f" / {auth['local_name']}" if auth.get("local_name") else ""
-        console.print(
-            f"\n[bold]{auth['jurisdiction']}[/bold] {auth['brand_name']}{local} — "
-            f"{auth['status']}, {auth['pathway']}, {auth['category']}"
+        words = (
+            label("status", auth["status"]),
+            label("pathway", auth["pathway"]),
+            category_label(auth["jurisdiction"], auth["category"]),
         )
-        console.print(f"  Holder: {auth.get('holder') or 'unknown'}")
+        console.print(
+            f"\n[bold]{auth['jurisdiction']}[/bold] {escape(auth['brand_name'] + local)} — "
+            + escape(", ".join(words))
+        )
+        console.print(f"  Holder: {escape(auth.get('holder') or 'unknown')}")
         console.print(f"  Approved: {auth.get('approval_date') or 'unknown'}")
         for event in auth["status_history"]:
             note = f" ({event['note']})" if event.get("note") else ""
-            console.print(f"    {event['date']}  {event['event']}{note}")
+            what = label("status_event", event["event"])
+            console.print(f"    {event['date']}  {escape(what + note)}")
         for ind in auth["indications"]:
             console.print(f"  • {ind['text']}")
         for source in auth["sources"]:
