@@ -27,6 +27,7 @@ from ctatlas import vocab
 
 __all__ = [
     "CATEGORY_LABELS",
+    "COLUMN_VOCABS",
     "ENUM_VOCABS",
     "JURISDICTION_NAMES",
     "LANGS",
@@ -34,6 +35,8 @@ __all__ = [
     "LOCAL_LANG",
     "VOCABS",
     "category_label",
+    "cell_label",
+    "extra_label",
     "field_label",
     "jurisdiction_name",
     "label",
@@ -650,6 +653,23 @@ CATEGORY_LABELS: dict[tuple[str, str], L] = {
 }
 
 
+#: Analysis table columns whose cells hold a vocabulary's codes -> that vocabulary
+#: (``"jurisdiction"``: a jurisdiction code, shown by its name).
+COLUMN_VOCABS = {
+    "modality": "modality",
+    "origin": "origin",
+    "status": "status",
+    "pathway": "pathway",
+    "stem_type": "stem_type",
+    "cell_class": "cell_class",
+    "manipulation": "manipulation",
+    "jurisdiction": "jurisdiction",
+    "first_jurisdiction": "jurisdiction",
+    "from": "jurisdiction",
+    "to": "jurisdiction",
+}
+
+
 def _pick(entry: L, lang: str) -> str:
     return entry[_IDX.get(lang, 0)] or entry[0]
 
@@ -718,6 +738,18 @@ def category_label(
     if item is not None and item.get("label"):
         return str(item["label"])
     return _plain(category)
+
+
+def cell_label(column: str, value: Any, lang: str = "en") -> Any:
+    """An analysis table cell as people read it: codes of :data:`COLUMN_VOCABS` columns become
+    labels (a comma-separated list of codes, each); anything else is returned unchanged."""
+    vocabulary = COLUMN_VOCABS.get(column)
+    if vocabulary is None or not isinstance(value, str) or not value:
+        return value
+    parts = [p.strip() for p in value.split(",")]
+    if vocabulary == "jurisdiction":
+        return ", ".join(jurisdiction_name(p, lang) for p in parts)
+    return ", ".join(label(vocabulary, p, lang) for p in parts)
 
 
 def extra_label(key: str, value: Any, lang: str = "en") -> str:

@@ -109,3 +109,12 @@ def test_pdf_has_pages_and_cjk_text(built_report, out: Path) -> None:
     assert "ジェイス" in text  # Japanese rendered with a real font, not boxes
     assert "카티스템" in text  # and Korean
     assert "Most marketed cell products are autologous" in text
+
+
+def test_documents_show_words_not_codes(built_report, out: Path) -> None:
+    """Table cells holding codes (origin, status, pathway, modality...) show their labels."""
+    text = render(built_report, "md", out / "words.md")[0].read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    cells = {c.strip() for line in rows for c in line.split("|")}
+    assert "Autologous (own cells)" in cells and "Standard approval" in cells
+    assert not cells & {"autologous", "allogeneic", "authorized", "standard", "cell_therapy"}

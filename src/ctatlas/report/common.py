@@ -46,7 +46,7 @@ def pct(value: float | None) -> str:
 
 
 def cell_text(value: Any, column: Column) -> str:
-    """A cell as plain text (unknown: an em dash)."""
+    """A cell as plain text (unknown: an em dash; codes as their English labels)."""
     if value is None or value == "":
         return "—"
     if column.type == "share":
@@ -59,7 +59,9 @@ def cell_text(value: Any, column: Column) -> str:
         return str(value["text"])
     if column.type == "links":
         return ", ".join(link["url"] for link in value)
-    return str(value)
+    from ctatlas.labels import cell_label
+
+    return str(cell_label(column.key, value))
 
 
 def shown_columns(table: Table, printable: bool) -> list[Column]:

@@ -92,6 +92,8 @@ def _finish(ws: Any, widths: list[int]) -> None:
 
 
 def _table_sheet(wb: Any, table: Table) -> None:
+    from ctatlas.labels import COLUMN_VOCABS, cell_label
+
     ws = wb.create_sheet(SHEET_NAMES.get(table.id, table.id[:31]))
     headers = _headers(table)
     for j, (col, part) in enumerate(headers, 1):
@@ -101,6 +103,8 @@ def _table_sheet(wb: Any, table: Table) -> None:
     for i, row in enumerate(table.rows, 2):
         for j, (col, part) in enumerate(headers, 1):
             value = row.get(col.key)
+            if COLUMN_VOCABS.get(col.key) != "jurisdiction":  # codes a sheet filters on stay
+                value = cell_label(col.key, value)  # words, not codes
             _write_cell(ws, i, j, value, col, part)
             text = ws.cell(row=i, column=j).value
             widths[j - 1] = max(widths[j - 1], min(len(str(text or "")), 60))

@@ -118,6 +118,9 @@ _env.filters["category_label"] = jinja2.pass_context(
 _env.filters["extra_label"] = jinja2.pass_context(
     lambda ctx, value, key: labels.extra_label(key, value, _lang(ctx))
 )
+_env.filters["cell_label"] = jinja2.pass_context(
+    lambda ctx, value, column: labels.cell_label(column, value, _lang(ctx))
+)
 _env.filters["local_lang"] = lambda code: labels.lang_of(code) or ""
 
 
