@@ -258,6 +258,38 @@ VOCABS: dict[str, dict[str, L]] = {
         "start": ("Entry into force", "施行", "시행"),
         "other": _OTHER,
     },
+    "copy_kind": {
+        "mirror": ("Mirror", "ミラーサイト", "미러 사이트"),
+        "proxy": ("Proxy", "プロキシ", "프록시"),
+        "document_sharing": ("Document-sharing site", "文書共有サイト", "문서 공유 사이트"),
+        "scrape_repository": ("Scraped copy", "転載データ", "수집 사본"),
+        "cache": ("Cache", "キャッシュ", "캐시"),
+        "forum": ("Forum", "掲示板", "게시판"),
+        "social": ("Social media", "ソーシャルメディア", "소셜 미디어"),
+        "ai_summary": ("AI summary", "AIによる要約", "AI 요약"),
+        "link_shortener": ("Link shortener", "短縮URL", "단축 URL"),
+        "bare_ip": ("Bare IP address", "IPアドレスのみのURL", "IP 주소만 있는 URL"),
+    },
+    "stage": {
+        "phase1": ("Phase 1", "第1相", "1상"),
+        "phase1_2": ("Phase 1/2", "第1/2相", "1/2상"),
+        "phase2": ("Phase 2", "第2相", "2상"),
+        "phase3": ("Phase 3", "第3相", "3상"),
+        "filed": ("Filed for approval", "承認申請中", "허가 신청"),
+        "approved": ("Approved", "承認", "허가"),
+    },
+    "program_status": {
+        "active": ("Active", "開発中", "개발 중"),
+        "discontinued": ("Discontinued", "開発中止", "개발 중단"),
+        "on_hold": ("On hold", "開発保留", "개발 보류"),
+        "unknown": _UNKNOWN,
+    },
+    "partner_role": {
+        "licensee": ("Licensee", "ライセンス先", "라이선스 도입사"),
+        "partner": ("Partner", "提携先", "제휴사"),
+        "co_developer": ("Co-developer", "共同開発者", "공동 개발사"),
+        "distributor": ("Distributor", "販売元", "유통사"),
+    },
     # ------------------------------------------------------------------ trials (trials/record.py)
     "trial_label": {
         "cell_therapy": ("Cell therapy", "細胞治療", "세포치료"),
@@ -400,6 +432,10 @@ ENUM_VOCABS: dict[str, type[Enum]] = {
     "processing_step": vocab.ProcessingStep,
     "provider": vocab.Provider,
     "tier_event_kind": vocab.TierEventKind,
+    "copy_kind": vocab.CopyKind,
+    "stage": vocab.Stage,
+    "program_status": vocab.ProgramStatus,
+    "partner_role": vocab.PartnerRole,
 }
 
 #: Field (attribute, filter, column) names -> label.
