@@ -87,29 +87,20 @@ class ProductFilter:
             wanted = getattr(self, name)
             if wanted and doc.get(name) not in wanted:
                 return False
-        if self.search:
-            needle = normalise(self.search.strip())
-            haystack = text if text is not None else search_text(doc)
-            if needle not in haystack:
+        if self.search and self.search.strip():
+            from ctatlas.search import matches
+
+            if not matches(self.search, text if text is not None else search_text(doc)):
                 return False
         return True
 
 
 def search_text(doc: dict[str, Any], disease_names: dict[str, list[str]] | None = None) -> str:
-    """Everything a search finds a product by (brands in every script, names, codes, holders,
-    developer, indications and, when given, the indicated diseases' names), NFKC-normalised and
-    case-folded. The store keeps it per product; this is the one definition."""
-    names = disease_names or {}
-    parts = [doc["slug"], doc["name"], *doc.get("aliases", []), *doc.get("codes", [])]
-    parts.append(doc.get("developer") or "")
-    for auth in doc["authorizations"]:
-        parts += [auth["brand_name"], auth.get("local_name") or "", auth.get("holder") or ""]
-        parts.append(auth.get("holder_local") or "")
-        for ind in auth["indications"]:
-            parts.append(ind["text"])
-            for disease in ind.get("disease_ids", []):
-                parts += names.get(disease, [])
-    return normalise("\n".join(p for p in parts if p))
+    """Everything a search finds a product by (:func:`ctatlas.search.search_text`, the one
+    definition; the store keeps it per product)."""
+    from ctatlas.search import search_text as text_of
+
+    return text_of(doc, disease_names)
 
 
 def filter_products(

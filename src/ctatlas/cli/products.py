@@ -92,7 +92,12 @@ def products(
                 raise BadInput(
                     f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(known))}"
                 )
-        found = filter_products(store.products(), flt, store.search_texts() if flt.search else None)
+        texts = store.search_texts() if flt.search else None
+        found = filter_products(store.products(), flt, texts)
+        if texts is not None and flt.search:  # best match first (an exact brand or code)
+            from ctatlas.search import rank
+
+            found = rank(found, flt.search, texts)
     _emit(found, format)
 
 
@@ -210,7 +215,13 @@ def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
 
 
 def show(
-    slug: Annotated[str, typer.Argument(help="The product's slug (see `ctatlas products`).")],
+    slug: Annotated[
+        str,
+        typer.Argument(
+            help="The product's slug (any case) or a name: brand, local name, common name or "
+            "code (see `ctatlas products`)."
+        ),
+    ],
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="table (readable) or json")
     ] = OutputFormat.table,
@@ -219,12 +230,27 @@ def show(
 ) -> None:
     """Show one therapy with all its authorizations, development programs and sources.
 
-    Example: ctatlas show temcell-hs --format json
+    Examples: ctatlas show temcell-hs --format json; ctatlas show テムセル; ctatlas show Cartistem
     """
+    from ctatlas.errors import RecordNotFound
+    from ctatlas.search import brand_of, find_product, similar_names
     from ctatlas.store import ensure_store
 
     with handle_errors():
-        doc = ensure_store(db_url(db), data_path(data)).product(slug)
+        store = ensure_store(db_url(db), data_path(data))
+        therapies = store.therapies()
+        doc, candidates = find_product(slug, therapies, store.search_texts())
+        if doc is None and candidates:
+            lines = [f"Error: '{slug}' names {len(candidates)} products; show one by its slug:"]
+            lines += [f"  {c['slug']:32} {brand_of(c)}" for c in candidates[:20]]
+            if len(candidates) > 20:
+                lines.append(f"  … and {len(candidates) - 20} more (ctatlas products -s ...)")
+            typer.echo("\n".join(lines), err=True)
+            raise typer.Exit(2)
+        if doc is None:
+            by_slug = {d["slug"]: d for d in therapies}
+            near = [f"{brand_of(by_slug[s])} ({s})" for s in similar_names(slug, therapies)]
+            raise RecordNotFound("product", slug, near)
     if format is OutputFormat.json:
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return

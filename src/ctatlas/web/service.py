@@ -30,7 +30,12 @@ __all__ = [
 def matching_products(snap: Snapshot, query: ProductQuery) -> list[dict[str, Any]]:
     """The products the query selects, sorted (each with only its matching authorizations)."""
     flt = product_filter(query, snap.jurisdictions())
-    found = filter_products(snap.products(), flt, snap.search_texts() if flt.search else None)
+    texts = snap.search_texts() if flt.search else None
+    found = filter_products(snap.products(), flt, texts)
+    if texts is not None and flt.search and not query.sort:  # an explicit sort wins
+        from ctatlas.search import rank
+
+        return rank(found, flt.search, texts)
     return sort_products(found, query.sort)
 
 
