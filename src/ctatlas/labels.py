@@ -491,6 +491,7 @@ FIELDS: dict[str, L] = {
     "cosmetic_purpose": ("Cosmetic purpose", "美容目的", "미용 목적"),
     "processing_steps": ("Processing steps", "加工の工程", "가공 공정"),
     "provider": ("Who gives it to patients", "提供者", "제공 주체"),
+    "blood_product": ("Blood or a blood product", "血液・血液製剤", "혈액·혈액제제"),
     # the classifier's extras
     "product_class": ("Product class", "製品の類別", "제품 분류"),
     "asrm_risk_class": (
