@@ -43,3 +43,15 @@ def test_search_any_script(real_client, q: str, slug: str) -> None:
     assert slug in [d["slug"] for d in body["data"]]
     page = BeautifulSoup(real_client.get(f"/products?q={quote(q)}").text, "html.parser")
     assert slug in [tr["data-slug"] for tr in page.select("#products tbody tr[data-slug]")]
+
+
+def test_disease_names_in_the_readers_language(real_client) -> None:
+    """Temcell's indication shows its disease in Japanese, marked lang="ja", on a Japanese page;
+    and the Japanese name of the disease finds the product."""
+    page = BeautifulSoup(real_client.get("/products/temcell-hs?lang=ja").text, "html.parser")
+    names = [s.text for s in page.select(".indications .diseases span[lang=ja]")]
+    assert "急性移植片対宿主病" in names
+    english = BeautifulSoup(real_client.get("/products/temcell-hs").text, "html.parser")
+    assert "Acute graft-versus-host disease" in english.select_one(".indications").text
+    body = real_client.get(f"/api/v1/products?q={quote('移植片対宿主病')}").json()
+    assert "temcell-hs" in [d["slug"] for d in body["data"]]
