@@ -122,3 +122,13 @@ def test_gzip_body_is_really_compressed(client) -> None:
     assert r.headers["content-encoding"] == "gzip"
     assert int(r.headers["content-length"]) == len(raw)
     assert gzip.decompress(raw).startswith(b"<!doctype html>")
+
+
+def test_the_holder_in_the_local_script_first_for_its_readers(client) -> None:
+    doc = client.get("/api/v1/products/cartistem").json()
+    auth = next(a for a in doc["authorizations"] if a["jurisdiction"] == "KR")
+    assert auth.get("holder_local")
+    ko = _page(client, "/products/cartistem?lang=ko").select_one("td.holder")
+    assert ko.span["lang"] == "ko" and ko.text.startswith(auth["holder_local"])
+    en = _page(client, "/products/cartistem").select_one("td.holder")
+    assert en.text.startswith(auth["holder"]) and en.span.text == auth["holder_local"]
