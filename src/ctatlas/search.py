@@ -67,12 +67,32 @@ NAME_FIELDS = frozenset({"brand", "local", "code", "slug", "name", "alias"})
 SYNONYMS: list[tuple[str, ...]] = [
     ("car t", "car-t", "cart", "chimeric antigen receptor", "cabtagene"),
     ("car nk", "car-nk"),
-    ("msc", "mscs", "mesenchymal stem cell", "mesenchymal stromal cell", "mesenchymal",
-     "間葉系幹細胞", "중간엽줄기세포", "중간엽 줄기세포"),
-    ("gvhd", "graft versus host", "graft-versus-host", "移植片対宿主病", "이식편대숙주병",
-     "이식편대숙주질환"),
-    ("als", "amyotrophic lateral sclerosis", "lou gehrig", "筋萎縮性側索硬化症",
-     "근위축성 측삭경화증", "루게릭"),
+    (
+        "msc",
+        "mscs",
+        "mesenchymal stem cell",
+        "mesenchymal stromal cell",
+        "mesenchymal",
+        "間葉系幹細胞",
+        "중간엽줄기세포",
+        "중간엽 줄기세포",
+    ),
+    (
+        "gvhd",
+        "graft versus host",
+        "graft-versus-host",
+        "移植片対宿主病",
+        "이식편대숙주병",
+        "이식편대숙주질환",
+    ),
+    (
+        "als",
+        "amyotrophic lateral sclerosis",
+        "lou gehrig",
+        "筋萎縮性側索硬化症",
+        "근위축성 측삭경화증",
+        "루게릭",
+    ),
     ("hsc", "hscs", "hematopoietic stem", "hematopoietic progenitor"),
     ("ips", "ipsc", "ipscs", "induced pluripotent", "ips細胞", "유도만능줄기세포"),
     ("esc", "escs", "embryonic stem"),
@@ -90,9 +110,7 @@ SYNONYMS: list[tuple[str, ...]] = [
 ]
 
 #: INN stems of cell and gene therapies: a query equal to one matches it inside a word.
-INN_STEMS = frozenset(
-    {"cabtagene", "leucel", "temcel", "strocel", "fibcel", "parvovec", "repvec"}
-)
+INN_STEMS = frozenset({"cabtagene", "leucel", "temcel", "strocel", "fibcel", "parvovec", "repvec"})
 
 #: British spellings -> American, applied to words on both sides.
 _SPELLINGS = (
@@ -158,22 +176,44 @@ def search_text(doc: dict[str, Any], disease_names: dict[str, list[str]] | None 
     return "\n".join(f"{field}\t{value}" for field, value in seen)
 
 
+#: Between values in a field's joined text: no phrase or prefix runs across it.
+_SEP = "\x00"
+
+
 @dataclasses.dataclass(frozen=True)
-class _Value:
-    field: str
-    text: str  # normalised
-    words: tuple[str, ...]
+class _Field:
+    weight: int
+    words: str  # " w1 w2 \x00 w1 w2 ": every value's words, spaced, values apart
+    text: str  # the values' normalised text, values apart (CJK substrings)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Parsed:
+    fields: tuple[_Field, ...]  # heaviest first
+    names: frozenset[str]  # the name values (an exact match ranks first)
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse(text: str) -> tuple[_Value, ...]:
-    values = []
+def _parse(text: str) -> _Parsed:
+    by_field: dict[str, list[str]] = {}
+    names: set[str] = set()
     for line in text.split("\n"):
         field, sep, value = line.partition("\t")
         if not sep:  # a store built before fields were tagged: one untagged value
             field, value = "indication", line
-        values.append(_Value(field, value, _words(value)))
-    return tuple(values)
+        by_field.setdefault(field, []).append(value)
+        if field in NAME_FIELDS:
+            names.add(value)
+    fields = [
+        _Field(
+            FIELD_WEIGHTS.get(field, 1),
+            " " + f" {_SEP} ".join(" ".join(_words(v)) for v in values) + " ",
+            _SEP.join(values),
+        )
+        for field, values in by_field.items()
+    ]
+    fields.sort(key=lambda f: -f.weight)
+    return _Parsed(tuple(fields), frozenset(names))
 
 
 # --------------------------------------------------------------------------- the query
@@ -183,15 +223,6 @@ def _parse(text: str) -> tuple[_Value, ...]:
 class _Term:
     kind: str  # word | prefix | inn | stem | cjk
     value: str
-
-    def matches(self, word: str) -> bool:
-        if self.kind == "word":
-            return word == self.value
-        if self.kind == "prefix":
-            return word.startswith(self.value)
-        if self.kind == "inn":  # the start of an INN (its end is checked on the value)
-            return word.startswith(self.value)
-        return word.endswith(self.value)  # an INN stem: axi|cabtagene, auto|temcel
 
 
 #: A clause: alternatives, each a sequence of terms to find as consecutive words (or one CJK
@@ -268,47 +299,56 @@ def _clauses(query: str) -> tuple[_Clause, ...]:
     return tuple(merged)
 
 
-def _alternative_matches(terms: tuple[_Term, ...], value: _Value) -> bool:
+_W = f"[^ {_SEP}]"  # a character of a word
+
+
+def _term_pattern(term: _Term) -> str:
+    value = re.escape(term.value)
+    if term.kind == "word":
+        return value
+    if term.kind == "prefix":
+        return f"{value}{_W}*"
+    if term.kind == "stem":  # an INN stem ends a word: axi|cabtagene, auto|temcel
+        return f"{_W}*{value}"
+    # inn (tisa-cel): a word starting tisa, and the INN's last word ending in cel
+    return f"{value}(?:{_W}*cel|{_W}*(?: {_W}+)*? {_W}*cel)"
+
+
+@functools.lru_cache(maxsize=4096)
+def _matcher(terms: tuple[_Term, ...]) -> tuple[str, re.Pattern[str] | None]:
+    """A CJK substring, or a regex over a field's spaced words (whole words, in order)."""
     if terms[0].kind == "cjk":
-        return terms[0].value in value.text
-    words, n = value.words, len(terms)
-    if terms[0].kind == "inn":  # tisa-cel: a word starting tisa, the INN ending in cel
-        return any(
-            w.startswith(terms[0].value) and any(x.endswith("cel") for x in words[i:])
-            for i, w in enumerate(words)
-        ) and not any(w == terms[0].value for w in words)
-    for start in range(len(words) - n + 1):
-        if all(t.matches(words[start + k]) for k, t in enumerate(terms)):
-            return True
-    return False
+        return terms[0].value, None
+    body = " ".join(_term_pattern(t) for t in terms)
+    return "", re.compile(f"(?<= ){body}(?= )")
 
 
-def _clause_weight(clause: _Clause, values: Sequence[_Value]) -> int:
-    best = 0
-    for value in values:
-        weight = FIELD_WEIGHTS.get(value.field, 1)
-        if weight > best and any(_alternative_matches(alt, value) for alt in clause):
-            best = weight
-    return best
+def _clause_weight(clause: _Clause, parsed: _Parsed) -> int:
+    matchers = [_matcher(alt) for alt in clause]
+    for field in parsed.fields:  # heaviest first: the first field that matches decides
+        for needle, regex in matchers:
+            if regex.search(field.words) if regex is not None else needle in field.text:
+                return field.weight
+    return 0
 
 
+@functools.lru_cache(maxsize=16384)
 def score(query: str, text: str) -> int:
     """How well a product's search text answers ``query`` (0: it does not match)."""
     clauses = _clauses(query)
     if not clauses:
         return 0
-    values = _parse(text)
+    parsed = _parse(text)
     total = 0
     for clause in clauses:
-        weight = _clause_weight(clause, values)
+        weight = _clause_weight(clause, parsed)
         if not weight:
             return 0
         total += weight
     whole = " ".join(normalise(query).split())
-    names = [v.text for v in values if v.field in NAME_FIELDS]
-    if whole in names:
+    if whole in parsed.names:
         total += 1000
-    elif any(n.startswith(whole) for n in names):
+    elif any(n.startswith(whole) for n in parsed.names):
         total += 500
     return total
 
