@@ -82,7 +82,7 @@ def test_every_jurisdiction_and_category_in_the_data_has_three_labels() -> None:
 
 
 def test_the_classifier_categories_and_extras_have_labels() -> None:
-    from ctatlas.classify import jp, kr
+    from ctatlas.classify import jp, kr, tw
     from ctatlas.model import RegulatoryProfile
 
     for code, category in [
@@ -90,6 +90,7 @@ def test_the_classifier_categories_and_extras_have_labels() -> None:
         ("JP", jp.GENE_THERAPY),
         ("JP", jp.NOT_RMP),
         ("KR", kr.NOT_A_BIOLOGIC),
+        ("TW", tw.NOT_PREPARATION),
     ]:
         _complete(labels.CATEGORY_LABELS[(code, category)], category)
     for field in RegulatoryProfile.model_fields:
@@ -98,6 +99,14 @@ def test_the_classifier_categories_and_extras_have_labels() -> None:
     for key, vocabulary in labels.EXTRA_VOCABS.items():
         _complete(labels.FIELDS[key], key)
         assert labels.VOCABS[vocabulary]
+    # every extra a decision can carry has a label (a full profile reaches every classifier)
+    from ctatlas.classify import classify
+    from ctatlas.model import RegulatoryProfile
+
+    profile = RegulatoryProfile(origin="autologous", manipulation="more_than_minimal")
+    for decision in classify(profile).decisions.values():
+        for key in decision.extra:
+            assert key in labels.EXTRA_VOCABS, f"classifier extra {key!r} has no label"
 
 
 def test_labels_in_use() -> None:

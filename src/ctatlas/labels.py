@@ -407,6 +407,20 @@ VOCABS: dict[str, dict[str, L]] = {
         "uncertain": ("Undetermined", "未確定", "미정"),
         "out_of_scope": ("Outside the Act's scope", "法の対象外", "법 적용 대상 아님"),
     },
+    "hctp_status": {
+        "hct_p": ("An HCT/P", "HCT/Pに該当", "HCT/P에 해당"),
+        "not_hct_p": ("Not an HCT/P", "HCT/Pに該当しない", "HCT/P에 해당하지 않음"),
+    },
+    "tw_preparation_class": {
+        "gene_therapy": ("Gene therapy preparation", "遺伝子治療製剤", "유전자치료제제"),
+        "cell_therapy": ("Cell therapy preparation", "細胞治療製剤", "세포치료제제"),
+        "tissue_engineered": (
+            "Tissue-engineered preparation",
+            "組織工学製剤",
+            "조직공학제제",
+        ),
+        "combined": ("Combined preparation", "複合製剤", "복합제제"),
+    },
     "yes_no": {
         "true": ("yes", "はい", "예"),
         "false": ("no", "いいえ", "아니요"),
@@ -499,6 +513,8 @@ FIELDS: dict[str, L] = {
         "再生医療等安全性確保法のリスク分類",
         "재생의료법상 위험 분류",
     ),
+    "hctp_status": ("HCT/P status", "HCT/Pとしての扱い", "HCT/P 해당 여부"),
+    "preparation_class": ("Preparation class", "製剤の分類", "제제 분류"),
     "clinical_research_risk": (
         "Clinical research risk",
         "臨床研究のリスク区分",
@@ -511,6 +527,8 @@ EXTRA_VOCABS = {
     "product_class": "jp_product_class",
     "asrm_risk_class": "asrm_risk_class",
     "clinical_research_risk": "kr_research_risk",
+    "hctp_status": "hctp_status",
+    "preparation_class": "tw_preparation_class",
 }
 
 JURISDICTION_NAMES: dict[str, L] = {
@@ -595,6 +613,11 @@ CATEGORY_LABELS: dict[tuple[str, str], L] = {
         "Not an advanced biological product (outside the cell therapy definition)",
         "先端バイオ医薬品に該当しない(細胞治療製剤の定義外)",
         "첨단바이오의약품에 해당하지 않음(세포치료제 정의 밖)",
+    ),
+    ("TW", "not_regenerative_medicine_preparation"): (
+        "Not a regenerative medicine preparation",
+        "再生医療製剤に該当しない",
+        "재생의료제제에 해당하지 않음",
     ),
     # United States
     ("US", "biologic_351"): (
