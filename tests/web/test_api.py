@@ -121,6 +121,14 @@ def test_product_detail(client) -> None:
     assert auth["status_history"][0]["event"] == "approved"
 
 
+def test_a_source_read_through_a_copy_names_both(client) -> None:
+    doc = client.get(f"{API}/products/tisagenlecleucel").json()
+    us = next(a for a in doc["authorizations"] if a["jurisdiction"] == "US")
+    [fda] = [s for s in us["sources"] if s.get("read_via")]
+    assert fda["url"].startswith("https://www.fda.gov/") and fda["kind"] == "regulator"
+    assert fda["read_via"].startswith("https://github.com/databio/")
+
+
 def test_unknown_slug_404_with_close_matches(client) -> None:
     r = client.get(f"{API}/products/cartistm")
     assert r.status_code == 404

@@ -83,6 +83,11 @@ class SourcePublic(Open):
     publisher: str
     kind: str
     accessed: str = Field(description="YYYY-MM-DD the source was opened.")
+    read_via: str | None = Field(
+        default=None,
+        description="The copy actually read when only a copy of the original was readable "
+        "(url then names the original).",
+    )
 
 
 class StatusEventPublic(Open):
