@@ -253,6 +253,11 @@ def test_classify(client) -> None:
     only = client.post(f"{API}/classify?jurisdiction=us", json=profile).json()
     assert [d["jurisdiction"] for d in only["decisions"]] == ["US"]
     assert client.post(f"{API}/classify", json={}).status_code == 200  # all unknown
+    # the tier answer: a hospital giving gene-modified cells in Japan is on the ASRM route
+    hospital = client.post(f"{API}/classify", json={**profile, "provider": "hospital"}).json()
+    jp = {d["jurisdiction"]: d for d in hospital["decisions"]}["JP"]
+    assert [(r["route"], r["class"]) for r in jp["routes"]] == [("asrm", "asrm_class_i")]
+    assert jp["regulated_as"]["id"] == "medical_practice_asrm"
 
 
 def test_classify_is_cached_and_deterministic(client) -> None:

@@ -332,6 +332,14 @@ class DecisionPublic(Closed):
     alternatives: list[dict[str, Any]]
     missing: list[dict[str, str]] = Field(description="Attributes the decision needed.")
     notes: list[str]
+    routes: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Routes to patients for the profile's provider: product approval and the "
+        "tier routes (e.g. Japan's ASRM), each with its class, reviewer and citations.",
+    )
+    regulated_as: dict[str, Any] | None = Field(
+        default=None, description="What governs it instead, when it is not (only) a cell product."
+    )
 
 
 class ClassificationPublic(Closed):

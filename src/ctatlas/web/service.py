@@ -240,6 +240,8 @@ def classification(
                 "alternatives": d["alternatives"],
                 "missing": d["missing"],
                 "notes": d.get("notes", []),
+                "routes": d["routes"],
+                "regulated_as": d["regulated_as"],
             }
         )
     return {"profile": result.profile.model_dump(mode="json"), "decisions": decisions}
