@@ -129,6 +129,12 @@ CASES = [
         "cell_therapy",
         "cell.MSC",
     ),
+    # an intervention named "<words> cells" (NCT03706482, unlabelled legacy row)
+    (
+        _t("Boost Brittle Bones Before Birth", [("BIOLOGICAL", "BOOST cells")]),
+        "cell_therapy",
+        "cell.other",
+    ),
     # a brand ending in -STEM (NCT02918123)
     (
         _t(

@@ -74,7 +74,7 @@ def test_a_bad_half_is_refused():
 FLOORS = {
     "dev": {"precision": 0.99, "recall": 0.95, "family": 0.96, "origin": 0.52},
     "A": {"precision": 0.96, "recall": 0.93, "family": 0.99, "origin": 0.99},
-    "B": {"precision": 0.88, "recall": 0.93, "family": 0.95, "origin": 0.94},
+    "B": {"precision": 0.87, "recall": 0.93, "family": 0.95, "origin": 0.94},
 }
 
 

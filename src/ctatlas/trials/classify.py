@@ -65,6 +65,7 @@ from .rules import (
     HSCT_STUDY,
     IN_VIVO_CAR,
     INN_CEL,
+    INTERVENTION_CELLS,
     KNOWN_CELL_PRODUCTS,
     KNOWN_RE,
     LAB_CONTEXT,
@@ -438,6 +439,15 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
                         continue
                     if not druglike_only or names_it:
                         positives.append((fname, snippet, matched))
+
+    # an intervention named "<a few words> cells" is a cell product
+    if not has_cell_intervention:
+        for i, iv in enumerate(trial.interventions):
+            name = (iv.get("name") or "").strip()
+            if INTERVENTION_CELLS.match(name) and _masked(name) == name:
+                positives.append((f"interventions[{i}]", name, name))
+                has_cell_intervention = True
+                break
 
     # The title names the cell therapy only as the setting ("anakinra to prevent CAR-T
     # neurotoxicity", "radiotherapy before CAR T-cell infusion") and never as the product: the

@@ -86,7 +86,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     "dendritic": r"dendritic cells?|\bdc[- ]?(?:vaccine|based)|\bdcvax|antigen[- ]presenting cells?"
     r"|pulsed (?:cd14|monocyte|dendritic)|(?:cd14|monocyte)[- ]?(?:positive |\+ )?cells?"
     r"|수지상",
-    "MSC": r"mesenchymal|\bmscs?\b|\b\w*-?mscs?\b|\b(?:ad|uc|bm|wj|hb)-?(?:ad)?mscs?\b|stroma"
+    "MSC": r"mesenchymal|\bstromal-cells?\b|\b[\w-]+[- ]derived (?:mesenchymal |stromal )?stem "
+    r"cells?|\bmscs?\b|\b\w*-?mscs?\b|\b(?:ad|uc|bm|wj|hb)-?(?:ad)?mscs?\b|stroma"
         r"l cells?"
     r"|\badscs?\b|adipose[- ](?:tissue[- ])?derived (?:stem|stromal|regenerative|mesenchymal)"
     r"|wharton|\bmsc\b|multipotent adult progenitor|\bmapcs?\b|stem cell product"
@@ -112,7 +113,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|\brpe (?:cells?|patch)|\bholoclar",
     "islet": r"islet (?:cells? )?(?:transplant\w*|infusion|allotransplant\w*)|islets of langerhans"
     r"|\bislets?\b(?! cell (?:tumou?r|carcinoma))|lantidra",
-    "other": r"\b[a-z]{2,}stem\b(?<!system)(?<!brainstem)(?<!mainstem)|\bseeded cells?"
+    "other": r"\b[a-z]+-?stem\b(?<!system)(?<!brainstem)(?<!brain-stem)(?<!mainstem)"
+    r"|\bseeded cells?"
     r"|\b(?:autologous|allogene?ic|autologic) (?:[\w-]+ ){0,3}?cells?\b|\bregenerative cells?"
     r"|\b[a-z0-9-]*\d[a-z0-9-]* cells?\b|\bcell[- ]based (?:therap\w*|products?|treatments?)"
     r"|\bstem cells?\b|\bprogenitor cells?\b|\bcell[- ]?therapy\b|\bcell(?:ular)? ("
@@ -159,7 +161,8 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
                      "zeushield", "nkr", "t receptor"),
     "dendritic": ("dendritic", "dc-", "dc ", "dcvax", "antigen-present", "antigen present",
                   "pulsed", "cd14", "monocyte", "수지상"),
-    "MSC": ("mesenchym", "msc", "asc", "chymal", "stromal", "adsc", "adipose", "wharton",
+    "MSC": ("mesenchym", "msc", "asc", "chymal", "stromal", "derived stem", "adsc", "adipose",
+            "wharton",
             "multipotent", "mapc",
             "stem cell product", "cartistem", "pneumostem", "neuronata", "cellgram", "jointstem",
             "astrostem", "smup", "hcr040", "strocel", "stemcel", "cx601", "alofisel", "temcell",
@@ -196,7 +199,8 @@ NEG_BEFORE = _folded(
     r"(?:cytokine release syndrome|crs|icans|neurotoxicity)\b.{0,40}?(?:of|after|follo"
     r"wing|from|in)|"
     r"ex vivo (?:expansion|culture) of|counts? of|levels? of|"
-    r"function of|monitoring of|assessment of|imaging of|kinetics of|persistence of|"
+    r"function of|monitoring of|(?<!safety )(?<!efficacy )assessment of|imaging of|kinetics of|"
+    r"persistence of|"
     r"in vivo(?: generated| prepared| produced)?|in[- ]?vivo|invivo|directly into)\W+"
     r"(?:\w+\W+){0,4}$",
 )
@@ -287,6 +291,11 @@ CELL_THERAPY_NAMED = _folded(
     r"\bcar[- ]?t\b|chimeric antigen receptor|immune effector cells?|\bcell(?:ular)? therap\w*"
     r"|\b\w+leucel\b",
 )
+# An intervention whose whole name is a few words and "cells" ("BOOST cells", "CD19 CAR-T
+# cells"): a cell product, whatever the words (production cell lines and disease phrases are
+# masked before this is asked).
+INTERVENTION_CELLS = re.compile(r"^(?:[\w.+/®™-]+\s+){1,4}cells?$", re.I)
+
 # A cell therapy the record calls standard of care, commercial or approved: not the
 # investigational product of this study.
 STANDARD_CARE = _folded(
