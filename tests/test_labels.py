@@ -119,6 +119,10 @@ def test_labels_in_use() -> None:
     assert labels.category_label("US", "biologic_351", "ja").startswith("351条生物製剤")
     assert labels.jurisdiction_name("KR", "ja") == "韓国"
     assert labels.lang_of("TW") == "zh-Hant" and labels.lang_of("US") is None
+    assert labels.script_lang("동종제대혈유래중간엽줄기세포") == "ko"
+    assert labels.script_lang("テムセルHS注") == "ja"
+    assert labels.script_lang("治疗用生物制品") == "zh"
+    assert labels.script_lang("Kymriah") is None
 
 
 @pytest.mark.parametrize(

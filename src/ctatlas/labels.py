@@ -19,6 +19,7 @@ require a label in all three languages for every member of every vocabulary.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any
@@ -41,6 +42,7 @@ __all__ = [
     "jurisdiction_name",
     "label",
     "lang_of",
+    "script_lang",
 ]
 
 LANGS = ("en", "ja", "ko")
@@ -771,6 +773,25 @@ def jurisdiction_name(code: str, lang: str = "en") -> str:
 def lang_of(jurisdiction: str | None) -> str | None:
     """The BCP 47 language of ``jurisdiction``'s local names (``None``: not known)."""
     return LOCAL_LANG.get(jurisdiction or "")
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def script_lang(text: str | None) -> str | None:
+    """The language a name is written in, when its script says so (Hangul: ko; kana: ja;
+    Chinese characters alone: zh), for ``lang`` attributes on names of unknown origin."""
+    if not text:
+        return None
+    if _HANGUL.search(text):
+        return "ko"
+    if _KANA.search(text):
+        return "ja"
+    if _HAN.search(text):
+        return "zh"
+    return None
 
 
 def category_label(

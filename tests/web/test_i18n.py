@@ -82,6 +82,9 @@ def test_local_names_first_with_their_lang(client) -> None:
     ja = _page(client, "/products/cartistem?lang=ja")
     assert ja.h1.text == "Cartistem"
     assert ja.select_one(".local-names span[lang=ko]").text == "카티스템"
+    # a Korean alias is marked Korean wherever it is shown
+    aliases = ja.select(".aliases span")
+    assert aliases and all(s["lang"] == "ko" for s in aliases)
     # curated English free text is marked as English on a Japanese page
     assert ja.select(".indications span[lang=en]")
 

@@ -122,6 +122,7 @@ _env.filters["cell_label"] = jinja2.pass_context(
     lambda ctx, value, column: labels.cell_label(column, value, _lang(ctx))
 )
 _env.filters["local_lang"] = lambda code: labels.lang_of(code) or ""
+_env.filters["script_lang"] = lambda text: labels.script_lang(text) or ""
 
 
 def _jurisdiction_docs(snap: Snapshot) -> dict[str, dict[str, Any]]:
