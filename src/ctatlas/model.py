@@ -646,7 +646,7 @@ class TierFigure(Strict):
     route: Text = Field(description="Id of the tier route it counts.")
     as_of: PartialDate = Field(description="The date the figure describes.")
     measure: Text = Field(description="What is counted, in plain words.")
-    value: float = Field(description="The figure (a count, or a percentage with unit percent).")
+    value: int | float = Field(description="The figure (a count, or a percentage: unit percent).")
     unit: Text = Field(default="count", description="count or percent.")
     tier: Text | None = Field(default=None, description="Risk tier id, if for one class.")
     breakdown: Text | None = Field(

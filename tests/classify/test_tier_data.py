@@ -155,3 +155,12 @@ def test_no_tier_source_is_a_host_on_the_copy_list(files) -> None:
             for source in record.sources:
                 entry = copy_host(str(source.url), hosts.copies)
                 assert entry is None, (jur.code, str(source.url), entry.reason)
+
+
+def test_japan_plans_by_class_add_up_to_the_research_and_treatment_totals(files) -> None:
+    rows = [f for f in files["JP"].tier_figures if f.as_of == "2020-03-31" and f.unit == "count"]
+    for part in ("clinical research", "treatment as private practice"):
+        total = [f.value for f in rows if f.breakdown == part and f.tier is None]
+        by_class = [f.value for f in rows if f.breakdown == part and f.tier is not None]
+        assert total and sum(by_class) == total[0], (part, by_class, total)
+    assert all(isinstance(f.value, int) for f in rows)  # counts stay whole numbers
