@@ -200,3 +200,18 @@ def test_pages_have_etags(client) -> None:
     r = client.get("/products?jurisdiction=KR")
     again = client.get("/products?jurisdiction=KR", headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_product_sources_regulator_first_in_words(client) -> None:
+    page = soup(client, "/products/tisagenlecleucel")
+    us = next(s for s in page.select("section.authorization") if "United States" in s.h3.text)
+    items = us.select("ul.sources li.source")
+    kinds = [li.select_one(".kind").text.strip("()") for li in items]
+    order = ["Regulator", "Company", "Peer-reviewed", "Registry", "News", "Other"]
+    assert kinds[0] == "Regulator"
+    assert [order.index(k) for k in kinds] == sorted(order.index(k) for k in kinds)
+    first = items[0].text
+    assert "First approval" in first and "approval_date" not in first  # words, not codes
+    via = items[0].select_one("a.read-via")
+    assert via is not None and via["href"].startswith("https://github.com/databio/")
+    assert "read via a copy" in first
