@@ -19,6 +19,8 @@ from ctatlas.web.errors import Unprocessable
 
 __all__ = [
     "PARTIAL_DATE",
+    "ProductFilters",
+    "ProductFiltersDep",
     "ProductQuery",
     "ProductQueryDep",
     "SORT_PATTERN",
@@ -31,8 +33,9 @@ SORT_PATTERN = "^-?(" + "|".join(SORT_FIELDS) + ")$"
 MAX_LIMIT = 500
 
 
-class ProductQuery(BaseModel):
-    """The product filters of ``ctatlas products``, as query parameters; every one validated."""
+class ProductFilters(BaseModel):
+    """The product filters of ``ctatlas products`` and the sort order, as query parameters;
+    every one validated (an export takes these: it has no pages)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -61,6 +64,15 @@ class ProductQuery(BaseModel):
         pattern=SORT_PATTERN,
         description="field or -field (descending): " + ", ".join(SORT_FIELDS) + ".",
     )
+
+    def filters_given(self) -> bool:
+        """Whether any filter or sort differs from its default."""
+        return bool(self.model_dump(exclude_defaults=True))
+
+
+class ProductQuery(ProductFilters):
+    """:class:`ProductFilters` and a page (``limit``, ``offset``)."""
+
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description="Page size (max 500).")
     offset: int = Field(default=0, ge=0, le=1_000_000, description="Records to skip.")
 
@@ -72,7 +84,14 @@ def _product_query(query: Annotated[ProductQuery, Query()]) -> ProductQuery:
 ProductQueryDep = Annotated[ProductQuery, Depends(_product_query)]
 
 
-def product_filter(query: ProductQuery, known_jurisdictions: Iterable[str]) -> ProductFilter:
+def _product_filters(query: Annotated[ProductFilters, Query()]) -> ProductFilters:
+    return query
+
+
+ProductFiltersDep = Annotated[ProductFilters, Depends(_product_filters)]
+
+
+def product_filter(query: ProductFilters, known_jurisdictions: Iterable[str]) -> ProductFilter:
     """The query as a filter; :class:`Unprocessable` for an unknown jurisdiction code (as the
     CLI). A reversed date range is not an error: nothing is approved in it."""
     known = set(known_jurisdictions)

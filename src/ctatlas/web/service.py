@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ctatlas.query import authorization_rows, filter_products, sort_products
-from ctatlas.web.params import ProductQuery, product_filter
+from ctatlas.web.params import ProductFilters, ProductQuery, product_filter
 from ctatlas.web.state import Snapshot
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-def matching_products(snap: Snapshot, query: ProductQuery) -> list[dict[str, Any]]:
+def matching_products(snap: Snapshot, query: ProductFilters) -> list[dict[str, Any]]:
     """The products the query selects, sorted (each with only its matching authorizations)."""
     flt = product_filter(query, snap.jurisdictions())
     texts = snap.search_texts() if flt.search else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from starlette.responses import Response
 
@@ -9,7 +11,7 @@ from ctatlas.export import ExportFormat, export_bytes
 from ctatlas.web import service
 from ctatlas.web.api.common import ERRORS
 from ctatlas.web.deps import SnapshotDep
-from ctatlas.web.params import ProductQueryDep
+from ctatlas.web.params import ProductFiltersDep
 
 __all__ = ["router"]
 
@@ -30,29 +32,32 @@ _MEDIA = {
     response_class=Response,
     responses={200: {"description": "The export file.", "content": _MEDIA}},
 )
-def export(snap: SnapshotDep, format: ExportFormat, query: ProductQueryDep) -> Response:
-    """The products matching the filters (all by default; ``limit``/``offset`` are ignored)
-    as ``csv`` (one row per authorization), ``programs_csv`` (one row per development
-    program), ``xlsx`` (a sheet per table), ``json`` (the documents) or ``datapackage`` (a
-    Frictionless Data Package: zip of CSVs and ``datapackage.json``) - the same bytes as
-    ``ctatlas export``. Programs are those in the filter's jurisdictions of therapies that pass
-    the product-level filters (modality, cell class, origin, q)."""
+def export(snap: SnapshotDep, format: ExportFormat, query: ProductFiltersDep) -> Response:
+    """The products matching the filters (all by default; an export has no pages, so
+    ``limit`` and ``offset`` are refused like any unknown parameter) as ``csv`` (one row per
+    authorization), ``programs_csv`` (one row per development program), ``xlsx`` (a sheet per
+    table), ``json`` (the documents) or ``datapackage`` (a Frictionless Data Package: zip of
+    CSVs and ``datapackage.json``) - the same bytes as ``ctatlas export``. Programs are those
+    in the filter's jurisdictions of therapies that pass the product-level filters (modality,
+    cell class, origin, q). The whole atlas is exported once per data version."""
     from ctatlas.pipeline import programs_for_export
     from ctatlas.web.params import product_filter
 
-    products = service.matching_products(snap, query)
-    flt = product_filter(query, snap.jurisdictions())
-    programs = programs_for_export(
-        snap.therapies(), flt, snap.search_texts() if flt.search else None
-    )
-    result = export_bytes(
-        format,
-        products,
-        snap.jurisdictions(),
-        snap.diseases(),
-        {"data_hash": snap.data_hash, "built_at": snap.built_at.isoformat()},
-        programs,
-    )
+    def build() -> Any:
+        flt = product_filter(query, snap.jurisdictions())
+        programs = programs_for_export(
+            snap.therapies(), flt, snap.search_texts() if flt.search else None
+        )
+        return export_bytes(
+            format,
+            service.matching_products(snap, query),
+            snap.jurisdictions(),
+            snap.diseases(),
+            {"data_hash": snap.data_hash, "built_at": snap.built_at.isoformat()},
+            programs,
+        )
+
+    result = build() if query.filters_given() else snap.derived(f"export:{format.value}", build)
     return Response(
         result.content,
         media_type=result.media_type,
