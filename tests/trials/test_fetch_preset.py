@@ -259,3 +259,6 @@ def test_the_command_runs_the_preset_and_resumes(tmp_path, monkeypatch):
     r = runner.invoke(app, ["trials", "fetch", "--preset", "jp-kr-cell", "--query", "x",
                             "--db", db])
     assert r.exit_code == 2
+    r = runner.invoke(app, ["trials", "fetch", "--preset", "jp-kr-cell", "--max-pages", "1",
+                            "--db", db])
+    assert r.exit_code == 2

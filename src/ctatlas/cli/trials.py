@@ -202,6 +202,11 @@ def fetch_cmd(
         _choice("--preset", preset, sorted(PRESETS))
         if any((query, condition, intervention, country)):
             raise typer.BadParameter("a preset is its own search", param_hint="--preset")
+        if max_pages is not None:
+            raise typer.BadParameter(
+                "a preset fetches every page (interrupt it and run it again to resume)",
+                param_hint="--max-pages",
+            )
     elif not any((query, condition, intervention, country)):
         raise typer.BadParameter(
             "give at least one of --query, --condition, --intervention, --country, --preset",
