@@ -188,3 +188,12 @@ def test_korea_separated_cells_carry_the_committees_low_risk_reading() -> None:
     expect(result, "KR", clinical_research_risk="out_of_scope")
     alternatives = {(a.field, a.category) for a in result.decisions["KR"].alternatives}
     assert ("clinical_research_risk", "low") in alternatives
+
+
+def test_korea_allogeneic_stem_cells_carry_the_committees_high_risk_reading() -> None:
+    result = classify({**ADIPOSE, "origin": "allogeneic"}, ["KR"])
+    expect(result, "KR", clinical_research_risk="medium")
+    alternatives = {(a.field, a.category) for a in result.decisions["KR"].alternatives}
+    assert ("clinical_research_risk", "high") in alternatives
+    own = classify(ADIPOSE, ["KR"])
+    assert not own.decisions["KR"].alternatives

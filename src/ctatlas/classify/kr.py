@@ -270,6 +270,15 @@ def _risk_in_scope(facts: Facts, in_scope: bool) -> None:
     if p.stem_cell:
         d.fire(R_RISK_MEDIUM)
         d.extra["clinical_research_risk"] = "medium"
+        if p.origin is ProfileOrigin.allogeneic:
+            d.alternative(
+                "high",
+                "the deliberation committee classed research with another person's mesenchymal "
+                "stem cells as high risk (cord-blood cells with a cartilage matrix, 2025-10-23; "
+                "umbilical-cord cells, 2025-11-20), so donor cells may raise the tier",
+                "the Enforcement Decree's risk criteria for allogeneic stem cells",
+                field="clinical_research_risk",
+            )
         return
     d.fire(R_RISK_UNCERTAIN)
     d.extra["clinical_research_risk"] = "uncertain"
