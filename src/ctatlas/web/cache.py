@@ -6,8 +6,15 @@ version (``data_hash``), the code version and the request. This ASGI middleware:
 * adds ``ETag`` (from the data hash and ctatlas version), ``Last-Modified`` (the store's
   ``built_at``) and ``Cache-Control`` to every successful GET of data or pages;
 * answers ``If-None-Match`` / ``If-Modified-Since`` with ``304 Not Modified``;
-* keeps successful responses in a bounded LRU keyed on (data hash, method, path, query, and
+* keeps successful responses in an LRU keyed on (data hash, method, path, query, and
   for ``POST /api/v1/classify`` the body), so a repeated request never reaches the app.
+
+The cache is bounded by the bytes it holds (:data:`MAX_CACHE_BYTES`, not only its number of
+entries), so clients inventing URLs cannot grow the server: the query string is normalised
+(parameters in one order, one encoding) before it keys anything, the API refuses parameters
+it does not know (422s are never cached), and when the data version changes every entry of
+the old one is dropped at once. The whole-atlas exports are built once per data version
+(:mod:`ctatlas.web.api.export`).
 
 Errors are never cached and never get an ETag.
 
@@ -32,12 +39,12 @@ import email.utils
 import gzip
 import hashlib
 import re
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from ctatlas.i18n import DEFAULT_LANG, negotiate
+from ctatlas.web.lru import ByteLRU
 from ctatlas.web.state import Atlas, Trials
 
 __all__ = ["ResponseCache"]
@@ -56,6 +63,8 @@ UNCACHED_PREFIXES = ("/static/", "/api/v1/trials")
 TRIALS_PAGES = re.compile(r"^/products/[^/]+$")
 MAX_BODY = 64 * 1024
 MAX_CACHED_RESPONSE = 4 * 1024 * 1024
+#: The most the response cache holds, in bytes (bodies and headers).
+MAX_CACHE_BYTES = 64 * 1024 * 1024
 #: Paths answered the same in every language (codes, not labels).
 LANGUAGE_FREE_PREFIXES = ("/api/",)
 #: Bodies smaller than this are sent as they are (gzip would save nothing).
@@ -98,6 +107,16 @@ def request_encoding(headers: dict[bytes, bytes]) -> str:
     return "identity"
 
 
+def normalised_query(query: bytes) -> bytes:
+    """The query string with its parameters sorted and re-encoded (``b=2&a=1`` and
+    ``a=1&b=%32`` are one key; repeated parameters keep their order)."""
+    if not query:
+        return b""
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    ordered = sorted(enumerate(pairs), key=lambda ip: (ip[1][0], ip[0]))
+    return urlencode([pair for _, pair in ordered]).encode("latin-1", "replace")
+
+
 def _representation_etag(etag: str, lang: str, encoding: str) -> str:
     """The data's ETag, told apart by language and encoding (one ETag per representation)."""
     suffix = (f"-{lang}" if lang and lang != DEFAULT_LANG else "") + (
@@ -132,15 +151,26 @@ class ResponseCache:
     """ASGI middleware: conditional requests and a response cache keyed on the data hash."""
 
     def __init__(
-        self, app: ASGIApp, atlas: Atlas, trials: Trials | None = None, max_entries: int = 4096
+        self,
+        app: ASGIApp,
+        atlas: Atlas,
+        trials: Trials | None = None,
+        max_entries: int = 4096,
+        max_bytes: int = MAX_CACHE_BYTES,
     ) -> None:
         self.app = app
         self.atlas = atlas
         self.trials = trials
-        self.max_entries = max_entries
-        self.entries: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
+        self.entries = ByteLRU(max_bytes, max_entries=max_entries, max_item=MAX_CACHED_RESPONSE)
+        self.data_hash: str | None = None
+
+    @property
+    def hits(self) -> int:
+        return self.entries.hits
+
+    @property
+    def misses(self) -> int:
+        return self.entries.misses
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(UNCACHED_PREFIXES):
@@ -160,6 +190,9 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         snap = self.atlas.current()
+        if snap.data_hash != self.data_hash:  # a rebuild: nothing cached before can be asked
+            self.entries.clear()
+            self.data_hash = snap.data_hash
         etag, last_modified, built_at = snap.etag, snap.last_modified, snap.built_at
         trials_state = ""
         if self.trials is not None and TRIALS_PAGES.match(path):
@@ -177,7 +210,7 @@ class ResponseCache:
             encoding,
             method if method != "HEAD" else "GET",
             path,
-            scope.get("query_string", b""),
+            normalised_query(scope.get("query_string", b"")),
             hashlib.sha256(body).digest() if body else b"",
             headers.get(b"content-type", b"") if body else b"",
             b"html" if b"text/html" in headers.get(b"accept", b"") else b"",
@@ -185,14 +218,11 @@ class ResponseCache:
         conditional = method in ("GET", "HEAD")
         entry = self.entries.get(key)
         if entry is not None:
-            self.hits += 1
-            self.entries.move_to_end(key)
             if conditional and _not_modified(headers, etag, built_at):
                 await _send_304(send, entry)
                 return
             await _send(send, entry, head=method == "HEAD")
             return
-        self.misses += 1
         captured: dict[str, Any] = {"chunks": []}
 
         async def capture(message: Message) -> None:
@@ -226,10 +256,8 @@ class ResponseCache:
             else:
                 out_headers.append((b"cache-control", b"no-store"))
             entry = _Entry(status, out_headers, body_out)
-            if len(body_out) <= MAX_CACHED_RESPONSE:
-                self.entries[key] = entry
-                if len(self.entries) > self.max_entries:
-                    self.entries.popitem(last=False)
+            size = len(body_out) + sum(len(k) + len(v) + 16 for k, v in out_headers) + 256
+            self.entries.put(key, entry, size)
             if conditional and _not_modified(headers, etag, built_at):
                 await _send_304(send, entry)
                 return
