@@ -55,3 +55,18 @@ def test_disease_names_in_the_readers_language(real_client) -> None:
     assert "Acute graft-versus-host disease" in english.select_one(".indications").text
     body = real_client.get(f"/api/v1/products?q={quote('移植片対宿主病')}").json()
     assert "temcell-hs" in [d["slug"] for d in body["data"]]
+
+
+def test_a_therapy_only_in_development_has_a_page(real_client) -> None:
+    """A therapy with programs but no authorization (issue 15's records) opens as a page in
+    every language, not a server error."""
+    import yaml
+
+    slug = next(
+        doc["slug"]
+        for path in sorted((REPO_DATA / "products").glob("*.yaml"))
+        if not (doc := yaml.safe_load(path.read_text(encoding="utf-8"))).get("authorizations")
+    )
+    for lang in ("en", "ja", "ko"):
+        r = real_client.get(f"/products/{slug}?lang={lang}")
+        assert r.status_code == 200, (slug, lang)

@@ -135,3 +135,11 @@ def test_the_holder_in_the_local_script_first_for_its_readers(client) -> None:
     assert ko.span["lang"] == "ko" and ko.text.startswith(auth["holder_local"])
     en = _page(client, "/products/cartistem").select_one("td.holder")
     assert en.text.startswith(auth["holder"]) and en.span.text == auth["holder_local"]
+
+
+def test_a_product_page_by_name_redirects_to_its_slug(client) -> None:
+    for name in ("카티스템", "Cartistem", "CARTISTEM"):
+        r = client.get(f"/products/{name}?lang=ko", follow_redirects=False)
+        assert r.status_code == 307, name
+        assert r.headers["location"] == "/products/cartistem?lang=ko"
+    assert client.get("/products/cartistm").status_code == 404  # still a 404 with suggestions

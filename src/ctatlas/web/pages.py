@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import jinja2
 from fastapi import APIRouter, Path, Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from ctatlas import __version__, labels
@@ -357,8 +357,15 @@ def product_page(
     and the clinical trials linked to it (from the trials store, when there is one)."""
     doc = snap.by_slug().get(slug)
     if doc is None:
-        snap.store.product(slug)  # RecordNotFound with suggestions -> the error page
-    assert doc is not None
+        from ctatlas.search import find_product
+
+        found, _candidates = find_product(slug, snap.products(), snap.search_texts())
+        if found is not None:  # a name (テムセル, Cartistem) or a slug in another case
+            query = request.url.query
+            target = f"/products/{found['slug']}" + (f"?{query}" if query else "")
+            return RedirectResponse(target, status_code=307)
+        # a therapy only in development, or RecordNotFound with suggestions -> the error page
+        doc = snap.store.product(slug)
     lang = page_language(request)[0]
     disease_names = {d["id"]: _disease_names(d, lang) for d in snap.diseases()}
     attributes = [
