@@ -123,11 +123,16 @@ def analyse(land: Landscape) -> Analysis:
     for code, jur in land.jurisdictions.items():
         value = jur.get("complete_as_of")
         complete[code] = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    from ctatlas.analysis.pipeline import pipeline_findings, pipeline_tables
+
+    findings = all_findings(land)
+    if land.programs:
+        findings += pipeline_findings(land.programs, land.selected)
     return Analysis(
         as_of=land.as_of,
         jurisdictions=list(land.selected),
-        tables=all_tables(land),
-        findings=all_findings(land),
+        tables=all_tables(land) + pipeline_tables(land),
+        findings=findings,
         complete_as_of=complete,
         product_count=len(land.products),
         authorization_count=len(land.authorizations()),

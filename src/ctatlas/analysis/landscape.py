@@ -157,6 +157,9 @@ class Landscape:
     selected: list[str]
     as_of: dt.date | None = None
     data_hash: str | None = None
+    #: Development programs in the selected jurisdictions, as rows of
+    #: :func:`ctatlas.pipeline.program_rows` (as curated today: none when ``as_of`` is set).
+    programs: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
     @property
     def reference_day(self) -> dt.date:
@@ -239,7 +242,7 @@ def landscape_from_store(
     as_of: str | dt.date | None = None,
 ) -> Landscape:
     """The landscape from a built store (what the CLI and the web read)."""
-    return _build(
+    land = _build(
         store.products(),
         store.jurisdictions(),
         store.diseases(),
@@ -248,6 +251,7 @@ def landscape_from_store(
         as_of,
         store.meta().get("data_hash"),
     )
+    return _with_programs(land, store.therapies())
 
 
 def landscape_from_dataset(
@@ -258,12 +262,10 @@ def landscape_from_dataset(
     """The landscape from a loaded dataset (no store needed)."""
     from ctatlas.store import product_document
 
-    return _build(
-        [
-            product_document(p)
-            for p in sorted(dataset.products, key=lambda p: p.slug)
-            if p.authorizations  # a therapy only in development is not an approved product
-        ],
+    docs = [product_document(p) for p in sorted(dataset.products, key=lambda p: p.slug)]
+    land = _build(
+        # a therapy only in development is not an approved product
+        [doc for doc in docs if doc["authorizations"]],
         {c: j.model_dump(mode="json") for c, j in sorted(dataset.jurisdictions.items())},
         [d.model_dump(mode="json") for d in dataset.diseases.diseases],
         [a.model_dump(mode="json") for a in dataset.diseases.areas],
@@ -271,6 +273,17 @@ def landscape_from_dataset(
         as_of,
         dataset.data_hash,
     )
+    return _with_programs(land, docs)
+
+
+def _with_programs(land: Landscape, therapies: Sequence[dict[str, Any]]) -> Landscape:
+    """The landscape with the programs of its jurisdictions (none for a past ``as_of``)."""
+    if land.as_of is None:
+        from ctatlas.pipeline import program_rows
+
+        wanted = set(land.selected)
+        land.programs = [r for r in program_rows(therapies) if r["jurisdiction"] in wanted]
+    return land
 
 
 def precision_of(value: str | None) -> str | None:

@@ -27,6 +27,7 @@ from ctatlas.vocab import STAGE_ORDER
 
 __all__ = [
     "PIPELINE_RULE",
+    "pipeline_tables",
     "discontinued",
     "founding_topic_counts",
     "in_pipeline",
@@ -275,3 +276,98 @@ def family_origin_chart(rows: Sequence[dict[str, Any]], label: Any = _identity) 
     )
     return Chart("pipeline_family_origin", "Programs in the pipeline by cell family and origin",
                  _spec(chart))
+
+
+# --------------------------------------------------------------------------- report tables
+
+STAGE_WORDS = {
+    "phase1": "Phase 1",
+    "phase1_2": "Phase 1/2",
+    "phase2": "Phase 2",
+    "phase3": "Phase 3",
+    "filed": "Filed",
+    "approved": "Approved",
+}
+
+
+def _plain(code: Any) -> str:
+    return "unknown" if code is None else str(code).replace("_", " ")
+
+
+def _therapy(row: dict[str, Any]) -> str:
+    label = (row["brand_names"] or row["codes"] or [row["name"]])[0]
+    return str(label)
+
+
+def pipeline_tables(land: Any) -> list[Any]:
+    """The chapter's tables for a landscape with programs (none without)."""
+    from ctatlas.analysis.tables import Column, Table, _links
+
+    rows = land.programs
+    if not rows:
+        return []
+    codes = [c for c in land.selected if any(r["jurisdiction"] == c for r in rows)]
+    counts = stage_family_origin(rows)
+    stage_cols = [Column(s, STAGE_WORDS[s], "int") for s in PIPELINE_STAGES]
+    tables = [
+        Table(
+            "pipeline_stage_family_origin",
+            "Programs in the pipeline by cell family, origin and stage",
+            "Development programs (one therapy in one jurisdiction for one indication set) at "
+            "their furthest stage, by the trial classifier's cell family and the cells' origin.",
+            [Column("cell_family", "Cell family"), Column("origin", "Origin"), *stage_cols,
+             Column("total", "Total", "int")],
+            [{**e, "cell_family": _plain(e["cell_family"]), "origin": _plain(e["origin"])}
+             for e in counts],
+            [PIPELINE_RULE, "As curated today (an as-of date does not apply to programs)."],
+        ),
+    ]
+    topics = founding_topic_counts(rows, land.diseases, codes)
+    names = {r["slug"]: _therapy(r) for r in rows}
+    tables.append(
+        Table(
+            "pipeline_topics",
+            "The founding disease topics in the pipeline",
+            "Pipeline programs per jurisdiction for the six disease topics the founding "
+            "analysis named (an area topic takes every disease of the area in diseases.yaml).",
+            [Column("topic", "Topic"), *(Column(c, c, "int") for c in codes),
+             Column("total", "Total", "int"), Column("therapies", "Therapies")],
+            [{**t, "therapies": ", ".join(names[s] for s in t["therapies"])} for t in topics],
+            [PIPELINE_RULE],
+        )
+    )
+    filed = sorted(
+        (r for r in rows if r["stage"] == "filed" and r["status"] != "discontinued"),
+        key=lambda r: (r.get("expected_decision") or "9999", r.get("filed") or ""),
+    )
+    tables.append(
+        Table(
+            "pipeline_filed",
+            "Filed: decisions to expect",
+            "Programs filed for marketing authorization and not yet decided.",
+            [Column("therapy", "Therapy"), Column("jurisdiction", "Jurisdiction"),
+             Column("developer", "Developer"), Column("filed", "Filed", "date"),
+             Column("expected_decision", "Decision expected", "date"),
+             Column("status", "Status"), Column("sources", "Sources", "links")],
+            [{"therapy": _therapy(r), "jurisdiction": r["jurisdiction"],
+              "developer": r["developer"], "filed": r.get("filed"),
+              "expected_decision": r.get("expected_decision"), "status": _plain(r["status"]),
+              "sources": _links(r["sources"])} for r in filed],
+        )
+    )
+    gone = discontinued(rows)
+    tables.append(
+        Table(
+            "pipeline_discontinued",
+            "Discontinued programs",
+            "Programs stopped, newest first, with the reason a source gives.",
+            [Column("therapy", "Therapy"), Column("jurisdiction", "Jurisdiction"),
+             Column("stage", "Stage reached"), Column("discontinued", "Discontinued", "date"),
+             Column("reason", "Reason"), Column("sources", "Sources", "links")],
+            [{"therapy": _therapy(r), "jurisdiction": r["jurisdiction"],
+              "stage": STAGE_WORDS[r["stage"]], "discontinued": r.get("discontinued"),
+              "reason": r.get("discontinuation_reason"), "sources": _links(r["sources"])}
+             for r in gone],
+        )
+    )
+    return tables

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from ctatlas.analysis import Finding, Table
@@ -14,6 +15,7 @@ __all__ = [
     "cell_text",
     "finding_rows",
     "pct",
+    "sections_for",
     "shown_columns",
 ]
 
@@ -27,8 +29,29 @@ SECTIONS: list[tuple[str, str, list[str], list[str]]] = [
     ("approvals", "5. Approvals over time", ["approvals_by_year"], ["approvals_over_time"]),
     ("lag", "6. Approval lag", ["approval_lag", "approval_lag_medians"], ["approval_lag"]),
     ("diseases", "7. Disease areas", ["disease_areas"], ["disease_areas"]),
-    ("sources", "8. Sources and completeness", ["completeness"], []),
+    (
+        "pipeline",
+        "8. Pipeline: curated development programs",
+        ["pipeline_stage_family_origin", "pipeline_topics", "pipeline_filed",
+         "pipeline_discontinued"],
+        ["pipeline_funnel", "pipeline_family_origin"],
+    ),
+    ("sources", "9. Sources and completeness", ["completeness"], []),
 ]
+
+def sections_for(table_ids: Iterable[str]) -> list[tuple[str, str, list[str], list[str]]]:
+    """The sections to show, in order and numbered: a section whose tables are all missing
+    (the pipeline without programs, e.g. for a past as-of date) is left out."""
+    present = set(table_ids)
+    out = []
+    for key, title, tables, charts in SECTIONS:
+        if tables and not present.intersection(tables):
+            continue
+        heading = title.split(". ", 1)[1]
+        out.append((key, f"{len(out) + 1}. {heading}", [t for t in tables if t in present],
+                    charts))
+    return out
+
 
 #: Tables of products (their modality column is left out of the documents: no room).
 PRODUCT_TABLES = frozenset({"japan_somatic", "asia_stem"})

@@ -19,6 +19,7 @@ from ctatlas.report.common import (
     cell_text,
     finding_rows,
     pct,
+    sections_for,
     shown_columns,
 )
 
@@ -100,7 +101,7 @@ def report_context(
         chart_views[chart.id] = _chart_view(chart, printable)
         done += 1
     sections = []
-    for key, title, table_ids, chart_ids in SECTIONS:
+    for key, title, table_ids, chart_ids in sections_for(tables):
         step(f"section: {title}", done, total)
         sections.append(
             {

@@ -10,11 +10,11 @@ from ctatlas.analysis.charts import to_png, to_svg
 from ctatlas.report import Progress, Report
 from ctatlas.report.common import (
     FINDING_CHARTS,
-    SECTIONS,
     SourceIndex,
     cell_text,
     finding_rows,
     pct,
+    sections_for,
     shown_columns,
 )
 
@@ -95,7 +95,7 @@ def render_markdown(report: Report, out: Path, step: Progress) -> tuple[str, lis
         f"Complete as of: {complete}.",
         "",
     ]
-    for key, title, table_ids, chart_ids in SECTIONS:
+    for key, title, table_ids, chart_ids in sections_for(tables):
         lines += [f"## {title}", ""]
         if key == "findings":
             lines += _findings(report, images)
