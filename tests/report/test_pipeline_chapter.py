@@ -23,8 +23,8 @@ def test_the_chapter_tables_and_findings(report) -> None:  # type: ignore[no-unt
     analysis = report.analysis
     table = analysis.table("pipeline_stage_family_origin")
     assert [(r["cell_family"], r["origin"], r["total"]) for r in table.rows] == [
-        ("MSC", "allogeneic", 2),
-        ("iPSC derived", "allogeneic", 1),
+        ("Mesenchymal stem cells (MSC)", "allogeneic", 2),  # the renderers label the origin
+        ("Derived from iPS cells", "allogeneic", 1),
     ]
     discontinued = analysis.table("pipeline_discontinued").rows
     assert [(r["therapy"], r["stage"], r["discontinued"]) for r in discontinued] == [
@@ -43,7 +43,8 @@ def test_markdown_and_xlsx_carry_the_chapter(report, tmp_path: Path) -> None:  #
 
     md = render(report, "md", tmp_path / "r.md")[0].read_text(encoding="utf-8")
     chapter = md.split("## 8. Pipeline: curated development programs", 1)[1].split("\n## ", 1)[0]
-    assert "| MSC | allogeneic | 0 | 0 | 0 | 2 | 0 | 2 |" in chapter
+    row = "| Mesenchymal stem cells (MSC) | Allogeneic (donor cells) | 0 | 0 | 0 | 2 | 0 | 2 |"
+    assert row in chapter
     assert "pipeline_funnel.png" in chapter and "phase1_2" not in chapter
     assert "### Is the pipeline still mostly autologous?" in md
     book = load_workbook(render(report, "xlsx", tmp_path / "r.xlsx")[0], read_only=True)

@@ -280,18 +280,22 @@ def family_origin_chart(rows: Sequence[dict[str, Any]], label: Any = _identity) 
 
 # --------------------------------------------------------------------------- report tables
 
-STAGE_WORDS = {
-    "phase1": "Phase 1",
-    "phase1_2": "Phase 1/2",
-    "phase2": "Phase 2",
-    "phase3": "Phase 3",
-    "filed": "Filed",
-    "approved": "Approved",
-}
 
 
-def _plain(code: Any) -> str:
-    return "unknown" if code is None else str(code).replace("_", " ")
+def _word(vocabulary: str, code: Any) -> str:
+    """The English label of a code (the report is English; its tables show labels)."""
+    from ctatlas.labels import label
+
+    return label(vocabulary, None if code == "unknown" else code, "en")
+
+
+def words(vocabulary: str, code: Any) -> str:
+    """Labels for the charts (``field`` names a column heading)."""
+    from ctatlas.labels import field_label
+
+    if vocabulary == "field":
+        return field_label(str(code), "en")
+    return _word(vocabulary, code)
 
 
 def _therapy(row: dict[str, Any]) -> str:
@@ -308,7 +312,7 @@ def pipeline_tables(land: Any) -> list[Any]:
         return []
     codes = [c for c in land.selected if any(r["jurisdiction"] == c for r in rows)]
     counts = stage_family_origin(rows)
-    stage_cols = [Column(s, STAGE_WORDS[s], "int") for s in PIPELINE_STAGES]
+    stage_cols = [Column(s, _word("stage", s), "int") for s in PIPELINE_STAGES]
     tables = [
         Table(
             "pipeline_stage_family_origin",
@@ -317,7 +321,8 @@ def pipeline_tables(land: Any) -> list[Any]:
             "their furthest stage, by the trial classifier's cell family and the cells' origin.",
             [Column("cell_family", "Cell family"), Column("origin", "Origin"), *stage_cols,
              Column("total", "Total", "int")],
-            [{**e, "cell_family": _plain(e["cell_family"]), "origin": _plain(e["origin"])}
+            [{**e, "cell_family": _word("cell_family", e["cell_family"]),
+              "origin": None if e["origin"] == "unknown" else e["origin"]}
              for e in counts],
             [PIPELINE_RULE, "As curated today (an as-of date does not apply to programs)."],
         ),
@@ -348,10 +353,11 @@ def pipeline_tables(land: Any) -> list[Any]:
             [Column("therapy", "Therapy"), Column("jurisdiction", "Jurisdiction"),
              Column("developer", "Developer"), Column("filed", "Filed", "date"),
              Column("expected_decision", "Decision expected", "date"),
-             Column("status", "Status"), Column("sources", "Sources", "links")],
+             Column("program_status", "Status"), Column("sources", "Sources", "links")],
             [{"therapy": _therapy(r), "jurisdiction": r["jurisdiction"],
               "developer": r["developer"], "filed": r.get("filed"),
-              "expected_decision": r.get("expected_decision"), "status": _plain(r["status"]),
+              "expected_decision": r.get("expected_decision"),
+              "program_status": _word("program_status", r["status"]),
               "sources": _links(r["sources"])} for r in filed],
         )
     )
@@ -365,7 +371,7 @@ def pipeline_tables(land: Any) -> list[Any]:
              Column("stage", "Stage reached"), Column("discontinued", "Discontinued", "date"),
              Column("reason", "Reason"), Column("sources", "Sources", "links")],
             [{"therapy": _therapy(r), "jurisdiction": r["jurisdiction"],
-              "stage": STAGE_WORDS[r["stage"]], "discontinued": r.get("discontinued"),
+              "stage": _word("stage", r["stage"]), "discontinued": r.get("discontinued"),
               "reason": r.get("discontinuation_reason"), "sources": _links(r["sources"])}
              for r in gone],
         )

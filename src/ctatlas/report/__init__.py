@@ -71,12 +71,7 @@ def build_report(land: Landscape) -> Report:
     findings = {f.id: f for f in analysis.findings}
     charts = all_charts(tables, findings, list(land.selected))
     if land.programs and any(r["stage"] != "approved" for r in land.programs):
-        from ctatlas.analysis.pipeline import STAGE_WORDS, family_origin_chart, funnel_chart
-
-        def words(vocabulary: str, code: str) -> str:
-            if vocabulary == "stage":
-                return STAGE_WORDS.get(code, code)
-            return "programs" if code == "programs" else str(code).replace("_", " ")
+        from ctatlas.analysis.pipeline import family_origin_chart, funnel_chart, words
 
         codes = [c for c in land.selected if any(r["jurisdiction"] == c for r in land.programs)]
         charts += [funnel_chart(land.programs, codes, words),
