@@ -4,8 +4,9 @@ Starts ``ctatlas serve`` on 127.0.0.1 (loopback only) over a SQLite store built 
 ``data/`` and a trials store ingested from the registry fixtures, then drives it with 50
 concurrent clients for 30 s over a few hundred distinct URLs: the requests of
 ``benchmarks/web_load.py`` plus trials lists (filters, pages), single trials by id, and
-exports in every format with filters. Half way through, the store is rebuilt with changed
-data (``build_store`` in another process, swapped atomically under the server). Every
+exports in every format with filters, after one warm-up pass over every URL. A quarter
+of the way through, the store is rebuilt with changed data (``build_store`` in another process,
+swapped atomically under the server). Every
 answer must be a 200; the server's resident memory is sampled every second.
 
 Prints requests, errors by status, requests/s, p50/p99 latency and the server's memory at
@@ -43,7 +44,7 @@ from ctatlas.dataset import load_dataset
 from ctatlas.store import build_store
 dataset = load_dataset(sys.argv[1])
 dataset.products[0].notes = (dataset.products[0].notes or "") + " (rebuilt under load)"
-dataset.data_hash = dataset.data_hash[:-8] + "00000000"
+dataset.data_hash = dataset.data_hash[:-8] + sys.argv[3].rjust(8, "0")
 build_store(dataset, sys.argv[2])
 """
 
@@ -122,7 +123,14 @@ def main() -> None:
     parser.add_argument("--data", default=str(REPO / "data"))
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=int, default=30)
+    parser.add_argument(
+        "--rebuilds", type=int, default=1, help="rebuilds, evenly spread (the first at 1/4)"
+    )
     args = parser.parse_args()
+    rebuild_at = [
+        args.duration / 4 + i * (args.duration / 2) / max(args.rebuilds, 1)
+        for i in range(args.rebuilds)
+    ]
 
     from ctatlas.store import ensure_store
     from ctatlas.trials.ingest import ingest
@@ -165,6 +173,16 @@ def main() -> None:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"server did not start: {server.stderr.read()}")  # type: ignore[union-attr]
             time.sleep(0.2)
+        with httpx.Client(base_url=base, timeout=60) as client:  # every request once: steady state
+            for method, path, body in reqs:
+                r = client.request(
+                    method,
+                    path,
+                    content=body,
+                    headers={"content-type": "application/json"} if body else None,
+                )
+                if r.status_code != 200:
+                    raise SystemExit(f"warm-up: {method} {path}: {r.status_code} {r.text[:200]}")
         start = time.monotonic()
 
         def sample() -> None:
@@ -173,13 +191,17 @@ def main() -> None:
                 stop.wait(1.0)
 
         def rebuild_later() -> None:
-            if stop.wait(args.duration / 2):
-                return
-            t0 = time.monotonic()
-            subprocess.run(
-                [sys.executable, "-c", REBUILD, args.data, url], check=True, capture_output=True
-            )
-            rebuild["at"], rebuild["took"] = t0 - start, time.monotonic() - t0
+            for n, at in enumerate(rebuild_at):
+                if stop.wait(max(0.0, at - (time.monotonic() - start))):
+                    return
+                t0 = time.monotonic()
+                subprocess.run(
+                    [sys.executable, "-c", REBUILD, args.data, url, str(n)],
+                    check=True,
+                    capture_output=True,
+                )
+                rebuild.setdefault("at", t0 - start)
+                rebuild["took"] = time.monotonic() - t0
 
         threads = [threading.Thread(target=sample), threading.Thread(target=rebuild_later)]
         for t in threads:
@@ -190,7 +212,13 @@ def main() -> None:
         stop.set()
         for t in threads:
             t.join()
-        seen = httpx.get(f"{base}/api/v1/products/{slugs[0]}", timeout=10).json()
+        seen: dict[str, object] = {}
+        for _ in range(30):  # the server looks for a rebuilt store every 10 s
+            seen = httpx.get(f"{base}/api/v1/products/{slugs[0]}", timeout=10).json()
+            if "rebuilt under load" in json.dumps(seen):
+                rebuild["seen"] = time.monotonic() - start
+                break
+            time.sleep(0.5)
     finally:
         stop.set()
         server.terminate()
@@ -198,7 +226,7 @@ def main() -> None:
 
     cuts = statistics.quantiles(latencies, n=100)
     rss = [kib for _, kib in memory]
-    first = statistics.median(rss[1:6]) / 1024
+    first = statistics.median(rss[:5]) / 1024
     last = statistics.median(rss[-5:]) / 1024
     print(
         f"web soak: {args.clients} clients x {args.duration} s on loopback, {distinct} distinct "
@@ -206,17 +234,22 @@ def main() -> None:
     )
     if rebuild:
         picked = "rebuilt under load" in json.dumps(seen)
+        when = f" from {rebuild['seen']:.0f} s" if "seen" in rebuild else ""
         print(
-            f"rebuild:    at {rebuild['at']:.0f} s, took {rebuild['took']:.1f} s; the server "
-            f"{'serves' if picked else 'does NOT serve'} the new data afterwards"
+            f"rebuilds:   {args.rebuilds}, the first at {rebuild['at']:.0f} s, the last took "
+            f"{rebuild['took']:.1f} s; the server "
+            f"{'serves' if picked else 'does NOT serve'} the new data{when}"
         )
     print(f"requests:   {len(latencies)} ({len(latencies) / elapsed:.0f}/s)")
     print(f"latency:    p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms")
     print(f"errors:     {sum(errors.values())} {dict(errors) if errors else ''}")
     print(
-        f"server RSS: {first:.0f} MiB after 5 s, peak {max(rss) / 1024:.0f} MiB, "
+        f"server RSS: {first:.0f} MiB over the first 5 s (after a warm-up pass), "
+        f"peak {max(rss) / 1024:.0f} MiB, "
         f"{last:.0f} MiB at the end ({(last - first) / max(first, 1) * 100:+.0f}%)"
     )
+    marks = [f"{t:.0f}s {kib / 1024:.0f}" for t, kib in memory[:: max(1, len(memory) // 10)]]
+    print(f"RSS MiB:    {', '.join(marks)}")
 
 
 if __name__ == "__main__":
