@@ -56,7 +56,7 @@ PINNED_PER_JURISDICTION = {
     "KR": 29,
     "US": 55,
     "EU": 31,
-    "CN": 7,
+    "CN": 11,
     "IN": 6,
     "SG": 2,
     "IR": 1,
