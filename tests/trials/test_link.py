@@ -127,17 +127,22 @@ EXPECTED = {
     "NCT04527224": ["astrostem"],  # AstroStem-V, the same maker's adipose MSC, in COVID-19
     "NCT04405778": ["tak-102"],  # TAK-102 (GPC3 CAR-T), discontinued 2024
     "NCT05164666": ["tak-103"],  # TAK-103 (mesothelin CAR-T), discontinued 2024
+    "KCT0011127": ["ab-201"],  # AB-201 (HER2 CAR-NK) clinical research, gastric/GEJ cancer
+    "KCT0011372": ["ab-201"],  # AB-201 clinical research, HER2+ breast cancer
+    "NCT04594850": ["cellgram-ed"],  # Cellgram-ED phase 2
 }
 
 
 def test_real_fixture_records_link_to_the_expected_products(linker, fixture_trials):
     got = {t.trial_id: linker.link(t) for t in fixture_trials}
     assert {k: v for k, v in got.items() if v} == EXPECTED
-    # hard negatives among them: "MACI" inside "Pharmacists"; Cellgram-ED (another product
-    # of the maker of Cellgram-AMI); MSC products not in the atlas
+    # hard negatives among them: "MACI" inside "Pharmacists"; Cellgram-ED trials never taken
+    # for Cellgram-AMI (another product of the same maker), only for Cellgram-ED itself, now a
+    # development-only record; MSC products not in the atlas
     assert got["NCT05882279"] == []
     legacy = {t.trial_id: got[t.trial_id] for t in fixture_trials if "Cellgram" in str(t)}
-    assert legacy and all(v == [] for v in legacy.values())
+    assert legacy and all(v in ([], ["cellgram-ed"]) for v in legacy.values())
+    assert not any("hearticellgram-ami" in v for v in legacy.values())
 
 
 def test_stored_rows_and_trials_list_dicts_link_like_trials(linker, fixture_trials):
