@@ -274,3 +274,29 @@ def test_switch_and_browser_language(browser, base_url: str) -> None:  # type: i
         tab.locator("#products a.product-link").first.click()
     assert tab.locator("html").get_attribute("lang") == "ja" and "lang=ja" in tab.url
     context.close()
+
+
+def test_pipeline_page(page, base_url: str, request) -> None:  # type: ignore[no-untyped-def]
+    """/pipeline: the funnel draws, a ticked filter lands in the URL, the URL is shareable."""
+    page.goto(f"{base_url}/pipeline")
+    assert page.locator("#programs tbody tr[data-slug]").count() == 5
+    page.wait_for_function(
+        "document.querySelectorAll('figure.chart[data-rendered]').length === "
+        "document.querySelectorAll('figure.chart').length",
+        timeout=20_000,
+    )
+    assert page.locator("#chart-pipeline_funnel .vega svg").count() == 1
+    with page.expect_navigation():
+        page.locator("#filters input[name=jurisdiction][value=JP]").check()
+    assert "jurisdiction=JP" in page.url
+    assert page.locator("#programs tbody tr[data-slug]").count() == 3
+    with page.expect_navigation():
+        page.locator("#filters input[name=status][value=discontinued]").check()
+    rows = page.locator("#programs tbody tr[data-slug]")
+    assert rows.count() == 1 and rows.first.get_attribute("data-stage") == "phase2"
+    assert "Phase 2" in rows.first.inner_text() and "phase2" not in rows.first.inner_text()
+    assert page.locator("#discontinued li").count() == 1
+    _shot(page, "pipeline", _param(request))
+    shared = page.url
+    page.goto(shared)
+    assert page.locator("#programs tbody tr[data-slug]").count() == 1

@@ -7,7 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-PAGES = ["/", "/products", "/products/cartistem", "/definitions", "/classify", "/analysis"]
+PAGES = [
+    "/", "/products", "/products/cartistem", "/pipeline", "/definitions", "/classify", "/analysis"
+]
 
 
 def soup(client, url: str, status: int = 200) -> BeautifulSoup:
@@ -26,7 +28,9 @@ def test_every_asset_is_vendored(client, url: str) -> None:
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
     nav = [a["href"] for a in page.select("header nav.main a")]
-    assert nav == ["/", "/products", "/definitions", "/classify", "/analysis", "/api/docs"]
+    assert nav == [
+        "/", "/products", "/pipeline", "/definitions", "/classify", "/analysis", "/api/docs"
+    ]
 
 
 def test_home_key_figures_and_charts(client) -> None:

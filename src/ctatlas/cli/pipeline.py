@@ -19,24 +19,14 @@ from ctatlas.cli.common import (
     db_url,
     handle_errors,
 )
+from ctatlas.labels import label
+from ctatlas.vocab import ProgramStatus, Stage
 
 __all__ = ["register"]
 
-#: Plain words for the table (JSON and CSV keep the codes).
-STAGE_LABELS = {
-    "phase1": "Phase 1",
-    "phase1_2": "Phase 1/2",
-    "phase2": "Phase 2",
-    "phase3": "Phase 3",
-    "filed": "Filed",
-    "approved": "Approved",
-}
-STATUS_LABELS = {
-    "active": "active",
-    "discontinued": "discontinued",
-    "on_hold": "on hold",
-    "unknown": "unknown",
-}
+#: Plain words for the table (JSON and CSV keep the codes): the atlas's English labels.
+STAGE_LABELS = {s.value: label("stage", s.value) for s in Stage}
+STATUS_LABELS = {s.value: label("program_status", s.value) for s in ProgramStatus}
 
 
 def pipeline(
@@ -144,13 +134,13 @@ def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
     lines = ["  ".join(_fit(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
     for row in sorted(rows, key=lambda r: (r["jurisdiction"], -order[r["stage"]], r["slug"])):
         origin = row["origin"] or "?"
-        label = (row["brand_names"] or row["codes"] or [row["name"]])[0]
+        therapy = (row["brand_names"] or row["codes"] or [row["name"]])[0]
         cells = [
-            label,
+            therapy,
             row["jurisdiction"],
             STAGE_LABELS[row["stage"]],
             STATUS_LABELS[row["status"]],
-            (row["cell_family"] or "-").replace("_", " "),
+            label("cell_family", row["cell_family"]),
             ORIGIN_SHORT.get(origin, origin),
             row["developer"] or "?",
         ]

@@ -18,6 +18,7 @@ __all__ = [
     "ErrorContext",
     "HomeContext",
     "PAGE_CONTEXTS",
+    "PipelineContext",
     "ProductContext",
     "ProductsContext",
     "as_dict",
@@ -132,6 +133,18 @@ class AnalysisContext:
 
 
 @dataclasses.dataclass
+class PipelineContext:
+    """``/pipeline``: development programs, filtered, with the funnel and the lists."""
+
+    view: dict[str, Any] = described(
+        "ctatlas.web.pipeline_view.pipeline_view: query, problems, rows, count, in_pipeline, "
+        "therapies, codes, topics, filed, discontinued, query_string, api_link, export_link, "
+        "jurisdictions, areas, vocabs."
+    )
+    charts: list[dict[str, Any]] = described("The funnel and family charts: id, title, spec.")
+
+
+@dataclasses.dataclass
 class ErrorContext:
     """Any error, as a page."""
 
@@ -146,6 +159,7 @@ PAGE_CONTEXTS: dict[str, type] = {
     "definitions.html": DefinitionsContext,
     "classify.html": ClassifyContext,
     "analysis.html": AnalysisContext,
+    "pipeline.html": PipelineContext,
     "error.html": ErrorContext,
 }
 

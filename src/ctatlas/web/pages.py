@@ -52,6 +52,7 @@ def N_(message: str) -> str:
 NAV = [
     ("/", N_("Home")),
     ("/products", N_("Products")),
+    ("/pipeline", N_("Pipeline")),
     ("/definitions", N_("Definitions")),
     ("/classify", N_("Classifier")),
     ("/analysis", N_("Analysis")),
@@ -226,6 +227,18 @@ def home(request: Request, snap: SnapshotDep) -> Response:
             ),
         ),
     )
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+@router.get("/pipeline", response_class=HTMLResponse)
+def pipeline_page(request: Request, snap: SnapshotDep) -> Response:
+    """Development programs: filters in the URL, the funnel, founding topics, filings,
+    discontinuations (:mod:`ctatlas.web.pipeline_view`)."""
+    from ctatlas.web.pipeline_view import pipeline_page as render
+
+    return render(request, snap)  # type: ignore[no-any-return]
 
 
 # --------------------------------------------------------------------------- products
