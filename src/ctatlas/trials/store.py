@@ -595,6 +595,7 @@ class TrialStore:
             sponsor_class=sponsor_class,
             condition=condition,
             product=product,
+            narrow=bool(limit),  # a page: rank and order the narrow rows, then read 50 whole
         )
         c = q.selected_columns
         q = q.order_by(
@@ -608,7 +609,17 @@ class TrialStore:
         if offset:
             q = q.offset(offset)
         with self.engine.connect() as conn:
-            result = conn.execute(q).mappings()
+            if limit:
+                keys = [(r.source, r.source_id) for r in conn.execute(q)]
+                rows: dict[tuple[str, str], Any] = {}
+                for chunk in _chunks(keys, 400):
+                    for r in conn.execute(
+                        sa.select(t).where(sa.tuple_(t.c.source, t.c.source_id).in_(chunk))
+                    ).mappings():
+                        rows[(r["source"], r["source_id"])] = r
+                result: Any = [rows[k] for k in keys if k in rows]
+            else:
+                result = conn.execute(q).mappings()
             for batch in _chunks_iter(result, 500):
                 uids = [r["trial_uid"] for r in batch]
                 siblings: dict[str, list[Any]] = {}
@@ -658,8 +669,9 @@ class TrialStore:
         return _public(best, siblings, self._overrides().get(best["trial_id"], {}))
 
     def count_trials(self, **filters: Any) -> int:
-        """How many real trials :meth:`query` would give for these filters (one SQL count)."""
-        q = self._filtered(self._overrides(), **filters)
+        """How many real trials :meth:`query` would give for these filters (one SQL count,
+        reading only the columns the filters and the best-record rank need)."""
+        q = self._filtered(self._overrides(), narrow=True, **filters)
         with self.engine.connect() as conn:
             return int(
                 conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
@@ -688,8 +700,10 @@ class TrialStore:
         sponsor_class: str | None = None,
         condition: str | None = None,
         product: str | None = None,
+        narrow: bool = False,
     ) -> sa.Select[Any]:
-        """The best record of each real trial, filtered (unordered)."""
+        """The best record of each real trial, filtered (unordered); ``narrow``: only the
+        columns the filters read (for counting)."""
         t = self.t["trials"]
         rank = (
             sa.func.row_number()
@@ -699,7 +713,7 @@ class TrialStore:
             )
             .label("rn")
         )
-        inner_q = sa.select(t, rank)
+        inner_q = sa.select(*(_FILTER_COLUMNS(t) if narrow else [t]), rank)
         if product:
             # overrides of product_slugs decide for their trials, whatever the record says
             added = [k for k, o in overrides.items() if product in (o.get("product_slugs") or ())]
@@ -754,6 +768,28 @@ class TrialStore:
             if removed:
                 q = q.where(c.trial_id.not_in(removed))
         return q
+
+
+def _FILTER_COLUMNS(t: sa.Table) -> list[Any]:  # noqa: N802 - a table of columns
+    names = (
+        "source",
+        "source_id",
+        "trial_uid",
+        "trial_id",
+        "start_date",
+        "label",
+        "countries_key",
+        "phases_key",
+        "status",
+        "cell_class",
+        "cell_family",
+        "origin",
+        "start_year",
+        "sponsor_class",
+        "conditions",
+        "product_slugs",
+    )
+    return [t.c[n] for n in names]
 
 
 @dataclass(frozen=True)
