@@ -102,6 +102,24 @@ def test_japan_and_korea_name_most_holders_in_the_local_script(dataset: Dataset)
     )
 
 
+def test_china_per_modality_and_pathway(dataset: Dataset) -> None:
+    auths = _auths(dataset, "CN")
+    # seven CAR-Ts, the first MSC medicine (conditional), three gene therapies (2003, 2005, 2025)
+    assert Counter(p.modality.value for p, _ in auths) == {
+        "gene_modified_cell": 7,
+        "cell_therapy": 1,
+        "gene_therapy": 3,
+    }
+    assert Counter(a.pathway.value for _, a in auths) == {"standard": 10, "conditional": 1}
+
+
+def test_taiwan_is_not_yet_covered(dataset: Dataset) -> None:
+    # licensed products are known (data/notes/ASIA.md) but no TFDA licence date was found, so
+    # Taiwan must read "not yet covered", never "0 products"
+    assert _auths(dataset, "TW") == []
+    assert dataset.jurisdictions["TW"].complete_as_of is None
+
+
 def test_every_jurisdiction_with_products_says_how_complete_it_is(dataset: Dataset) -> None:
     used = {a.jurisdiction for p in dataset.products for a in p.authorizations}
     for code in used:
