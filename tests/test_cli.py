@@ -297,3 +297,21 @@ def test_date_bounds_compare_at_the_coarser_precision() -> None:
     assert not ProductFilter(approved_from="2000").authorization_matches(
         {**auth, "approval_date": None}
     )
+
+
+def test_products_table_never_cuts_the_slug_at_80_columns(
+    runner: CliRunner, data_copy: Path, sqlite_url: str
+) -> None:
+    """The slug is what `ctatlas show` takes next: whole in the table, even at 80 columns."""
+    docs = json.loads(run(runner, data_copy, sqlite_url, "products", "-f", "json").stdout)
+    slugs = {d["slug"] for d in docs}
+    assert max(len(s) for s in slugs) > 14  # longer than the column the old layout gave it
+    result = runner.invoke(
+        app, ["--db", sqlite_url, "--data", str(data_copy), "products"], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[-1] == "Slug"
+    shown = {line.split()[-1] for line in lines[1:-1]}
+    assert shown == slugs
+    assert max(len(line) for line in lines) <= 80

@@ -146,3 +146,28 @@ def test_help_is_fast_to_import():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_list_table_never_cuts_the_trial_id(db, columns):
+    """The id is what `trials show` takes next: whole at 80 columns (fewer columns) and wide."""
+    r = runner.invoke(app, ["trials", "ingest", str(FIX / "ictrp"), "--db", db, "-q"])
+    assert r.exit_code == 0, r.output
+    ids = [
+        x["trial_id"]
+        for x in json.loads(
+            runner.invoke(
+                app, ["trials", "list", "--db", db, "--label", "all", "-f", "json"]
+            ).output
+        )
+    ]
+    assert any(len(i) >= 14 for i in ids)  # jRCT ids, the longest
+    r = runner.invoke(
+        app, ["trials", "list", "--db", db, "--label", "all"], env={"COLUMNS": columns}
+    )
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert max(len(line) for line in lines) <= int(columns)
+    cells = {cell.strip() for line in lines for cell in line.split("│")}
+    assert set(ids) <= cells
+    assert ("┃ origin" in lines[1]) is (columns == "200")  # narrow keeps the main columns

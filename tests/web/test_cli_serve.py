@@ -78,3 +78,42 @@ def test_serve_help(runner: CliRunner) -> None:
     assert result.exit_code == 0
     for option in ("--host", "--port", "--db"):
         assert option in result.output
+
+
+def test_serve_on_a_busy_port_is_a_usage_error(tmp_path: Path) -> None:
+    """A port another program holds: one clear line naming --port, exit 2 (usage), quickly."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen(1)
+        port = held.getsockname()[1]
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("ctatlas")),
+                "serve",
+                "--port",
+                str(port),
+                "--db",
+                f"sqlite:///{tmp_path / 'atlas.sqlite'}",
+                "--data",
+                str(FIXTURE_DATA),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"Error: port {port} on 127.0.0.1 is already in use")
+    assert "--port" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "atlas.sqlite").exists()  # refused before building anything
+
+
+def test_serve_on_a_free_port_is_not_refused() -> None:
+    from ctatlas.cli.serve import _cannot_listen
+
+    assert _cannot_listen("127.0.0.1", 0) is None
+    assert "--host" in (_cannot_listen("192.0.2.1", 8000) or "")  # TEST-NET: not ours

@@ -186,17 +186,24 @@ def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
     """A plain, aligned table that fits the terminal (80 columns when not a terminal)."""
     import shutil
 
+    from rich.cells import cell_len
+
     from ctatlas.labels import label
 
     total = width or max(80, min(shutil.get_terminal_size((80, 24)).columns, 160))
     fixed = [("Jur", 3), ("Approved", 10), ("Status", 11), ("Class", 7), ("Origin", 6)]
-    gaps = 2 * (len(fixed) + 1)
-    flexible = total - sum(w for _, w in fixed) - gaps
-    brand_w = max(10, flexible * 11 // 20)
-    slug_w = max(8, flexible - brand_w)
+    # The slug is what the user types next (`ctatlas show SLUG`): never cut it. It gets its
+    # longest value's width; the brand takes what is left, at least 10 cells. When that does
+    # not fit, columns are set one space apart; a slug longer still widens the line.
+    slug_w = max([4, *(cell_len(row["slug"]) for row in rows)])
+    sep = "  "
+    if sum(w for _, w in fixed) + 2 * (len(fixed) + 1) + slug_w + 10 > total:
+        sep = " "
+    flexible = total - sum(w for _, w in fixed) - len(sep) * (len(fixed) + 1)
+    brand_w = max(10, flexible - slug_w)
     widths = [brand_w] + [w for _, w in fixed] + [slug_w]
     header = ["Brand", *(name for name, _ in fixed), "Slug"]
-    lines = ["  ".join(_fit(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines = [sep.join(_fit(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
     for row in sorted(rows, key=lambda r: (r["jurisdiction"], r["approval_date"] or "")):
         origin = row["origin"] or "?"
         cells = [
@@ -210,7 +217,7 @@ def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
             "-" if origin == "not_applicable" else ORIGIN_SHORT.get(origin, origin),
             row["slug"],
         ]
-        lines.append("  ".join(_fit(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
+        lines.append(sep.join(_fit(c, w) for c, w in zip(cells, widths, strict=True)).rstrip())
     return "\n".join(lines)
 
 

@@ -46,6 +46,9 @@ def serve(
     from ctatlas.store import ensure_store
     from ctatlas.web.server import uvicorn_options
 
+    problem = _cannot_listen(host, port)
+    if problem:
+        raise fail(problem, 2)
     with handle_errors():
         url = atlas_db_url(db_url(db))
         store = ensure_store(url, data_path(data))
@@ -80,6 +83,46 @@ def serve(
         access_log=False,
         **uvicorn_options(),
     )
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the atlas cannot listen on ``host:port`` (with the option that fixes it), or None.
+
+    Checked before the store is built, so a busy port is a quick, clear usage error rather than
+    a uvicorn traceback after the build.
+    """
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        return f"cannot listen on host '{host}': {exc.strerror}; choose another with --host"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        # uvicorn sets SO_REUSEADDR too, so a port held only by TIME_WAIT counts as free
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (
+                    f"port {port} on {host} is already in use (is another atlas running?); "
+                    f"choose another with --port, e.g. ctatlas serve --port {_next_port(port)}"
+                )
+            if exc.errno == errno.EACCES:
+                return (
+                    f"no permission to listen on port {port}; ports below 1024 need root: "
+                    "choose another with --port, e.g. --port 8000"
+                )
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"'{host}' is not an address of this machine; choose another with --host"
+            return f"cannot listen on {host}:{port}: {exc.strerror}; try another --port or --host"
+    return None
+
+
+def _next_port(port: int) -> int:
+    return port + 1 if port < 65535 else 8000
 
 
 def _redact(url: str) -> str:

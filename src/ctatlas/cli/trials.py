@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
 from typing import Annotated, Any
@@ -477,14 +478,30 @@ def _table(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> 
     from rich.console import Console
     from rich.table import Table
 
+    console = Console()
+    # A terminal (or COLUMNS) gives the real width; piped output gets room for every column.
+    known = console.is_terminal or bool(os.environ.get("COLUMNS"))
+    width = console.width if known else max(console.width, 160)
+    if "title" in columns and width < _WIDE:
+        columns = [c for c in columns if c in _NARROW_COLUMNS]
     table = Table()
     for c in columns:
-        table.add_column(c, no_wrap=c != "title", overflow="ellipsis")
+        if c in _ID_COLUMNS:
+            # the id is what `trials show` takes next: never cut or wrapped
+            longest = max((len(_cell(r[c])) for r in rows), default=0)
+            table.add_column(c, no_wrap=True, overflow="fold", min_width=max(len(c), longest))
+        else:
+            table.add_column(c, no_wrap=c != "title", overflow="ellipsis")
     for r in rows:
-        table.add_row(*(_cell(r[c])[:70] for c in columns))
-    console = Console()
-    console.print(table, width=max(console.width, 160) if "title" in columns else None)
+        table.add_row(*(_cell(r[c]) if c in _ID_COLUMNS else _cell(r[c])[:70] for c in columns))
+    console.print(table, width=width if "title" in columns else None)
     typer.echo(f"{len(rows)} trials")
+
+
+#: Below this many columns `trials list` keeps only the columns in _NARROW_COLUMNS.
+_WIDE = 120
+_NARROW_COLUMNS = ("trial_id", "phases", "status", "title")
+_ID_COLUMNS = ("trial_id",)
 
 
 @trials_app.command("stats")
