@@ -21,6 +21,8 @@ __all__ = [
     "PipelineContext",
     "ProductContext",
     "ProductsContext",
+    "TrialContext",
+    "TrialsContext",
     "as_dict",
 ]
 
@@ -145,6 +147,51 @@ class PipelineContext:
 
 
 @dataclasses.dataclass
+class TrialsContext:
+    """``/trials``: the trials store's trials, filtered as ``ctatlas trials list`` filters."""
+
+    state: str = described(
+        "'ok'; 'none' while no trials store is loaded; 'unavailable' when it cannot be read."
+    )
+    query: Any = described("The parsed filters (ctatlas.web.api.trials.TrialQuery).")
+    problems: list[dict[str, str]] = described("Parameters that were ignored, and why.")
+    rows: list[dict[str, Any]] = described(
+        "One row per trial shown: trial_id, url, registry (its name), title, phases, status, "
+        "countries, start_year, label, family, origin, sponsor, products ({slug, name}), "
+        "page (this atlas's page of the trial)."
+    )
+    count: int = described("Trials matching the filters (all pages).")
+    vocabs: dict[str, tuple[str, str, list[str]]] = described(
+        "Select filter -> (its name, to translate; label vocabulary; allowed values)."
+    )
+    prev_link: str | None = described("URL of the previous page, if any.")
+    next_link: str | None = described("URL of the next page, if any.")
+    api_link: str = described("The same selection in the JSON API.")
+    charts: list[dict[str, Any]] = described(
+        "Charts over every matching trial: id, title, Vega-Lite spec as JSON."
+    )
+
+
+@dataclasses.dataclass
+class TrialContext:
+    """``/trials/{id}``: one trial, found by any of its registry ids."""
+
+    state: str = described(
+        "'ok'; 'none' while no trials store is loaded; 'unavailable' when it cannot be read."
+    )
+    asked: str = described("The id in the URL.")
+    trial: dict[str, Any] | None = described(
+        "The normalised record (as GET /api/v1/trials/{id}), or None."
+    )
+    registry: str = described("The registry's name.")
+    countries: list[str] = described("The trial's countries, by name in the page's language.")
+    products: list[dict[str, str]] = described("Atlas products the trial names: {slug, name}.")
+    evidence: list[dict[str, Any]] = described(
+        "The evidence behind the label in words: where, what, detail, quote, quote_lang."
+    )
+
+
+@dataclasses.dataclass
 class ErrorContext:
     """Any error, as a page."""
 
@@ -160,6 +207,8 @@ PAGE_CONTEXTS: dict[str, type] = {
     "classify.html": ClassifyContext,
     "analysis.html": AnalysisContext,
     "pipeline.html": PipelineContext,
+    "trials.html": TrialsContext,
+    "trial.html": TrialContext,
     "error.html": ErrorContext,
 }
 

@@ -56,6 +56,7 @@ NAV = [
     ("/definitions", N_("Definitions")),
     ("/classify", N_("Classifier")),
     ("/analysis", N_("Analysis")),
+    ("/trials", N_("Trials")),
     ("/api/docs", N_("API")),
 ]
 FILTER_VOCABS: dict[str, type[Enum]] = {
@@ -534,4 +535,161 @@ def report_download(
         content,
         media_type=REPORT_MEDIA[fmt],
         headers={"Content-Disposition": f'attachment; filename="ctatlas-report.{fmt}"'},
+    )
+
+
+# --------------------------------------------------------------------------- trials
+
+
+def _trials_store(request: Request) -> tuple[str, Any]:
+    """('ok', store), ('none', None) while there is no trials store, or ('unavailable',
+    None) when it cannot be read."""
+    import sqlalchemy as sa
+
+    trials = request.app.state.trials
+    try:
+        store = trials.store()
+        if store is not None and trials.version().startswith("unreadable:"):
+            return "unavailable", None
+    except sa.exc.SQLAlchemyError:
+        return "unavailable", None
+    return ("ok", store) if store is not None else ("none", None)
+
+
+def _trial_products(snap: Snapshot, slugs: list[str], lang: str) -> list[dict[str, str]]:
+    """The atlas products among ``slugs``, each named as its page's heading names it."""
+    docs = snap.by_slug()
+    out = []
+    for slug in slugs:
+        if slug in docs:
+            first = _names(docs[slug], lang)[0]
+            out.append({"slug": slug, "name": " / ".join(n["text"] for n in first)})
+    return out
+
+
+@router.get("/trials", response_class=HTMLResponse)
+def trials_page(request: Request, snap: SnapshotDep) -> Response:
+    """The trials of the trials store, with the filters of ``ctatlas trials list`` (the API's
+    query parameters), counts, charts and paging; the URL holds every filter."""
+    import sqlalchemy as sa
+
+    from ctatlas.trials.record import (
+        CELL_FAMILIES,
+        LABELS,
+        ORIGINS,
+        PHASES,
+        SPONSOR_CLASSES,
+        STATUSES,
+    )
+    from ctatlas.web import trialviews as tv
+
+    query, problems = tv.parse_trial_query(request.query_params.multi_items())
+    lang, lang_query = page_language(request)
+    keep = lang if lang_query else None
+    state, store = _trials_store(request)
+    rows: list[dict[str, Any]] = []
+    count = 0
+    charts: list[dict[str, Any]] = []
+    prev_link = next_link = None
+    if store is not None:
+        filters = tv.store_filters(query)
+        try:
+            count = store.count_trials(**filters)
+            found = list(store.query(**filters, limit=query.limit, offset=query.offset))
+            facets = list(store.facets(tv.FACET_COLUMNS, **filters))
+        except sa.exc.SQLAlchemyError:
+            state, found, facets = "unavailable", [], []
+        for t in found:
+            start = t.get("start_date") or ""
+            rows.append(
+                {
+                    "trial_id": t["trial_id"],
+                    "page": "/trials/" + t["trial_id"],
+                    "url": t.get("url"),
+                    "registry": tv.REGISTRY_NAMES.get(t["registry"], t["registry"]),
+                    "title": t.get("title") or "",
+                    "phases": t.get("phases") or [],
+                    "status": t.get("status") or "unknown",
+                    "countries": t.get("countries") or [],
+                    "start_year": start[:4] if start[:4].isdigit() else None,
+                    "label": t.get("label"),
+                    "family": t.get("cell_family"),
+                    "origin": t.get("origin"),
+                    "sponsor": t.get("sponsor"),
+                    "products": _trial_products(snap, t.get("product_slugs") or [], lang),
+                }
+            )
+        for view in tv.trial_charts(facets, lang):
+            spec = json.dumps(view["spec"], ensure_ascii=False).replace("</", "<\\/")
+            charts.append({**view, "spec": spec})
+        if query.offset > 0:
+            prev_offset = max(0, query.offset - query.limit)
+            prev_link = "/trials?" + tv.query_string(query, keep, offset=prev_offset)
+        if query.offset + query.limit < count:
+            next_offset = query.offset + query.limit
+            next_link = "/trials?" + tv.query_string(query, keep, offset=next_offset)
+    vocabs = {
+        "label": (N_("Detected as"), "trial_label", [*LABELS, "all"]),
+        "phase": (N_("Phase"), "trial_phase", list(PHASES)),
+        "status": (N_("Status"), "trial_status", list(STATUSES)),
+        "cell_class": (N_("Cell class"), "cell_class", ["somatic", "stem"]),
+        "family": (N_("Cell family"), "cell_family", list(CELL_FAMILIES)),
+        "origin": (N_("Origin of the cells"), "trial_origin", list(ORIGINS)),
+        "sponsor_class": (N_("Sponsor"), "sponsor_class", list(SPONSOR_CLASSES)),
+    }
+    api_query = tv.query_string(query)
+    return _page(
+        request,
+        contexts.TrialsContext(
+            state=state,
+            query=query,
+            problems=problems,
+            rows=rows,
+            count=count,
+            vocabs=vocabs,
+            prev_link=prev_link,
+            next_link=next_link,
+            api_link="/api/v1/trials" + ("?" + api_query if api_query else ""),
+            charts=charts,
+        ),
+        status=503 if state != "ok" else 200,
+    )
+
+
+@router.get("/trials/{trial_id}", response_class=HTMLResponse)
+def trial_page(
+    request: Request, snap: SnapshotDep, trial_id: Annotated[str, Path(max_length=64)]
+) -> Response:
+    """One trial, by any of its registry ids: the normalised record, every secondary id and
+    the evidence behind its label, in words."""
+    import sqlalchemy as sa
+
+    from ctatlas.web import trialviews as tv
+    from ctatlas.web.errors import NotFound
+
+    lang = page_language(request)[0]
+    state, store = _trials_store(request)
+    trial = None
+    if store is not None:
+        try:
+            trial = store.find(trial_id)
+        except sa.exc.SQLAlchemyError:
+            state = "unavailable"
+        if state == "ok" and trial is None:
+            raise NotFound(
+                f"no trial '{trial_id}' in the trials store",
+                [{"loc": ["path", "trial_id"], "msg": f"no record lists the id '{trial_id}'"}],
+            )
+    return _page(
+        request,
+        contexts.TrialContext(
+            state=state,
+            asked=trial_id,
+            trial=trial,
+            registry=tv.REGISTRY_NAMES.get(trial["registry"], trial["registry"]) if trial else "",
+            countries=[tv.country_name(c, lang) for c in (trial or {}).get("countries") or []],
+            products=_trial_products(snap, (trial or {}).get("product_slugs") or [], lang),
+            evidence=tv.evidence_words((trial or {}).get("evidence") or [], lang),
+        ),
+        status=503 if state != "ok" else 200,
     )
