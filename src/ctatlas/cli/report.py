@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -60,6 +60,15 @@ def report(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     db: DbOpt = None,
     data: DataOpt = None,
+    trials_db: Annotated[
+        str | None,
+        typer.Option(
+            "--trials-db",
+            help="Trials store URL [env: CTATLAS_TRIALS_DB]; when it exists, the Pipeline "
+            "chapter gains what the trial registries say.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Regenerate the analysis: definitions, Japan's and Asia's products, findings, approvals
     over time, approval lag, disease areas, sources.
@@ -90,11 +99,29 @@ def report(
         target = out or default_output(fmt, land.as_of)
         if target.is_dir():
             raise BadInput(f"--out {target} is a folder; give a file name")
-        written = _render(lambda: build_report(land), fmt, target, quiet)
+        trials = _trials_store(trials_db, store.url)
+        try:
+            written = _render(lambda: build_report(land, trials), fmt, target, quiet)
+        finally:
+            if trials is not None:
+                trials.close()
     for path in written[:1]:
         err(f"Wrote {path} ({path.stat().st_size:,} bytes)")
     if len(written) > 1:
         err(f"  and {len(written) - 1} chart file(s) in {written[1].parent}")
+
+
+def _trials_store(explicit: str | None, atlas_url: str) -> Any:
+    """The trials store when one exists (never created here), else None."""
+    from ctatlas.config import trials_db_url
+    from ctatlas.web.state import trials_store_exists
+
+    url = trials_db_url(explicit, atlas_url=atlas_url)
+    if not trials_store_exists(url):
+        return None
+    from ctatlas.trials.store import TrialStore
+
+    return TrialStore(url, readonly=True)
 
 
 def _render(

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ctatlas import __version__
 
@@ -61,8 +61,9 @@ class Report:
         )
 
 
-def build_report(land: Landscape) -> Report:
-    """Compute every table, finding and chart for the landscape."""
+def build_report(land: Landscape, trials: Any = None) -> Report:
+    """Compute every table, finding and chart for the landscape; with ``trials`` (a trials
+    store) the Pipeline chapter gains its registries part (:mod:`ctatlas.analysis.registries`)."""
     from ctatlas.analysis import analyse
     from ctatlas.analysis.charts import all_charts
 
@@ -76,6 +77,12 @@ def build_report(land: Landscape) -> Report:
         codes = [c for c in land.selected if any(r["jurisdiction"] == c for r in land.programs)]
         charts += [funnel_chart(land.programs, codes, words),
                    family_origin_chart(land.programs, words)]
+    if trials is not None:
+        from ctatlas.analysis.registries import registries_part
+
+        trial_tables, trial_charts = registries_part(trials, land.diseases, land.areas)
+        analysis.tables += trial_tables
+        charts += trial_charts
     return Report(analysis, charts, dt.datetime.now(dt.UTC).replace(microsecond=0))
 
 

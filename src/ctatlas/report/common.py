@@ -33,8 +33,12 @@ SECTIONS: list[tuple[str, str, list[str], list[str]]] = [
         "pipeline",
         "8. Pipeline: curated development programs",
         ["pipeline_stage_family_origin", "pipeline_topics", "pipeline_filed",
-         "pipeline_discontinued"],
-        ["pipeline_funnel", "pipeline_family_origin"],
+         "pipeline_discontinued",
+         # the registries part (ctatlas.analysis.registries), when a trials store is present
+         "pipeline_trials_store", "pipeline_trials_starts", "pipeline_trials_phases",
+         "pipeline_trials_sponsors", "pipeline_trials_topics"],
+        ["pipeline_funnel", "pipeline_family_origin",
+         "trial_starts_by_family", "trial_starts_by_region", "trial_phase_mix"],
     ),
     ("sources", "9. Sources and completeness", ["completeness"], []),
 ]

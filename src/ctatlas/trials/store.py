@@ -677,6 +677,27 @@ class TrialStore:
                 conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
             )
 
+    def overview(self) -> dict[str, Any]:
+        """What the store holds: ``last_ingest`` (the date the last ingest, fetch or link
+        finished, or None), ``registries`` (registry -> records), ``records`` and ``trials``
+        (real trials: records of one trial in several registries count once)."""
+        t, runs = self.t["trials"], self.t["runs"]
+        with self.engine.connect() as conn:
+            last = conn.execute(sa.select(sa.func.max(runs.c.finished_at))).scalar()
+            registries = {
+                r: int(n)
+                for r, n in conn.execute(
+                    sa.select(t.c.registry, sa.func.count()).group_by(t.c.registry)
+                )
+            }
+            trials = conn.execute(sa.select(sa.func.count(sa.distinct(t.c.trial_uid)))).scalar()
+        return {
+            "last_ingest": str(last)[:10] if last else None,
+            "registries": registries,
+            "records": sum(registries.values()),
+            "trials": int(trials or 0),
+        }
+
     def facets(self, columns: Sequence[str], **filters: Any) -> Iterator[dict[str, Any]]:
         """``columns`` of the best record of every real trial :meth:`query` would give for
         these filters (list columns decoded), unordered: one light query for counts and

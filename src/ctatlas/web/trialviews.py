@@ -9,7 +9,6 @@ is put in words: which part of the record, which words, and what the rule made o
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -17,11 +16,13 @@ from urllib.parse import urlencode
 from pydantic import ValidationError
 
 from ctatlas import labels
+from ctatlas.analysis.registries import FACET_COLUMNS
 from ctatlas.i18n import translations
-from ctatlas.trials.record import CELL_FAMILIES, PHASES
-from ctatlas.trials.stats import pipeline_stats
+from ctatlas.trials.names import REGISTRY_NAMES
+from ctatlas.trials.record import CELL_FAMILIES
 
 __all__ = [
+    "FACET_COLUMNS",
     "REGISTRY_NAMES",
     "country_name",
     "evidence_words",
@@ -35,29 +36,6 @@ def N_(message: str) -> str:
     """Marks a string for the message catalogues (translated where it is shown)."""
     return message
 
-
-#: Registry codes of the trials store -> the registry's own name (proper nouns: not translated).
-REGISTRY_NAMES = {
-    "ctgov": "ClinicalTrials.gov",
-    "cris": "CRIS (Korea)",
-    "jprn": "Japan Primary Registries Network (jRCT, UMIN-CTR, JapicCTI)",
-    "ctri": "CTRI (India)",
-    "chictr": "ChiCTR (China)",
-    "euctr": "EU Clinical Trials Register",
-    "irct": "IRCT (Iran)",
-    "isrctn": "ISRCTN",
-    "anzctr": "ANZCTR",
-    "drks": "DRKS (Germany)",
-    "ntr": "Netherlands Trial Register",
-    "pactr": "PACTR",
-    "tctr": "TCTR (Thailand)",
-    "rebec": "ReBEC (Brazil)",
-    "slctr": "SLCTR (Sri Lanka)",
-    "lbctr": "LBCTR (Lebanon)",
-    "repec": "REPEC (Peru)",
-    "rpcec": "RPCEC (Cuba)",
-    "itmctr": "ITMCTR",
-}
 
 #: The filters of the listing, in the form's order (all of TrialQuery but limit and offset).
 FILTERS = (
@@ -227,111 +205,20 @@ def evidence_words(evidence: Iterable[dict[str, Any]], lang: str) -> list[dict[s
 
 # --------------------------------------------------------------------------- charts
 
-FACET_COLUMNS = ("start_date", "cell_family", "countries", "phases")
-
 
 def trial_charts(facets: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """The listing's charts over ``facets`` (rows of FACET_COLUMNS): starts per year by cell
-    family, starts per year in Japan, Korea and the world, the phase mix. Each is
-    ``{id, title, spec}`` (spec a Vega-Lite dict, data inline); none without dated trials."""
-    import altair as alt
-
-    from ctatlas.analysis.charts import _spec
+    """The listing's charts over ``facets`` (rows of FACET_COLUMNS), as the report draws
+    them (:func:`ctatlas.analysis.registries.trial_charts`), in ``lang``: ``{id, title,
+    spec}`` each."""
+    from ctatlas.analysis.registries import trial_charts as charts
 
     _ = translations(lang).gettext
-    charts: list[dict[str, Any]] = []
-    if not facets:
-        return charts
-    by_family = [
-        r for r in pipeline_stats(facets, by=("family", "year")) if r["year"] != "unknown"
+    names = {
+        "JP": country_name("JP", lang),
+        "KR": country_name("KR", lang),
+        "world": _("All countries"),
+    }
+    return [
+        {"id": c.id, "title": c.title, "spec": c.spec}
+        for c in charts(facets, _, lang, region_names=names, width="container")
     ]
-    if by_family:
-        fam_order = [labels.label("cell_family", f, lang) for f in CELL_FAMILIES]
-        values = [
-            {
-                "year": r["year"],
-                "family": labels.label("cell_family", r["family"], lang)
-                if r["family"] != "unknown"
-                else labels.label("yes_no", None, lang),
-                "trials": r["trials"],
-            }
-            for r in by_family
-        ]
-        chart = (
-            alt.Chart(alt.Data(values=values))
-            .mark_bar()
-            .encode(
-                x=alt.X("year:O", title=_("Year the trial started")),
-                y=alt.Y("sum(trials):Q", title=_("Trials")),
-                color=alt.Color("family:N", title=_("Cell family"), sort=fam_order),
-                tooltip=[
-                    alt.Tooltip("year:O", title=_("Year")),
-                    alt.Tooltip("family:N", title=_("Cell family")),
-                    alt.Tooltip("trials:Q", title=_("Trials")),
-                ],
-            )
-            .properties(width="container", height=260)
-        )
-        title = _("Trial starts per year by cell family")
-        charts.append({"id": "trial_starts_by_family", "title": title, "spec": _spec(chart)})
-    by_region = [
-        r for r in pipeline_stats(facets, by=("region", "year")) if r["year"] != "unknown"
-    ]
-    if by_region:
-        names = {
-            "JP": country_name("JP", lang),
-            "KR": country_name("KR", lang),
-            "world": _("All countries"),
-        }
-        values = [
-            {"year": r["year"], "region": names[r["region"]], "trials": r["trials"]}
-            for r in by_region
-        ]
-        chart = (
-            alt.Chart(alt.Data(values=values))
-            .mark_line(point=True)
-            .encode(
-                x=alt.X("year:O", title=_("Year the trial started")),
-                y=alt.Y("trials:Q", title=_("Trials")),
-                color=alt.Color(
-                    "region:N", title=_("Where"), sort=[names["JP"], names["KR"], names["world"]]
-                ),
-                tooltip=[
-                    alt.Tooltip("year:O", title=_("Year")),
-                    alt.Tooltip("region:N", title=_("Where")),
-                    alt.Tooltip("trials:Q", title=_("Trials")),
-                ],
-            )
-            .properties(width="container", height=260)
-        )
-        title = _("Trial starts per year: Japan, Korea and all countries")
-        charts.append({"id": "trial_starts_by_region", "title": title, "spec": _spec(chart)})
-    phases: Counter[str] = Counter()
-    for row in facets:
-        for p in row.get("phases") or ["unknown"]:
-            phases[p] += 1
-    order = [p for p in (*PHASES, "unknown") if phases.get(p)]
-    values = [
-        {
-            "phase": labels.label("trial_phase", p, lang)
-            if p != "unknown"
-            else _("Phase not given"),
-            "trials": phases[p],
-        }
-        for p in order
-    ]
-    chart = (
-        alt.Chart(alt.Data(values=values))
-        .mark_bar()
-        .encode(
-            y=alt.Y("phase:N", title=None, sort=[v["phase"] for v in values]),
-            x=alt.X("trials:Q", title=_("Trials")),
-            tooltip=[
-                alt.Tooltip("phase:N", title=_("Phase")),
-                alt.Tooltip("trials:Q", title=_("Trials")),
-            ],
-        )
-        .properties(width="container", height=max(60, 28 * len(values)))
-    )
-    charts.append({"id": "trial_phase_mix", "title": _("Phase mix"), "spec": _spec(chart)})
-    return charts
