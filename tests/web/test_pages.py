@@ -29,7 +29,8 @@ def test_every_asset_is_vendored(client, url: str) -> None:
         assert client.get(asset).status_code == 200, asset
     nav = [a["href"] for a in page.select("header nav.main a")]
     assert nav == [
-        "/", "/products", "/pipeline", "/definitions", "/classify", "/analysis", "/api/docs"
+        "/", "/products", "/pipeline", "/trials", "/definitions", "/classify", "/analysis",
+        "/api/docs",
     ]
 
 

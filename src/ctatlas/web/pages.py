@@ -53,10 +53,10 @@ NAV = [
     ("/", N_("Home")),
     ("/products", N_("Products")),
     ("/pipeline", N_("Pipeline")),
+    ("/trials", N_("Trials")),
     ("/definitions", N_("Definitions")),
     ("/classify", N_("Classifier")),
     ("/analysis", N_("Analysis")),
-    ("/trials", N_("Trials")),
     ("/api/docs", N_("API")),
 ]
 FILTER_VOCABS: dict[str, type[Enum]] = {
