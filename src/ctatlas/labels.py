@@ -142,6 +142,25 @@ VOCABS: dict[str, dict[str, L]] = {
         "revoked": ("Revoked", "取消し", "취소"),
         "expired": ("Expired", "失効", "만료"),
         "not_renewed": ("Not renewed", "更新されず", "갱신되지 않음"),
+        "full_application_filed": (
+            "Full approval applied for",
+            "本承認を申請",
+            "정식 허가 신청",
+        ),
+    },
+    "conditional_outcome": {
+        "converted": ("converted to full approval", "本承認へ移行", "정식 허가로 전환"),
+        "renewed": ("renewed", "期限延長・更新", "연장·갱신"),
+        "full_application_pending": (
+            "full approval applied for, pending",
+            "本承認申請中",
+            "정식 허가 신청 심사 중",
+        ),
+        "expired": ("expired", "期限切れ", "만료"),
+        "not_renewed": ("not renewed", "更新されず", "갱신되지 않음"),
+        "withdrawn": ("withdrawn", "取下げ", "취하"),
+        "revoked": ("revoked", "取消し", "취소"),
+        "in_term": ("within its term", "期限内", "기한 내"),
     },
     "pathway": {
         "standard": ("Standard approval", "通常承認", "일반 허가"),
@@ -439,6 +458,7 @@ ENUM_VOCABS: dict[str, type[Enum]] = {
     "manipulation": vocab.Manipulation,
     "status": vocab.Status,
     "status_event": vocab.StatusEventType,
+    "conditional_outcome": vocab.ConditionalOutcome,
     "pathway": vocab.Pathway,
     "designation": vocab.Designation,
     "source_kind": vocab.SourceKind,

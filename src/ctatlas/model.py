@@ -24,6 +24,7 @@ from ctatlas.vocab import (
     EVENT_STATUS,
     IN_FORCE,
     PARTIAL_DATE_RE,
+    TERM_EVENTS,
     CellClass,
     CopyKind,
     Designation,
@@ -221,7 +222,22 @@ class StatusEvent(Strict):
         "shows it had happened.",
     )
     event: StatusEventType = Field(description="What happened.")
+    until: PartialDate | None = Field(
+        default=None,
+        description="For conditional_extended and renewed: the new end of the term, as the "
+        "regulator set it.",
+    )
     note: Text | None = Field(default=None, description="Details (e.g. which indication).")
+
+    @model_validator(mode="after")
+    def _until_only_on_term_events(self) -> StatusEvent:
+        if self.until is not None and self.event not in TERM_EVENTS:
+            raise ValueError(
+                f"'until' (a new end of term) belongs only on "
+                f"{' or '.join(sorted(e.value for e in TERM_EVENTS))} events, "
+                f"not on '{self.event.value}'"
+            )
+        return self
 
     @model_validator(mode="after")
     def _dated_or_bounded(self) -> StatusEvent:
@@ -258,6 +274,24 @@ class Indication(Strict):
         default=None, description="When this indication was approved (if after first approval)."
     )
     removed: PartialDate | None = Field(default=None, description="When it was removed, if it was.")
+    pathway: Pathway | None = Field(
+        default=None,
+        description="Only for an indication approved on a different pathway from its "
+        "authorization (e.g. an accelerated approval added to a standard one).",
+    )
+    conditional_expiry: PartialDate | None = Field(
+        default=None,
+        description="For such an indication: when its conditional term ends, as first granted.",
+    )
+    confirmatory_obligation: Text | None = Field(
+        default=None,
+        description="For such an indication: what the holder must show to keep it, in a sentence.",
+    )
+    status_history: list[StatusEvent] = Field(
+        default_factory=list,
+        description="For such an indication: its own dated events after it was added "
+        "(converted_to_full, full_application_filed, withdrawn ...), oldest first.",
+    )
     note: Text | None = Field(default=None, description="Details.")
 
 
@@ -304,7 +338,15 @@ class Authorization(Strict):
         "profile cannot express); read by `ctatlas classify --check-dataset`.",
     )
     conditional_expiry: PartialDate | None = Field(
-        default=None, description="When a conditional or time-limited approval ends (or ended)."
+        default=None,
+        description="When a conditional or time-limited approval's term ends, as first "
+        "granted (an extension or renewal carries its new end in its event's 'until'). The "
+        "outcome (conditional_outcome in JSON) is computed, never recorded.",
+    )
+    confirmatory_obligation: Text | None = Field(
+        default=None,
+        description="For a conditional, time-limited or accelerated approval: what the holder "
+        "must show to keep it or convert it, in a sentence.",
     )
     status: Status = Field(description="The authorization's state now.")
     status_history: list[StatusEvent] = Field(

@@ -179,6 +179,8 @@ def authorization_rows(products: Sequence[dict[str, Any]]) -> list[dict[str, Any
                     "designations": auth.get("designations", []),
                     "category": auth["category"],
                     "status": auth["status"],
+                    "conditional_outcome": auth.get("conditional_outcome"),
+                    "conditional_outcome_date": auth.get("conditional_outcome_date"),
                     "indications": "; ".join(i["text"] for i in auth["indications"]),
                     "disease_ids": sorted(
                         {d for i in auth["indications"] for d in i["disease_ids"]}

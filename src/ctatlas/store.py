@@ -495,10 +495,17 @@ class Store:
     def therapies(self) -> list[dict[str, Any]]:
         """Every therapy record as its JSON document, in slug order: the authorized products
         and the therapies that are only in development (no authorization)."""
+        from ctatlas.conditional import annotate_product, today
+
         if self._products is None:
             rows = self._query("SELECT doc FROM products ORDER BY slug")
             self._products = [json.loads(r[0]) for r in rows]
-        return self._products
+        day = today()
+        if self._cache.get("day") != day:  # conditional outcomes are computed for a day
+            self._cache.pop("authorized", None)
+            self._cache["annotated"] = [annotate_product(d, day) for d in self._products]
+            self._cache["day"] = day
+        return self._cache["annotated"]  # type: ignore[no-any-return]
 
     def products(self) -> list[dict[str, Any]]:
         """Every authorized product (a therapy with at least one authorization), in slug order.

@@ -93,6 +93,7 @@ class StatusEventType(str, Enum):
     converted_to_full = "converted_to_full"
     conditional_extended = "conditional_extended"
     renewed = "renewed"
+    full_application_filed = "full_application_filed"
     indication_added = "indication_added"
     indication_removed = "indication_removed"
     category_changed = "category_changed"
@@ -112,6 +113,7 @@ EVENT_STATUS: dict[StatusEventType, Status | None] = {
     StatusEventType.converted_to_full: Status.authorized,
     StatusEventType.conditional_extended: Status.authorized,
     StatusEventType.renewed: Status.authorized,
+    StatusEventType.full_application_filed: None,
     StatusEventType.reinstated: Status.authorized,
     StatusEventType.indication_added: None,
     StatusEventType.indication_removed: None,
@@ -123,6 +125,26 @@ EVENT_STATUS: dict[StatusEventType, Status | None] = {
     StatusEventType.expired: Status.expired,
     StatusEventType.not_renewed: Status.not_renewed,
 }
+
+
+#: Events that give a conditional or time-limited approval a new term (they may carry ``until``).
+TERM_EVENTS = frozenset({StatusEventType.conditional_extended, StatusEventType.renewed})
+
+
+class ConditionalOutcome(str, Enum):
+    """Where a conditional, time-limited or accelerated approval stands on a given day.
+
+    Computed (:mod:`ctatlas.conditional`) from the status history and the term, never
+    recorded in the data."""
+
+    converted = "converted"
+    renewed = "renewed"
+    full_application_pending = "full_application_pending"
+    expired = "expired"
+    not_renewed = "not_renewed"
+    withdrawn = "withdrawn"
+    revoked = "revoked"
+    in_term = "in_term"
 
 
 class Pathway(str, Enum):

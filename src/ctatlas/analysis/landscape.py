@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ctatlas.conditional import annotate_authorization
 from ctatlas.model import EVENT_STATUS, StatusEventType, date_precision, date_start
 
 if TYPE_CHECKING:
@@ -120,7 +121,11 @@ def authorization_as_of(auth: dict[str, Any], day: dt.date) -> dict[str, Any] | 
     if first is None or first > day:
         return None
     out = copy.deepcopy(auth)
-    events = [e for e in auth.get("status_history", []) if _on_or_before(e["date"], day)]
+    events = [
+        e
+        for e in auth.get("status_history", [])
+        if _on_or_before(e["date"] or e.get("not_after"), day)  # undated: by its not_after
+    ]
     status = "authorized"
     for event in events:
         status = _EVENT_STATUS.get(event["event"]) or status
@@ -139,7 +144,7 @@ def authorization_as_of(auth: dict[str, Any], day: dt.date) -> dict[str, Any] | 
     if later and later[0].get("from_category"):
         out["category"] = later[0]["from_category"]
     out["category_history"] = [c for c in changes if date_start(c["date"]) <= day]
-    return out
+    return annotate_authorization(out, day)
 
 
 @dataclasses.dataclass

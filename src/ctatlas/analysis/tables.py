@@ -534,6 +534,8 @@ def completeness(land: Landscape) -> Table:
 
 def all_tables(land: Landscape) -> list[Table]:
     """Every table of the report, in report order."""
+    from ctatlas.analysis.conditional import conditional_approvals, conversion_rate_table
+
     return [
         definitions(land),
         japan_somatic_products(land),
@@ -543,5 +545,7 @@ def all_tables(land: Landscape) -> list[Table]:
         approval_lag(land),
         approval_lag_medians(land),
         disease_areas(land),
+        conditional_approvals(land),
+        conversion_rate_table(land),
         completeness(land),
     ]

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "export",
     "serve",
     "trials",
+    "conditional",
 )
 
 #: Which module defines each top-level command (for registering only what a run needs).
@@ -45,6 +46,7 @@ COMMAND_TO_MODULE = {
     "export": "export",
     "serve": "serve",
     "trials": "trials",
+    "conditional": "conditional",
 }
 
 GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--data")

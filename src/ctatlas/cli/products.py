@@ -146,6 +146,8 @@ CSV_FIELDS = (
     "pathway",
     "category",
     "status",
+    "conditional_outcome",
+    "conditional_outcome_date",
     "indications",
 )
 
@@ -171,6 +173,18 @@ def _emit(found: list[dict[str, Any]], format: OutputFormat) -> None:
 ORIGIN_SHORT = {"autologous": "auto", "allogeneic": "allo", "xenogeneic": "xeno"}
 #: The table's narrow "Class" column: short words, not codes.
 CLASS_SHORT = {"somatic": "somatic", "stem": "stem", "not_applicable": "-"}
+#: The conditional outcome beside the status in the narrow table (`ctatlas conditional` has it
+#: in full).
+OUTCOME_SHORT = {
+    "converted": "full",
+    "renewed": "renewed",
+    "full_application_pending": "pending",
+    "expired": "expired",
+    "not_renewed": "not renewed",
+    "withdrawn": "withdrawn",
+    "revoked": "revoked",
+    "in_term": "in term",
+}
 
 
 def _fit(text: str, width: int) -> str:
@@ -191,7 +205,7 @@ def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
     from ctatlas.labels import label
 
     total = width or max(80, min(shutil.get_terminal_size((80, 24)).columns, 160))
-    fixed = [("Jur", 3), ("Approved", 10), ("Status", 11), ("Class", 7), ("Origin", 6)]
+    fixed = [("Jur", 3), ("Approved", 10), ("Status", 18), ("Class", 7), ("Origin", 6)]
     # The slug is what the user types next (`ctatlas show SLUG`): never cut it. It gets its
     # longest value's width; the brand takes what is left, at least 10 cells. When that does
     # not fit, columns are set one space apart; a slug longer still widens the line.
@@ -206,11 +220,15 @@ def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
     lines = [sep.join(_fit(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
     for row in sorted(rows, key=lambda r: (r["jurisdiction"], r["approval_date"] or "")):
         origin = row["origin"] or "?"
+        status = label("status", row["status"])
+        if row.get("conditional_outcome") and row["conditional_outcome"] != row["status"]:
+            # never plain 'authorized' when the conditional term says otherwise
+            status += "/" + OUTCOME_SHORT[row["conditional_outcome"]]
         cells = [
             row["brand_name"],
             row["jurisdiction"],
             row["approval_date"] or "?",
-            label("status", row["status"]),
+            status,
             CLASS_SHORT.get(row["cell_class"], row["cell_class"])
             if row["modality"] != "gene_therapy"
             else "gene",
@@ -268,6 +286,7 @@ def _print_product(doc: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.markup import escape
 
+    from ctatlas.conditional import outcome_text
     from ctatlas.labels import category_label, label
 
     console = Console(width=80) if not Console().is_terminal else Console()
@@ -298,6 +317,13 @@ def _print_product(doc: dict[str, Any]) -> None:
             f"\n[bold]{auth['jurisdiction']}[/bold] {escape(auth['brand_name'] + local)} — "
             + escape(", ".join(words))
         )
+        outcome = outcome_text(auth)
+        if outcome:
+            console.print(
+                f"  Conditional approval: {escape(outcome)} (as of {auth['conditional_as_of']})"
+            )
+        if auth.get("confirmatory_obligation"):
+            console.print(f"  Obligation: {escape(auth['confirmatory_obligation'])}")
         console.print(f"  Holder: {escape(auth.get('holder') or 'unknown')}")
         console.print(f"  Approved: {auth.get('approval_date') or 'unknown'}")
         for event in auth["status_history"]:
@@ -306,6 +332,9 @@ def _print_product(doc: dict[str, Any]) -> None:
             console.print(f"    {event['date']}  {escape(what + note)}")
         for ind in auth["indications"]:
             console.print(f"  • {ind['text']}")
+            if outcome_text(ind):
+                way = label("pathway", ind["pathway"])
+                console.print(f"    {escape(way)} approval: {escape(outcome_text(ind) or '')}")
         for source in auth["sources"]:
             console.print(f"  [dim]source:[/dim] {source['title']} — {source['url']}")
     if not doc["authorizations"]:

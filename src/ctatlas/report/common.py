@@ -40,8 +40,15 @@ SECTIONS: list[tuple[str, str, list[str], list[str]]] = [
         ["pipeline_funnel", "pipeline_family_origin",
          "trial_starts_by_family", "trial_starts_by_region", "trial_phase_mix"],
     ),
-    ("sources", "9. Sources and completeness", ["completeness"], []),
+    (
+        "conditional",
+        "9. Conditional approvals followed to their outcome",
+        ["conditional_approvals", "conditional_conversion"],
+        [],
+    ),
+    ("sources", "10. Sources and completeness", ["completeness"], []),
 ]
+
 
 def sections_for(table_ids: Iterable[str]) -> list[tuple[str, str, list[str], list[str]]]:
     """The sections to show, in order and numbered: a section whose tables are all missing

@@ -6,8 +6,12 @@ version (``data_hash``), the code version and the request. This ASGI middleware:
 * adds ``ETag`` (from the data hash and ctatlas version), ``Last-Modified`` (the store's
   ``built_at``) and ``Cache-Control`` to every successful GET of data or pages;
 * answers ``If-None-Match`` / ``If-Modified-Since`` with ``304 Not Modified``;
-* keeps successful responses in an LRU keyed on (data hash, method, path, query, and
+* keeps successful responses in an LRU keyed on (data hash, day, method, path, query, and
   for ``POST /api/v1/classify`` the body), so a repeated request never reaches the app.
+
+Conditional approvals' outcomes are computed for today (:mod:`ctatlas.conditional`), so the
+day (UTC) is part of every cache key and ETag, and ``Last-Modified`` is never earlier than
+today's midnight: yesterday's ETag or date never gets a 304 today.
 
 The cache is bounded by the bytes it holds (:data:`MAX_CACHE_BYTES`, not only its number of
 entries), so clients inventing URLs cannot grow the server: the query string is normalised
@@ -35,6 +39,7 @@ no ``Last-Modified`` (the atlas's build time says nothing about the trials), and
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import gzip
 import hashlib
@@ -43,6 +48,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from ctatlas import conditional as _conditional
 from ctatlas.i18n import DEFAULT_LANG, negotiate
 from ctatlas.web.lru import ByteLRU
 from ctatlas.web.state import Atlas, Trials
@@ -163,6 +169,7 @@ class ResponseCache:
         self.trials = trials
         self.entries = ByteLRU(max_bytes, max_entries=max_entries, max_item=MAX_CACHED_RESPONSE)
         self.data_hash: str | None = None
+        self.day: dt.date | None = None
 
     @property
     def hits(self) -> int:
@@ -190,14 +197,22 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         snap = self.atlas.current()
-        if snap.data_hash != self.data_hash:  # a rebuild: nothing cached before can be asked
+        # conditional outcomes are computed for today: the day is part of the key and the
+        # ETag, and nothing is older than today's midnight
+        day = _conditional.today()
+        if snap.data_hash != self.data_hash or day != self.day:
+            # a rebuild or a new day: nothing cached before can be asked
             self.entries.clear()
-            self.data_hash = snap.data_hash
-        etag, last_modified, built_at = snap.etag, snap.last_modified, snap.built_at
+            self.data_hash, self.day = snap.data_hash, day
+        midnight = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+        built_at = max(snap.built_at, midnight)
+        last_modified: str | None = email.utils.format_datetime(built_at, usegmt=True)
+        digest = hashlib.sha256(f"{snap.etag}:{day.isoformat()}".encode()).hexdigest()
+        etag = f'"{digest[:32]}"'
         trials_state = ""
         if self.trials is not None and TRIALS_PAGES.match(path):
             trials_state = self.trials.version()
-            digest = hashlib.sha256(f"{snap.etag}:{trials_state}".encode()).hexdigest()
+            digest = hashlib.sha256(f"{etag}:{trials_state}".encode()).hexdigest()
             etag, last_modified, built_at = f'"{digest[:32]}"', None, None
         headers = dict(scope.get("headers") or [])
         lang = request_language(scope, headers)
@@ -205,6 +220,7 @@ class ResponseCache:
         etag = _representation_etag(etag, lang, encoding)
         key = (
             snap.data_hash,
+            day,
             trials_state,
             lang,
             encoding,

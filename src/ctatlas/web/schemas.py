@@ -11,13 +11,24 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ctatlas.vocab import CellClass, Modality, Origin, Pathway, ProgramStatus, Stage, Status
+from ctatlas.vocab import (
+    CellClass,
+    ConditionalOutcome,
+    Modality,
+    Origin,
+    Pathway,
+    ProgramStatus,
+    Stage,
+    Status,
+)
 
 __all__ = [
     "AuthorizationPublic",
     "AuthorizationRow",
     "AuthorizationsPublic",
     "ClassificationPublic",
+    "ConditionalPublic",
+    "ConditionalRow",
     "DecisionPublic",
     "DiseasePublic",
     "DiseasesPublic",
@@ -119,6 +130,20 @@ class AuthorizationPublic(Open):
     pathway: Pathway
     category: str
     status: Status
+    conditional_outcome: ConditionalOutcome | None = Field(
+        default=None,
+        description="Conditional, time-limited and accelerated approvals only: the outcome, "
+        "computed for conditional_as_of from the status history and the term.",
+    )
+    conditional_outcome_date: str | None = Field(
+        default=None, description="When the outcome came about (YYYY[-MM[-DD]])."
+    )
+    conditional_deadline: str | None = Field(
+        default=None, description="The end of the current term, if it has one."
+    )
+    conditional_as_of: str | None = Field(
+        default=None, description="The day the outcome is computed for (today, UTC)."
+    )
     status_history: list[StatusEventPublic]
     indications: list[IndicationPublic]
     sources: list[SourcePublic]
@@ -347,3 +372,56 @@ class ClassificationPublic(Closed):
 
     profile: dict[str, Any]
     decisions: list[DecisionPublic]
+
+
+# --------------------------------------------------------------------------- conditional
+
+
+class ConditionalRow(Closed):
+    """One conditional approval (an authorization, or an indication approved on a conditional
+    pathway inside another authorization) and its outcome on ``as_of``."""
+
+    slug: str
+    name: str
+    jurisdiction: str
+    brand_name: str
+    holder: str | None
+    status: Status = Field(description="The legal status on as_of.")
+    indication: str | None = Field(description="The indication, when the row is one.")
+    pathway: Pathway | None
+    granted: str | None = Field(description="When the conditional approval was granted.")
+    deadline: str | None = Field(description="End of the current term; null: no fixed term.")
+    days_left: int | None = Field(
+        description="Days from as_of to the deadline (negative: overdue); null when closed or "
+        "without a term."
+    )
+    outcome: ConditionalOutcome
+    outcome_label: str = Field(description="The outcome in plain words.")
+    outcome_date: str | None
+    confirmatory_obligation: str | None
+    as_of: str
+
+
+class ConversionRow(Closed):
+    """A jurisdiction's conditional approvals by outcome, and its conversion rate."""
+
+    jurisdiction: str
+    total: int
+    converted: int
+    renewed: int
+    full_application_pending: int
+    expired: int
+    not_renewed: int
+    withdrawn: int
+    revoked: int
+    in_term: int
+    closed: int = Field(description="converted + expired + not_renewed + withdrawn + revoked.")
+    conversion_rate: float | None = Field(description="converted / closed; null if none closed.")
+
+
+class ConditionalPublic(ListEnvelope):
+    """A page of the tracker, the day it is computed for, and the conversion rates."""
+
+    data: list[ConditionalRow]
+    as_of: str = Field(description="The day the outcomes are computed for.")
+    conversion: list[ConversionRow]

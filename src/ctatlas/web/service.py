@@ -16,6 +16,7 @@ from ctatlas.web.state import Snapshot
 
 __all__ = [
     "analysis",
+    "conditional_tracker",
     "charts",
     "classification",
     "disease_list",
@@ -302,4 +303,39 @@ def _product_trials(trials: Any, slug: str, limit: int, api_link: str) -> dict[s
         "count": count,
         "shown": shown,
         "api_link": api_link,
+    }
+
+
+def conditional_tracker(
+    snap: Snapshot, jurisdictions: list[str], as_of: str | None, limit: int, offset: int
+) -> dict[str, Any]:
+    """The conditional-approval tracker for a day (today by default): a list envelope with
+    ``as_of`` and the conversion rate per jurisdiction."""
+    import datetime as dt
+
+    from ctatlas.conditional import conversion_rates, today, tracker_rows
+    from ctatlas.web.errors import Unprocessable
+
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else today()
+    except ValueError:
+        raise Unprocessable(f"as_of '{as_of}' is not a date written YYYY-MM-DD") from None
+    codes = [c.upper() for c in jurisdictions]
+    known = snap.jurisdictions()
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise Unprocessable(
+            f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    rows = snap.derived(
+        f"conditional:{day.isoformat()}:{','.join(sorted(codes))}",
+        lambda: tracker_rows(snap.products(), day, codes or None),
+    )
+    return {
+        "data": rows[offset : offset + limit],
+        "count": len(rows),
+        "limit": limit,
+        "offset": offset,
+        "as_of": day.isoformat(),
+        "conversion": conversion_rates(rows),
     }

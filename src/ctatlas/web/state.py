@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ctatlas import __version__
+from ctatlas import __version__, conditional
 from ctatlas.store import Store
 
 __all__ = ["Atlas", "Snapshot", "Trials", "trials_store_exists"]
@@ -36,10 +36,18 @@ class Snapshot:
         self.etag = f'"{digest[:32]}"'
         self.last_modified = email.utils.format_datetime(self.built_at, usegmt=True)
         self._derived: dict[str, Any] = {}
+        self._day: dt.date | None = None
         self._lock = threading.RLock()  # derived values are computed from other derived ones
 
     def derived(self, key: str, compute: Callable[[], Any]) -> Any:
-        """``compute()`` once per data version (thread-safe)."""
+        """``compute()`` once per data version and day (thread-safe): conditional outcomes
+        are computed for today, so everything derived is dropped when the day turns."""
+        day = conditional.today()
+        if self._day != day:
+            with self._lock:
+                if self._day != day:
+                    self._derived = {}
+                    self._day = day
         try:
             return self._derived[key]
         except KeyError:

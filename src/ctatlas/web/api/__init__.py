@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ctatlas.web.api import classify, export, pipeline, products, reference, trials
+from ctatlas.web.api import (
+    classify,
+    conditional,
+    export,
+    pipeline,
+    products,
+    reference,
+    trials,
+)
 
 __all__ = ["router"]
 
@@ -15,3 +23,4 @@ router.include_router(reference.router)
 router.include_router(classify.router)
 router.include_router(export.router)
 router.include_router(trials.router)
+router.include_router(conditional.router)
