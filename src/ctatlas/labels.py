@@ -742,6 +742,7 @@ COLUMN_VOCABS = {
     "origin": "origin",
     "status": "status",
     "pathway": "pathway",
+    "conditional_outcome": "conditional_outcome",
     "stem_type": "stem_type",
     "cell_class": "cell_class",
     "manipulation": "manipulation",

@@ -9,7 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-PAGES = ["/", "/products", "/products/cartistem", "/definitions", "/classify", "/analysis"]
+PAGES = [
+    "/", "/products", "/products/cartistem", "/definitions", "/classify", "/analysis",
+    "/conditional",
+]  # fmt: skip
 
 
 def _page(client, url: str, **headers: str) -> BeautifulSoup:  # type: ignore[no-untyped-def]

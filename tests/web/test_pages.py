@@ -8,8 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 PAGES = [
-    "/", "/products", "/products/cartistem", "/pipeline", "/definitions", "/classify", "/analysis"
-]
+    "/", "/products", "/products/cartistem", "/pipeline", "/definitions", "/classify",
+    "/analysis", "/conditional",
+]  # fmt: skip
 
 
 def soup(client, url: str, status: int = 200) -> BeautifulSoup:
@@ -30,6 +31,7 @@ def test_every_asset_is_vendored(client, url: str) -> None:
     nav = [a["href"] for a in page.select("header nav.main a")]
     assert nav == [
         "/", "/products", "/pipeline", "/trials", "/definitions", "/classify", "/analysis",
+        "/conditional", "/api/docs",
         "/api/docs",
     ]
 

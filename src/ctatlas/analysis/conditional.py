@@ -1,6 +1,7 @@
 """The report's conditional-approval tables: every conditional approval with its deadline,
 days left or overdue and outcome, and the conversion rate per jurisdiction
-(:mod:`ctatlas.conditional` computes them for the landscape's day)."""
+(:mod:`ctatlas.conditional` computes them for the landscape's day). Cells keep codes (pathway,
+outcome, jurisdiction); the report and the pages show their labels."""
 
 from __future__ import annotations
 
@@ -8,15 +9,7 @@ from ctatlas.analysis.landscape import Landscape, jurisdiction_order
 from ctatlas.analysis.tables import Column, Table
 from ctatlas.conditional import conversion_rates, tracker_rows
 
-__all__ = ["PATHWAY_LABELS", "conditional_approvals", "conversion_rate_table"]
-
-#: Plain words for the pathways a conditional approval can take.
-PATHWAY_LABELS = {
-    "conditional": "conditional",
-    "conditional_time_limited": "conditional and time-limited",
-    "accelerated": "accelerated",
-}
-
+__all__ = ["conditional_approvals", "conversion_rate_table"]
 
 def _rows(land: Landscape) -> list[dict[str, object]]:
     rows = tracker_rows(land.products, land.reference_day, land.selected)
@@ -32,11 +25,11 @@ def conditional_approvals(land: Landscape) -> Table:
             "jurisdiction": r["jurisdiction"],
             "brand_name": r["brand_name"],
             "indication": r["indication"] or "",
-            "pathway": PATHWAY_LABELS.get(str(r["pathway"]), r["pathway"]),
+            "pathway": r["pathway"],
             "granted": r["granted"],
             "deadline": r["deadline"],
             "days_left": r["days_left"],
-            "outcome": r["outcome_label"],
+            "conditional_outcome": r["outcome"],
             "outcome_date": r["outcome_date"],
             "obligation": r["confirmatory_obligation"] or "not recorded",
         }
@@ -55,7 +48,7 @@ def conditional_approvals(land: Landscape) -> Table:
             Column("granted", "Granted", "date"),
             Column("deadline", "Deadline", "date"),
             Column("days_left", "Days left (negative: overdue)", "int"),
-            Column("outcome", "Outcome"),
+            Column("conditional_outcome", "Outcome"),
             Column("outcome_date", "Outcome date", "date"),
             Column("obligation", "Confirmatory obligation"),
         ],
@@ -80,7 +73,6 @@ def conversion_rate_table(land: Landscape) -> Table:
         rows.append(
             {
                 "jurisdiction": code,
-                "name": land.jurisdictions.get(code, {}).get("name", code),
                 "total": r["total"],
                 "converted": r["converted"],
                 "expired": r["expired"],
@@ -99,7 +91,7 @@ def conversion_rate_table(land: Landscape) -> Table:
         "revoked). Approvals still within their term (or renewed) and those with a full "
         "application pending are left out of the rate.",
         [
-            Column("name", "Jurisdiction"),
+            Column("jurisdiction", "Jurisdiction"),
             Column("total", "Conditional approvals", "int"),
             Column("converted", "Converted", "int"),
             Column("expired", "Expired", "int"),

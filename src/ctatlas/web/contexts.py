@@ -17,6 +17,7 @@ __all__ = [
     "DefinitionsContext",
     "ErrorContext",
     "HomeContext",
+    "ConditionalContext",
     "PAGE_CONTEXTS",
     "PipelineContext",
     "ProductContext",
@@ -192,6 +193,17 @@ class TrialContext:
 
 
 @dataclasses.dataclass
+class ConditionalContext:
+    """``/conditional``: every conditional approval, its deadline and outcome on a day."""
+
+    rows: list[dict[str, Any]] = described("Tracker rows (ctatlas.conditional.tracker_rows).")
+    conversion: list[dict[str, Any]] = described("Outcome counts and conversion rate per code.")
+    as_of: str = described("The day the outcomes are computed for (YYYY-MM-DD).")
+    codes: list[str] = described("Every jurisdiction code, for the filter.")
+    selected: list[str] = described("The jurisdictions chosen (empty: all).")
+
+
+@dataclasses.dataclass
 class ErrorContext:
     """Any error, as a page."""
 
@@ -209,6 +221,7 @@ PAGE_CONTEXTS: dict[str, type] = {
     "pipeline.html": PipelineContext,
     "trials.html": TrialsContext,
     "trial.html": TrialContext,
+    "conditional.html": ConditionalContext,
     "error.html": ErrorContext,
 }
 

@@ -57,6 +57,7 @@ NAV = [
     ("/definitions", N_("Definitions")),
     ("/classify", N_("Classifier")),
     ("/analysis", N_("Analysis")),
+    ("/conditional", N_("Conditional approvals")),
     ("/api/docs", N_("API")),
 ]
 FILTER_VOCABS: dict[str, type[Enum]] = {
@@ -506,6 +507,27 @@ def analysis_page(request: Request, snap: SnapshotDep) -> Response:
             charts=_chart_views(snap, page_language(request)[0]),
             formats=EXPORT_FORMATS,
             report_formats=list(REPORT_MEDIA),
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- conditional
+
+
+@router.get("/conditional", response_class=HTMLResponse)
+def conditional_page(request: Request, snap: SnapshotDep) -> Response:
+    """Every conditional approval with its deadline, days left and outcome, for a day."""
+    params = request.query_params
+    codes = [c for c in params.getlist("jurisdiction") if c]
+    tracker = service.conditional_tracker(snap, codes, params.get("as_of") or None, 10_000, 0)
+    return _page(
+        request,
+        contexts.ConditionalContext(
+            rows=tracker["data"],
+            conversion=tracker["conversion"],
+            as_of=tracker["as_of"],
+            codes=sorted(snap.jurisdictions()),
+            selected=[c.upper() for c in codes],
         ),
     )
 
