@@ -22,6 +22,8 @@ SHEET_NAMES = {
     "approval_lag": "Approval lag",
     "approval_lag_medians": "Approval lag medians",
     "disease_areas": "Disease areas",
+    "conditional_approvals": "Conditional approvals",
+    "conditional_conversion": "Conditional conversion",
     "completeness": "Completeness",
 }
 
