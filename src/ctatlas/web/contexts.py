@@ -66,7 +66,8 @@ class ProductsContext:
     problems: list[dict[str, Any]] = described("Parameters that were ignored, and why.")
     rows: list[dict[str, Any]] = described(
         "One row per product shown: doc, first/then (names as {text, lang}, the reader's "
-        "local names first), jurisdictions, first_approval, statuses."
+        "local names first), jurisdictions, first_approval, statuses, outcomes (conditional "
+        "outcomes that differ from the status)."
     )
     count: int = described("Products matching the filters (all pages).")
     jurisdictions: dict[str, dict[str, Any]] = described("Jurisdiction documents by code.")

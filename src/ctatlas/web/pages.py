@@ -289,6 +289,15 @@ def products_page(request: Request, snap: SnapshotDep) -> Response:
                 "jurisdictions": list(dict.fromkeys(a["jurisdiction"] for a in auths)),
                 "first_approval": dates[0] if dates else None,
                 "statuses": list(dict.fromkeys(a["status"] for a in auths)),
+                # conditional outcomes that differ from the legal status, shown beside it
+                "outcomes": list(
+                    dict.fromkeys(
+                        a["conditional_outcome"]
+                        for a in auths
+                        if a.get("conditional_outcome")
+                        and a["conditional_outcome"] != a["status"]
+                    )
+                ),
             }
         )
     current_sort = query.sort or ""
