@@ -61,8 +61,8 @@ CASES: list[tuple[str, Mutation, str, ProblemCode, str, str]] = [
         ProblemCode.unknown_key,
         "unknown key 'holdr'",
         "did you mean 'holder'? allowed keys: advisory_date, approval_date, approval_number, "
-        "brand_name, category, category_history, category_note, conditional_expiry, conflicts, "
-        "designations, "
+        "brand_name, category, category_history, category_note, conditional_expiry, "
+        "confirmatory_obligation, conflicts, designations, "
         "holder, holder_local, indications, jurisdiction, launched, local_name, notes, pathway, "
         "regulator, sources, status, status_history, unknown",
     ),

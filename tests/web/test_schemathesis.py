@@ -34,6 +34,7 @@ OPERATIONS = [
     ("GET", f"{API}/trials"),
     ("GET", f"{API}/trials/{{trial_id}}"),
     ("GET", f"{API}/pipeline"),
+    ("GET", f"{API}/conditional"),
 ]
 
 

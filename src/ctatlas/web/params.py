@@ -18,7 +18,6 @@ from ctatlas.vocab import CellClass, Modality, Origin, Pathway, Status
 from ctatlas.web.errors import Unprocessable
 
 __all__ = [
-    "ISO_DAY",
     "PARTIAL_DATE",
     "ProductFilters",
     "ProductFiltersDep",
@@ -29,7 +28,6 @@ __all__ = [
     "product_filter",
 ]
 
-ISO_DAY = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 PARTIAL_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 SORT_PATTERN = "^-?(" + "|".join(SORT_FIELDS) + ")$"
 MAX_LIMIT = 500

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,7 +11,6 @@ from starlette.responses import Response
 from ctatlas.web import service
 from ctatlas.web.api.common import ERRORS, json_response
 from ctatlas.web.deps import SnapshotDep
-from ctatlas.web.params import ISO_DAY
 from ctatlas.web.schemas import ConditionalPublic
 
 __all__ = ["router"]
@@ -29,11 +29,8 @@ def list_conditional(
         Query(description="Jurisdiction code (JP, KR, US, EU ...); repeatable."),
     ] = [],  # noqa: B006 (FastAPI copies the default)
     as_of: Annotated[
-        str | None,
-        Query(
-            pattern=ISO_DAY,
-            description="Compute the outcomes for this day (YYYY-MM-DD) [default: today, UTC].",
-        ),
+        dt.date | None,
+        Query(description="Compute the outcomes for this day (YYYY-MM-DD) [default: today, UTC]."),
     ] = None,
     limit: Limit = 500,
     offset: Offset = 0,
@@ -42,4 +39,5 @@ def list_conditional(
     on such a pathway inside another authorization) with its deadline, days left (negative:
     overdue), confirmatory obligation and outcome, computed for ``as_of`` (today by default,
     the day is in ``as_of``), plus the conversion rate per jurisdiction."""
-    return json_response(service.conditional_tracker(snap, jurisdiction, as_of, limit, offset))
+    day = as_of.isoformat() if as_of else None
+    return json_response(service.conditional_tracker(snap, jurisdiction, day, limit, offset))
