@@ -78,7 +78,7 @@ def test_products_and_show_put_the_outcome_beside_the_status(
     listing = run(runner, conditional_data, sqlite_url, "products", "-j", "JP")
     assert listing.exit_code == 0, listing.stderr
     stemirac = next(line for line in listing.stdout.splitlines() if line.startswith("STEMIRAC"))
-    assert "Authorized/pending" in stemirac  # never plain "Authorized"
+    assert "Auth./pending" in stemirac  # never plain "Authorized"
     rows = list(csv.DictReader(io.StringIO(
         run(runner, conditional_data, sqlite_url, "products", "-j", "JP", "-f", "csv").stdout
     )))  # fmt: skip

@@ -205,7 +205,7 @@ def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
     from ctatlas.labels import label
 
     total = width or max(80, min(shutil.get_terminal_size((80, 24)).columns, 160))
-    fixed = [("Jur", 3), ("Approved", 10), ("Status", 18), ("Class", 7), ("Origin", 6)]
+    fixed = [("Jur", 3), ("Approved", 10), ("Status", 13), ("Class", 7), ("Origin", 6)]
     # The slug is what the user types next (`ctatlas show SLUG`): never cut it. It gets its
     # longest value's width; the brand takes what is left, at least 10 cells. When that does
     # not fit, columns are set one space apart; a slug longer still widens the line.
@@ -223,7 +223,9 @@ def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
         status = label("status", row["status"])
         if row.get("conditional_outcome") and row["conditional_outcome"] != row["status"]:
             # never plain 'authorized' when the conditional term says otherwise
-            status += "/" + OUTCOME_SHORT[row["conditional_outcome"]]
+            short = OUTCOME_SHORT[row["conditional_outcome"]]
+            fits = len(status) + len(short) < 13
+            status = f"{status}/{short}" if fits else f"{status[:4]}./{short}"
         cells = [
             row["brand_name"],
             row["jurisdiction"],
