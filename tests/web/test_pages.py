@@ -32,7 +32,6 @@ def test_every_asset_is_vendored(client, url: str) -> None:
     assert nav == [
         "/", "/products", "/pipeline", "/trials", "/definitions", "/classify", "/analysis",
         "/conditional", "/api/docs",
-        "/api/docs",
     ]
 
 
