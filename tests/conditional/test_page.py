@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.web.serving import serve_app
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -75,30 +73,13 @@ def _chromium() -> str:
 
 @pytest.fixture
 def base_url(conditional_data: Path, tmp_path: Path) -> Iterator[str]:
-    import uvicorn
-
     from ctatlas.dataset import load_dataset
     from ctatlas.store import build_store, open_store
 
     url = f"sqlite:///{tmp_path / 'atlas.sqlite'}"
     build_store(load_dataset(conditional_data), url)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(
-        uvicorn.Config(_app(open_store(url), tmp_path), host="127.0.0.1", port=port,
-                       log_level="warning")  # fmt: skip
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(_app(open_store(url), tmp_path)) as base:
+        yield base
 
 
 @pytest.mark.browser

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.web.serving import free_port
 
 from ctatlas.web.guard import MAX_BODY
 from ctatlas.web.server import MAX_REQUEST_LINE, uvicorn_options
@@ -93,17 +94,11 @@ def test_oversized_body_is_a_413_envelope(client) -> None:  # type: ignore[no-un
 # --------------------------------------------------------------------------- real uvicorn
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module", params=["httptools", "h11"])
 def server(app, request: pytest.FixtureRequest) -> Iterator[tuple[str, int]]:  # type: ignore[no-untyped-def]
     import uvicorn
 
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="critical", **uvicorn_options(request.param)
     )

@@ -7,14 +7,13 @@ Skips locally without Chromium or Playwright; fails when CI=true.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.test_browser import ARGS, SHOTS, _chromium, _free_port
+from tests.web.serving import serve_app
+from tests.web.test_browser import ARGS, SHOTS, _chromium
 
 pytestmark = pytest.mark.browser
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "trials"
@@ -39,22 +38,8 @@ def trials_app(web_db_url: str, web_store, tmp_path_factory, empty_trials) -> It
 
 @pytest.fixture(scope="module")
 def base_url(trials_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(trials_app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(trials_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
