@@ -579,6 +579,11 @@ class Citation(Strict):
     url: Url = Field(description="Where the text can be read.")
     title: Text | None = Field(default=None, description="Title of the cited document.")
     accessed: dt.date | None = Field(default=None, description="When it was opened.")
+    read_via: Url | None = Field(
+        default=None,
+        description="The copy actually read when the original (url) could not be opened; "
+        "never the source itself.",
+    )
 
 
 class Regulator(Strict):
