@@ -24,16 +24,9 @@ def dataset() -> Dataset:
     return ds
 
 
-#: Jurisdiction-file citations of copies (warnings until those files cite originals too).
-JURISDICTION_COPIES_AT_MOST = 2
-
-
 def test_the_curated_data_validates_without_problems() -> None:
     _, problems = validate_dataset(REPO_DATA)
-    copies = [p for p in problems if p.severity == "warning" and p.code.value == "copy_source"]
-    assert [p.format() for p in problems if p not in copies] == []
-    assert all(p.file.startswith("jurisdictions/") for p in copies)
-    assert len(copies) <= JURISDICTION_COPIES_AT_MOST, "\n".join(p.format() for p in copies)
+    assert [p.format() for p in problems] == []
 
 
 def test_every_data_file_is_canonical() -> None:

@@ -104,19 +104,19 @@ def test_copy_source_is_reported_with_file_line_field_reason(data_copy: Path) ->
     assert problem.severity == "error"
 
 
-def test_a_copy_in_a_jurisdiction_file_is_a_warning(data_copy: Path) -> None:
+def test_a_copy_in_a_jurisdiction_file_is_an_error(data_copy: Path) -> None:
     path = data_copy / "jurisdictions" / "US.yaml"
     doc = yamlio.load_text(path.read_text(encoding="utf-8"))
     doc["definitions"][0]["citations"][0]["url"] = "https://www.scribd.com/document/1/cfr"
     path.write_text(yamlio.dump_canonical(doc), encoding="utf-8")
     dataset, problems = validate_dataset(data_copy)
-    assert dataset is not None  # framework files are warned, not refused, for now
+    assert dataset is None  # framework files are held to the same rule as products
     [problem] = problems
     assert (problem.file, problem.field) == (
         "jurisdictions/US.yaml",
         "definitions[0].citations[0].url",
     )
-    assert problem.code is ProblemCode.copy_source and problem.severity == "warning"
+    assert problem.code is ProblemCode.copy_source and problem.severity == "error"
 
 
 def test_the_original_with_the_copy_in_read_via_passes(data_copy: Path) -> None:

@@ -690,8 +690,7 @@ def validate_dataset(
         if loaded is not None:
             _check_jurisdiction(chk, loaded, path.stem)
             if source_hosts is not None:
-                # a warning until the framework files cite originals too
-                _check_copies(chk, loaded, source_hosts, severity="warning")
+                _check_copies(chk, loaded, source_hosts)
             jurisdictions[loaded.model.code] = loaded.model
 
     products: list[Product] = []
