@@ -36,3 +36,41 @@ def serve_app(app: Any, *, start_timeout: float = 20) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def launched_chromium(executable: str, args: list[str]) -> Iterator[Any]:
+    """Headless Chromium through Playwright, closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=args)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextmanager
+def guarded_page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A tab that blocks every request not to the server and, on exit, fails on any request that
+    tried to leave it and on any JavaScript error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    outside: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    def guard(route: Any) -> None:
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    tab.route("**/*", guard)
+    yield tab
+    context.close()
+    assert not outside, f"requests left the server: {outside}"
+    assert not errors, f"errors in the page: {errors}"

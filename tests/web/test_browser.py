@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.serving import serve_app
+from tests.web.serving import guarded_page, launched_chromium, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -72,36 +72,15 @@ def base_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=ARGS)
+    with launched_chromium(executable, ARGS) as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
 def page(browser, base_url: str, request: pytest.FixtureRequest) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """A page that blocks every request not to the server, and fails on a JS error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-
-    def guard(route: Any) -> None:
-        if route.request.url.startswith(base_url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    tab.route("**/*", guard)
-    yield tab
-    context.close()
-    assert not outside, f"requests left the server: {outside}"
-    assert not errors, f"errors in the page: {errors}"
+    with guarded_page(browser, base_url) as tab:
+        yield tab
 
 
 def _shot(page: Any, name: str, param: str) -> None:
