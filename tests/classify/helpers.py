@@ -38,3 +38,15 @@ def expect(result: Classification, code: str, **fields: Any) -> None:
     decision = result.decisions[code].as_dict()
     for name, value in fields.items():
         assert decision[name] == value, (code, name, decision[name], decision)
+
+
+#: An autologous CAR-T product: gene-modified, cultured, systemic, acting through living cells.
+CAR_T = profile(
+    origin="autologous",
+    genetically_modified=True,
+    manipulation="more_than_minimal",
+    homologous_use=False,
+    systemic_effect=True,
+    depends_on_living_cell_metabolism=True,
+    intended_function="disease_treatment",
+)

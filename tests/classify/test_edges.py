@@ -6,17 +6,7 @@ import pytest
 
 from ctatlas.classify import JURISDICTIONS, classify, recorded_category
 
-from .helpers import alt_values, expect, profile, rule_ids
-
-CAR_T = profile(
-    origin="autologous",
-    genetically_modified=True,
-    manipulation="more_than_minimal",
-    homologous_use=False,
-    systemic_effect=True,
-    depends_on_living_cell_metabolism=True,
-    intended_function="disease_treatment",
-)
+from .helpers import CAR_T, alt_values, expect, profile, rule_ids
 
 
 def test_gene_modified_cells_are_cell_processed_in_japan_gene_therapy_in_eu_and_korea() -> None:

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from ctatlas.classify import JURISDICTIONS, classify
 from ctatlas.cli import build_app
 
-from .helpers import expect, profile, rule_ids
+from .helpers import CAR_T, expect, profile, rule_ids
 
 #: Cultured autologous adipose-derived stem cells injected into a knee (a common clinic offer).
 ADIPOSE = profile(
@@ -16,15 +16,6 @@ ADIPOSE = profile(
     manipulation="more_than_minimal",
     stem_cell=True,
     homologous_use=False,
-    intended_function="disease_treatment",
-)
-CAR_T = profile(
-    origin="autologous",
-    genetically_modified=True,
-    manipulation="more_than_minimal",
-    homologous_use=False,
-    systemic_effect=True,
-    depends_on_living_cell_metabolism=True,
     intended_function="disease_treatment",
 )
 
