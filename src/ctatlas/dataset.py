@@ -458,6 +458,43 @@ def _check_sources_and_conflicts(
                 )
 
 
+def _known_jurisdiction(
+    chk: _Checker,
+    loaded: _Loaded,
+    base: list[Any],
+    code: str,
+    jurisdictions: dict[str, Jurisdiction],
+) -> Jurisdiction | None:
+    """The jurisdiction a record names, or None after reporting an unknown code."""
+    jur = jurisdictions.get(code)
+    if jur is None:
+        chk.add(
+            loaded,
+            [*base, "jurisdiction"],
+            ProblemCode.unknown_reference,
+            f"unknown jurisdiction '{code}'",
+            "known: " + ", ".join(sorted(jurisdictions)),
+        )
+    return jur
+
+
+def _check_designations(
+    chk: _Checker, loaded: _Loaded, base: list[Any], designations: list[Any], jur: Jurisdiction
+) -> None:
+    """Every designation must be one the jurisdiction's file defines."""
+    defined = [d.id for d in jur.designations]
+    for d, designation in enumerate(designations):
+        if designation.value not in defined:
+            chk.add(
+                loaded,
+                [*base, "designations", d],
+                ProblemCode.unknown_reference,
+                f"designation '{designation.value}' is not defined in "
+                f"jurisdictions/{jur.code}.yaml",
+                "allowed values: " + (", ".join(defined) or "(none defined)"),
+            )
+
+
 def _check_authorization(
     chk: _Checker,
     loaded: _Loaded,
@@ -468,16 +505,8 @@ def _check_authorization(
     product_urls: set[str],
 ) -> None:
     base: list[Any] = ["authorizations", a]
-    jur = jurisdictions.get(auth.jurisdiction)
-    if jur is None:
-        chk.add(
-            loaded,
-            [*base, "jurisdiction"],
-            ProblemCode.unknown_reference,
-            f"unknown jurisdiction '{auth.jurisdiction}'",
-            "known: " + ", ".join(sorted(jurisdictions)),
-        )
-    else:
+    jur = _known_jurisdiction(chk, loaded, base, auth.jurisdiction, jurisdictions)
+    if jur is not None:
         categories = [c.id for c in jur.categories]
         if auth.category not in categories:
             chk.add(
@@ -506,17 +535,7 @@ def _check_authorization(
                 f"pathway '{auth.pathway.value}' is not defined in jurisdictions/{jur.code}.yaml",
                 "allowed values: " + ", ".join(pathways),
             )
-        designations = [d.id for d in jur.designations]
-        for d, designation in enumerate(auth.designations):
-            if designation.value not in designations:
-                chk.add(
-                    loaded,
-                    [*base, "designations", d],
-                    ProblemCode.unknown_reference,
-                    f"designation '{designation.value}' is not defined in "
-                    f"jurisdictions/{jur.code}.yaml",
-                    "allowed values: " + (", ".join(designations) or "(none defined)"),
-                )
+        _check_designations(chk, loaded, base, auth.designations, jur)
     for name in AUTHORIZATION_KEY_FIELDS:
         if getattr(auth, name) is None and name not in auth.unknown:
             chk.add(

@@ -95,30 +95,17 @@ def _check_program(
     record_urls: set[str],
     authorized: set[str],
 ) -> None:
-    from ctatlas.dataset import ProblemCode, _check_sources_and_conflicts
+    from ctatlas.dataset import (
+        ProblemCode,
+        _check_designations,
+        _check_sources_and_conflicts,
+        _known_jurisdiction,
+    )
 
     base: list[Any] = ["programs", p]
-    jur = jurisdictions.get(program.jurisdiction)
-    if jur is None:
-        chk.add(
-            loaded,
-            [*base, "jurisdiction"],
-            ProblemCode.unknown_reference,
-            f"unknown jurisdiction '{program.jurisdiction}'",
-            "known: " + ", ".join(sorted(jurisdictions)),
-        )
-    else:
-        defined = [d.id for d in jur.designations]
-        for d, designation in enumerate(program.designations):
-            if designation.value not in defined:
-                chk.add(
-                    loaded,
-                    [*base, "designations", d],
-                    ProblemCode.unknown_reference,
-                    f"designation '{designation.value}' is not defined in "
-                    f"jurisdictions/{jur.code}.yaml",
-                    "allowed values: " + (", ".join(defined) or "(none defined)"),
-                )
+    jur = _known_jurisdiction(chk, loaded, base, program.jurisdiction, jurisdictions)
+    if jur is not None:
+        _check_designations(chk, loaded, base, program.designations, jur)
     # stage and the authorization it points at
     if program.stage is Stage.approved:
         if program.authorization is None:
