@@ -53,6 +53,7 @@ PINNED_PER_JURISDICTION = {
     "IN": 6,
     "SG": 2,
     "IR": 1,
+    "TW": 3,
 }
 
 
@@ -107,16 +108,31 @@ def test_china_per_modality_and_pathway(dataset: Dataset) -> None:
 
 
 def test_taiwan_is_not_yet_covered(dataset: Dataset) -> None:
-    # licensed products are known (data/notes/ASIA.md) but no TFDA licence date was found, so
-    # Taiwan must read "not yet covered", never "0 products"
-    assert _auths(dataset, "TW") == []
+    # three TFDA licences are recorded (Upstaza dated 2024; Kymriah and Zolgensma known only
+    # to predate their reimbursement listings, so their approval events carry not_after), but
+    # the search is not complete (a second CAR-T is unnamed, TFDA counts nine products), so
+    # Taiwan must read "not yet covered", never a complete count
+    auths = {p.slug: a for p, a in _auths(dataset, "TW")}
+    assert set(auths) == {"tisagenlecleucel", "onasemnogene-abeparvovec", "eladocagene-exuparvovec"}
+    assert auths["eladocagene-exuparvovec"].approval_date == "2024"
+    bounds = {
+        slug: (a.approval_date, a.status_history[0].date, a.status_history[0].not_after)
+        for slug, a in auths.items()
+    }
+    assert bounds["tisagenlecleucel"] == (None, None, "2023-11")
+    assert bounds["onasemnogene-abeparvovec"] == (None, None, "2023-08")
     assert dataset.jurisdictions["TW"].complete_as_of is None
+    assert dataset.jurisdictions["TW"].coverage.startswith("Not complete")
 
 
 def test_every_jurisdiction_with_products_says_how_complete_it_is(dataset: Dataset) -> None:
+    # a date when the search was complete, or a coverage text that says it is not
     used = {a.jurisdiction for p in dataset.products for a in p.authorizations}
     for code in used:
-        assert dataset.jurisdictions[code].complete_as_of is not None, code
+        jur = dataset.jurisdictions[code]
+        assert jur.complete_as_of is not None or (jur.coverage or "").startswith(
+            "Not complete"
+        ), code
 
 
 def test_us_and_eu_per_status_and_category(dataset: Dataset) -> None:

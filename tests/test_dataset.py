@@ -186,6 +186,16 @@ CASES: list[tuple[str, Mutation, str, ProblemCode, str, str]] = [
         "the first event is 'approved' or 'conditionally_approved'",
     ),
     (
+        "undated approval event while approval_date is set",
+        lambda d: auth0(d)["status_history"][0].update(
+            date=None, not_after="2017", note="licence date not found"
+        ),
+        "authorizations[0].status_history[0].date",
+        ProblemCode.history,
+        "the approval event has no date but approval_date is 2016-12-13",
+        "date the approval event with approval_date",
+    ),
+    (
         "stem-cell product without stem type",
         lambda d: d.update(cell_class="stem"),
         "stem_type",
@@ -265,6 +275,35 @@ def test_each_rule_reports_file_line_field_reason_hint(
         assert line.lstrip().startswith("- ")  # the mapping that lacks the key
     else:
         assert leaf in line or field.endswith("]")
+
+
+def test_an_approval_known_only_by_a_bound_is_accepted(data_copy: Path) -> None:
+    """A licence whose date no source gives (e.g. known only to predate a reimbursement
+    listing) is recorded with approval_date null, its reason, and an approval event bounded
+    by not_after; the as-of views order it by that bound."""
+    doc = copy.deepcopy(_load(data_copy, BASE))
+    auth = auth0(doc)
+    auth["approval_date"] = None
+    auth["unknown"] = {"approval_date": "no source gives the licence date"}
+    auth["status_history"][0].update(
+        date=None, not_after="2017-01", note="licensed before this listing; day not found"
+    )
+    _write(data_copy, BASE, doc)
+    dataset, problems = validate_dataset(data_copy)
+    assert problems == [], [p.format() for p in problems]
+    assert dataset is not None
+    maci = next(p for p in dataset.products if p.slug == BASE)
+    first = maci.authorizations[0].status_history[0]
+    assert (first.date, first.not_after, first.effective_date) == (None, "2017-01", "2017-01")
+
+    # without the bound the event is refused, naming the field
+    auth["status_history"][0]["not_after"] = None
+    _write(data_copy, BASE, doc)
+    dataset, problems = validate_dataset(data_copy)
+    assert dataset is None
+    assert any("status_history" in p.field and "not_after" in p.message for p in problems), [
+        p.format() for p in problems
+    ]
 
 
 def test_yaml_syntax_error_names_the_line(data_copy: Path) -> None:

@@ -606,12 +606,16 @@ def _check_authorization(
             "the first event is 'approved' or 'conditionally_approved'",
         )
     if first.date is None:
-        chk.add(
-            loaded,
-            [*base, "status_history", 0, "date"],
-            ProblemCode.history,
-            "the approval event needs a date (as precise as known)",
-        )
+        # An approval whose date no source gives is bounded by not_after (the model demands
+        # it, with a note); then approval_date must be null too, with its reason.
+        if auth.approval_date is not None:
+            chk.add(
+                loaded,
+                [*base, "status_history", 0, "date"],
+                ProblemCode.history,
+                f"the approval event has no date but approval_date is {auth.approval_date}",
+                "date the approval event with approval_date",
+            )
     elif auth.approval_date and not (
         first.date.startswith(auth.approval_date) or auth.approval_date.startswith(first.date)
     ):
