@@ -227,6 +227,24 @@ def test_show_and_unknown_slug(runner: CliRunner, data_copy: Path, sqlite_url: s
     assert missing.stderr.strip() == "Error: no product 'macci'. Did you mean: MACI (maci)?"
 
 
+def test_show_gives_an_undated_approval_by_its_bound(
+    runner: CliRunner, data_copy: Path, sqlite_url: str
+) -> None:
+    from ctatlas import yamlio
+
+    path = data_copy / "products" / "maci.yaml"
+    doc = yamlio.load_text(path.read_text(encoding="utf-8"))
+    auth = doc["authorizations"][0]
+    auth["approval_date"] = None
+    auth["unknown"] = {"approval_date": "licence date not found"}
+    auth["status_history"][0].update(date=None, not_after="2017-01", note="listed January 2017")
+    path.write_text(yamlio.dump_canonical(doc), encoding="utf-8")
+    text = run(runner, data_copy, sqlite_url, "show", "maci")
+    assert text.exit_code == 0, text.stderr
+    assert "by 2017-01  Approved (listed January 2017)" in text.stdout
+    assert "None" not in text.stdout
+
+
 def test_validate_exit_codes(runner: CliRunner, data_copy: Path) -> None:
     ok = runner.invoke(app, ["validate", str(data_copy)])
     assert ok.exit_code == 0 and ok.stdout.startswith("ok: ")
