@@ -124,7 +124,7 @@ EXPECTED = {
     "NCT04339504": ["smup-ia-01"],  # SMUP-IA-01(low-dose) follow-up
     "NCT05182034": ["smup-ia-01"],  # SMUP-IA-01 phase 2
     "KCT0011325": ["pneumostem"],  # PNEUMOSTEM (cord blood MSC)
-    "NCT04527224": ["astrostem-v"],  # AstroStem-V (family-donor adipose MSC) in COVID-19, its own record
+    "NCT04527224": ["astrostem-v"],  # AstroStem-V (family-donor adipose MSC) in COVID-19
     "NCT04405778": ["tak-102"],  # TAK-102 (GPC3 CAR-T), discontinued 2024
     "NCT05164666": ["tak-103"],  # TAK-103 (mesothelin CAR-T), discontinued 2024
     "KCT0011127": ["ab-201"],  # AB-201 (HER2 CAR-NK) clinical research, gastric/GEJ cancer
