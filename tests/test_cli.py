@@ -227,7 +227,7 @@ def test_show_and_unknown_slug(runner: CliRunner, data_copy: Path, sqlite_url: s
     assert missing.stderr.strip() == "Error: no product 'macci'. Did you mean: MACI (maci)?"
 
 
-def test_show_gives_an_undated_approval_by_its_bound(
+def test_show_gives_an_undated_approval_by_its_bound_and_a_new_holder(
     runner: CliRunner, data_copy: Path, sqlite_url: str
 ) -> None:
     from ctatlas import yamlio
@@ -239,9 +239,14 @@ def test_show_gives_an_undated_approval_by_its_bound(
     auth["unknown"] = {"approval_date": "licence date not found"}
     auth["status_history"][0].update(date=None, not_after="2017-01", note="listed January 2017")
     path.write_text(yamlio.dump_canonical(doc), encoding="utf-8")
+    auth["status_history"].append(
+        {"date": "2018-03", "event": "holder_changed", "holder": "Vericel Corporation"}
+    )
+    path.write_text(yamlio.dump_canonical(doc), encoding="utf-8")
     text = run(runner, data_copy, sqlite_url, "show", "maci")
     assert text.exit_code == 0, text.stderr
     assert "by 2017-01  Approved (listed January 2017)" in text.stdout
+    assert "2018-03  Holder changed: Vericel Corporation" in text.stdout
     assert "None" not in text.stdout
 
 

@@ -196,6 +196,25 @@ CASES: list[tuple[str, Mutation, str, ProblemCode, str, str]] = [
         "date the approval event with approval_date",
     ),
     (
+        "holder change that does not name the new holder",
+        lambda d: auth0(d)["status_history"].append({"date": "2017-01", "event": "holder_changed"}),
+        "authorizations[0].status_history[1].event",
+        ProblemCode.history,
+        "a holder change does not name the new holder",
+        "add `holder: <the new holder>` to the event",
+    ),
+    (
+        "new holder on an event that is not a holder change",
+        lambda d: auth0(d)["status_history"].append(
+            {"date": "2017-01", "event": "marketing_stopped", "holder": "Vericel"}
+        ),
+        "authorizations[0].status_history[1]",
+        ProblemCode.schema,
+        "Value error, 'holder' (the new holder) belongs only on holder_changed events, "
+        "not on 'marketing_stopped'",
+        "",
+    ),
+    (
         "stem-cell product without stem type",
         lambda d: d.update(cell_class="stem"),
         "stem_type",
@@ -303,6 +322,38 @@ def test_an_approval_known_only_by_a_bound_is_accepted(data_copy: Path) -> None:
     assert dataset is None
     assert any("status_history" in p.field and "not_after" in p.message for p in problems), [
         p.format() for p in problems
+    ]
+
+
+def test_holder_and_market_events_leave_the_status_alone(data_copy: Path) -> None:
+    """A sale carries the new holder; a company that stops selling a product whose licence
+    stands records marketing_stopped: neither changes the legal status."""
+    doc = copy.deepcopy(_load(data_copy, BASE))
+    auth = auth0(doc)
+    auth["status_history"] += [
+        {"date": "2018-03", "event": "holder_changed", "holder": "Vericel Corporation"},
+        {"date": "2019-06", "event": "marketing_stopped", "note": "no longer sold; licence kept"},
+        {"date": "2020-02", "event": "marketing_resumed"},
+    ]
+    _write(data_copy, BASE, doc)
+    dataset, problems = validate_dataset(data_copy)
+    assert problems == [], [p.format() for p in problems]
+    assert dataset is not None
+    maci = next(p for p in dataset.products if p.slug == BASE).authorizations[0]
+    assert maci.status.value == "authorized"
+    assert [(e.event.value, e.holder) for e in maci.status_history[1:]] == [
+        ("holder_changed", "Vericel Corporation"),
+        ("marketing_stopped", None),
+        ("marketing_resumed", None),
+    ]
+
+    # a status that followed a market event would be a licence event: refused
+    auth["status"] = "withdrawn"
+    _write(data_copy, BASE, doc)
+    dataset, problems = validate_dataset(data_copy)
+    assert dataset is None
+    assert [p.message for p in problems if p.field == "authorizations[0].status"] == [
+        "status 'withdrawn' disagrees with the status history, which ends in 'authorized'"
     ]
 
 

@@ -593,6 +593,14 @@ def _check_authorization(
                 "list events oldest first",
             )
         previous = start
+        if event.event is StatusEventType.holder_changed and event.holder is None:
+            chk.add(
+                loaded,
+                [*base, "status_history", h, "event"],
+                ProblemCode.history,
+                "a holder change does not name the new holder",
+                "add `holder: <the new holder>` to the event",
+            )
         new_status = EVENT_STATUS[event.event]
         if new_status is not None:
             current = new_status

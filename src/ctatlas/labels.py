@@ -136,6 +136,12 @@ VOCABS: dict[str, dict[str, L]] = {
         "indication_removed": ("Indication removed", "効能・効果の削除", "적응증 삭제"),
         "category_changed": ("Legal category changed", "法的区分の変更", "법적 분류 변경"),
         "holder_changed": ("Holder changed", "承認取得者の変更", "허가권자 변경"),
+        "marketing_stopped": (
+            "Marketing stopped (licence kept)",
+            "販売中止（承認は存続）",
+            "판매 중단(허가 유지)",
+        ),
+        "marketing_resumed": ("Marketing resumed", "販売再開", "판매 재개"),
         "suspended": ("Suspended", "停止", "정지"),
         "reinstated": ("Reinstated", "再開", "재개"),
         "withdrawn": ("Withdrawn", "取下げ", "취하"),

@@ -98,6 +98,8 @@ class StatusEventType(str, Enum):
     indication_removed = "indication_removed"
     category_changed = "category_changed"
     holder_changed = "holder_changed"
+    marketing_stopped = "marketing_stopped"
+    marketing_resumed = "marketing_resumed"
     suspended = "suspended"
     reinstated = "reinstated"
     withdrawn = "withdrawn"
@@ -119,6 +121,8 @@ EVENT_STATUS: dict[StatusEventType, Status | None] = {
     StatusEventType.indication_removed: None,
     StatusEventType.category_changed: None,
     StatusEventType.holder_changed: None,
+    StatusEventType.marketing_stopped: None,
+    StatusEventType.marketing_resumed: None,
     StatusEventType.suspended: Status.suspended,
     StatusEventType.withdrawn: Status.withdrawn,
     StatusEventType.revoked: Status.revoked,

@@ -331,6 +331,8 @@ def _print_product(doc: dict[str, Any]) -> None:
         for event in auth["status_history"]:
             note = f" ({event['note']})" if event.get("note") else ""
             what = label("status_event", event["event"])
+            if event.get("holder"):
+                what += f": {event['holder']}"
             when = event["date"] or f"by {event.get('not_after')}"  # undated: its bound
             console.print(f"    {when}  {escape(what + note)}")
         for ind in auth["indications"]:

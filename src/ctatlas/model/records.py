@@ -63,7 +63,20 @@ class StatusEvent(Strict):
         description="For conditional_extended and renewed: the new end of the term, as the "
         "regulator set it.",
     )
+    holder: Text | None = Field(
+        default=None,
+        description="For holder_changed: the new holder, as the regulator or the parties name it.",
+    )
     note: Text | None = Field(default=None, description="Details (e.g. which indication).")
+
+    @model_validator(mode="after")
+    def _holder_only_on_holder_changes(self) -> StatusEvent:
+        if self.holder is not None and self.event is not StatusEventType.holder_changed:
+            raise ValueError(
+                f"'holder' (the new holder) belongs only on holder_changed events, "
+                f"not on '{self.event.value}'"
+            )
+        return self
 
     @model_validator(mode="after")
     def _until_only_on_term_events(self) -> StatusEvent:

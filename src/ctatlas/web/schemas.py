@@ -105,7 +105,11 @@ class StatusEventPublic(Open):
     """One dated event in an authorization's history."""
 
     date: str | None = Field(description="YYYY[-MM[-DD]], null if undated.")
+    not_after: str | None = Field(
+        default=None, description="For an undated event: the latest date it can have happened."
+    )
     event: str
+    holder: str | None = Field(default=None, description="For holder_changed: the new holder.")
     note: str | None = None
 
 
