@@ -53,6 +53,9 @@ def test_fixture_host_list_is_the_real_one() -> None:
         ("http://34.80.245.248/content_html/2018-07-05/x.html", CopyKind.bare_ip),
         ("http://[2001:db8::1]/x", CopyKind.bare_ip),
         ("https://old.reddit.com/r/x", CopyKind.forum),
+        ("https://m.newspic.kr/summary.html?nid=1", CopyKind.ai_summary),
+        ("https://moomoo.com/ja/news/post/41019766/x", CopyKind.mirror),
+        ("https://webharvest.gov/peth04/20041108160151/http://www.fda.gov/x", CopyKind.cache),
         ("https://www.city.kobe.lg.jp.cache.yimg.jp/x", CopyKind.cache),
         (
             "https://meilu.jpshuntong.com/url-68747470733a2f2f7777772e706d64612e676f2e6a70",
