@@ -134,7 +134,16 @@ def test_cell_therapy_attributes_and_evidence():
 
 
 def test_known_products_can_be_switched_off():
+    from ctatlas.trials.atlas_terms import cell_terms
+
+    terms = cell_terms(
+        [{"slug": "idecabtagene-vicleucel", "name": "idecabtagene vicleucel", "codes": ["bb2121"],
+          "modality": "gene_modified_cell", "stem_type": "not_applicable",
+          "cell_type": "BCMA-directed CAR T cells", "genetically_modified": True}]
+    )
     t = _t("A Study of bb2121 in Multiple Myeloma", [("BIOLOGICAL", "bb2121", "")])
-    assert classify(t).label == "cell_therapy"
-    assert classify(t).evidence[0]["rule"].startswith("cell.known_product")
-    assert classify(t, known_products=False).label == "not_cell"
+    assert classify(t, terms=terms).label == "cell_therapy"
+    assert classify(t, terms=terms).evidence[0]["rule"] == "cell.known_product.CAR_T"
+    assert classify(t, terms=terms).cell_family == "CAR_T"
+    assert classify(t, known_products=False, terms=terms).label == "not_cell"
+    assert classify(t).label == "not_cell"  # no atlas: the text rules alone

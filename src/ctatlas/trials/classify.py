@@ -1,7 +1,8 @@
 """Is a trial's investigational product living cells? The engine that applies the rules.
 
-The rule tables (patterns, literal stems, reviewed product names) are in
-:mod:`ctatlas.trials.rules`; this module applies them.
+The rule tables (patterns, literal stems) are in :mod:`ctatlas.trials.rules`; this module
+applies them. What the atlas knows (the names and codes of its cell therapies) comes in as a
+:class:`~ctatlas.trials.atlas_terms.CellTerms`, built once per atlas.
 
 Every call returns the label and the evidence that decided it: which field, which words, which
 rule. The rules were written after the labelled set in ``tests/fixtures/trials`` was frozen.
@@ -22,7 +23,8 @@ How it decides, in order:
    after…") and not an in vivo CAR (a vector or LNP that makes CAR cells inside the body).
 3. A mention in an intervention or the title decides; one in the summary or an arm decides
    when no intervention is an ordinary drug/device/behaviour or when it names the
-   intervention.
+   intervention. A name or code of one of the atlas's cell therapies in an intervention or the
+   title is such a mention too ("EN001", "CS20AT04"): the atlas says what it is.
 4. Without a living-cell product: a transplant that is itself the studied intervention ->
    ``hsct_procedure``; an exosome/secretome/PRP product -> ``acellular_cell_derived``.
 
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
+from .atlas_terms import CellTerms, Term
 from .record import Trial
 from .rules import (
     ACELL_ANCHORS,
@@ -66,8 +69,6 @@ from .rules import (
     IN_VIVO_CAR,
     INN_CEL,
     INTERVENTION_CELLS,
-    KNOWN_CELL_PRODUCTS,
-    KNOWN_RE,
     LAB_CONTEXT,
     LD_ANCHORS,
     LYMPHODEPLETION,
@@ -87,16 +88,12 @@ from .rules import (
     WINDOW,
 )
 
-__all__ = ["KNOWN_CELL_PRODUCTS", "MAX_FIELD_CHARS", "Classification", "apply", "classify"]
+__all__ = ["MAX_FIELD_CHARS", "Classification", "apply", "classify"]
 
 #: The most text examined per field (ClinicalTrials.gov caps a brief summary at 5,000).
 MAX_FIELD_CHARS = 20_000
 #: The most text a mention's "sentence" reaches to each side of it.
 SENTENCE_REACH = 300
-
-
-def _KNOWN_KEY(text: str) -> str:  # noqa: N802 - reads like the table it indexes
-    return re.sub(r"[\s_]+", "-", text.lower().replace("®", "").replace("™", ""))
 
 
 @dataclass
@@ -230,12 +227,6 @@ def _all_fields(trial: Trial) -> list[tuple[str, str]]:
     return out
 
 
-# the reviewed names, indexed by their squashed spelling and by their first word
-_TOKEN = re.compile(r"[0-9a-z]+")
-_KNOWN_KEYS = {re.sub(r"[^0-9a-z]", "", k): k for k in KNOWN_CELL_PRODUCTS}
-_KNOWN_FIRST = frozenset(_TOKEN.findall(k)[0] for k in KNOWN_CELL_PRODUCTS)
-
-
 def _any(low: str, anchors: frozenset[str]) -> bool:
     return any(a in low for a in anchors)
 
@@ -250,7 +241,7 @@ _ANY_PRODUCT = ANCHORS | ACELL_ANCHORS  # a record without these is not cell-der
 def _automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     stems = ANCHORS | ACELL_ANCHORS | HSCT_ANCHORS | VIVO_ANCHORS | LD_ANCHORS | MASK_ANCHORS
-    for stem in stems | _KNOWN_FIRST:
+    for stem in stems:
         auto.add_word(stem, (len(stem) - 1, stem))
     auto.make_automaton()
     return auto
@@ -310,18 +301,6 @@ def _isalnum(ch: str) -> bool:
     return "0" <= ch <= "9" or "a" <= ch <= "z"
 
 
-def _known_in(low: str) -> bool:
-    words = _TOKEN.findall(low)
-    if not _KNOWN_FIRST.intersection(words):
-        return False
-    for i, w in enumerate(words):
-        if w in _KNOWN_FIRST:
-            for n in (1, 2, 3):
-                if "".join(words[i : i + n]) in _KNOWN_KEYS:
-                    return True
-    return False
-
-
 def _field_hits(
     fields: list[tuple[str, str]], alltext: str, low_all: str, hits_all: list[Hit]
 ) -> list[tuple[str, list[Hit]]]:
@@ -342,11 +321,30 @@ def _field_hits(
     return out
 
 
-def classify(trial: Trial, known_products: bool = True) -> Classification:
+def _atlas_mentions(
+    terms: CellTerms | None, fields: list[tuple[str, str]]
+) -> list[tuple[str, str, str, Term]]:
+    """(field, snippet, words, term) of every atlas cell-therapy name or code in the
+    interventions and the title, in that order."""
+    if terms is None:
+        return []
+    out = []
+    for fname, text in fields:
+        if fname.startswith("interventions") or fname == "title":
+            for start, end, term in terms.find(text):
+                out.append((fname, _snippet(text, start, end), text[start:end], term))
+    return out
+
+
+def classify(
+    trial: Trial, known_products: bool = True, terms: CellTerms | None = None
+) -> Classification:
     """Label one trial; the evidence says which field, which words and which rule.
 
-    ``known_products=False`` switches off the reviewed list of named cell products, to measure
-    what the text rules find on their own.
+    ``terms``: the atlas's cell-therapy names and codes (:func:`~ctatlas.trials.atlas_terms.
+    cell_terms`, built once per atlas); a trial naming one in an intervention or its title
+    names a cell product. Without them (or with ``known_products=False``) the text rules
+    decide alone.
     """
     known_family: str | None = None
     fields = _fields(trial)
@@ -354,9 +352,8 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
     low_all = alltext.lower()
     hits_all = _scan(low_all)
     present_all = {h[2] for h in hits_all}
-    has_known = (
-        known_products and _bounded(low_all, hits_all, _KNOWN_FIRST) and _known_in(low_all)
-    )
+    atlas = _atlas_mentions(terms if known_products else None, fields)
+    has_known = bool(atlas)
     if not has_known and present_all.isdisjoint(_ANY_PRODUCT):
         return Classification()
     field_hits = _field_hits(fields, alltext, low_all, hits_all)
@@ -489,18 +486,12 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
         # named in the summary are background
         positives = [p for p in positives if p[0].startswith("interventions")]
 
-    # known products (reviewed names and codes) count as an intervention mention
+    # the atlas's cell therapies (names and codes) count as an intervention mention
     if has_known and not has_cell_intervention:
-        for fname, text in fields:
-            if not (fname.startswith("interventions") or fname == "title"):
-                continue
-            m = KNOWN_RE.search(text)
-            if m:
-                fam = KNOWN_CELL_PRODUCTS[_KNOWN_KEY(m.group(0))]
-                positives.insert(0, (fname, _snippet(text, m.start(), m.end()), m.group(0)))
-                known_family = fam
-                has_cell_intervention = True
-                break
+        fname, snip, words, term = atlas[0]
+        positives.insert(0, (fname, snip, words))
+        known_family = term.cell_family or "other"
+        has_cell_intervention = True
     head = " ".join(t for f, t in fields if f == "title" or f.startswith("interventions"))
     record_in_vivo = not VIVO_ANCHORS.isdisjoint(present_all) and (
         bool(IN_VIVO_CAR.search(head))
@@ -560,15 +551,27 @@ def classify(trial: Trial, known_products: bool = True) -> Classification:
                 family = better
         # prefer the most specific family seen in the decisive fields
         origin = _origin(trial, positives)
+        origin_field = "record"
+        if origin == "unknown":
+            # the record does not say; a therapy of the atlas named among the interventions
+            # does (never one named only in the title: it may be a prior therapy)
+            named = {(f, t.origin) for f, _, _, t in atlas if f.startswith("interventions")}
+            origins = {o for _, o in named}
+            if len(origins) == 1 and None not in origins:
+                origin = origins.pop()
+                origin_field = min(f for f, _ in named)
         seen: set[str] = set()
         for fname, snip, _ in positives[:4]:
             if snip in seen:
                 continue
             seen.add(snip)
-            rule = "cell.known_product" if known_family and fname == positives[0][0] else "cell"
-            evidence.append({"field": fname, "text": snip, "rule": f"{rule}.{_family_of(snip)}"})
+            if known_family and fname == positives[0][0]:  # the atlas says what the name is
+                rule = f"cell.known_product.{known_family}"
+            else:
+                rule = f"cell.{_family_of(snip)}"
+            evidence.append({"field": fname, "text": snip, "rule": rule})
         if origin != "unknown":
-            evidence.append({"field": "record", "text": origin, "rule": f"origin.{origin}"})
+            evidence.append({"field": origin_field, "text": origin, "rule": f"origin.{origin}"})
         stem_type = STEM_FAMILIES.get(family)
         if family == "keratinocyte_or_epithelial" and re.search(r"limbal|stem", fam_text, re.I):
             stem_type = "tissue_stem"
@@ -657,9 +660,10 @@ def _origin(trial: Trial, positives: list[tuple[str, str, str]]) -> str:
     return "unknown"
 
 
-def apply(trial: Trial) -> Trial:
-    """Classify and write the result onto the trial (returns the same object)."""
-    c = classify(trial)
+def apply(trial: Trial, terms: CellTerms | None = None) -> Trial:
+    """Classify (with the atlas's ``terms``, when given) and write the result onto the trial
+    (returns the same object)."""
+    c = classify(trial, terms=terms)
     trial.label = c.label
     trial.cell_class = c.cell_class
     trial.cell_family = c.cell_family

@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atlas_terms import CellTerms
 from .classify import apply
 from .ctgov import normalise_flat_row, normalise_legacy_row, normalise_study
 from .record import Trial
@@ -75,6 +76,11 @@ class Evaluation:
     family_agreement: int = 0
     origin_checked: int = 0
     origin_agreement: int = 0
+    #: true positives whose origin the atlas supplied (a therapy named among the
+    #: interventions) where the record itself does not say, and how many of those the label
+    #: (which reads the record only) calls unknown
+    origin_from_atlas: int = 0
+    origin_from_atlas_gold_unknown: int = 0
     false_positives: list[tuple[str, str, list[dict[str, str]]]] = field(default_factory=list)
     false_negatives: list[tuple[str, str]] = field(default_factory=list)
     other_disagreements: list[tuple[str, str, str]] = field(default_factory=list)
@@ -97,6 +103,11 @@ class Evaluation:
             if row["gold_origin"]:
                 self.origin_checked += 1
                 self.origin_agreement += row["gold_origin"] == t.origin
+            if any(
+                e["rule"].startswith("origin.") and e["field"] != "record" for e in t.evidence
+            ):
+                self.origin_from_atlas += 1
+                self.origin_from_atlas_gold_unknown += row["gold_origin"] == "unknown"
         elif pred == "cell_therapy":
             self.fp += 1
             self.false_positives.append((trial_id, t.title, t.evidence))
@@ -115,8 +126,9 @@ class Evaluation:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def evaluate(folder: Path) -> Evaluation:
-    """The development set: ``labelled_trials.csv`` and the records beside it."""
+def evaluate(folder: Path, terms: CellTerms | None = None) -> Evaluation:
+    """The development set: ``labelled_trials.csv`` and the records beside it, classified
+    with the atlas's ``terms`` (:func:`~ctatlas.trials.atlas_terms.cell_terms`) or without."""
     trials = load_fixture_trials(folder)
     ev = Evaluation()
     with open(folder / "labelled_trials.csv", newline="") as fh:
@@ -124,7 +136,7 @@ def evaluate(folder: Path) -> Evaluation:
             t = trials.get((row["source"], row["trial_id"]))
             if t is None:
                 raise KeyError(f"labelled trial {row['trial_id']} ({row['source']}) has no record")
-            apply(t)
+            apply(t, terms)
             ev.score(row["trial_id"], row, t)
     return ev
 
@@ -159,12 +171,15 @@ def load_heldout(folder: Path, half: str | None = None) -> list[tuple[dict[str, 
     return out
 
 
-def evaluate_heldout(folder: Path, half: str | None = None) -> Evaluation:
-    """The held-out set (``folder/heldout``), whole or one half (``"A"`` or ``"B"``)."""
+def evaluate_heldout(
+    folder: Path, half: str | None = None, terms: CellTerms | None = None
+) -> Evaluation:
+    """The held-out set (``folder/heldout``), whole or one half (``"A"`` or ``"B"``), with the
+    atlas's ``terms`` or without."""
     if half not in (None, "A", "B"):
         raise ValueError(f"half must be 'A' or 'B', not {half!r}")
     ev = Evaluation()
     for row, t in load_heldout(folder, half):
-        apply(t)
+        apply(t, terms)
         ev.score(row["trial_id"], row, t)
     return ev
