@@ -106,9 +106,58 @@ def test_link_relinks_after_the_atlas_changed(db: str, data: Path) -> None:
     # a second run changes nothing; a plain run says what it did
     r = _run(data, "link", "--db", db)
     assert r.exit_code == 0, r.output
-    assert f"{len(linked)} of 212 records linked to 3 atlas products; 0 records changed" in (
-        r.output
+    assert (
+        f"{len(linked)} of 212 records linked to 3 atlas products; 0 labels changed; "
+        "0 records changed" in r.output
     )
+
+
+REPO_PRODUCTS = Path(__file__).resolve().parents[2] / "data" / "products"
+
+
+def _label(db: str, trial_id: str) -> dict:
+    store = TrialStore(f"sqlite:///{db}")
+    try:
+        return store.find(trial_id)
+    finally:
+        store.close()
+
+
+def test_link_relabels_a_trial_named_only_by_a_code_the_atlas_gained(db: str, data: Path):
+    """NCT04405778 names only "TAK-102": a cell therapy once the atlas knows the code."""
+    from ctatlas.trials.relabel import label_rules
+
+    before = _label(db, "NCT04405778")
+    assert before["label"] == "not_cell" and before["product_slugs"] == []
+    store = TrialStore(f"sqlite:///{db}")
+    rules_before = label_rules(store)
+    store.close()
+    # the curated TAK-102 record (its disease id is not in the fixture atlas's diseases)
+    text = (REPO_PRODUCTS / "tak-102.yaml").read_text(encoding="utf-8")
+    (data / "products" / "tak-102.yaml").write_text(
+        text.replace("    disease_ids:\n    - advanced_solid_tumours\n", "    disease_ids: []\n"),
+        encoding="utf-8",
+    )
+    r = _run(data, "link", "--db", db, "--json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output)
+    assert summary["relabelled"] == 1 and summary["problems"] == []
+    after = _label(db, "NCT04405778")
+    assert (after["label"], after["cell_family"], after["origin"]) == (
+        "cell_therapy", "CAR_T", "autologous")
+    assert after["product_slugs"] == ["tak-102"]
+    assert any(e["rule"] == "cell.known_product.CAR_T" for e in after["evidence"])
+    # the store knows which rules labelled it: one version now, another than before
+    store = TrialStore(f"sqlite:///{db}")
+    try:
+        assert label_rules(store) == {summary["rules"]}
+        assert summary["rules"] not in rules_before
+    finally:
+        store.close()
+    # nothing else moved: a second run changes nothing
+    r = _run(data, "link", "--db", db, "--json")
+    again = json.loads(r.output)
+    assert (again["relabelled"], again["changed"]) == (0, 0)
 
 
 def test_link_exit_codes(db: str, tmp_path: Path) -> None:

@@ -51,17 +51,20 @@ def _choice(name: str, value: str | None, allowed: tuple[str, ...] | list[str]) 
 SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
-def _atlas_products(required: bool) -> Any:
-    """The atlas products as link specs (the atlas store, built from the data if stale; the
-    global ``--db`` / ``--data`` choose it). When it cannot be had: an error if ``required``,
-    else a warning and None (trials are stored unlinked)."""
+def _atlas_products(required: bool) -> tuple[Any, Any]:
+    """The atlas products as link specs, and its cell-therapy names and codes for the
+    classifier (the atlas store, built from the data if stale; the global ``--db`` /
+    ``--data`` choose it). When it cannot be had: an error if ``required``, else a warning and
+    ``(None, None)`` (trials are stored unlinked, labelled by the text rules alone)."""
     from ctatlas.cli.common import STATE, err, fail
     from ctatlas.errors import CtatlasError
     from ctatlas.store import ensure_store
+    from ctatlas.trials.atlas_terms import cell_terms
     from ctatlas.trials.link import product_specs
 
     try:
-        return product_specs(ensure_store(STATE.db, STATE.data))
+        atlas = ensure_store(STATE.db, STATE.data)
+        return product_specs(atlas), cell_terms(atlas)
     except CtatlasError as exc:
         if required:
             raise fail(f"cannot read the atlas products: {exc}", 1) from None
@@ -69,7 +72,7 @@ def _atlas_products(required: bool) -> Any:
             f"warning: trials are stored without product links (cannot read the atlas: {exc}); "
             "run `ctatlas trials link` once the atlas builds"
         )
-        return None
+        return None, None
 
 
 def _run_ingest(
@@ -79,6 +82,7 @@ def _run_ingest(
     workers: int,
     quiet: bool,
     products: Any = None,
+    terms: Any = None,
 ) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -102,6 +106,7 @@ def _run_ingest(
             workers=workers,
             progress=lambda n: progress.advance(task, n),
             products=products,
+            terms=terms,
         )
 
 
@@ -152,11 +157,11 @@ def ingest_cmd(
     _choice("--registry", registry, REGISTRIES)
     if workers < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--workers")
-    products = _atlas_products(required=False)
+    products, terms = _atlas_products(required=False)
     store = _store(db)
     run = store.start_run(list(paths))
     summary = _run_ingest(
-        iter_items(paths, registry), store, count_hint(paths), workers, quiet, products
+        iter_items(paths, registry), store, count_hint(paths), workers, quiet, products, terms
     )
     store.finish_run(run, summary.to_dict())
     _report(summary, as_json)
@@ -220,11 +225,11 @@ def fetch_cmd(
         raise typer.BadParameter("must be 0 (no pacing) or more", param_hint="--rate")
     if retries < 0:
         raise typer.BadParameter("must be 0 or more", param_hint="--retries")
-    products = _atlas_products(required=False)
+    products, terms = _atlas_products(required=False)
     store = _store(db)
     if preset is not None:
         _fetch_preset(PRESETS[preset], store, state, restart, size, Pacer(rate=rate), retries,
-                      quiet, as_json, products)
+                      quiet, as_json, products, terms)
         return
     run = store.start_run(
         [f"api:{query or ''}|{condition or ''}|{intervention or ''}|{country or ''}"]
@@ -241,14 +246,14 @@ def fetch_cmd(
             pacer=Pacer(rate=rate),
             retries=retries,
         )
-        summary = _run_ingest(items, store, None, 1, quiet, products)
+        summary = _run_ingest(items, store, None, 1, quiet, products, terms)
     store.finish_run(run, summary.to_dict())
     _report(summary, as_json)
 
 
 def _fetch_preset(
     preset: Any, store: Any, state: str | None, restart: bool, page_size: int, pacer: Any,
-    retries: int, quiet: bool, as_json: bool, products: Any,
+    retries: int, quiet: bool, as_json: bool, products: Any, terms: Any = None,
 ) -> None:
     from pathlib import Path
 
@@ -268,7 +273,9 @@ def _fetch_preset(
         )
     if restart:
         Path(state).unlink(missing_ok=True)
-    total = IngestSummary()
+    from ctatlas.trials.atlas_terms import rule_version
+
+    total = IngestSummary(rules=rule_version(terms))
     run = store.start_run([f"api-preset:{preset.name}"])
     with handle_errors(), write_errors(store.url), Progress(
         TextColumn("[bold]{task.description}"),
@@ -287,7 +294,7 @@ def _fetch_preset(
 
         def store_page(page: Any) -> None:
             name = f"{preset.name} search {page.search + 1} page {page.number}"
-            s = ingest_items(page_items(page, name), store, products=products)
+            s = ingest_items(page_items(page, name), store, products=products, terms=terms)
             for key in ("records", "inserted", "updated", "unchanged", "skipped", "bytes"):
                 setattr(total, key, getattr(total, key) + getattr(s, key))
             for k, v in s.by_label.items():
@@ -315,8 +322,9 @@ def link_cmd(
     batch_size: Annotated[int, typer.Option(help="Records read and written at a time.")] = 2000,
     as_json: Annotated[bool, typer.Option("--json", help="Summary as JSON.")] = False,
 ) -> None:
-    """Link every stored trial to the atlas products it names, again (run it after the atlas
-    data changed; ingest links new records itself). Links that no longer hold are removed.
+    """Label and link every stored trial again (run it after the atlas data changed: a new
+    development code makes a trial that names only that code a cell therapy; ingest labels and
+    links new records itself). Links that no longer hold are removed.
 
     The store is read and written in batches, never loaded whole. The atlas is the one the
     global --db / --data choose.
@@ -326,13 +334,13 @@ def link_cmd(
     import sqlalchemy as sa
 
     from ctatlas.cli.common import fail
-    from ctatlas.trials.link import Linker, relink
+    from ctatlas.trials.relabel import relabel
 
     if batch_size < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--batch-size")
-    linker = Linker(_atlas_products(required=True))
+    products, terms = _atlas_products(required=True)
     try:
-        summary = relink(_store(db), linker, batch_size)
+        summary = relabel(_store(db), products, terms, batch_size)
     except sa.exc.SQLAlchemyError as exc:
         raise fail(f"the trials store failed: {exc.__class__.__name__}: {exc}", 1) from None
     if as_json:
@@ -340,8 +348,11 @@ def link_cmd(
     else:
         typer.echo(
             f"{summary['linked']} of {summary['records']} records linked to "
-            f"{summary['products']} atlas products; {summary['changed']} records changed"
+            f"{summary['products']} atlas products; {summary['relabelled']} labels changed; "
+            f"{summary['changed']} records changed"
         )
+    for p in summary["problems"]:
+        typer.echo(f"skipped: {p['name']}: {p['reason']}", err=True)
 
 
 def _client() -> Any:

@@ -25,6 +25,7 @@ from typing import Any
 
 import orjson
 
+from .atlas_terms import CellTerms, rule_version
 from .classify import apply
 from .ctgov import normalise_flat_row, normalise_legacy_row, normalise_study
 from .link import Linker, ProductSpec
@@ -46,6 +47,7 @@ class IngestSummary:
     bytes: int = 0
     by_label: dict[str, int] = field(default_factory=dict)
     problems: list[dict[str, str]] = field(default_factory=list)
+    rules: str = ""  # the classifier's rule version with the atlas's terms (atlas_terms)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -72,6 +74,17 @@ def _restore_linker(linker: Linker | None) -> None:
     _LINKER = linker
 
 
+#: The atlas's cell-therapy names and codes the classifier reads, in this process.
+_TERMS: CellTerms | None = None
+
+
+def _set_terms(terms: CellTerms | None) -> CellTerms | None:
+    """Install the classifier's atlas terms in this process; returns the ones it replaces."""
+    global _TERMS
+    previous, _TERMS = _TERMS, terms
+    return previous
+
+
 # Each study decodes to thousands of small containers that live only until it is stored. At
 # the default threshold (700 allocations) the collector's young pass runs many times per study
 # and walks that same short-lived tree each time: ~7% of ingest time. Nothing in the pipeline
@@ -96,9 +109,12 @@ def _few_gc_passes() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-def _init_worker(products: list[ProductSpec] | None, parent: int | None = None) -> None:
+def _init_worker(
+    products: list[ProductSpec] | None, parent: int | None = None, terms: CellTerms | None = None
+) -> None:
     _raise_gc_threshold()  # a worker lives only for the ingest: nothing to restore
     _set_linker(products)
+    _set_terms(terms)
     if parent is not None:
         _die_with(parent)
 
@@ -187,7 +203,7 @@ def process_item(item: Item) -> dict[str, Any] | Problem:
         del obj  # the decoded record is not needed past here: free it now
         if not trial.trial_id:
             raise _Bad("record has no trial id")
-        apply(trial)
+        apply(trial, _TERMS)
         if _LINKER is not None:
             trial.product_slugs = _LINKER.link(trial)
     except _Bad as exc:
@@ -227,13 +243,15 @@ def _batches(
         yield batch
 
 
-def _pool(workers: int, products: list[ProductSpec] | None) -> ProcessPoolExecutor:
+def _pool(
+    workers: int, products: list[ProductSpec] | None, terms: CellTerms | None = None
+) -> ProcessPoolExecutor:
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=mp.get_context(method),
         initializer=_init_worker,
-        initargs=(products, os.getpid()),
+        initargs=(products, os.getpid(), terms),
     )
 
 
@@ -245,14 +263,17 @@ def ingest_items(
     batch_size: int = 400,
     progress: Callable[[int], None] | None = None,
     products: Iterable[ProductSpec] | None = None,
+    terms: CellTerms | None = None,
 ) -> IngestSummary:
     """Process and store raw records; returns the run's summary (nothing is printed).
 
     ``products``: the atlas products as ``(slug, names, codes, aliases)`` (see
     :func:`ctatlas.trials.link.product_specs`); each trial's ``product_slugs`` is set from
     them. Without them no trial is linked (``ctatlas trials link`` links a store later).
+    ``terms``: the atlas's cell-therapy names and codes for the classifier
+    (:func:`ctatlas.trials.atlas_terms.cell_terms`); without them the text rules decide alone.
     """
-    summary = IngestSummary()
+    summary = IngestSummary(rules=rule_version(terms))
     specs = list(products) if products is not None else None
 
     def write(batch: list[Item], results: list[dict[str, Any] | Problem]) -> None:
@@ -279,14 +300,16 @@ def ingest_items(
     batches = _batches(items, batch_size, summary)
     if workers <= 1:
         previous = _set_linker(specs)
+        previous_terms = _set_terms(terms)
         try:
             with _few_gc_passes():
                 for batch in batches:
                     write(batch, _process_batch(batch))
         finally:
             _restore_linker(previous)
+            _set_terms(previous_terms)
         return summary
-    with _pool(workers, specs) as pool, _few_gc_passes():
+    with _pool(workers, specs, terms) as pool, _few_gc_passes():
         pending: deque[tuple[list[Item], Future[list[Any]]]] = deque()
         for batch in batches:
             pending.append((batch, pool.submit(_process_batch, batch)))
@@ -308,13 +331,14 @@ def ingest(
     batch_size: int = 400,
     progress: Callable[[int], None] | None = None,
     products: Iterable[ProductSpec] | None = None,
+    terms: CellTerms | None = None,
 ) -> IngestSummary:
     """Ingest files / folders of registry records into the trials store.
 
     Re-ingesting is idempotent: changed records are updated, new ones added, unchanged ones
     left alone; a corrupt or truncated file or zip member is skipped and listed in the
-    summary's ``problems``; nothing already stored is removed. ``products``: as in
-    :func:`ingest_items`.
+    summary's ``problems``; nothing already stored is removed. ``products`` and ``terms``: as
+    in :func:`ingest_items`.
     """
     run = store.start_run([str(p) for p in paths])
     summary = ingest_items(
@@ -324,6 +348,7 @@ def ingest(
         batch_size=batch_size,
         progress=progress,
         products=products,
+        terms=terms,
     )
     store.finish_run(run, summary.to_dict())
     return summary
