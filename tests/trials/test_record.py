@@ -78,3 +78,17 @@ def test_status_dates_countries_sponsors():
     assert sponsor_class_from_name("National Cancer Institute (NCI)") == "government"
     assert sponsor_class_from_name(None) == "unknown"
     assert sponsor_class_from_name("Anyone", "NIH") == "government"
+
+
+def test_a_legacy_rows_location_keeps_a_country_name_with_a_comma():
+    """"Seoul, Korea, Republic of": the country is the last two parts (was read as none)."""
+    from ctatlas.trials.ctgov import normalise_legacy_row
+
+    row = {
+        "NCT Number": "NCT01041001",
+        "Title": "Study to Compare Efficacy and Safety of Cartistem and Microfracture",
+        "Locations": "Ewha Womans University Mokdong Hospital, Seoul, Korea, Republic of"
+        "|Brigham and Women's Hospital, Chestnut Hill, Massachusetts, United States"
+        "|Tehran University, Tehran, Iran, Islamic Republic of",
+    }
+    assert normalise_legacy_row(row).countries == ["KR", "US", "IR"]

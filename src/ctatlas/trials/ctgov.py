@@ -9,6 +9,7 @@ from .record import (
     Trial,
     canonical_id,
     countries_from,
+    country_code,
     iso_date,
     normalise_phase,
     normalise_status,
@@ -160,7 +161,7 @@ def normalise_legacy_row(row: dict[str, str]) -> Trial:
                 {"type": "", "name": part.strip(), "description": "", "other_names": []}
             )
     locations = row.get("Locations") or ""
-    countries = countries_from([loc.rsplit(",", 1)[-1] for loc in locations.split("|")])
+    countries = countries_from([_location_country(loc) for loc in locations.split("|")])
     funded = (row.get("Funded Bys") or "").split("|")[0]
     return Trial(
         source="ctgov",
@@ -181,3 +182,12 @@ def normalise_legacy_row(row: dict[str, str]) -> Trial:
         interventions=interventions,
         url=row.get("URL") or None,
     )
+
+
+def _location_country(location: str) -> str:
+    """The country of a legacy CSV location ("Site, City, Country"): its last part, or its
+    last two when the country's name holds a comma ("Seoul, Korea, Republic of")."""
+    parts = location.rsplit(",", 2)
+    if len(parts) >= 2 and country_code(",".join(parts[-2:])):
+        return ",".join(parts[-2:])
+    return parts[-1]
