@@ -103,6 +103,10 @@ class ProductContext:
         "(trial_id, registry, url, title, phases, status, countries, start_year, label), "
         "api_link (all of them in the JSON API)."
     )
+    program_trials: dict[int, list[dict[str, Any]]] = described(
+        "Program index -> the stored trials linked to that program (trials/program_links.py): "
+        "trial_id, title, start_year, label; newest first."
+    )
 
 
 @dataclasses.dataclass
@@ -160,7 +164,7 @@ class TrialsContext:
     rows: list[dict[str, Any]] = described(
         "One row per trial shown: trial_id, url, registry (its name), title, phases, status, "
         "countries, start_year, label, family, origin, sponsor, products ({slug, name}), "
-        "page (this atlas's page of the trial)."
+        "programs (as on /trials/{id}), page (this atlas's page of the trial)."
     )
     count: int = described("Trials matching the filters (all pages).")
     vocabs: dict[str, tuple[str, str, list[str]]] = described(
@@ -188,6 +192,10 @@ class TrialContext:
     registry: str = described("The registry's name.")
     countries: list[str] = described("The trial's countries, by name in the page's language.")
     products: list[dict[str, str]] = described("Atlas products the trial names: {slug, name}.")
+    programs: list[dict[str, Any]] = described(
+        "Development programs the trial belongs to (trials/program_links.py): {slug, program "
+        "(its index on the therapy's page), name, jurisdiction, stage, status}."
+    )
     evidence: list[dict[str, Any]] = described(
         "The evidence behind the label in words: where, what, detail, quote, quote_lang."
     )

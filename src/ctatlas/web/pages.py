@@ -419,6 +419,9 @@ def product_page(
             timeline=_timeline(doc, snap.jurisdictions()),
             disease_names=disease_names,
             trials=service.product_trials(request.app.state.trials, slug),
+            program_trials=service.program_trials(
+                request.app.state.trials, doc, _program_linker(snap)
+            ),
         ),
     )
 
@@ -598,6 +601,28 @@ def _trial_products(snap: Snapshot, slugs: list[str], lang: str) -> list[dict[st
     return out
 
 
+def _program_linker(snap: Snapshot) -> Any:
+    """The atlas's programs as a trial sees them (one per data version)."""
+    from ctatlas.trials.program_links import ProgramLinker
+
+    return snap.derived("program_linker", lambda: ProgramLinker(snap.store.therapies()))
+
+
+def _trial_programs(snap: Snapshot, trial: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The development programs ``trial`` belongs to: {slug, program, name, jurisdiction,
+    stage}, the therapy named as its page's heading names it."""
+    docs = snap.by_slug()
+    out = []
+    for link in _program_linker(snap).links(trial):
+        doc = docs.get(link["slug"])
+        name = (
+            " / ".join(n["text"] for n in _names(doc, lang)[0]) if doc is not None
+            else link["name"]
+        )
+        out.append({**link, "name": name})
+    return out
+
+
 @router.get("/trials", response_class=HTMLResponse)
 def trials_page(request: Request, snap: SnapshotDep) -> Response:
     """The trials of the trials store, with the filters of ``ctatlas trials list`` (the API's
@@ -648,6 +673,7 @@ def trials_page(request: Request, snap: SnapshotDep) -> Response:
                     "origin": t.get("origin"),
                     "sponsor": t.get("sponsor"),
                     "products": _trial_products(snap, t.get("product_slugs") or [], lang),
+                    "programs": _trial_programs(snap, t, lang),
                 }
             )
         for view in tv.trial_charts(facets, lang):
@@ -720,6 +746,7 @@ def trial_page(
             registry=tv.REGISTRY_NAMES.get(trial["registry"], trial["registry"]) if trial else "",
             countries=[tv.country_name(c, lang) for c in (trial or {}).get("countries") or []],
             products=_trial_products(snap, (trial or {}).get("product_slugs") or [], lang),
+            programs=_trial_programs(snap, trial, lang) if trial else [],
             evidence=tv.evidence_words((trial or {}).get("evidence") or [], lang),
         ),
         status=503 if state != "ok" else 200,

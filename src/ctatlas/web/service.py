@@ -306,6 +306,48 @@ def _product_trials(trials: Any, slug: str, limit: int, api_link: str) -> dict[s
     }
 
 
+def program_trials(
+    trials: Any, doc: dict[str, Any], linker: Any, limit: int = 200
+) -> dict[int, Any]:
+    """The stored trials of each of ``doc``'s programs (``linker``: a
+    :class:`~ctatlas.trials.program_links.ProgramLinker` of the atlas): program index ->
+    [{trial_id, title, start_year, label}], newest start first. The trials that name the
+    therapy (at most ``limit``) and those its programs list by id are read; {} without a
+    store, or when it cannot be read (the page still renders)."""
+    import sqlalchemy as sa
+
+    if not doc.get("programs"):
+        return {}
+    try:
+        store = trials.store()
+        if store is None:
+            return {}
+        rows = {r["trial_id"]: r for r in store.query(product=doc["slug"], limit=limit)}
+        for program in doc["programs"]:
+            for tid in program.get("trial_ids") or ():
+                if tid not in rows:
+                    found = store.find(tid)
+                    if found is not None:
+                        rows.setdefault(found["trial_id"], found)
+    except sa.exc.SQLAlchemyError:
+        return {}
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in sorted(rows.values(), key=lambda r: r.get("start_date") or "", reverse=True):
+        for link in linker.links(row):
+            if link["slug"] != doc["slug"]:
+                continue
+            start = row.get("start_date") or ""
+            out.setdefault(link["program"], []).append(
+                {
+                    "trial_id": row["trial_id"],
+                    "title": row.get("title") or "",
+                    "start_year": start[:4] if start[:4].isdigit() else None,
+                    "label": row.get("label"),
+                }
+            )
+    return out
+
+
 def conditional_tracker(
     snap: Snapshot, jurisdictions: list[str], as_of: str | None, limit: int, offset: int
 ) -> dict[str, Any]:
