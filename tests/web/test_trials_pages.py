@@ -175,3 +175,21 @@ def test_pages_without_a_trials_store(client, app) -> None:  # type: ignore[no-u
     from ctatlas.web.state import trials_store_exists
 
     assert not trials_store_exists(app.state.trials.url)
+
+
+def test_country_filter_is_a_choice_of_names_in_the_pages_language(tclient) -> None:  # type: ignore[no-untyped-def]
+    api = tclient.get("/api/v1/trials?label=all&limit=500").json()["data"]
+    stored = {c for t in api for c in t["countries"]}
+    assert {"KR", "US"} <= stored
+    page = _soup(tclient, "/trials?label=all&country=kr&lang=ja")
+    options = page.select("#filter-country option")
+    assert options[0]["value"] == ""
+    assert {o["value"] for o in options[1:]} == stored
+    names = {o["value"]: o.text for o in options[1:]}
+    assert names["KR"] == "韓国" and names["US"] == "アメリカ合衆国"
+    assert page.select_one("#filter-country option[selected]")["value"] == "KR"
+    # the table names the countries too (labels, never codes)
+    cells = [tr.select("td")[5].text for tr in page.select("#trials tbody tr[data-trial]")]
+    assert cells and all("韓国" in c for c in cells)
+    english = _soup(tclient, "/trials?label=all&country=KR")
+    assert english.select_one("#filter-country option[selected]").text == "South Korea"

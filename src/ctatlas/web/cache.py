@@ -66,7 +66,7 @@ CACHEABLE_POSTS = frozenset({"/api/v1/classify"})
 #: Paths whose data is not the atlas's (the trials store changes on its own): never cached.
 UNCACHED_PREFIXES = ("/static/", "/api/v1/trials")
 #: Pages that show trials as well as atlas data: keyed on the trials store's state too.
-TRIALS_PAGES = re.compile(r"^/(products/[^/]+|trials(/[^/]+)?)$")
+TRIALS_PAGES = re.compile(r"^/(products/[^/]+|trials(/[^/]+)?|analysis/report\.\w+)$")
 MAX_BODY = 64 * 1024
 MAX_CACHED_RESPONSE = 4 * 1024 * 1024
 #: The most the response cache holds, in bytes (bodies and headers).

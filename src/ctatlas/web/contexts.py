@@ -163,10 +163,15 @@ class TrialsContext:
     problems: list[dict[str, str]] = described("Parameters that were ignored, and why.")
     rows: list[dict[str, Any]] = described(
         "One row per trial shown: trial_id, url, registry (its name), title, phases, status, "
-        "countries, start_year, label, family, origin, sponsor, products ({slug, name}), "
+        "countries (names in the page's language), start_year, label, family, origin, "
+        "sponsor, products ({slug, name}), "
         "programs (as on /trials/{id}), page (this atlas's page of the trial)."
     )
     count: int = described("Trials matching the filters (all pages).")
+    countries: list[tuple[str, str]] = described(
+        "(code, name in the page's language) of the country choice: the stored trials' "
+        "countries, by name."
+    )
     vocabs: dict[str, tuple[str, str, list[str]]] = described(
         "Select filter -> (its name, to translate; label vocabulary; allowed values)."
     )

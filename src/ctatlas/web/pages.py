@@ -546,21 +546,36 @@ def conditional_page(request: Request, snap: SnapshotDep) -> Response:
 
 @router.get("/analysis/report.{fmt}")
 def report_download(
-    snap: SnapshotDep, fmt: Annotated[str, Path(pattern="^(html|pdf|xlsx)$")]
+    request: Request, snap: SnapshotDep, fmt: Annotated[str, Path(pattern="^(html|pdf|xlsx)$")]
 ) -> Response:
-    """The report as ``ctatlas report`` writes it (HTML, PDF or XLSX), made once per data
-    version (the response cache keeps it)."""
+    """The report as ``ctatlas report`` writes it (HTML, PDF or XLSX): with a trials store
+    loaded, its Pipeline chapter has the registries part, as with ``--trials-db``. Made once
+    per data version and trials store state (the response cache keeps it)."""
     import tempfile
     from pathlib import Path as FilePath
 
+    import sqlalchemy as sa
+
     from ctatlas.report import build_report, render
+
+    state, trials = _trials_store(request)
+    version = request.app.state.trials.version() if trials is not None else state
 
     def compute() -> Any:
         from ctatlas.analysis import landscape_from_store
 
-        return build_report(landscape_from_store(snap.store))
+        land = landscape_from_store(snap.store)
+        try:
+            return version, build_report(land, trials)
+        except sa.exc.SQLAlchemyError:  # the trials store failed: the atlas's report
+            return version, build_report(land)
 
-    report = snap.derived("report", compute)
+    # one report per data version, remade when the trials store changes
+    made = snap.derived("report", compute)
+    if made[0] != version:
+        made = compute()
+        snap.replace("report", made)
+    report = made[1]
     with tempfile.TemporaryDirectory(prefix="ctatlas-report-") as folder:
         out = FilePath(folder) / f"ctatlas-report.{fmt}"
         render(report, fmt, out)
@@ -646,6 +661,7 @@ def trials_page(request: Request, snap: SnapshotDep) -> Response:
     rows: list[dict[str, Any]] = []
     count = 0
     charts: list[dict[str, Any]] = []
+    stored_countries: list[str] = []
     prev_link = next_link = None
     if store is not None:
         filters = tv.store_filters(query)
@@ -653,6 +669,7 @@ def trials_page(request: Request, snap: SnapshotDep) -> Response:
             count = store.count_trials(**filters)
             found = list(store.query(**filters, limit=query.limit, offset=query.offset))
             facets = list(store.facets(tv.FACET_COLUMNS, **filters))
+            stored_countries = store.countries()
         except sa.exc.SQLAlchemyError:
             state, found, facets = "unavailable", [], []
         for t in found:
@@ -666,7 +683,7 @@ def trials_page(request: Request, snap: SnapshotDep) -> Response:
                     "title": t.get("title") or "",
                     "phases": t.get("phases") or [],
                     "status": t.get("status") or "unknown",
-                    "countries": t.get("countries") or [],
+                    "countries": [tv.country_name(c, lang) for c in t.get("countries") or []],
                     "start_year": start[:4] if start[:4].isdigit() else None,
                     "label": t.get("label"),
                     "family": t.get("cell_family"),
@@ -708,6 +725,7 @@ def trials_page(request: Request, snap: SnapshotDep) -> Response:
             next_link=next_link,
             api_link="/api/v1/trials" + ("?" + api_query if api_query else ""),
             charts=charts,
+            countries=tv.country_choices(stored_countries, query.country, lang),
         ),
         status=503 if state != "ok" else 200,
     )

@@ -57,6 +57,12 @@ class Snapshot:
                 self._derived[key] = compute()
             return self._derived[key]
 
+    def replace(self, key: str, value: Any) -> None:
+        """Set a derived value again (it depended on something besides the data: the
+        trials store's state)."""
+        with self._lock:
+            self._derived[key] = value
+
     # the data, as the query layer wants it ------------------------------------------------
     def products(self) -> list[dict[str, Any]]:
         """Every product document, in slug order."""

@@ -24,6 +24,7 @@ from ctatlas.trials.record import CELL_FAMILIES
 __all__ = [
     "FACET_COLUMNS",
     "REGISTRY_NAMES",
+    "country_choices",
     "country_name",
     "evidence_words",
     "parse_trial_query",
@@ -154,6 +155,13 @@ def country_name(code: str, lang: str) -> str:
         return str(Locale.parse(lang).territories.get(code.upper()) or code)
     except (ValueError, TypeError):
         return code
+
+
+def country_choices(codes: Iterable[str], selected: str | None, lang: str) -> list[tuple[str, str]]:
+    """(code, name in ``lang``) of the listing's country choice: the stored trials' countries
+    (and the one asked for, even without trials), by name."""
+    wanted = set(codes) | ({selected.upper()} if selected else set())
+    return sorted(((c, country_name(c, lang)) for c in wanted), key=lambda cn: cn[1].casefold())
 
 
 def _field_words(field: str, _: Callable[[str], str]) -> str:

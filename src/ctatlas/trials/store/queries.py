@@ -212,6 +212,16 @@ class StoreReads:
                 conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
             )
 
+    def countries(self) -> list[str]:
+        """The country codes of every stored record, sorted (one query over the distinct
+        country lists: for the listing's country choice)."""
+        t = self.t["trials"]
+        out: set[str] = set()
+        with self.engine.connect() as conn:
+            for (key,) in conn.execute(sa.select(t.c.countries_key).distinct()):
+                out.update(c for c in (key or "").split("|") if c)
+        return sorted(out)
+
     def overview(self) -> dict[str, Any]:
         """What the store holds: ``last_ingest`` (the date the last ingest, fetch or link
         finished, or None), ``registries`` (registry -> records), ``records`` and ``trials``
