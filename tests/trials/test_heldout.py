@@ -82,12 +82,13 @@ def atlas_terms():
 
 # Floors at the level reached, with the atlas's terms; raise them when the classifier improves
 # (benchmarks/TRIALS.md). Origin agreement is against labels read from the record only: an
-# origin the atlas supplies where the record says nothing counts as a disagreement there, and
-# is counted apart ("atlas").
+# origin the atlas supplies where the record says nothing (the label says unknown) is not
+# counted against it; how many the atlas supplies is a floor of its own ("atlas"). The atlas
+# grows (more programs, more codes): floors, not exact figures.
 FLOORS = {
     "dev": {"precision": 0.99, "recall": 0.955, "family": 0.96, "origin": 0.58, "atlas": 28},
-    "A": {"precision": 0.96, "recall": 0.955, "family": 0.99, "origin": 0.90, "atlas": 10},
-    "B": {"precision": 0.879, "recall": 0.95, "family": 0.95, "origin": 0.87, "atlas": 9},
+    "A": {"precision": 0.96, "recall": 0.955, "family": 0.99, "origin": 0.99, "atlas": 10},
+    "B": {"precision": 0.879, "recall": 0.95, "family": 0.95, "origin": 0.94, "atlas": 9},
 }
 
 
@@ -103,9 +104,8 @@ def test_figures_hold(name, atlas_terms):
     assert ev.family_agreement >= floor["family"] * ev.family_checked, (
         f"{ev.family_agreement}/{ev.family_checked}"
     )
-    assert ev.origin_agreement >= floor["origin"] * ev.origin_checked, (
-        f"{ev.origin_agreement}/{ev.origin_checked}"
-    )
+    agreed = ev.origin_agreement + ev.origin_from_atlas_gold_unknown
+    assert agreed >= floor["origin"] * ev.origin_checked, f"{agreed}/{ev.origin_checked}"
     assert ev.origin_from_atlas >= floor["atlas"]
 
 
