@@ -144,3 +144,47 @@ def test_a_record_over_the_cap_is_skipped_named_counted(
     assert problem["name"] == where
     assert problem["reason"].startswith("record too large")
     assert "NCT99999998" not in {r["trial_id"] for r in store.query(label=None)}
+
+
+@pytest.mark.parametrize("shape", ["one long line", "many cells", "quoted lines"])
+def test_a_csv_row_over_the_cap_is_never_read_whole(
+    tmp_path: Path, small_cap: int, shape: str
+) -> None:
+    """The csv module reads a whole line before it checks a field's size, and checks no row's
+    total: a 16 MB row (64 times the cap here) must be dropped having held about one cap."""
+    import tracemalloc
+
+    source = FIX / "ctgov_legacy" / "mesenchymal_Cartistem.csv"
+    with source.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    huge = 64 * small_cap
+    giant = {**rows[0], "NCT Number": "NCT99999998"}
+    cells = [c for c in giant if c != "NCT Number"]
+    if shape == "one long line":
+        giant["Conditions"] = "x" * huge
+    elif shape == "many cells":  # every cell under the cap, the row far over it
+        for c in cells:
+            giant[c] = "y" * (huge // len(cells))
+    else:  # one quoted cell over many lines
+        giant["Conditions"] = ("z" * 1023 + "\n") * (huge // 1024)
+    path = tmp_path / "flat.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([rows[0], giant, *rows[1:]])
+
+    tracemalloc.start()
+    try:
+        out = list(sources._iter_csv(path, None))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    problems = [o for o in out if isinstance(o, sources.Problem)]
+    items = [o for o in out if isinstance(o, sources.Item)]
+    assert [p.name for p in problems] == [f"{path}:3"]
+    assert problems[0].reason.startswith("record too large")
+    assert len(items) == len(rows)  # the rows after it are all read
+    lines_of_giant = 1 if shape != "quoted lines" else huge // 1024 + 1
+    assert items[1].name == f"{path}:{2 + lines_of_giant + 1}"
+    bound = 4 * small_cap + 4 * sources.READ_CHUNK  # the skip reads 1 MB chunks
+    assert peak < bound < huge, f"held {peak} bytes for a cap of {small_cap}"

@@ -334,11 +334,60 @@ def _skip_value(fh: io.TextIOBase, buf: str, pos: int) -> tuple[str, int, int] |
 # --------------------------------------------------------------------------- CSV
 
 
+class _RowTooLarge(Exception):
+    """A CSV record (one row, over one or more lines) grew past :data:`MAX_RECORD_BYTES`."""
+
+
+class _BoundedLines:
+    """The lines of a CSV file for :mod:`csv`, never holding more than one record's worth: a
+    row that grows past the cap (one long line, many cells, or many lines inside quotes) is
+    abandoned at the cap, the rest of it is skipped a chunk at a time (to the end of the line
+    where its quotes close), and :class:`_RowTooLarge` is raised."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+        self.line = 0  # physical lines read
+        self.row_done()
+
+    def row_done(self) -> None:
+        """The reader finished a row: the next line starts a new record."""
+        self.pending = 0  # characters read since the last complete row
+        self.quoted = False  # inside a quoted cell (an odd number of quotes so far)
+
+    def __iter__(self) -> _BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.fh.readline(MAX_RECORD_BYTES + 1 - self.pending)
+        if not line:
+            raise StopIteration
+        self.pending += len(line)
+        self.quoted ^= line.count('"') % 2 == 1
+        if self.pending > MAX_RECORD_BYTES:
+            self.line += line.endswith("\n")
+            while not (line.endswith("\n") and not self.quoted):
+                line = self.fh.readline(READ_CHUNK)
+                if not line:
+                    break
+                self.quoted ^= line.count('"') % 2 == 1
+                self.line += line.endswith("\n")
+            self.row_done()
+            raise _RowTooLarge
+        self.line += 1
+        return line  # type: ignore[no-any-return]
+
+
 def _iter_csv(path: Path, registry: str | None) -> Iterator[Item | Problem]:
     csv.field_size_limit(MAX_RECORD_BYTES)
     with _open_text(path) as fh:
-        reader = csv.DictReader(fh)
-        fields = {f.strip().lower() for f in reader.fieldnames or []}
+        lines = _BoundedLines(fh)
+        reader = csv.DictReader(lines)
+        try:
+            header = reader.fieldnames or []
+        except _RowTooLarge:
+            yield Problem(f"{path}:1", f"CSV header {too_large()}")
+            return
+        fields = {f.strip().lower() for f in header}
         if registry is None:
             if "trialid" in fields:
                 registry = "ictrp"
@@ -351,19 +400,22 @@ def _iter_csv(path: Path, registry: str | None) -> Iterator[Item | Problem]:
                     "ClinicalTrials.gov (NCT Number / NCTId) columns",
                 )
                 return
-        rows = iter(reader)
-        last = 1  # the line the last good row ended on (the header's)
+        lines.row_done()
+        last = lines.line  # the line the last good row ended on (the header's)
         while True:
             try:
-                row = next(rows)
+                row = next(reader)
             except StopIteration:
                 return
-            except csv.Error as exc:
-                if "field limit" in str(exc):  # one row past the cap: skip it, read on
+            except (csv.Error, _RowTooLarge) as exc:
+                if isinstance(exc, _RowTooLarge) or "field limit" in str(exc):
+                    # one row past the cap: skip it, read on from the next line
                     yield Problem(f"{path}:{last + 1}", too_large())
-                    last = reader.line_num
+                    reader = csv.DictReader(lines, fieldnames=header)
+                    last = lines.line
                     continue
                 yield Problem(f"{path}:{last + 1}", f"broken CSV: {exc}")
                 return
-            last = reader.line_num
+            lines.row_done()
+            last = lines.line
             yield Item(registry, f"{path}:{last}", row, "row")
