@@ -99,9 +99,7 @@ def test_crlf_files_read_as_before(data_copy: Path) -> None:
 def test_cli_validate_and_build_report_hostile_files_in_one_line_each(
     runner: CliRunner, data_copy: Path, tmp_path: Path
 ) -> None:
-    line = _replace(
-        _product(data_copy), "approval_date: '2016-12-13'", "approval_date: 2019-13-45"
-    )
+    line = _replace(_product(data_copy), "approval_date: '2016-12-13'", "approval_date: 2019-13-45")
     other = next(p for p in sorted((data_copy / "products").glob("*.yaml")) if p.stem != BASE)
     other.write_bytes(b"\xff\xfe" + other.read_bytes())
     db = f"sqlite:///{tmp_path / 'atlas.db'}"
@@ -218,3 +216,47 @@ def test_a_day_old_temporary_file_is_stale_whatever_its_pid(tmp_path: Path) -> N
     os.utime(mine, (old, old))
     assert store_mod.clean_stale_builds(target) == [mine]
     assert unrelated.exists()
+
+
+def _schemas(url: str) -> set[str]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {n for (n,) in conn.execute(sa.text("SELECT nspname FROM pg_namespace"))}
+    finally:
+        engine.dispose()
+
+
+def test_a_killed_postgres_build_leaves_no_schema_and_the_old_store(
+    data_copy: Path, pg_url: str
+) -> None:
+    import sqlalchemy as sa
+
+    store_mod.build_store(load_dataset(data_copy), pg_url)
+    before = store_mod.Store(pg_url).meta()["data_hash"]
+    # what a killed build of an earlier version left committed
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text('CREATE SCHEMA "ctatlas_build_0123456789ab"'))
+        conn.execute(sa.text('CREATE TABLE "ctatlas_build_0123456789ab".meta (key text)'))
+    engine.dispose()
+
+    proc = _start_build(data_copy, pg_url)  # filled, in its transaction, then killed
+    assert not [s for s in _schemas(pg_url) if s.startswith("ctatlas_build_") and "0123" not in s]
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    # the old store is whole, and the killed build's schema never became visible
+    assert store_mod.Store(pg_url).meta()["data_hash"] == before
+    running = _start_build(data_copy, pg_url)  # a build in progress is not disturbed
+    try:
+        _replace(_product(data_copy), "notes:", "notes: Rebuilt.")  # a new data hash
+        store_mod.build_store(load_dataset(data_copy), pg_url)
+        left = [s for s in _schemas(pg_url) if s.startswith("ctatlas_build_")]
+        assert left == [], f"build schemas left behind: {left}"
+        assert store_mod.Store(pg_url).meta()["data_hash"] != before
+    finally:
+        running.kill()
+        running.communicate()
+    assert "ctatlas" in _schemas(pg_url)

@@ -423,30 +423,49 @@ def _process_alive(pid: int) -> bool:
 
 
 def _build_postgres(url: str, dataset: Dataset, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """The whole build is one transaction (PostgreSQL's DDL is transactional): the new schema is
+    invisible to others until the swap commits, and a build that fails or is killed leaves
+    nothing behind (the server rolls the transaction back when its connection drops)."""
     from sqlalchemy import create_engine, text
 
-    build_schema = f"ctatlas_build_{uuid.uuid4().hex[:12]}"
+    build_schema = f"{BUILD_SCHEMA_PREFIX}{uuid.uuid4().hex[:12]}"
     engine = create_engine(url)
     try:
         md = _metadata()
         with engine.begin() as conn:
+            drop_stale_build_schemas(conn)
             conn.execute(text(f'CREATE SCHEMA "{build_schema}"'))
-        try:
-            mapped = engine.execution_options(schema_translate_map={None: build_schema})
-            with mapped.begin() as conn:
-                md.create_all(conn)
-                _fill(conn, md, rows)
-                conn.execute(md.tables["meta"].insert(), _meta_rows(dataset))
-            with engine.begin() as conn:
-                # one transaction: readers see the old schema or the new one, never neither
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
-                conn.execute(text(f'ALTER SCHEMA "{build_schema}" RENAME TO "{PG_SCHEMA}"'))
-        except BaseException:
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{build_schema}" CASCADE'))
-            raise
+            mapped = conn.execution_options(schema_translate_map={None: build_schema})
+            md.create_all(mapped)
+            _fill(mapped, md, rows)
+            mapped.execute(md.tables["meta"].insert(), _meta_rows(dataset))
+            # readers see the old schema or the new one, never neither
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
+            conn.execute(text(f'ALTER SCHEMA "{build_schema}" RENAME TO "{PG_SCHEMA}"'))
     finally:
         engine.dispose()
+
+
+#: Schemas a PostgreSQL build writes into before the swap.
+BUILD_SCHEMA_PREFIX = "ctatlas_build_"
+
+
+def drop_stale_build_schemas(conn: Any) -> list[str]:
+    """Drop the build schemas that killed builds of earlier versions left committed (a build now
+    commits its schema only with the swap, so no running build's schema is visible here).
+    Returns the schemas dropped."""
+    from sqlalchemy import text
+
+    names = [
+        name
+        for (name,) in conn.execute(
+            text("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, :prefix)"),
+            {"prefix": BUILD_SCHEMA_PREFIX},
+        )
+    ]
+    for name in names:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+    return names
 
 
 # --------------------------------------------------------------------------- read
