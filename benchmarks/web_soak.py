@@ -43,7 +43,8 @@ import sys
 from ctatlas.dataset import load_dataset
 from ctatlas.store import build_store
 dataset = load_dataset(sys.argv[1])
-dataset.products[0].notes = (dataset.products[0].notes or "") + " (rebuilt under load)"
+product = next(p for p in dataset.products if p.slug == sys.argv[4])
+product.notes = (product.notes or "") + " (rebuilt under load)"
 dataset.data_hash = dataset.data_hash[:-8] + sys.argv[3].rjust(8, "0")
 build_store(dataset, sys.argv[2])
 """
@@ -196,7 +197,7 @@ def main() -> None:
                     return
                 t0 = time.monotonic()
                 subprocess.run(
-                    [sys.executable, "-c", REBUILD, args.data, url, str(n)],
+                    [sys.executable, "-c", REBUILD, args.data, url, str(n), slugs[0]],
                     check=True,
                     capture_output=True,
                 )

@@ -182,3 +182,50 @@ def test_bytes_that_are_not_http_are_an_envelope(server) -> None:  # type: ignor
     envelope = json.loads(body)
     assert envelope["status"] == 400 and "cannot be read as HTTP" in envelope["error"]
     _secure(headers)
+
+
+async def _tiny_app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+    if scope["type"] != "http":
+        return
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]}
+    )
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+def test_an_idle_keep_alive_connection_is_kept_past_five_seconds() -> None:
+    """uvicorn's own default closes idle connections after 5 s, as long as httpx keeps them:
+    a client reusing one at that moment got a reset (seen in the soak with rebuilds)."""
+    import uvicorn
+
+    port = free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(
+            _tiny_app,
+            host="127.0.0.1",
+            port=port,
+            log_level="critical",
+            lifespan="off",
+            **uvicorn_options(),
+        )
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            for pause in (5.5, 0):
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                data = b""
+                while not data.endswith(b"\r\n\r\nok"):
+                    chunk = sock.recv(65536)
+                    assert chunk, "the server closed an idle keep-alive connection"
+                    data += chunk
+                assert data.startswith(b"HTTP/1.1 200")
+                time.sleep(pause)
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)

@@ -55,6 +55,9 @@ def serve(
     err(f"Serving the atlas from {_redact(url)} at http://{host}:{port}/ (Ctrl+C stops)")
     if workers == 1:
         from ctatlas.web.app import create_app
+        from ctatlas.web.memory import limit_malloc_arenas
+
+        limit_malloc_arenas()  # memory flat across rebuilds (see ctatlas.web.memory)
 
         app = create_app(store=store, trials_db=trials_db, warm=True)
         uvicorn.run(

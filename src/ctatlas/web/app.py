@@ -154,4 +154,7 @@ def warm_up(app: FastAPI) -> None:
 def served_app() -> FastAPI:
     """What each worker of ``ctatlas serve --workers N`` runs: the store named by the
     environment (``CTATLAS_DB``, ``CTATLAS_DATA``, ``CTATLAS_TRIALS_DB``), warmed."""
+    from ctatlas.web.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()
     return create_app(warm=True)

@@ -51,6 +51,7 @@ from urllib.parse import parse_qsl, urlencode
 from ctatlas import conditional as _conditional
 from ctatlas.i18n import DEFAULT_LANG, negotiate
 from ctatlas.web.lru import ByteLRU
+from ctatlas.web.memory import release_freed_memory
 from ctatlas.web.state import Atlas, Trials
 
 __all__ = ["ResponseCache"]
@@ -202,8 +203,11 @@ class ResponseCache:
         day = _conditional.today()
         if snap.data_hash != self.data_hash or day != self.day:
             # a rebuild or a new day: nothing cached before can be asked
+            rebuilt = self.data_hash is not None
             self.entries.clear()
             self.data_hash, self.day = snap.data_hash, day
+            if rebuilt:  # the old data and its cache are garbage now: give the pages back
+                release_freed_memory()
         midnight = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
         built_at = max(snap.built_at, midnight)
         last_modified: str | None = email.utils.format_datetime(built_at, usegmt=True)

@@ -15,6 +15,7 @@ from ctatlas.web.guard import MAX_TARGET
 __all__ = [
     "EnvelopeH11",
     "EnvelopeHttpTools",
+    "KEEP_ALIVE_SECONDS",
     "MAX_REQUEST_LINE",
     "protocol_class",
     "uvicorn_options",
@@ -22,6 +23,10 @@ __all__ = [
 
 #: The longest request target read (the same bound as h11's default for a whole request head).
 MAX_REQUEST_LINE = MAX_TARGET
+#: Seconds an idle keep-alive connection stays open. Longer than clients keep idle connections
+#: (httpx 5 s, browsers more): with uvicorn's 5 s the server closed connections that a client was
+#: reusing at that moment, and a soak with rebuilds saw ReadError / RemoteProtocolError.
+KEEP_ALIVE_SECONDS = 30
 
 
 def _refusal(status: int, message: str) -> bytes:
@@ -97,5 +102,6 @@ def uvicorn_options(prefer: str = "httptools") -> dict[str, Any]:
     return {
         "http": protocol_class(prefer),
         "server_header": False,
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
         "h11_max_incomplete_event_size": MAX_REQUEST_LINE,
     }
