@@ -432,8 +432,8 @@ def _build_postgres(url: str, dataset: Dataset, rows: dict[str, list[dict[str, A
     engine = create_engine(url)
     try:
         md = _metadata()
+        drop_stale_build_schemas(engine)
         with engine.begin() as conn:
-            drop_stale_build_schemas(conn)
             conn.execute(text(f'CREATE SCHEMA "{build_schema}"'))
             mapped = conn.execution_options(schema_translate_map={None: build_schema})
             md.create_all(mapped)
@@ -450,22 +450,32 @@ def _build_postgres(url: str, dataset: Dataset, rows: dict[str, list[dict[str, A
 BUILD_SCHEMA_PREFIX = "ctatlas_build_"
 
 
-def drop_stale_build_schemas(conn: Any) -> list[str]:
+def drop_stale_build_schemas(engine: Any) -> list[str]:
     """Drop the build schemas that killed builds of earlier versions left committed (a build now
-    commits its schema only with the swap, so no running build's schema is visible here).
-    Returns the schemas dropped."""
+    commits its schema only with the swap, so no running build's schema is visible here). Each
+    is dropped in its own short transaction that gives up at once if another build holds it
+    (that build is dropping it too). Returns the schemas dropped."""
     from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
 
-    names = [
-        name
-        for (name,) in conn.execute(
-            text("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, :prefix)"),
-            {"prefix": BUILD_SCHEMA_PREFIX},
-        )
-    ]
+    with engine.connect() as conn:
+        names = [
+            name
+            for (name,) in conn.execute(
+                text("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, :prefix)"),
+                {"prefix": BUILD_SCHEMA_PREFIX},
+            )
+        ]
+    dropped = []
     for name in names:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-    return names
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        except SQLAlchemyError:
+            continue
+        dropped.append(name)
+    return dropped
 
 
 # --------------------------------------------------------------------------- read
