@@ -86,11 +86,14 @@ def parse_as_of(value: str | dt.date | None) -> dt.date | None:
 
 def approval_date(auth: dict[str, Any]) -> str | None:
     """The authorization's first approval as a partial date: ``approval_date``, else the
-    earliest approving event of its history (some regulators publish only the event)."""
+    earliest dated approving event of its history (some regulators publish only the event; an
+    undated one, bounded only by ``not_after``, gives no date)."""
     if auth.get("approval_date"):
         return str(auth["approval_date"])
     dates = [
-        e["date"] for e in auth.get("status_history", []) if e["event"] in APPROVING_EVENTS
+        e["date"]
+        for e in auth.get("status_history", [])
+        if e["event"] in APPROVING_EVENTS and e.get("date")
     ]
     return min(dates, key=date_start) if dates else None
 
