@@ -52,15 +52,25 @@ def launched_chromium(executable: str, args: list[str]) -> Iterator[Any]:
 
 
 @contextmanager
-def guarded_page(browser: Any, base_url: str) -> Iterator[Any]:
-    """A tab that blocks every request not to the server and, on exit, fails on any request that
-    tried to leave it and on any JavaScript error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def guarded_page(
+    browser: Any, base_url: str, *, width: int = 1280, error_pages: tuple[str, ...] = ()
+) -> Iterator[Any]:
+    """A tab ``width`` CSS pixels wide that blocks every request not to the server and, on exit,
+    fails on any request that tried to leave it and on any JavaScript error (the console's
+    note that a page answered 4xx is expected only for URLs containing one of
+    ``error_pages``)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
     tab = context.new_page()
     errors: list[str] = []
     outside: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    def console(message: Any) -> None:
+        url = (message.location or {}).get("url", "")
+        if message.type == "error" and not any(part in url for part in error_pages):
+            errors.append(f"{message.text} ({url})" if url else message.text)
+
+    tab.on("console", console)
 
     def guard(route: Any) -> None:
         if route.request.url.startswith(base_url):

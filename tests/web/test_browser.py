@@ -185,40 +185,6 @@ def test_content_security_policy_blocks_inline_script(browser, base_url: str) ->
     assert any("Content Security Policy" in text for text in refused), refused
 
 
-I18N_PAGES = {
-    "home": "/",
-    "products": "/products",
-    "product": "/products/cartistem",
-    "definitions": "/definitions",
-    "classify": "/classify?origin=autologous&manipulation=more_than_minimal&classify=1",
-    "analysis": "/analysis",
-}
-TITLES = {"en": "Products", "ja": "製品", "ko": "제품"}
-
-
-@pytest.mark.parametrize("lang", ["en", "ja", "ko"])
-def test_every_page_in_each_language(page, base_url: str, lang: str) -> None:  # type: ignore[no-untyped-def]
-    """Each page type in each language: the html lang, the navigation in that language, the
-    charts drawn (with translated titles), and links that keep ?lang=. Screenshots of each go
-    to test-output/web/{page}-{lang}.png."""
-    for name, path in I18N_PAGES.items():
-        page.goto(f"{base_url}{path}{'&' if '?' in path else '?'}lang={lang}")
-        assert page.locator("html").get_attribute("lang") == lang
-        assert page.locator("header nav.main a[href^='/products']").inner_text() == TITLES[lang]
-        current = page.locator("#lang-switch a[aria-current=true]")
-        assert current.get_attribute("lang") == lang
-        if page.locator("figure.chart").count():
-            page.wait_for_function(
-                "document.querySelectorAll('figure.chart[data-rendered=true]').length === "
-                "document.querySelectorAll('figure.chart').length",
-                timeout=20_000,
-            )
-        _shot(page, name, lang)
-    # the last page's links carry the language
-    hrefs = page.eval_on_selector_all("main a[href^='/products/']", "els => els.map(e => e.href)")
-    assert hrefs and all(f"lang={lang}" in h for h in hrefs)
-
-
 def test_switch_and_browser_language(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
     """A browser set to Korean gets Korean pages; the switch turns a page into Japanese and the
     next link followed stays Japanese."""

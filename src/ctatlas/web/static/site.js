@@ -26,5 +26,37 @@
       el.addEventListener("change", function () { form.requestSubmit ? form.requestSubmit() : form.submit(); });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(); autoSubmit(); });
+  // A table wider than the screen scrolls inside its own box: such a box must be reachable by
+  // keyboard (it scrolls with the arrow keys once focused) and named for screen readers.
+  function boxName(box) {
+    var table = box.matches("table") ? box : box.querySelector("table");
+    if (table && table.caption) { return table.caption.textContent.trim(); }
+    for (var el = box; el && el !== document.body; el = el.parentElement) {
+      for (var prev = el.previousElementSibling; prev; prev = prev.previousElementSibling) {
+        if (/^H[1-6]$/.test(prev.tagName)) { return prev.textContent.trim(); }
+      }
+    }
+    return document.title;
+  }
+  function focusableScrollBoxes() {
+    document.querySelectorAll(".scroll, table.data").forEach(function (box) {
+      var overflow = getComputedStyle(box).overflowX;
+      var scrolls = (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-box", box.hasAttribute("aria-label") ? "" : "named");
+        if (!box.matches("table")) { box.setAttribute("role", "region"); }
+        if (!box.hasAttribute("aria-label")) { box.setAttribute("aria-label", boxName(box)); }
+      } else if (!scrolls && box.hasAttribute("data-scroll-box")) {
+        if (box.getAttribute("data-scroll-box") === "named") { box.removeAttribute("aria-label"); }
+        ["tabindex", "data-scroll-box", "role"].forEach(function (a) { box.removeAttribute(a); });
+      }
+    });
+  }
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(focusableScrollBoxes, 150);
+  });
+  document.addEventListener("DOMContentLoaded", function () { renderCharts(); autoSubmit(); focusableScrollBoxes(); });
 })();
