@@ -14,6 +14,7 @@ __all__ = [
     "data_dir",
     "sqlite_path",
     "trials_db_url",
+    "trials_store_exists",
     "user_data_dir",
 ]
 
@@ -92,3 +93,21 @@ def sqlite_path(url: str) -> Path | None:
     if not rest or rest == ":memory:":
         return None
     return Path(rest)
+
+
+def trials_store_exists(url: str) -> bool:
+    """Whether the trials store at ``url`` exists (found without creating anything)."""
+    if url.startswith("sqlite"):
+        path = sqlite_path(url)
+        return path is not None and path.exists()
+    import sqlalchemy as sa
+
+    from ctatlas.trials.store import SCHEMA_PG
+
+    engine = sa.create_engine(url)
+    try:
+        return bool(sa.inspect(engine).has_schema(SCHEMA_PG))
+    except sa.exc.SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()

@@ -113,8 +113,7 @@ def report(
 
 def _trials_store(explicit: str | None, atlas_url: str) -> Any:
     """The trials store when one exists (never created here), else None."""
-    from ctatlas.config import trials_db_url
-    from ctatlas.web.state import trials_store_exists
+    from ctatlas.config import trials_db_url, trials_store_exists
 
     url = trials_db_url(explicit, atlas_url=atlas_url)
     if not trials_store_exists(url):

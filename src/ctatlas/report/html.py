@@ -28,12 +28,20 @@ __all__ = ["render_html", "report_context", "vega_bundle"]
 PNG_SCALE = 2
 
 
+#: The Vega libraries the web atlas serves (vendored from npm, see web/static/vendor/README.md),
+#: in load order: each defines a global (vega, vegaLite, vegaEmbed).
+VEGA_FILES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
+
+
 @functools.lru_cache(maxsize=1)
 def vega_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed as one script (shipped by vl-convert; no CDN)."""
-    import vl_convert as vlc
-
-    return str(vlc.javascript_bundle()).replace("</script", "<\\/script")
+    """Vega, Vega-Lite and vega-embed as one inline script (no CDN): the web atlas's vendored
+    builds, read from the package. vl-convert's ``javascript_bundle()`` starts its JavaScript
+    runtime to bundle the same libraries, on every run: about 9x the time of reading these
+    files, and over half of the HTML report's (see benchmarks/report_speed.py)."""
+    vendor = resources.files("ctatlas") / "web" / "static" / "vendor"  # not importing the app
+    scripts = [(vendor / name).read_text(encoding="utf-8") for name in VEGA_FILES]
+    return "\n;\n".join(scripts).replace("</script", "<\\/script")
 
 
 def _static(name: str) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ctatlas import __version__, conditional
+from ctatlas.config import trials_store_exists
 from ctatlas.store import Store
 
 __all__ = ["Atlas", "Snapshot", "Trials", "trials_store_exists"]
@@ -191,23 +192,3 @@ class Trials:
         store, self._store = self._store, None
         if store is not None:
             store.close()
-
-
-def trials_store_exists(url: str) -> bool:
-    """Whether the trials store at ``url`` exists (found without creating anything)."""
-    from ctatlas.config import sqlite_path
-
-    if url.startswith("sqlite"):
-        path = sqlite_path(url)
-        return path is not None and path.exists()
-    import sqlalchemy as sa
-
-    from ctatlas.trials.store import SCHEMA_PG
-
-    engine = sa.create_engine(url)
-    try:
-        return bool(sa.inspect(engine).has_schema(SCHEMA_PG))
-    except sa.exc.SQLAlchemyError:
-        return False
-    finally:
-        engine.dispose()
