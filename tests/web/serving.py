@@ -18,12 +18,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_app(app: Any, *, start_timeout: float = 20) -> Iterator[str]:
-    """uvicorn serving ``app`` on 127.0.0.1 in a thread; yields the base URL, stops on exit."""
+def serve_app(app: Any, *, start_timeout: float = 20, **options: Any) -> Iterator[str]:
+    """uvicorn serving ``app`` on 127.0.0.1 in a thread; yields the base URL, stops on exit.
+    ``options`` go to ``uvicorn.Config`` (e.g. ``ctatlas.web.server.uvicorn_options()``)."""
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    options.setdefault("log_level", "warning")
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + start_timeout

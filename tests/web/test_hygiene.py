@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.web.serving import free_port
+from tests.web.serving import serve_app
 
 from ctatlas.web.guard import MAX_BODY
 from ctatlas.web.server import MAX_REQUEST_LINE, uvicorn_options
@@ -96,22 +95,9 @@ def test_oversized_body_is_a_413_envelope(client) -> None:  # type: ignore[no-un
 
 @pytest.fixture(scope="module", params=["httptools", "h11"])
 def server(app, request: pytest.FixtureRequest) -> Iterator[tuple[str, int]]:  # type: ignore[no-untyped-def]
-    import uvicorn
-
-    port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="critical", **uvicorn_options(request.param)
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield "127.0.0.1", port
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(app, log_level="critical", **uvicorn_options(request.param)) as base:
+        host, port = base.removeprefix("http://").split(":")
+        yield host, int(port)
 
 
 def _raw(address: tuple[str, int], request: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -196,27 +182,9 @@ async def _tiny_app(scope, receive, send) -> None:  # type: ignore[no-untyped-de
 def test_an_idle_keep_alive_connection_is_kept_past_five_seconds() -> None:
     """uvicorn's own default closes idle connections after 5 s, as long as httpx keeps them:
     a client reusing one at that moment got a reset (seen in the soak with rebuilds)."""
-    import uvicorn
-
-    port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(
-            _tiny_app,
-            host="127.0.0.1",
-            port=port,
-            log_level="critical",
-            lifespan="off",
-            **uvicorn_options(),
-        )
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+    with serve_app(_tiny_app, log_level="critical", lifespan="off", **uvicorn_options()) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
             for pause in (5.5, 0):
                 sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
                 data = b""
@@ -226,6 +194,3 @@ def test_an_idle_keep_alive_connection_is_kept_past_five_seconds() -> None:
                     data += chunk
                 assert data.startswith(b"HTTP/1.1 200")
                 time.sleep(pause)
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
