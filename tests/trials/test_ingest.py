@@ -108,13 +108,14 @@ def test_json_array_jsonl_envelopes_and_truncation(tmp_path, store):
 
 
 def test_json_array_is_streamed_across_buffer_boundaries(tmp_path, monkeypatch):
+    import ctatlas.trials.jsonstream as jsonstream
     import ctatlas.trials.sources as src
 
     studies = real_studies()[:8]
     arr = tmp_path / "export.json"
     arr.write_text(json.dumps(studies))
-    monkeypatch.setattr(src, "READ_CHUNK", 999)  # force many refills mid-object
-    got = [it.payload for it in src.iter_items([arr])]
+    monkeypatch.setattr(jsonstream, "READ_CHUNK", 999)  # force many refills mid-object
+    got = [json.loads(it.payload) for it in src.iter_items([arr])]
     assert got == studies
 
 

@@ -2,9 +2,10 @@
 
 Forms read: the ClinicalTrials.gov bulk zip (one JSON file per study, in folders), a folder of
 study files, a JSON array (the website's export, streamed — never loaded whole), JSON lines,
-API page envelopes (``{"studies": [...]}``), gzip-compressed variants of the JSON forms, CRIS
-list-API JSON (a bare array or the data.go.kr ``response/body/items`` envelope), ICTRP CSV
-exports, and ClinicalTrials.gov CSV (legacy website export, flattened snapshots).
+API page envelopes (``{"studies": [...]}``, streamed too), gzip-compressed variants of the
+JSON forms, CRIS list-API JSON (a bare array or the data.go.kr ``response/body/items``
+envelope), ICTRP CSV exports, and ClinicalTrials.gov CSV (legacy website export, flattened
+snapshots).
 
 Nothing here parses more than it must: a zip member is handed on as its compressed bytes
 (the worker inflates and checks the CRC), so reading stays sequential and cheap; zips are
@@ -18,7 +19,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 import os
 import zipfile
 import zlib
@@ -32,8 +32,6 @@ from .zipstream import MAX_RECORD_BYTES, ZipProblem, iter_members
 __all__ = ["Item", "Problem", "count_hint", "iter_items"]
 
 REGISTRIES = ("ctgov", "cris", "ictrp")
-#: how much text a JSON-array export is read by at a time
-READ_CHUNK = 1 << 20
 
 
 @dataclass(slots=True)
@@ -187,148 +185,13 @@ def _iter_jsonl(path: Path, registry: str | None) -> Iterator[Item | Problem]:
 
 
 def _iter_json_file(path: Path, registry: str | None) -> Iterator[Item | Problem]:
-    with _open_text(path) as fh:
-        head = fh.read(min(READ_CHUNK, 1 << 16))
-        stripped = head.lstrip()
-        if not stripped:
-            yield Problem(str(path), "empty file")
-            return
-        if stripped[0] == "[":
-            yield from _iter_json_array(fh, head, path, registry)
-            return
-        rest = fh.read(MAX_RECORD_BYTES + 1 - len(head))  # one record (or one API page)
-        if len(head) + len(rest) > MAX_RECORD_BYTES:
-            yield Problem(str(path), too_large())
-            return
-    text = head + rest
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield Problem(str(path), f"invalid or truncated JSON: {exc}")
-        return
-    yield from _iter_json_object(obj, str(path), registry, len(text))
+    """A JSON file of any size: an array, an API page, a data.go.kr envelope or one record,
+    streamed by :mod:`ctatlas.trials.jsonstream` (one record held at a time)."""
+    from .jsonstream import iter_json_stream
 
-
-def _iter_json_object(
-    obj: Any, name: str, registry: str | None, size: int
-) -> Iterator[Item | Problem]:
-    if isinstance(obj, dict) and isinstance(obj.get("studies"), list):  # API v2 page envelope
-        for i, study in enumerate(obj["studies"]):
-            yield Item(registry or "ctgov", f"{name}[{i}]", study, "obj")
-        return
-    items = _data_go_kr_items(obj)
-    if items is not None:  # data.go.kr envelope (CRIS)
-        for i, rec in enumerate(items):
-            yield Item(registry or "cris", f"{name}[{i}]", rec, "obj")
-        return
-    if isinstance(obj, list):
-        for i, rec in enumerate(obj):
-            yield Item(registry, f"{name}[{i}]", rec, "obj")
-        return
-    if isinstance(obj, dict):
-        yield Item(registry, name, obj, "obj", size=size)
-        return
-    yield Problem(name, "JSON is neither a study, a list of studies nor an API page")
-
-
-def _data_go_kr_items(obj: Any) -> list[Any] | None:
-    try:
-        items = obj["response"]["body"]["items"]
-    except (KeyError, TypeError):
-        return None
-    if isinstance(items, dict):
-        items = items.get("item", [])
-    if isinstance(items, dict):
-        items = [items]
-    return items if isinstance(items, list) else None
-
-
-def _iter_json_array(
-    fh: io.TextIOBase, head: str, path: Path, registry: str | None
-) -> Iterator[Item | Problem]:
-    """Stream the elements of a top-level JSON array (the website's export) without loading
-    the whole file: each element is decoded from a sliding buffer."""
-    decoder = json.JSONDecoder()
-    buf = head
-    pos = buf.index("[") + 1
-    index = 0
-    eof = False
-    while True:
-        # skip whitespace and commas
-        while True:
-            while pos < len(buf) and buf[pos] in " \t\r\n,":
-                pos += 1
-            if pos < len(buf) or eof:
-                break
-            more = fh.read(READ_CHUNK)
-            if not more:
-                eof = True
-            buf = buf[pos:] + more
-            pos = 0
-        if pos >= len(buf):
-            yield Problem(f"{path}[{index}]", "truncated JSON array (no closing bracket)")
-            return
-        if buf[pos] == "]":
-            return
-        try:
-            obj, end = decoder.raw_decode(buf, pos)
-        except json.JSONDecodeError as exc:
-            if eof:
-                yield Problem(f"{path}[{index}]", f"truncated or invalid JSON: {exc.msg}")
-                return
-            if len(buf) - pos > MAX_RECORD_BYTES:  # one element past the cap: skip it
-                skipped = _skip_value(fh, buf, pos)
-                if skipped is None:
-                    yield Problem(f"{path}[{index}]", "truncated JSON array (no closing bracket)")
-                    return
-                buf, pos, size = skipped
-                yield Problem(f"{path}[{index}]", too_large(size))
-                index += 1
-                continue
-            more = fh.read(READ_CHUNK)
-            if not more:
-                eof = True
-            buf = buf[pos:] + more
-            pos = 0
-            continue
-        yield Item(registry, f"{path}[{index}]", obj, "obj", size=end - pos)
-        index += 1
-        pos = end
-        if pos > (1 << 22):
-            buf = buf[pos:]
-            pos = 0
-
-
-def _skip_value(fh: io.TextIOBase, buf: str, pos: int) -> tuple[str, int, int] | None:
-    """Skip the JSON value (an object or array) starting at ``buf[pos]``, reading on as
-    needed and keeping nothing of it. Returns (buffer, position after it, its length), or
-    None when the text ends first."""
-    depth = 0
-    in_string = escaped = False
-    size = 0
-    while True:
-        for i in range(pos, len(buf)):
-            ch = buf[i]
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif ch == "\\":
-                    escaped = True
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch in "[{":
-                depth += 1
-            elif ch in "]}":
-                depth -= 1
-                if depth == 0:
-                    return buf[i + 1 :], 0, size + i + 1 - pos
-        size += len(buf) - pos
-        buf = fh.read(READ_CHUNK)
-        pos = 0
-        if not buf:
-            return None
+    gz = path.name.lower().endswith(".gz")
+    with gzip.open(path, "rb") if gz else open(path, "rb") as fh:
+        yield from iter_json_stream(fh, str(path), registry, None if gz else path.stat().st_size)
 
 
 # --------------------------------------------------------------------------- CSV
