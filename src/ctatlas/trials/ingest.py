@@ -27,8 +27,9 @@ import orjson
 
 from .atlas_terms import CellTerms, rule_version
 from .classify import apply
-from .ctgov import normalise_flat_row, normalise_legacy_row, normalise_study
+from .ctgov import decode_study, normalise_flat_row, normalise_legacy_row, normalise_study
 from .link import Linker, ProductSpec
+from .record import Trial
 from .registries import normalise_cris, normalise_ictrp
 from .sources import Item, Problem, iter_items, too_large
 from .store import TrialStore, trial_row
@@ -142,10 +143,14 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
-def _decode(item: Item) -> tuple[Any, bytes | None, str]:
-    """(parsed object, raw body to store or None to keep the item's payload, raw encoding)."""
+_BYTES = ("deflate", "stored", "json")
+
+
+def _data(item: Item) -> tuple[bytes, bytes | None, str]:
+    """(the record's JSON bytes, raw body to store or None to keep the item's payload, raw
+    encoding) of a record read as bytes: sizes checked, inflated (bounded), CRC checked."""
     enc = item.encoding
-    if enc in ("stored", "json", "obj") and (item.size or 0) > MAX_RECORD_BYTES:
+    if enc in ("stored", "json") and (item.size or 0) > MAX_RECORD_BYTES:
         raise _Bad(too_large(item.size))
     if enc in ("stored", "json") and len(item.payload) > MAX_RECORD_BYTES:
         raise _Bad(too_large(len(item.payload)))
@@ -158,21 +163,47 @@ def _decode(item: Item) -> tuple[Any, bytes | None, str]:
             raise _Bad(f"corrupt compressed data: {exc}") from None
         if item.crc is not None and zlib.crc32(data) != item.crc:
             raise _Bad("CRC mismatch (corrupt or truncated member)")
-        try:
-            return orjson.loads(data), None, "deflate"
-        except orjson.JSONDecodeError as exc:
+        return data, None, "deflate"
+    data = item.payload
+    if enc == "stored" and item.crc is not None and zlib.crc32(data) != item.crc:
+        raise _Bad("CRC mismatch (corrupt or truncated member)")
+    return data, bytes(data), "json"
+
+
+def _parse(data: bytes, enc: str) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        if enc == "deflate":
             raise _Bad(f"invalid JSON: {exc}") from None
-    if enc in ("stored", "json"):
-        data = item.payload
-        if enc == "stored" and item.crc is not None and zlib.crc32(data) != item.crc:
-            raise _Bad("CRC mismatch (corrupt or truncated member)")
-        try:
-            return orjson.loads(data), bytes(data), "json"
-        except orjson.JSONDecodeError as exc:
-            raise _Bad(f"invalid or truncated JSON: {exc}") from None
+        raise _Bad(f"invalid or truncated JSON: {exc}") from None
+
+
+def _decode(item: Item) -> tuple[Any, bytes | None, str]:
+    """(parsed object, raw body to store or None to keep the item's payload, raw encoding)."""
+    enc = item.encoding
+    if enc in _BYTES:
+        data, body, raw_enc = _data(item)
+        return _parse(data, enc), body, raw_enc
+    if enc == "obj" and (item.size or 0) > MAX_RECORD_BYTES:
+        raise _Bad(too_large(item.size))
     if enc in ("obj", "row"):
         return item.payload, orjson.dumps(item.payload), "json"
     raise _Bad(f"unknown encoding {enc}")
+
+
+def _trial(item: Item) -> tuple[Trial, bytes | None, str]:
+    """(the normalised trial, raw body, raw encoding). A ClinicalTrials.gov study read as
+    bytes is decoded field by field (:func:`~ctatlas.trials.ctgov.decode_study`); anything
+    else, or a study not in the expected shape, is decoded whole and normalised."""
+    if item.encoding in _BYTES:
+        data, body, raw_enc = _data(item)
+        trial = decode_study(data) if item.source in (None, "ctgov") else None
+        if trial is None:
+            trial = _normalise(item.source, _parse(data, item.encoding), item.encoding)
+        return trial, body, raw_enc
+    obj, body, raw_enc = _decode(item)
+    return _normalise(item.source, obj, item.encoding), body, raw_enc
 
 
 def _normalise(source: str | None, obj: Any, encoding: str) -> Any:
@@ -198,9 +229,7 @@ def _normalise(source: str | None, obj: Any, encoding: str) -> Any:
 def process_item(item: Item) -> dict[str, Any] | Problem:
     """Decode, normalise and classify one raw record -> a store record (or a Problem)."""
     try:
-        obj, body, raw_enc = _decode(item)
-        trial = _normalise(item.source, obj, item.encoding)
-        del obj  # the decoded record is not needed past here: free it now
+        trial, body, raw_enc = _trial(item)
         if not trial.trial_id:
             raise _Bad("record has no trial id")
         apply(trial, _TERMS)
