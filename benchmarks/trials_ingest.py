@@ -3,29 +3,48 @@
     python benchmarks/trials_ingest.py --n 60000 --repeat 3          # medians of 3
     python benchmarks/trials_ingest.py --n 600000 --repeat 1
     python benchmarks/trials_ingest.py --n 2000 --repeat 1           # smoke run
+    python benchmarks/trials_ingest.py --n 60000 --mix 25            # registry-like mix
+    python benchmarks/trials_ingest.py --n 60000 --check-only        # same records as the
+                                                                     # unoptimised pipeline?
+    python benchmarks/trials_ingest.py --stream-gb 2                 # a 2 GB JSON export
 
 It builds a zip of one JSON file per study (in folders, like ``ctg-studies.json.zip``) by
 varying the 62 real API v2 study records in ``tests/fixtures/trials`` (new NCT ids, dates,
-countries; one study in five gets the title and interventions of a real cell-therapy trial
-from the labelled fixtures), then times, on the same corpus, single process and with
-``--cores`` processes:
+countries; one study in ``--mix`` (default 5; the registry is more like 1 in 20-30) gets the
+title and interventions of a real cell-therapy trial from the labelled fixtures), then times,
+on the same corpus, single process and with ``--cores`` processes:
 
 - ``ctatlas``: the real pipeline (``ctatlas.trials.ingest``: stream, inflate, decode,
   normalise, classify, write to a fresh SQLite trials store);
 - ``baseline``: the plain approach an analyst writes (``baseline_analyst`` below, shipped as
   exact code): ``json.load`` of each member, fields flattened into a pandas DataFrame, regex
   over the text;
-- ``bound``: only unzipping and decoding every study with the fastest decoder (orjson).
+- ``bound``: only unzipping and decoding every study with the fastest decoder (orjson);
+- ``startup``: ``ctatlas``'s process with nothing to ingest (imports, stores, product names);
+- ``floor``: what any pipeline that stores every study pays, each part timed on its own in
+  one process: unzip (inflate + CRC), the cheapest decode of the fields used (typed msgspec
+  structs, :func:`ctatlas.trials.ctgov.decode_study`) and the store's writes of the rows.
 
 Each run is a fresh subprocess; peak memory is the largest total RSS of its process tree
-(sampled every 50 ms). Free disk is checked before the corpus is written, and the corpus and
+(sampled every 50 ms); CPU is the process tree's user + system time (steadier than wall time
+on a busy machine). Free disk is checked before the corpus is written, and the corpus and
 stores are deleted afterwards (``--keep`` keeps them).
+
+``--check`` (after the timings) or ``--check-only`` compares every stored record with the
+unoptimised pipeline run here (whole orjson decode, ``normalise_study``, ``classify.apply``,
+the linker, on every study): same row (labels, families, origins, evidence, links, all
+columns: the content hash) or the differences are listed.
+
+``--stream-gb G`` writes one JSON export of about G GB (``--stream-form``: a top-level
+array, an API page ``{"studies": [...]}`` or a data.go.kr-shaped envelope) in the work
+folder, ingests it, prints time and the process tree's peak memory, and deletes it.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import os
 import random
@@ -38,6 +57,7 @@ import tempfile
 import threading
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 FIX = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "trials"
@@ -64,37 +84,67 @@ def _cell_rows() -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def build_corpus(path: Path, n: int, seed: int = 42, level: int = 6) -> int:
-    """Write the zip; returns the uncompressed bytes of all studies."""
+def iter_corpus(n: int, seed: int = 42, mix: int = 5):
+    """(NCT id, study JSON bytes) of the corpus: the real studies varied; one in ``mix``
+    gets a real cell-therapy trial's words."""
     import orjson
 
     rng = random.Random(seed)
     bases = [orjson.dumps(b) for b in _real_studies()]
     cells = _cell_rows()
+    for i in range(n):
+        s = orjson.loads(bases[i % len(bases)])
+        ps = s["protocolSection"]
+        nct = f"NCT{10_000_000 + i:08d}"
+        ps["identificationModule"]["nctId"] = nct
+        year = rng.randint(2005, 2026)
+        ps["statusModule"]["startDateStruct"] = {"date": f"{year}-{rng.randint(1, 12):02d}",
+                                                 "type": "ACTUAL"}
+        locs = ps.setdefault("contactsLocationsModule", {}).setdefault("locations", [])
+        for loc in locs[:3]:
+            loc["country"] = rng.choice(COUNTRIES)
+        if i % mix == 0:  # a real cell-therapy trial's words
+            row = cells[rng.randrange(len(cells))]
+            ps["identificationModule"]["briefTitle"] = row["BriefTitle"]
+            ps.setdefault("descriptionModule", {})["briefSummary"] = row["BriefSummary"]
+            ps.setdefault("armsInterventionsModule", {})["interventions"] = [
+                {"type": "BIOLOGICAL", "name": name} for name in row["Interventions"].split("|")
+            ]
+        yield nct, orjson.dumps(s)
+
+
+def build_corpus(path: Path, n: int, seed: int = 42, level: int = 6, mix: int = 5) -> int:
+    """Write the zip; returns the uncompressed bytes of all studies."""
     total = 0
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
-        for i in range(n):
-            s = orjson.loads(bases[i % len(bases)])
-            ps = s["protocolSection"]
-            nct = f"NCT{10_000_000 + i:08d}"
-            ps["identificationModule"]["nctId"] = nct
-            year = rng.randint(2005, 2026)
-            ps["statusModule"]["startDateStruct"] = {"date": f"{year}-{rng.randint(1, 12):02d}",
-                                                     "type": "ACTUAL"}
-            locs = ps.setdefault("contactsLocationsModule", {}).setdefault("locations", [])
-            for loc in locs[:3]:
-                loc["country"] = rng.choice(COUNTRIES)
-            if i % 5 == 0:  # a real cell-therapy trial's words
-                row = cells[rng.randrange(len(cells))]
-                ps["identificationModule"]["briefTitle"] = row["BriefTitle"]
-                ps.setdefault("descriptionModule", {})["briefSummary"] = row["BriefSummary"]
-                ps.setdefault("armsInterventionsModule", {})["interventions"] = [
-                    {"type": "BIOLOGICAL", "name": name} for name in row["Interventions"].split("|")
-                ]
-            data = orjson.dumps(s)
+        for nct, data in iter_corpus(n, seed, mix):
             total += len(data)
             zf.writestr(f"ctg-studies/{nct[:8]}/{nct}.json", data)
     return total
+
+
+def build_export(path: Path, gb: float, form: str = "array", mix: int = 5) -> tuple[int, int]:
+    """Write one JSON export of about ``gb`` GB, streamed to disk; (studies, bytes)."""
+    head, tail = {
+        "array": (b"[", b"]"),
+        "page": (b'{"totalCount": null, "studies": [', b'], "nextPageToken": null}'),
+        "gov": (b'{"response": {"header": {"resultCode": "00"}, "body": {"items": {"item": [',
+                b']}, "numOfRows": 0}}}'),
+    }[form]
+    limit = int(gb * 1e9)
+    n = size = 0
+    with open(path, "wb") as fh:
+        fh.write(head)
+        for _nct, data in iter_corpus(10**9, mix=mix):
+            if size >= limit:
+                break
+            if n:
+                fh.write(b",\n")
+            fh.write(data)
+            size += len(data)
+            n += 1
+        fh.write(tail)
+    return n, size
 
 
 # --------------------------------------------------------------------------- baseline (exact code)
@@ -197,7 +247,8 @@ def _atlas_url(work: Path) -> str:
     return f"sqlite:///{work / 'atlas.sqlite'}"
 
 
-def ours(zip_path: str, db_path: str, cores: int = 1) -> int:
+def ours(zip_path: str | None, db_path: str, cores: int = 1, registry: str | None = None) -> int:
+    """The real pipeline; ``zip_path=None``: only its start-up (nothing to ingest)."""
     from ctatlas.store import ensure_store
     from ctatlas.trials.ingest import ingest
     from ctatlas.trials.link import product_specs
@@ -207,10 +258,133 @@ def ours(zip_path: str, db_path: str, cores: int = 1) -> int:
     # as ``ctatlas trials ingest`` does: link every trial to the atlas's products (the atlas
     # store is built by the harness before the timed runs, so this only checks it is fresh)
     atlas = ensure_store(_atlas_url(Path(db_path).parent))
-    summary = ingest([zip_path], store, workers=cores, products=product_specs(atlas))
+    paths = [zip_path] if zip_path else []
+    summary = ingest(paths, store, workers=cores, products=product_specs(atlas),
+                     registry=registry)
     if summary.problems:
         raise SystemExit(f"problems: {summary.problems[:3]}")
     return summary.records
+
+
+# --------------------------------------------------------------------------- the floor
+
+
+def floor(zip_path: str, db_path: str) -> dict[str, float]:
+    """Unzip, the cheapest decode of the fields used, and the store's writes, each timed on
+    its own over the whole corpus (what runs between them, classifying and linking, is not
+    counted). Returns seconds per part."""
+    import hashlib
+
+    import orjson
+
+    from ctatlas.store import ensure_store
+    from ctatlas.trials import ingest as ing
+    from ctatlas.trials.ctgov import decode_study
+    from ctatlas.trials.link import product_specs
+    from ctatlas.trials.sources import iter_items
+    from ctatlas.trials.store import TrialStore, trial_row
+    from ctatlas.trials.zipstream import inflate_bounded
+
+    store = TrialStore(f"sqlite:///{db_path}")
+    ing._set_linker(product_specs(ensure_store(_atlas_url(Path(db_path).parent))))
+    t = {"unzip": 0.0, "decode": 0.0, "write": 0.0}
+    clock = time.perf_counter
+    batch: list[dict] = []
+
+    def flush() -> None:
+        t0 = clock()
+        store.write_batch(batch)
+        t["write"] += clock() - t0
+        batch.clear()
+
+    with ing._few_gc_passes():
+        for item in iter_items([zip_path]):
+            t0 = clock()
+            data = inflate_bounded(item.payload)
+            zlib.crc32(data)
+            t1 = clock()
+            trial = decode_study(data)
+            t["decode"] += clock() - t1
+            t["unzip"] += t1 - t0
+            # untimed: the rest of the pipeline, so the rows written are the real ones
+            ing.apply(trial)
+            trial.product_slugs = ing._LINKER.link(trial)
+            row = trial_row(trial)
+            row["content_hash"] = hashlib.blake2b(
+                orjson.dumps(row, option=orjson.OPT_SORT_KEYS), digest_size=20).hexdigest()
+            row.update(raw_body=item.payload, raw_encoding="deflate", raw_origin=item.name)
+            batch.append(row)
+            if len(batch) >= 400:
+                flush()
+        flush()
+    return t
+
+
+# --------------------------------------------------------------------------- the check
+
+
+def reference_rows(zip_path: str, linker) -> dict[str, dict]:
+    """trial id -> the row the unoptimised pipeline gives each study (whole decode, the
+    dict normaliser, the classifier and linker on every study), with its content hash."""
+    import hashlib
+
+    import orjson
+
+    from ctatlas.trials.classify import apply
+    from ctatlas.trials.ctgov import normalise_study
+    from ctatlas.trials.sources import iter_items
+    from ctatlas.trials.store import trial_row
+    from ctatlas.trials.zipstream import inflate_bounded
+
+    out = {}
+    for item in iter_items([zip_path]):
+        trial = normalise_study(orjson.loads(inflate_bounded(item.payload)))
+        apply(trial)
+        trial.product_slugs = linker.link(trial)
+        row = trial_row(trial)
+        row["content_hash"] = hashlib.blake2b(
+            orjson.dumps(row, option=orjson.OPT_SORT_KEYS) + (trial.last_updated or "").encode(),
+            digest_size=20,
+        ).hexdigest()
+        out[trial.trial_id] = row
+    return out
+
+
+CHECKED = ("label", "cell_class", "cell_family", "stem_type", "origin", "evidence",
+           "product_slugs")
+
+
+def check(zip_path: str, db_path: str) -> dict:
+    """Ingest with the real (optimised) pipeline, then compare every stored record with the
+    unoptimised pipeline's row: {"studies", "same", "differ": [first few differences]}."""
+    import orjson
+
+    from ctatlas.trials.link import Linker, product_specs
+    from ctatlas.trials.store import TrialStore
+
+    ours(zip_path, db_path, cores=1)
+    from ctatlas.store import ensure_store
+
+    specs = product_specs(ensure_store(_atlas_url(Path(db_path).parent)))
+    want = reference_rows(zip_path, Linker(specs))
+    store = TrialStore(f"sqlite:///{db_path}")
+    same = 0
+    differ = []
+    seen = set()
+    for rows in store.iter_batches(columns=["trial_id", "content_hash", *CHECKED]):
+        for r in rows:
+            seen.add(r["trial_id"])
+            ref = want.get(r["trial_id"])
+            if ref is not None and ref["content_hash"] == r["content_hash"]:
+                same += 1
+                continue
+            fields = [k for k in CHECKED if ref is None or (
+                orjson.loads(ref[k]) if isinstance(ref[k], str) and ref[k][:1] in "[{"
+                else ref[k]) != r[k]]
+            differ.append({"trial_id": r["trial_id"], "fields": fields or ["other columns"]})
+    missing = sorted(set(want) - seen)
+    return {"studies": len(want), "same": same, "differ": differ[:20],
+            "n_differ": len(differ), "missing": missing[:20], "n_missing": len(missing)}
 
 
 # --------------------------------------------------------------------------- harness
@@ -235,15 +409,17 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def timed_run(kind: str, zip_path: Path, work: Path, cores: int) -> tuple[float, int, int]:
-    """(seconds, peak tree RSS bytes, studies) of one run in a fresh subprocess."""
+def timed_run(kind: str, zip_path: Path, work: Path, cores: int,
+              registry: str | None = None) -> tuple[float, int, int, float, str]:
+    """(seconds, peak tree RSS bytes, studies, CPU seconds of the tree, extra output) of one
+    run in a fresh subprocess."""
     out = work / f"out-{kind}-{cores}"
     if out.exists():
         out.unlink()
     for suffix in ("-wal", "-shm"):
         Path(str(out) + suffix).unlink(missing_ok=True)
     cmd = [sys.executable, __file__, "--_run", kind, "--_zip", str(zip_path), "--_out", str(out),
-           "--cores", str(cores)]
+           "--cores", str(cores)] + (["--_registry", registry] if registry else [])
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     peak = 0
@@ -263,46 +439,119 @@ def timed_run(kind: str, zip_path: Path, work: Path, cores: int) -> tuple[float,
     th.join()
     if proc.returncode != 0:
         raise SystemExit(f"{kind} failed ({proc.returncode})")
-    return elapsed, peak, int(stdout.strip().splitlines()[-1])
+    lines = stdout.strip().splitlines()
+    n, cpu = lines[-1].split()
+    return elapsed, peak, int(n), float(cpu), "\n".join(lines[:-1])
+
+
+def _cpu() -> float:
+    """User + system seconds of this process and its reaped children (the pool's workers)."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _median_runs(kind, zip_path, work, cores, repeat, raw_bytes, registry=None) -> dict:
+    runs = [timed_run(kind, zip_path, work, cores, registry) for _ in range(repeat)]
+    secs = statistics.median(r[0] for r in runs)
+    n = runs[0][2]
+    res = {"kind": kind, "cores": cores, "n": n, "seconds": round(secs, 2),
+           "runs": [round(r[0], 2) for r in runs],
+           "cpu_s": round(statistics.median(r[3] for r in runs), 2),
+           "studies_per_s": round(n / secs) if n else None,
+           "mb_per_s": round(raw_bytes / 1e6 / secs, 1),
+           "peak_rss_mb": round(max(r[1] for r in runs) / 1e6)}
+    if kind == "floor":
+        parts = [json.loads(r[4]) for r in runs]
+        res["parts"] = {k: round(statistics.median(p[k] for p in parts), 2) for k in parts[0]}
+        res["floor_s"] = round(sum(res["parts"].values()), 2)
+    return res
+
+
+def stream_run(args, work: Path) -> None:
+    """Write one large JSON export, ingest it (one process, then --cores), print time and
+    peak memory of the process tree, delete it."""
+    path = work / f"export-{args.stream_form}.json"
+    t0 = time.perf_counter()
+    n, size = build_export(path, args.stream_gb, args.stream_form, args.mix)
+    print(f"export: {args.stream_form}, {n} studies, {size / 1e9:.2f} GB, written in "
+          f"{time.perf_counter() - t0:.0f}s", flush=True)
+    registry = "ctgov" if args.stream_form == "gov" else None  # ctgov studies in the envelope
+    results = []
+    for cores in sorted({1, args.cores}):
+        r = _median_runs("ours", path, work, cores, 1, size, registry)
+        r["form"] = args.stream_form
+        print(json.dumps(r), flush=True)
+        results.append(r)
+        for f in work.glob("out-*"):
+            f.unlink()
+    path.unlink()
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps({"stream": results}, indent=2))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--n", type=int, default=60_000, help="studies in the corpus")
+    ap.add_argument("--mix", type=int, default=5,
+                    help="one study in MIX has a cell-therapy trial's words (registry: 20-30)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per configuration (median)")
     ap.add_argument("--cores", type=int, default=2, help="processes for the multi-core runs")
     ap.add_argument("--workdir", default=None, help="where to write the corpus (default: tmp)")
     ap.add_argument("--skip", default="",
-                    help="comma list of kinds to skip: unzip,bound,ours,baseline")
+                    help="comma list of kinds to skip: startup,unzip,bound,floor,ours,baseline")
     ap.add_argument("--only-multicore", action="store_true",
                     help="time only the --cores configuration (for the large corpus)")
     ap.add_argument("--level", type=int, default=6, help="deflate level of the corpus zip")
     ap.add_argument("--corpus", default=None,
                     help="time an existing corpus zip (built by an earlier --keep run) instead "
                          "of building one; it is not deleted")
+    ap.add_argument("--check", action="store_true",
+                    help="after the timings, compare every record with the unoptimised pipeline")
+    ap.add_argument("--check-only", action="store_true", help="only that comparison")
+    ap.add_argument("--stream-gb", type=float, default=None,
+                    help="ingest one JSON export of this many GB instead (memory flat?)")
+    ap.add_argument("--stream-form", default="array", choices=["array", "page", "gov"])
     ap.add_argument("--keep", action="store_true", help="keep the corpus and stores")
     ap.add_argument("--json", dest="json_out", default=None, help="also write results here")
     ap.add_argument("--_run", help=argparse.SUPPRESS)
     ap.add_argument("--_zip", help=argparse.SUPPRESS)
     ap.add_argument("--_out", help=argparse.SUPPRESS)
+    ap.add_argument("--_registry", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args._run:  # inside a timed subprocess
-        fn = {"ours": lambda: ours(args._zip, args._out, args.cores),
-              "baseline": lambda: baseline_analyst(args._zip, args._out, args.cores),
-              "bound": lambda: bound(args._zip, args.cores),
-              "unzip": lambda: bound(args._zip, args.cores, decode=False)}[args._run]
-        print(fn())
+        if args._run == "floor":
+            print(json.dumps(floor(args._zip, args._out)))
+            n = -1
+        else:
+            n = {"ours": lambda: ours(args._zip, args._out, args.cores, args._registry),
+                 "startup": lambda: ours(None, args._out, args.cores),
+                 "baseline": lambda: baseline_analyst(args._zip, args._out, args.cores),
+                 "bound": lambda: bound(args._zip, args.cores),
+                 "unzip": lambda: bound(args._zip, args.cores, decode=False)}[args._run]()
+        print(n, round(_cpu(), 3))
         return
 
     work = Path(tempfile.mkdtemp(prefix="ctatlas-bench-", dir=args.workdir))
-    need = args.n * 60_000  # generous: ~30 KB per study unzipped, zip + store + CSV
+    if args.stream_gb:
+        need = int(args.stream_gb * 2.5e9)  # the export, and the store keeps each record
+    else:
+        need = args.n * 60_000  # generous: ~30 KB per study unzipped, zip + store + CSV
     free = shutil.disk_usage(work).free
     if free < need:
         shutil.rmtree(work)
         raise SystemExit(f"not enough free disk in {work.parent}: {free / 1e9:.1f} GB free, "
                          f"~{need / 1e9:.1f} GB needed")
     try:
+        from ctatlas.store import ensure_store
+
+        ensure_store(_atlas_url(work))  # outside the timed runs, as a user's atlas already is
+        if args.stream_gb:
+            stream_run(args, work)
+            return
         if args.corpus:
             zip_path = Path(args.corpus)
             with zipfile.ZipFile(zip_path) as zf:
@@ -311,57 +560,87 @@ def main() -> None:
         else:
             zip_path = work / "ctg-studies.json.zip"
             t0 = time.perf_counter()
-            raw_bytes = build_corpus(zip_path, args.n, level=args.level)
-            print(f"corpus: {args.n} studies, {raw_bytes / 1e6:.0f} MB of JSON, zip "
+            raw_bytes = build_corpus(zip_path, args.n, level=args.level, mix=args.mix)
+            print(f"corpus: {args.n} studies, one in {args.mix} with a cell-therapy trial's "
+                  f"words, {raw_bytes / 1e6:.0f} MB of JSON, zip "
                   f"{zip_path.stat().st_size / 1e6:.0f} MB, built in "
                   f"{time.perf_counter() - t0:.0f}s; free disk before: {free / 1e9:.0f} GB",
                   flush=True)
-        skip = {s for s in args.skip.split(",") if s}
-        from ctatlas.store import ensure_store
-
-        ensure_store(_atlas_url(work))  # outside the timed runs, as a user's atlas already is
         results = []
-        for kind in ("unzip", "bound", "ours", "baseline"):
-            if kind in skip:
-                continue
-            for cores in [args.cores] if args.only_multicore else sorted({1, args.cores}):
-                runs = [timed_run(kind, zip_path, work, cores) for _ in range(args.repeat)]
-                secs = statistics.median(r[0] for r in runs)
-                peak = max(r[1] for r in runs)
-                n = runs[0][2]
-                res = {"kind": kind, "cores": cores, "n": n, "seconds": round(secs, 2),
-                       "runs": [round(r[0], 2) for r in runs],
-                       "studies_per_s": round(n / secs),
-                       "mb_per_s": round(raw_bytes / 1e6 / secs, 1),
-                       "peak_rss_mb": round(peak / 1e6)}
-                results.append(res)
-                print(json.dumps(res), flush=True)
-        by = {(r["kind"], r["cores"]): r for r in results}
-        for cores in sorted({1, args.cores}):
-            o = by.get(("ours", cores))
-            if not o:
-                continue
-            b = by.get(("baseline", cores))
-            u = by.get(("bound", cores))
-            z = by.get(("unzip", cores))
-            line = f"cores={cores}: ctatlas {o['studies_per_s']}/s"
-            if b:
-                line += f", {b['seconds'] / o['seconds']:.2f}x the baseline's speed"
-            if u:
-                line += f", {o['seconds'] / u['seconds']:.2f}x the bound's time"
-            print(line)
-            if b and u:
-                print(f"  ceiling: the bound itself is {b['seconds'] / u['seconds']:.2f}x the "
-                      "baseline's speed" + (f", unzipping alone {b['seconds'] / z['seconds']:.2f}x"
-                                            if z else ""))
+        checked = None
+        if not args.check_only:
+            skip = {s for s in args.skip.split(",") if s}
+            if "baseline" not in skip and importlib.util.find_spec("pandas") is None:
+                print("baseline skipped: pandas is not installed (pip install -e '.[bench]')")
+                skip.add("baseline")
+            for kind in ("startup", "unzip", "bound", "floor", "ours", "baseline"):
+                if kind in skip:
+                    continue
+                all_cores = [args.cores] if args.only_multicore else sorted({1, args.cores})
+                for cores in [1] if kind in ("floor", "startup") else all_cores:
+                    res = _median_runs(kind, zip_path, work, cores, args.repeat, raw_bytes)
+                    results.append(res)
+                    print(json.dumps(res), flush=True)
+            report(results)
+        if args.check or args.check_only:
+            checked = check(str(zip_path), str(work / "check.sqlite"))
+            print("check against the unoptimised pipeline: "
+                  f"{checked['same']} of {checked['studies']} records the same, "
+                  f"{checked['n_differ']} differ, {checked['n_missing']} missing"
+                  + (f"; first differences: {checked['differ'][:5]}" if checked["n_differ"]
+                     else ""))
         if args.json_out:
-            Path(args.json_out).write_text(json.dumps({"n": args.n, "bytes": raw_bytes,
-                                                       "results": results}, indent=2))
+            Path(args.json_out).write_text(json.dumps(
+                {"n": args.n, "mix": args.mix, "bytes": raw_bytes, "results": results,
+                 "check": checked}, indent=2))
     finally:
         if args.keep:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results: list[dict]) -> None:
+    """The ratios, side by side."""
+    by = {(r["kind"], r["cores"]): r for r in results}
+    st = by.get(("startup", 1))
+    if st:
+        print(f"start-up (ctatlas with nothing to ingest): {st['seconds']:.2f}s")
+    fl = by.get(("floor", 1))
+    if fl:
+        p = fl["parts"]
+        print(f"floor (in one process): unzip {p['unzip']:.2f}s + decode of the fields used "
+              f"{p['decode']:.2f}s + store writes {p['write']:.2f}s = {fl['floor_s']:.2f}s")
+    for cores in sorted({c for _, c in by}):
+        o = by.get(("ours", cores))
+        if not o:
+            continue
+        b = by.get(("baseline", cores))
+        u = by.get(("bound", cores))
+        z = by.get(("unzip", cores))
+        line = f"cores={cores}: ctatlas {o['studies_per_s']}/s ({o['seconds']:.2f}s, " \
+               f"CPU {o['cpu_s']:.2f}s)"
+        if b:
+            line += f", {b['seconds'] / o['seconds']:.2f}x the baseline's speed"
+        if u:
+            line += (f", {o['seconds'] / u['seconds']:.2f}x the bound's time "
+                     f"({o['cpu_s'] / u['cpu_s']:.2f}x its CPU)")
+        if st and u:
+            line += f"; {(o['seconds'] - st['seconds']) / u['seconds']:.2f}x without start-up"
+        print(line)
+        if fl and cores == 1:
+            net = o["seconds"] - (st["seconds"] if st else 0)
+            print(f"  ctatlas{' without start-up' if st else ''} is {net / fl['floor_s']:.2f}x "
+                  "the floor's time" + (f" (the bound is {u['seconds'] / fl['floor_s']:.2f}x it)"
+                                        if u else ""))
+        if b and u:
+            print(f"  ceiling: the bound itself is {b['seconds'] / u['seconds']:.2f}x the "
+                  "baseline's speed" + (f", unzipping alone {b['seconds'] / z['seconds']:.2f}x"
+                                        if z else ""))
+    o1, o2 = by.get(("ours", 1)), [by[k] for k in by if k[0] == "ours" and k[1] > 1]
+    if o1 and o2:
+        print(f"{o2[0]['cores']} processes take {o2[0]['seconds'] / o1['seconds']:.2f}x the "
+              "single-process time")
 
 
 if __name__ == "__main__":

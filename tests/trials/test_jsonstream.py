@@ -139,3 +139,18 @@ def test_typed_decode_gives_the_trial_of_the_whole_decode():
     assert decode_study(orjson.dumps(odd)) is None
     assert decode_study(b'{"resultsSection": {}}') is None
     assert decode_study(b"[1, 2]") is None
+
+
+def test_a_read_may_end_anywhere_inside_a_record(tmp_path, monkeypatch):
+    # numbers, escapes, literals and nesting, cut at every byte by reads of every size
+    recs = [
+        {"n": 12345.678e-3, "s": "a\u00e9\"\\b\U0001F600", "t": True, "f": None, "l": [1, [2]]},
+        {"k": -0.5, "deep": {"x": [{"y": 10**12}]}, "u": "\u3042\u3044"},
+    ] * 3
+    data = json.dumps({"studies": recs, "nextPageToken": 123456789}).encode()
+    p = tmp_path / "page.json"
+    p.write_bytes(data)
+    for chunk in range(1, 90):
+        monkeypatch.setattr(jsonstream, "READ_CHUNK", chunk)
+        got = _records(p)
+        assert [orjson.loads(it.payload) for it in got] == recs, chunk

@@ -36,6 +36,7 @@ _BOM = b"\xef\xbb\xbf"
 _RAW = msgspec.json.Decoder(msgspec.Raw)
 _TRAILING = re.compile(r"trailing characters \(byte (\d+)\)")
 _TRUNCATED = "truncated"
+_AT = re.compile(r"\(byte (\d+)\)")
 
 class _Broken(Exception):
     """The text cannot be read on: the stream ends here with this reason (``where``: the
@@ -101,14 +102,19 @@ class _Reader:
                     out = self.buf[self.pos : end].rstrip(_WS)
                     self.pos = end
                     return out if len(out) <= MAX_RECORD_BYTES else too_large(len(out))
+                at = _AT.search(msg)
+                truncated = _TRUNCATED in msg.lower()
+                # a read may also end inside a number or an escape: msgspec then says the
+                # number is invalid at the last byte read; only more text tells
+                near_end = at is not None and int(at.group(1)) >= len(view) - 16
                 view.release()
                 if len(self.buf) - self.pos > MAX_RECORD_BYTES:
                     return too_large(self._skip())
-                if _TRUNCATED not in msg.lower():
-                    return self._invalid(msg.removeprefix("JSON is malformed: "))
-                if not self.more(len(self.buf) - self.pos):  # reads grow with the value
+                if (truncated or near_end) and self.more(len(self.buf) - self.pos):
+                    continue  # reads grow with the value
+                if truncated:
                     raise _Broken("truncated JSON (the file ends inside a record)") from None
-                continue
+                return self._invalid(msg.removeprefix("JSON is malformed: "))
             # the value runs to the end of what is read: complete only if nothing follows
             view.release()
             if self.eof or not self.more():
