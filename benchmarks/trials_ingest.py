@@ -84,9 +84,20 @@ def _cell_rows() -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def iter_corpus(n: int, seed: int = 42, mix: int = 5):
+def atlas_codes() -> list[str]:
+    """The development codes of the atlas's therapies (from the curated data)."""
+    from ctatlas.dataset import load_dataset
+    from ctatlas.trials.link import product_specs
+
+    return sorted({c for _, _, codes, _ in product_specs(load_dataset()) for c in codes})
+
+
+def iter_corpus(n: int, seed: int = 42, mix: int = 5, codes: list[str] | None = None,
+                code_every: int = 0):
     """(NCT id, study JSON bytes) of the corpus: the real studies varied; one in ``mix``
-    gets a real cell-therapy trial's words."""
+    gets a real cell-therapy trial's words; one in ``code_every`` (when ``codes``) names an
+    atlas therapy only by its development code, as its one intervention (a code-only trial:
+    the title and summary stay the base study's)."""
     import orjson
 
     rng = random.Random(seed)
@@ -110,14 +121,20 @@ def iter_corpus(n: int, seed: int = 42, mix: int = 5):
             ps.setdefault("armsInterventionsModule", {})["interventions"] = [
                 {"type": "BIOLOGICAL", "name": name} for name in row["Interventions"].split("|")
             ]
+        elif codes and code_every and i % code_every == 1:
+            ps.setdefault("armsInterventionsModule", {})["interventions"] = [
+                {"type": "BIOLOGICAL", "name": codes[rng.randrange(len(codes))]}
+            ]
         yield nct, orjson.dumps(s)
 
 
-def build_corpus(path: Path, n: int, seed: int = 42, level: int = 6, mix: int = 5) -> int:
+def build_corpus(path: Path, n: int, seed: int = 42, level: int = 6, mix: int = 5,
+                 code_every: int = 0) -> int:
     """Write the zip; returns the uncompressed bytes of all studies."""
     total = 0
+    codes = atlas_codes() if code_every else None
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
-        for nct, data in iter_corpus(n, seed, mix):
+        for nct, data in iter_corpus(n, seed, mix, codes, code_every):
             total += len(data)
             zf.writestr(f"ctg-studies/{nct[:8]}/{nct}.json", data)
     return total
@@ -497,6 +514,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=60_000, help="studies in the corpus")
     ap.add_argument("--mix", type=int, default=5,
                     help="one study in MIX has a cell-therapy trial's words (registry: 20-30)")
+    ap.add_argument("--code-only", type=int, default=50,
+                    help="one study in this many names an atlas therapy only by its code (0: none)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per configuration (median)")
     ap.add_argument("--cores", type=int, default=2, help="processes for the multi-core runs")
     ap.add_argument("--workdir", default=None, help="where to write the corpus (default: tmp)")
@@ -560,9 +579,11 @@ def main() -> None:
         else:
             zip_path = work / "ctg-studies.json.zip"
             t0 = time.perf_counter()
-            raw_bytes = build_corpus(zip_path, args.n, level=args.level, mix=args.mix)
+            raw_bytes = build_corpus(zip_path, args.n, level=args.level, mix=args.mix,
+                                     code_every=args.code_only)
             print(f"corpus: {args.n} studies, one in {args.mix} with a cell-therapy trial's "
-                  f"words, {raw_bytes / 1e6:.0f} MB of JSON, zip "
+                  f"words, one in {args.code_only} naming a therapy only by its code, "
+                  f"{raw_bytes / 1e6:.0f} MB of JSON, zip "
                   f"{zip_path.stat().st_size / 1e6:.0f} MB, built in "
                   f"{time.perf_counter() - t0:.0f}s; free disk before: {free / 1e9:.0f} GB",
                   flush=True)
@@ -591,7 +612,8 @@ def main() -> None:
                      else ""))
         if args.json_out:
             Path(args.json_out).write_text(json.dumps(
-                {"n": args.n, "mix": args.mix, "bytes": raw_bytes, "results": results,
+                {"n": args.n, "mix": args.mix, "code_only": args.code_only, "bytes": raw_bytes,
+                 "results": results,
                  "check": checked}, indent=2))
     finally:
         if args.keep:
