@@ -147,8 +147,8 @@ _BYTES = ("deflate", "stored", "json")
 
 
 def _data(item: Item) -> tuple[bytes, bytes | None, str]:
-    """(the record's JSON bytes, raw body to store or None to keep the item's payload, raw
-    encoding) of a record read as bytes: sizes checked, inflated (bounded), CRC checked."""
+    """(the record's JSON bytes, None: the item's payload is the body to store, raw encoding)
+    of a record read as bytes: sizes checked, inflated (bounded), CRC checked."""
     enc = item.encoding
     if enc in ("stored", "json") and (item.size or 0) > MAX_RECORD_BYTES:
         raise _Bad(too_large(item.size))
@@ -167,7 +167,9 @@ def _data(item: Item) -> tuple[bytes, bytes | None, str]:
     data = item.payload
     if enc == "stored" and item.crc is not None and zlib.crc32(data) != item.crc:
         raise _Bad("CRC mismatch (corrupt or truncated member)")
-    return data, bytes(data), "json"
+    # the body stored is the payload itself: the writer takes it from the item, so a worker
+    # does not send the record's bytes back
+    return data, None, "json"
 
 
 def _parse(data: bytes, enc: str) -> Any:
@@ -312,8 +314,8 @@ def ingest_items(
                 summary.problems.append({"name": res.name, "reason": res.reason})
                 summary.skipped += 1
                 continue
-            if res["raw_body"] is None:  # zip member: store its deflate stream as read
-                res["raw_body"] = item.payload
+            if res["raw_body"] is None:  # the record's bytes as read (a zip member's as stored)
+                res["raw_body"] = bytes(item.payload)
             summary.bytes += item.size or len(res["raw_body"])
             records.append(res)
         counts = store.write_batch(records)
