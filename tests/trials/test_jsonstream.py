@@ -154,3 +154,16 @@ def test_a_read_may_end_anywhere_inside_a_record(tmp_path, monkeypatch):
         monkeypatch.setattr(jsonstream, "READ_CHUNK", chunk)
         got = _records(p)
         assert [orjson.loads(it.payload) for it in got] == recs, chunk
+
+
+def test_a_folder_is_walked_in_path_order_one_directory_at_a_time(tmp_path):
+    from ctatlas.trials.sources import files_under
+
+    for rel in ["b/2.json", "b/10.json", "a.json", "a/z.json", "a/b/c.json", "A.json",
+                "a-b/x.json", "b.json"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("{}")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "a", target_is_directory=True)
+    want = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    assert list(files_under(tmp_path)) == want
