@@ -167,3 +167,29 @@ def test_a_folder_is_walked_in_path_order_one_directory_at_a_time(tmp_path):
     (tmp_path / "link").symlink_to(tmp_path / "a", target_is_directory=True)
     want = sorted(p for p in tmp_path.rglob("*") if p.is_file())
     assert list(files_under(tmp_path)) == want
+
+
+def test_mangled_pages_never_stop_the_reader_with_an_exception(tmp_path, monkeypatch):
+    import random
+
+    recs = [{"a": i, "s": 'x"y\\z' * i, "l": [1.5, {"q": None}]} for i in range(6)]
+    base = json.dumps({"studies": recs, "nextPageToken": "t"}).encode()
+    rng = random.Random(20)
+    p = tmp_path / "page.json"
+    for _ in range(400):
+        b = bytearray(base)
+        for _ in range(rng.randint(1, 3)):
+            if not b:
+                break
+            i = rng.randrange(len(b))
+            op = rng.random()
+            if op < 0.4:
+                b[i] = rng.choice(b'{}[],:"\\ax0\xff')
+            elif op < 0.7:
+                del b[i : i + rng.randint(1, 10)]
+            else:
+                del b[i:]
+        p.write_bytes(bytes(b))
+        monkeypatch.setattr(jsonstream, "READ_CHUNK", rng.choice([7, 64, 1 << 20]))
+        got = _records(p)  # every way of breaking it ends as items and named problems
+        assert all(isinstance(x, (Item, Problem)) for x in got)

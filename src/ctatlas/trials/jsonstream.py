@@ -150,7 +150,10 @@ class _Reader:
         raw = self.value()
         if isinstance(raw, str) or not raw.startswith(b'"'):
             raise _Broken("invalid JSON: an object key is not a string")
-        key = msgspec.json.decode(raw)
+        try:
+            key = msgspec.json.decode(raw)
+        except msgspec.DecodeError as exc:  # the skip does not check UTF-8; decoding does
+            raise _Broken(f"invalid JSON: an object key: {exc}") from None
         self.expect(b":")
         return key
 
