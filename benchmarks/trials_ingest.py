@@ -30,6 +30,9 @@ Each run is a fresh subprocess; peak memory is the largest total RSS of its proc
 on a busy machine). Free disk is checked before the corpus is written, and the corpus and
 stores are deleted afterwards (``--keep`` keeps them).
 
+``--before DIR`` also times the ingest of an earlier commit (``git archive <commit> | tar -x
+-C DIR``) on the same corpus, as ``before``, and prints before -> after.
+
 ``--check`` (after the timings) or ``--check-only`` compares every stored record with the
 unoptimised pipeline run here (whole orjson decode, ``normalise_study``, ``classify.apply``,
 the linker, on every study): same row (labels, families, origins, evidence, links, all
@@ -432,19 +435,27 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+#: ``--before DIR``: a source tree of the code to compare with (``kind == "before"``)
+BEFORE: str | None = None
+
+
 def timed_run(kind: str, zip_path: Path, work: Path, cores: int,
               registry: str | None = None) -> tuple[float, int, int, float, str]:
     """(seconds, peak tree RSS bytes, studies, CPU seconds of the tree, extra output) of one
-    run in a fresh subprocess."""
+    run in a fresh subprocess. ``before``: ``ours`` with the package of :data:`BEFORE`."""
+    env = None
+    if kind == "before":
+        env = {**os.environ, "PYTHONPATH": str(Path(BEFORE) / "src")}
     out = work / f"out-{kind}-{cores}"
     if out.exists():
         out.unlink()
     for suffix in ("-wal", "-shm"):
         Path(str(out) + suffix).unlink(missing_ok=True)
-    cmd = [sys.executable, __file__, "--_run", kind, "--_zip", str(zip_path), "--_out", str(out),
+    cmd = [sys.executable, __file__, "--_run", "ours" if kind == "before" else kind,
+           "--_zip", str(zip_path), "--_out", str(out),
            "--cores", str(cores)] + (["--_registry", registry] if registry else [])
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
     peak = 0
     done = threading.Event()
 
@@ -540,6 +551,9 @@ def main() -> None:
     ap.add_argument("--stream-gb", type=float, default=None,
                     help="ingest one JSON export of this many GB instead (memory flat?)")
     ap.add_argument("--stream-form", default="array", choices=["array", "page", "gov"])
+    ap.add_argument("--before", default=None,
+                    help="a source tree (git archive of an earlier commit) whose ingest is timed "
+                         "too, as 'before', on the same corpus")
     ap.add_argument("--keep", action="store_true", help="keep the corpus and stores")
     ap.add_argument("--json", dest="json_out", default=None, help="also write results here")
     ap.add_argument("--_run", help=argparse.SUPPRESS)
@@ -601,8 +615,10 @@ def main() -> None:
             if "baseline" not in skip and importlib.util.find_spec("pandas") is None:
                 print("baseline skipped: pandas is not installed (pip install -e '.[bench]')")
                 skip.add("baseline")
-            for kind in ("startup", "unzip", "bound", "floor", "ours", "baseline"):
-                if kind in skip:
+            global BEFORE
+            BEFORE = args.before
+            for kind in ("startup", "unzip", "bound", "floor", "before", "ours", "baseline"):
+                if kind in skip or (kind == "before" and not BEFORE):
                     continue
                 all_cores = [args.cores] if args.only_multicore else sorted({1, args.cores})
                 for cores in [1] if kind in ("floor", "startup") else all_cores:
@@ -670,6 +686,15 @@ def report(results: list[dict]) -> None:
             print(f"  ceiling: the bound itself is {b['seconds'] / u['seconds']:.2f}x the "
                   "baseline's speed" + (f", unzipping alone {b['seconds'] / z['seconds']:.2f}x"
                                         if z else ""))
+    for cores in sorted({c for _, c in by}):
+        o, b4 = by.get(("ours", cores)), by.get(("before", cores))
+        u = by.get(("bound", cores))
+        if o and b4:
+            print(f"before -> after, cores={cores}: {b4['seconds']:.2f}s -> {o['seconds']:.2f}s "
+                  f"({o['seconds'] / b4['seconds']:.2f}x the time), CPU {b4['cpu_s']:.2f}s -> "
+                  f"{o['cpu_s']:.2f}s ({o['cpu_s'] / b4['cpu_s']:.2f}x)"
+                  + (f"; before: {b4['seconds'] / u['seconds']:.2f}x the bound's time, "
+                     f"{b4['cpu_s'] / u['cpu_s']:.2f}x its CPU" if u else ""))
     o1, o2 = by.get(("ours", 1)), [by[k] for k in by if k[0] == "ours" and k[1] > 1]
     if o1 and o2:
         print(f"{o2[0]['cores']} processes take {o2[0]['seconds'] / o1['seconds']:.2f}x the "

@@ -25,12 +25,13 @@ def _run(tmp_path: Path, *args: str) -> dict:
 
 
 def test_timings_floor_and_check_on_a_tiny_corpus(tmp_path: Path) -> None:
+    # --before: an earlier tree's ingest on the same corpus (here this tree itself)
     got = _run(tmp_path, "--n", "40", "--mix", "4", "--repeat", "1", "--check",
-               "--skip", "baseline")
+               "--skip", "baseline", "--before", str(BENCH.parents[1]))
     kinds = {(r["kind"], r["cores"]) for r in got["results"]}
     assert {("startup", 1), ("unzip", 1), ("bound", 2), ("floor", 1), ("ours", 1),
-            ("ours", 2)} <= kinds
-    ours = [r for r in got["results"] if r["kind"] == "ours"]
+            ("ours", 2), ("before", 1), ("before", 2)} <= kinds
+    ours = [r for r in got["results"] if r["kind"] in ("ours", "before")]
     assert {r["n"] for r in ours} == {40}
     floor = next(r for r in got["results"] if r["kind"] == "floor")
     parts = {"unzip", "decode", "write"}
