@@ -34,9 +34,9 @@ stores are deleted afterwards (``--keep`` keeps them).
 -C DIR``) on the same corpus, as ``before``, and prints before -> after.
 
 ``--check`` (after the timings) or ``--check-only`` compares every stored record with the
-unoptimised pipeline run here (whole orjson decode, ``normalise_study``, ``classify.apply``,
-the linker, on every study): same row (labels, families, origins, evidence, links, all
-columns: the content hash) or the differences are listed.
+unoptimised pipeline run here (whole orjson decode, ``normalise_study``, ``classify.apply``
+with the atlas's terms, the linker, on every study): same row (labels, families, origins,
+evidence, links, all columns: the content hash) or the differences are listed.
 
 ``--stream-gb G`` writes one JSON export of about G GB (``--stream-form``: a top-level
 array, an API page ``{"studies": [...]}`` or a data.go.kr-shaped envelope) in the work
@@ -279,8 +279,15 @@ def ours(zip_path: str | None, db_path: str, cores: int = 1, registry: str | Non
     # store is built by the harness before the timed runs, so this only checks it is fresh)
     atlas = ensure_store(_atlas_url(Path(db_path).parent))
     paths = [zip_path] if zip_path else []
+    extra = {}
+    try:  # the classifier reads the atlas's cell-therapy names and codes (since issue 16)
+        from ctatlas.trials.atlas_terms import cell_terms
+
+        extra["terms"] = cell_terms(atlas)
+    except ImportError:  # an earlier tree (--before) without them
+        pass
     summary = ingest(paths, store, workers=cores, products=product_specs(atlas),
-                     registry=registry)
+                     registry=registry, **extra)
     if summary.problems:
         raise SystemExit(f"problems: {summary.problems[:3]}")
     return summary.records
@@ -299,6 +306,7 @@ def floor(zip_path: str, db_path: str) -> dict[str, float]:
 
     from ctatlas.store import ensure_store
     from ctatlas.trials import ingest as ing
+    from ctatlas.trials.atlas_terms import cell_terms
     from ctatlas.trials.ctgov import decode_study
     from ctatlas.trials.link import product_specs
     from ctatlas.trials.sources import iter_items
@@ -306,7 +314,9 @@ def floor(zip_path: str, db_path: str) -> dict[str, float]:
     from ctatlas.trials.zipstream import inflate_bounded
 
     store = TrialStore(f"sqlite:///{db_path}")
-    ing._set_linker(product_specs(ensure_store(_atlas_url(Path(db_path).parent))))
+    atlas = ensure_store(_atlas_url(Path(db_path).parent))
+    ing._set_linker(product_specs(atlas))
+    terms = cell_terms(atlas)
     # wall seconds, and CPU seconds of this process (steadier on a shared machine)
     t = {"unzip": 0.0, "decode": 0.0, "write": 0.0}
     cpu = {"unzip": 0.0, "decode": 0.0, "write": 0.0}
@@ -332,7 +342,7 @@ def floor(zip_path: str, db_path: str) -> dict[str, float]:
             t["unzip"] += t1 - t0
             cpu["unzip"] += c1 - c0
             # untimed: the rest of the pipeline, so the rows written are the real ones
-            ing.apply(trial)
+            ing.apply(trial, terms)
             trial.product_slugs = ing._LINKER.link(trial)
             row = trial_row(trial)
             row["content_hash"] = hashlib.blake2b(
@@ -349,7 +359,7 @@ def floor(zip_path: str, db_path: str) -> dict[str, float]:
 # --------------------------------------------------------------------------- the check
 
 
-def reference_rows(zip_path: str, linker) -> dict[str, dict]:
+def reference_rows(zip_path: str, linker, terms=None) -> dict[str, dict]:
     """trial id -> the row the unoptimised pipeline gives each study (whole decode, the
     dict normaliser, the classifier and linker on every study), with its content hash."""
     import hashlib
@@ -365,7 +375,7 @@ def reference_rows(zip_path: str, linker) -> dict[str, dict]:
     out = {}
     for item in iter_items([zip_path]):
         trial = normalise_study(orjson.loads(inflate_bounded(item.payload)))
-        apply(trial)
+        apply(trial, terms)
         trial.product_slugs = linker.link(trial)
         row = trial_row(trial)
         row["content_hash"] = hashlib.blake2b(
@@ -390,9 +400,10 @@ def check(zip_path: str, db_path: str) -> dict:
 
     ours(zip_path, db_path, cores=1)
     from ctatlas.store import ensure_store
+    from ctatlas.trials.atlas_terms import cell_terms
 
-    specs = product_specs(ensure_store(_atlas_url(Path(db_path).parent)))
-    want = reference_rows(zip_path, Linker(specs))
+    atlas = ensure_store(_atlas_url(Path(db_path).parent))
+    want = reference_rows(zip_path, Linker(product_specs(atlas)), cell_terms(atlas))
     store = TrialStore(f"sqlite:///{db_path}")
     same = 0
     differ = []

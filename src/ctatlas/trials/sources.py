@@ -32,6 +32,8 @@ from .zipstream import MAX_RECORD_BYTES, ZipProblem, iter_members
 __all__ = ["Item", "Problem", "count_hint", "files_under", "iter_items"]
 
 REGISTRIES = ("ctgov", "cris", "ictrp")
+#: how much of a long CSV line is read at a time
+READ_CHUNK = 1 << 20
 
 
 @dataclass(slots=True)
