@@ -129,11 +129,12 @@ SORT_FIELDS = ("slug", "name", "modality", "cell_class", "origin", "approval_dat
 
 def _first_approval(doc: dict[str, Any]) -> str:
     dates = [a["approval_date"] for a in doc["authorizations"] if a.get("approval_date")]
-    return min(dates) if dates else "9999"
+    return min(dates) if dates else ""
 
 
 def sort_products(products: list[dict[str, Any]], sort: str | None) -> list[dict[str, Any]]:
-    """Sort by ``field`` or ``-field`` (descending); ValueError for an unknown field."""
+    """Sort by ``field`` or ``-field`` (descending); ValueError for an unknown field. Products
+    without a first approval date come last in either direction (by slug)."""
     if not sort:
         return products
     reverse = sort.startswith("-")
@@ -150,7 +151,11 @@ def sort_products(products: list[dict[str, Any]], sort: str | None) -> list[dict
             value = normalise(str(doc.get(field) or ""))
         return (value, doc["slug"])
 
-    return sorted(products, key=key, reverse=reverse)
+    if field != "approval_date":
+        return sorted(products, key=key, reverse=reverse)
+    dated = [doc for doc in products if _first_approval(doc)]
+    undated = [doc for doc in products if not _first_approval(doc)]
+    return sorted(dated, key=key, reverse=reverse) + sorted(undated, key=lambda d: d["slug"])
 
 
 def authorization_rows(products: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

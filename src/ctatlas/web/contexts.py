@@ -66,16 +66,23 @@ class ProductsContext:
     problems: list[dict[str, Any]] = described("Parameters that were ignored, and why.")
     rows: list[dict[str, Any]] = described(
         "One row per product shown: doc, first/then (names as {text, lang}, the reader's "
-        "local names first), jurisdictions, first_approval, statuses, outcomes (conditional "
-        "outcomes that differ from the status)."
+        "local names first), authorizations (the matching ones: jurisdiction, holder, pathway, "
+        "status, conditional term), first_approval."
     )
     count: int = described("Products matching the filters (all pages).")
     jurisdictions: dict[str, dict[str, Any]] = described("Jurisdiction documents by code.")
     vocabs: dict[str, list[str]] = described("Filter name -> allowed values.")
+    facets: dict[str, dict[str, int]] = described(
+        "Filter name -> value -> products listed if that value were ticked too."
+    )
     sort_links: dict[str, str] = described("Sort field -> URL sorting by it (toggles direction).")
-    current_sort: str = described("The sort in force ('' for slug order).")
+    current_sort: str = described("The sort the URL names ('' for the default).")
+    default_sort: str = described("The order without a sort ('' for relevance, with a search).")
     prev_link: str | None = described("URL of the previous page, if any.")
     next_link: str | None = described("URL of the next page, if any.")
+    pages: list[dict[str, Any] | None] = described(
+        "Numbered page links (number, link, current; None for a gap); empty for one page."
+    )
     export_query: str = described("The filters as a query string for the export links.")
     formats: tuple[str, ...] = described("Export formats.")
     api_link: str = described("The same selection in the JSON API.")

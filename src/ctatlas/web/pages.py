@@ -21,11 +21,10 @@ from starlette.templating import Jinja2Templates
 
 from ctatlas import __version__, labels
 from ctatlas.i18n import LANGS, negotiate, translations
-from ctatlas.query import SORT_FIELDS
 from ctatlas.vocab import CellClass, Modality, Origin, Pathway, ProfileOrigin, Status
 from ctatlas.web import contexts, service
 from ctatlas.web.deps import SnapshotDep
-from ctatlas.web.params import ProductQuery, parse_page_query
+from ctatlas.web.params import parse_page_query
 from ctatlas.web.state import Snapshot
 
 __all__ = ["render_error", "router"]
@@ -246,89 +245,36 @@ def pipeline_page(request: Request, snap: SnapshotDep) -> Response:
 # --------------------------------------------------------------------------- products
 
 
-def _query_string(query: ProductQuery, **changes: Any) -> str:
-    data = query.model_dump(mode="json", exclude_defaults=True)
-    data.update(changes)
-    pairs: list[tuple[str, str]] = []
-    for key, value in data.items():
-        if value is None or value == [] or value == "":
-            continue
-        if key == "limit" and value == 50 or key == "offset" and value == 0:
-            continue
-        if isinstance(value, list):
-            pairs += [(key, str(v)) for v in value]
-        else:
-            pairs.append((key, str(value)))
-    return urlencode(pairs)
-
-
 @router.get("/products", response_class=HTMLResponse)
 def products_page(request: Request, snap: SnapshotDep) -> Response:
-    """The product table: every filter, search and sort is in the URL."""
+    """The product table: every filter, search and sort is in the URL
+    (:mod:`ctatlas.web.products_view`)."""
     from ctatlas.web.errors import ApiError
+    from ctatlas.web.products_view import ordered, products_view, query_string
 
     query, problems = parse_page_query(request.query_params.multi_items())
     try:
-        found = service.matching_products(snap, query)
+        found = ordered(snap, query)
     except ApiError as exc:
         problems += exc.errors
         query = query.model_copy(update={"jurisdiction": []})
-        found = service.matching_products(snap, query)
-    shown = found[query.offset : query.offset + query.limit]
-    rows = []
-    lang = page_language(request)[0]
-    for doc in shown:
-        auths = doc["authorizations"]
-        dates = sorted(a["approval_date"] for a in auths if a.get("approval_date"))
-        first, then = _names(doc, lang)
-        rows.append(
-            {
-                "doc": doc,
-                "first": first,
-                "then": then,
-                "jurisdictions": list(dict.fromkeys(a["jurisdiction"] for a in auths)),
-                "first_approval": dates[0] if dates else None,
-                "statuses": list(dict.fromkeys(a["status"] for a in auths)),
-                # conditional outcomes that differ from the legal status, shown beside it
-                "outcomes": list(
-                    dict.fromkeys(
-                        a["conditional_outcome"]
-                        for a in auths
-                        if a.get("conditional_outcome")
-                        and a["conditional_outcome"] != a["status"]
-                    )
-                ),
-            }
-        )
-    current_sort = query.sort or ""
-    keep = {"lang": lang} if page_language(request)[1] else {}
-    sort_links = {}
-    for field in SORT_FIELDS:
-        target = f"-{field}" if current_sort == field else field
-        sort_links[field] = "/products?" + _query_string(query, sort=target, offset=0, **keep)
-    prev_link = next_link = None
-    if query.offset > 0:
-        prev_offset = max(0, query.offset - query.limit)
-        prev_link = "/products?" + _query_string(query, offset=prev_offset, **keep)
-    if query.offset + query.limit < len(found):
-        next_link = "/products?" + _query_string(query, offset=query.offset + query.limit, **keep)
-    export_query = _query_string(query.model_copy(update={"limit": 50, "offset": 0}))
+        found = ordered(snap, query)
+    lang, lang_query = page_language(request)
+    keep = {"lang": lang} if lang_query else {}
+    view = products_view(snap, query, found, lambda doc: _names(doc, lang), keep)
+    export_query = query_string(query.model_copy(update={"limit": 50, "offset": 0}))
     return _page(
         request,
         contexts.ProductsContext(
             query=query,
             problems=problems,
-            rows=rows,
             count=len(found),
             jurisdictions=snap.jurisdictions(),
             vocabs={k: [m.value for m in v] for k, v in FILTER_VOCABS.items()},
-            sort_links=sort_links,
-            current_sort=current_sort,
-            prev_link=prev_link,
-            next_link=next_link,
             export_query=export_query,
             formats=EXPORT_FORMATS,
-            api_link="/api/v1/products?" + _query_string(query),
+            api_link="/api/v1/products?" + query_string(query),
+            **view,
         ),
     )
 

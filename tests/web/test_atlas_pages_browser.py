@@ -1,0 +1,92 @@
+"""The products table, the jurisdiction pages and the API index in a real headless Chromium
+(Debian's) against uvicorn on 127.0.0.1, on SQLite and on PostgreSQL (the conftest's store),
+every outside request blocked. Screenshots go to test-output/web/.
+
+Skips locally without Chromium or Playwright; fails when CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.web.serving import guarded_page, launched_chromium, serve_app
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "web"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]  # fmt: skip
+
+
+def _chromium() -> str:
+    reason = ""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reason = "the playwright Python package is not installed"
+    candidates = ("/usr/bin/chromium", shutil.which("chromium") or "")
+    executable = next((c for c in candidates if c and Path(c).exists()), "")
+    if not reason and not executable:
+        reason = "Debian's chromium is not installed (apt-get install chromium)"
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {reason}: .ci/run must install it")
+        pytest.skip(reason)
+    return executable
+
+
+@pytest.fixture(scope="module")
+def base_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    with serve_app(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with launched_chromium(_chromium(), ARGS) as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def page(browser, base_url: str) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    with guarded_page(browser, base_url) as tab:
+        yield tab
+
+
+def _shot(page: Any, name: str, web_db_url: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    backend = "sqlite" if web_db_url.startswith("sqlite") else "postgres"
+    page.screenshot(path=str(SHOTS / f"{name}-{backend}.png"), full_page=True)
+
+
+#: Every date on a page and the lines it takes (one box per line: a date that wraps has two).
+DATE_HEIGHTS = """() => [...document.querySelectorAll('main span.date, main time')].map(e => (
+  {text: e.textContent.trim(), lines: e.getClientRects().length}))"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "ko"])
+def test_products_table_in_a_browser(page, base_url: str, web_db_url: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base_url}/products?limit=4&lang={lang}")
+    rows = page.locator("#products tbody tr[data-slug]")
+    assert rows.count() == 4
+    assert rows.first.get_attribute("data-slug") == "relmacabtagene-autoleucel"
+    for width in (800, 1400):  # at 800 px a table squeezed this much would wrap them
+        page.set_viewport_size({"width": width, "height": 900})
+        dates = page.evaluate(DATE_HEIGHTS)
+        assert len(dates) >= 8
+        assert all(d["lines"] == 1 for d in dates), (width, [d for d in dates if d["lines"] != 1])
+    # the counts stand beside the filter values
+    kr = page.locator("#filters input[name=jurisdiction][value=KR]").locator("xpath=..")
+    assert "(4)" in kr.inner_text()
+    _shot(page, f"products-table-{lang}", web_db_url)
+    # the numbered pages: page 2 holds the last two, marked current, language kept
+    with page.expect_navigation():
+        page.locator("nav.pager a.page", has_text="2").click()
+    assert page.locator("#products tbody tr[data-slug]").count() == 2
+    assert page.locator("nav.pager a[aria-current=page]").inner_text() == "2"
+    assert page.locator("html").get_attribute("lang") == lang
