@@ -90,3 +90,28 @@ def test_products_table_in_a_browser(page, base_url: str, web_db_url: str, lang:
     assert page.locator("#products tbody tr[data-slug]").count() == 2
     assert page.locator("nav.pager a[aria-current=page]").inner_text() == "2"
     assert page.locator("html").get_attribute("lang") == lang
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "ko"])
+def test_jurisdiction_pages_in_a_browser(page, base_url: str, web_db_url: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{base_url}/jurisdictions?lang={lang}")
+    _shot(page, f"jurisdictions-{lang}", web_db_url)
+    with page.expect_navigation():
+        page.locator("tr[data-code=JP] a.jurisdiction-link").click()
+    assert page.url.endswith(f"/jurisdictions/JP?lang={lang}")
+    # every citation is shown as words on the page, not only in a tooltip
+    links = page.locator("main .citations a.citation")
+    assert links.count() > 20
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box is not None and box["width"] > 0 and links.nth(i).inner_text().strip()
+    # Japanese legal terms render with Japanese glyphs: their lang is on the element
+    term = page.locator("#def-regenerative_medical_product h3 [lang=ja]")
+    assert term.inner_text() == "再生医療等製品"
+    assert term.evaluate("e => e.closest('[lang]').lang") == "ja"
+    # the table of contents jumps to the tier data
+    page.locator("nav.toc a[href='#tier_figures']").click()
+    page.wait_for_function("location.hash === '#tier_figures'")
+    assert page.locator("#figures tbody tr").count() == 9
+    _shot(page, f"jurisdiction-JP-{lang}", web_db_url)

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 PAGES = [
     "/", "/products", "/products/cartistem", "/definitions", "/classify", "/analysis",
-    "/conditional",
+    "/conditional", "/jurisdictions", "/jurisdictions/KR",
 ]  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 PAGES = [
     "/", "/products", "/products/cartistem", "/pipeline", "/definitions", "/classify",
-    "/analysis", "/conditional",
+    "/analysis", "/conditional", "/jurisdictions", "/jurisdictions/JP",
 ]  # fmt: skip
 
 
@@ -30,8 +30,8 @@ def test_every_asset_is_vendored(client, url: str) -> None:
         assert client.get(asset).status_code == 200, asset
     nav = [a["href"] for a in page.select("header nav.main a")]
     assert nav == [
-        "/", "/products", "/pipeline", "/trials", "/definitions", "/classify", "/analysis",
-        "/conditional", "/api/docs",
+        "/", "/products", "/pipeline", "/trials", "/jurisdictions", "/definitions", "/classify",
+        "/analysis", "/conditional", "/api/docs",
     ]
 
 

@@ -17,6 +17,8 @@ __all__ = [
     "DefinitionsContext",
     "ErrorContext",
     "HomeContext",
+    "JurisdictionContext",
+    "JurisdictionsContext",
     "ConditionalContext",
     "PAGE_CONTEXTS",
     "PipelineContext",
@@ -117,12 +119,38 @@ class ProductContext:
 
 
 @dataclasses.dataclass
+class JurisdictionsContext:
+    """``/jurisdictions``: every jurisdiction, linked to its page."""
+
+    rows: list[dict[str, Any]] = described(
+        "Jurisdiction summaries (code, name, local_name, complete_as_of, regulators, products, "
+        "authorizations), each with doc (its document) and tiers (risk tiers and tier routes)."
+    )
+
+
+@dataclasses.dataclass
+class JurisdictionContext:
+    """``/jurisdictions/{code}``: one jurisdiction's framework."""
+
+    j: dict[str, Any] = described(
+        "ctatlas.web.jurisdiction_view.jurisdiction_view: the document (as GET "
+        "/api/v1/jurisdictions/{code}) with citations as {text, law, url, host, accessed, "
+        "read_via}, comparison as (aspect, entry) pairs, route_labels, tier_labels, law_names "
+        "and sections ((anchor, heading) of what the data holds)."
+    )
+
+
+@dataclasses.dataclass
 class DefinitionsContext:
-    """``/definitions``: the comparison side by side."""
+    """``/definitions``: every jurisdiction's definitions, and the comparison side by side."""
 
     table: Any = described("The analysis's definitions table (ctatlas.analysis.Table).")
     codes: list[str] = described("Jurisdiction codes, in column order.")
     names: dict[str, str] = described("Column key -> heading.")
+    jurisdictions: list[dict[str, Any]] = described(
+        "Every jurisdiction's definitions: code, local_name, definitions (as in the jurisdiction "
+        "file, citations as {text, law, url, host, accessed, read_via})."
+    )
 
 
 @dataclasses.dataclass
@@ -237,6 +265,8 @@ PAGE_CONTEXTS: dict[str, type] = {
     "products.html": ProductsContext,
     "product.html": ProductContext,
     "definitions.html": DefinitionsContext,
+    "jurisdictions.html": JurisdictionsContext,
+    "jurisdiction.html": JurisdictionContext,
     "classify.html": ClassifyContext,
     "analysis.html": AnalysisContext,
     "pipeline.html": PipelineContext,

@@ -53,6 +53,7 @@ NAV = [
     ("/products", N_("Products")),
     ("/pipeline", N_("Pipeline")),
     ("/trials", N_("Trials")),
+    ("/jurisdictions", N_("Jurisdictions")),
     ("/definitions", N_("Definitions")),
     ("/classify", N_("Classifier")),
     ("/analysis", N_("Analysis")),
@@ -372,16 +373,71 @@ def product_page(
     )
 
 
+# --------------------------------------------------------------------------- jurisdictions
+
+
+@router.get("/jurisdictions", response_class=HTMLResponse)
+def jurisdictions_page(request: Request, snap: SnapshotDep) -> Response:
+    """Every jurisdiction: its regulators, how many products it has authorized, how much of
+    its framework the data holds, each linked to its page."""
+    docs = snap.jurisdictions()
+    rows = [
+        {
+            **summary,
+            "doc": docs[summary["code"]],
+            "tiers": len(docs[summary["code"]].get("risk_tiers", []))
+            + len(docs[summary["code"]].get("tier_routes", [])),
+        }
+        for summary in service.jurisdiction_summaries(snap)
+    ]
+    return _page(request, contexts.JurisdictionsContext(rows=rows))
+
+
+@router.get("/jurisdictions/{code}", response_class=HTMLResponse)
+def jurisdiction_page(
+    request: Request, snap: SnapshotDep, code: Annotated[str, Path(max_length=8)]
+) -> Response:
+    """One jurisdiction's framework, every statement with its citation visible
+    (:mod:`ctatlas.web.jurisdiction_view`); a code in another case redirects."""
+    from ctatlas.analysis.tables import COMPARISON_ASPECTS
+    from ctatlas.web.jurisdiction_view import jurisdiction_view
+
+    doc = service.jurisdiction_detail(snap, code)  # NotFound with close codes
+    if code != doc["code"]:
+        query = request.url.query
+        target = f"/jurisdictions/{doc['code']}" + (f"?{query}" if query else "")
+        return RedirectResponse(target, status_code=307)
+    return _page(
+        request,
+        contexts.JurisdictionContext(j=jurisdiction_view(doc, COMPARISON_ASPECTS)),
+    )
+
+
 # --------------------------------------------------------------------------- definitions
 
 
 @router.get("/definitions", response_class=HTMLResponse)
 def definitions_page(request: Request, snap: SnapshotDep) -> Response:
     """The jurisdictions' comparison entries side by side, each cell cited."""
+    from ctatlas.web.jurisdiction_view import cited
+
     table = service.analysis(snap).table("definitions")
     codes = [c.key for c in table.columns if c.type == "cited"]
     names = {c.key: c.label for c in table.columns}
-    return _page(request, contexts.DefinitionsContext(table=table, codes=codes, names=names))
+    every = []
+    for code, doc in snap.jurisdictions().items():
+        laws = {law["id"]: law for law in doc.get("laws", [])}
+        definitions = [
+            {**d, "citations": [cited(c, laws) for c in d.get("citations", [])]}
+            for d in doc.get("definitions", [])
+        ]
+        every.append(
+            {"code": code, "local_name": doc.get("local_name"), "definitions": definitions}
+        )
+    return _page(
+        request,
+        contexts.DefinitionsContext(table=table, codes=codes, names=names, jurisdictions=every),
+    )
 
 
 # --------------------------------------------------------------------------- classify
