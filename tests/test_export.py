@@ -65,7 +65,7 @@ def test_cli_writes_the_api_bytes(
 def test_csv_one_row_per_authorization(runner: CliRunner, built: str, tmp_path: Path) -> None:
     out = tmp_path / "a.csv"
     assert run(runner, "export", "-f", "csv", "-o", str(out), "--db", built).exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 10
     kymriah = [r for r in rows if r["slug"] == "tisagenlecleucel"]
     assert {r["jurisdiction"] for r in kymriah} == {"US", "KR", "SG"}
@@ -171,7 +171,7 @@ def test_programs_in_every_format(runner: CliRunner, built: str, tmp_path: Path)
     out = tmp_path / "programs.csv"
     result = run(runner, "export", "-f", "programs_csv", "-o", str(out), "-j", "JP", "--db", built)
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert sorted((r["program_id"], r["stage"], r["status"]) for r in rows) == [
         ("cartistem:0", "phase3", "active"),
         ("cartistem:3", "phase2", "discontinued"),

@@ -6,6 +6,12 @@ bytes. The tables are the store's, flattened for spreadsheets: ``products``,
 ``diseases`` and ``programs`` (development programs, of authorized therapies and of therapies
 only in development), joined by ``slug`` and ``authorization_id``.
 
+Made for spreadsheets as well as for programs: the single-file CSV downloads (``csv``,
+``programs_csv``) start with a UTF-8 byte-order mark, so Excel reads their Japanese and Korean
+names as UTF-8 (Python reads them with ``encoding="utf-8-sig"``); the Data Package's CSVs stay
+plain UTF-8, as its descriptor declares. The XLSX sheets have a frozen header row and a filter
+on every column. Written files get the permissions of any new file (0644 under umask 022).
+
 * ``csv``: one file, one row per authorization with its product's attributes (what
   ``ctatlas products --format csv`` prints, with every column).
 * ``programs_csv``: one file, one row per development program with its therapy's attributes
@@ -24,7 +30,7 @@ import datetime as dt
 import io
 import json
 import os
-import tempfile
+import secrets
 import zipfile
 from collections.abc import Mapping, Sequence
 from enum import Enum
@@ -37,6 +43,7 @@ __all__ = [
     "ExportFormat",
     "ExportResult",
     "TABLES",
+    "atomic_write",
     "export_bytes",
     "export_tables",
     "write_export",
@@ -392,13 +399,18 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> bytes:
+#: The UTF-8 byte-order mark: tells Excel a CSV file is UTF-8 (it guesses a legacy code page
+#: otherwise, and Japanese and Korean names turn into mojibake).
+BOM = "\ufeff".encode()
+
+
+def _csv(rows: Sequence[Mapping[str, Any]], fields: Sequence[str], *, bom: bool = False) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(fields)
     for row in rows:
         writer.writerow([_cell(row.get(f)) for f in fields])
-    return buffer.getvalue().encode("utf-8")
+    return (BOM if bom else b"") + buffer.getvalue().encode("utf-8")
 
 
 def _flat_rows(products: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -470,8 +482,13 @@ def _xlsx(tables: Mapping[str, list[dict[str, Any]]], meta: Mapping[str, str]) -
     about.append(["built at", meta.get("built_at", "")])
     for name, rows in tables.items():
         about.append([f"sheet {name}", f"{len(rows)} rows"])
+    from openpyxl.utils import get_column_letter
+
     for name, (fields, _, _) in TABLES.items():
         sheet = book.create_sheet(name)
+        sheet.freeze_panes = "A2"  # the header row stays in view while scrolling
+        last = f"{get_column_letter(len(fields))}{len(tables[name]) + 1}"
+        sheet.auto_filter.ref = f"A1:{last}"  # a filter button on every column
         sheet.append([f.name for f in fields])
         for row in tables[name]:
             sheet.append([row.get(f.name) for f in fields])
@@ -504,10 +521,11 @@ def export_bytes(
     meta = dict(meta or {})
     filename = f"ctatlas.{EXTENSIONS[fmt]}"
     if fmt is ExportFormat.csv:
-        return ExportResult(_csv(_flat_rows(products), FLAT_FIELDS), MEDIA_TYPES[fmt], filename)
+        content = _csv(_flat_rows(products), FLAT_FIELDS, bom=True)
+        return ExportResult(content, MEDIA_TYPES[fmt], filename)
     if fmt is ExportFormat.programs_csv:
         fields = [f.name for f in TABLES["programs"][0]]
-        content = _csv(_program_rows(programs), fields)
+        content = _csv(_program_rows(programs), fields, bom=True)
         return ExportResult(content, MEDIA_TYPES[fmt], "ctatlas-programs.csv")
     if fmt is ExportFormat.json:
         document = {
@@ -547,16 +565,30 @@ def write_export(
     meta: Mapping[str, str] | None = None,
     programs: Sequence[dict[str, Any]] = (),
 ) -> Path:
-    """Write the export to ``out`` atomically (a temporary file moved into place)."""
+    """Write the export to ``out`` atomically (a temporary file moved into place), with the
+    permissions of any new file."""
     result = export_bytes(fmt, products, jurisdictions, diseases, meta, programs)
     path = Path(out)
+    atomic_write(path, result.content)
+    return path
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, moved into
+    place when complete. The file is created with mode 0666 less the umask (0644 under umask
+    022), as any new file is; ``tempfile.mkstemp`` would make it owner-only (0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:  # pragma: no cover - 48 random bits
+            continue
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(result.content)
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return path

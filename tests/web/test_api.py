@@ -275,13 +275,14 @@ def test_export_csv(client) -> None:
     r = client.get(f"{API}/export/csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert 'filename="ctatlas.csv"' in r.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert len(rows) == 10
     assert {row["local_name"] for row in rows} >= {"카티스템"}
 
 
 def test_export_filtered(client) -> None:
-    rows = list(csv.DictReader(io.StringIO(client.get(f"{API}/export/csv?jurisdiction=US").text)))
+    body = client.get(f"{API}/export/csv?jurisdiction=US").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert {row["jurisdiction"] for row in rows} == {"US"} and len(rows) == 4
 
 

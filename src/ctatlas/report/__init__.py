@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -93,15 +91,10 @@ def default_output(fmt: ReportFormat, as_of: dt.date | None = None) -> Path:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write through a temporary file, with the permissions of any new file (not 0600)."""
+    from ctatlas.export import atomic_write
+
+    atomic_write(path, data)
 
 
 def render(
