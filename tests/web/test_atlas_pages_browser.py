@@ -115,3 +115,36 @@ def test_jurisdiction_pages_in_a_browser(page, base_url: str, web_db_url: str, l
     page.wait_for_function("location.hash === '#tier_figures'")
     assert page.locator("#figures tbody tr").count() == 9
     _shot(page, f"jurisdiction-JP-{lang}", web_db_url)
+
+
+def test_fingerprinted_assets_favicon_and_api_index(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The browser loads every asset under its hashed name (immutable), the icon, and the
+    /api page whose example links answer."""
+    with guarded_page(browser, base_url) as tab:
+        responses: list[Any] = []
+        tab.on("response", lambda r: responses.append(r))
+        tab.goto(f"{base_url}/analysis")
+        tab.wait_for_function(
+            "document.querySelectorAll('figure.chart[data-rendered=true]').length > 0",
+            timeout=20_000,
+        )
+        static = [r for r in responses if "/static/" in r.url]
+        assert len(static) >= 5  # site.css, site.js, three Vega scripts (and the icon)
+        for r in static:
+            assert r.status == 200, r.url
+            assert r.headers["cache-control"] == "public, max-age=31536000, immutable", r.url
+        # the browser decodes the page's icon (the /favicon.ico copy is checked over HTTP:
+        # Playwright's request routing does not pass Chromium's favicon.ico loads)
+        size = tab.evaluate(
+            """() => new Promise((ok, fail) => { const img = new Image();
+              img.onload = () => ok([img.naturalWidth, img.naturalHeight]);
+              img.onerror = () => fail('no icon');
+              img.src = document.querySelector('link[rel=icon][type="image/svg+xml"]').href; })"""
+        )
+        assert size[0] > 0 and size[0] == size[1]
+        tab.goto(f"{base_url}/api?lang=ko")
+        rows = tab.locator("#endpoints tbody tr")
+        assert rows.count() >= 13
+        with tab.expect_navigation():
+            tab.locator("#endpoints a.example[href='/api/v1/jurisdictions/JP']").click()
+        assert '"code":"JP"' in tab.content().replace(" ", "")

@@ -6,7 +6,9 @@
 
 The app only reads: every route is GET except ``POST /api/v1/classify``, which computes and
 stores nothing. OpenAPI is at ``/api/v1/openapi.json`` with Swagger UI at ``/api/docs`` and
-ReDoc-free offline docs: every script and stylesheet is served from ``/static``.
+ReDoc-free offline docs: every script and stylesheet is served from ``/static``, under names
+holding a hash of their content (:mod:`ctatlas.web.assets`). ``/api`` lists every endpoint
+(:mod:`ctatlas.web.api_index`); the icon is at ``/favicon.ico`` too.
 """
 
 from __future__ import annotations
@@ -17,8 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI
-from starlette.responses import HTMLResponse
-from starlette.staticfiles import StaticFiles
+from starlette.responses import FileResponse, HTMLResponse
 
 from ctatlas import __version__
 from ctatlas.store import Store, ensure_store
@@ -46,14 +47,14 @@ SWAGGER_PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/static/vendor/swagger-ui.css">
-<link rel="icon" href="/static/vendor/swagger-favicon-32x32.png">
+<link rel="stylesheet" href="{css}">
+<link rel="icon" href="{icon}" type="image/svg+xml">
 <title>Cell Therapy Atlas API</title>
 </head>
 <body>
 <div id="swagger-ui"></div>
-<script src="/static/vendor/swagger-ui-bundle.js"></script>
-<script src="/static/swagger-init.js"></script>
+<script src="{bundle}"></script>
+<script src="{init}"></script>
 </body>
 </html>
 """
@@ -110,15 +111,34 @@ def create_app(
     install_openapi(app)
 
     from ctatlas.web.api import router as api_router
+    from ctatlas.web.api_index import router as api_index_router
+    from ctatlas.web.assets import FingerprintedStatic, package_assets
     from ctatlas.web.pages import router as pages_router
 
     app.include_router(api_router)
+    app.include_router(api_index_router)
     app.include_router(pages_router)
-    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+    assets = package_assets()
+    app.mount("/static", FingerprintedStatic(assets), name="static")
+    swagger_page = SWAGGER_PAGE.format(
+        css=assets.url("vendor/swagger-ui.css"),
+        icon=assets.url("favicon.svg"),
+        bundle=assets.url("vendor/swagger-ui-bundle.js"),
+        init=assets.url("swagger-init.js"),
+    )
 
     @app.get("/api/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return HTMLResponse(SWAGGER_PAGE)
+        return HTMLResponse(swagger_page)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """The icon browsers ask for at the root (a day's cache: its name cannot change)."""
+        return FileResponse(
+            assets.folder / "favicon.ico",
+            media_type="image/vnd.microsoft.icon",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     app.add_middleware(ResponseCache, atlas=atlas, trials=trials)
     app.add_middleware(Guard)  # outermost: headers on every response, even cached ones

@@ -65,7 +65,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 #: POST routes whose answer depends only on the data and the body.
 CACHEABLE_POSTS = frozenset({"/api/v1/classify"})
 #: Paths whose data is not the atlas's (the trials store changes on its own): never cached.
-UNCACHED_PREFIXES = ("/static/", "/api/v1/trials")
+UNCACHED_PREFIXES = ("/static/", "/api/v1/trials", "/favicon.ico")
 #: Pages that show trials as well as atlas data: keyed on the trials store's state too.
 TRIALS_PAGES = re.compile(r"^/(products/[^/]+|trials(/[^/]+)?|analysis/report\.\w+)$")
 MAX_BODY = 64 * 1024
@@ -85,6 +85,9 @@ COMPRESSIBLE = (
     b"application/vnd.vega",
 )
 VARY = b"Accept-Language, Accept-Encoding"
+#: Paths answering a page to browsers (Accept: text/html) and JSON to anything else: the
+#: Accept header is part of their ETag and their Vary too.
+ACCEPT_NEGOTIATED = frozenset({"/api"})
 
 
 def request_language(scope: Scope, headers: dict[bytes, bytes]) -> str:
@@ -222,6 +225,9 @@ class ResponseCache:
         lang = request_language(scope, headers)
         encoding = request_encoding(headers)
         etag = _representation_etag(etag, lang, encoding)
+        negotiated = path in ACCEPT_NEGOTIATED
+        if negotiated and b"text/html" in headers.get(b"accept", b""):
+            etag = f'{etag[:-1]}-html"'
         key = (
             snap.data_hash,
             day,
@@ -265,7 +271,7 @@ class ResponseCache:
                 for k, v in out_headers
                 if k.lower() not in (b"etag", b"last-modified", b"cache-control", b"vary")
             ]
-            out_headers.append((b"vary", VARY))
+            out_headers.append((b"vary", VARY + b", Accept" if negotiated else VARY))
             if encoding == "gzip":
                 out_headers, body_out = _compress(out_headers, body_out)
             if conditional:

@@ -12,6 +12,7 @@ from typing import Any
 
 __all__ = [
     "AnalysisContext",
+    "ApiIndexContext",
     "BASE_FIELDS",
     "ClassifyContext",
     "DefinitionsContext",
@@ -253,6 +254,16 @@ class ConditionalContext:
 
 
 @dataclasses.dataclass
+class ApiIndexContext:
+    """``/api``: every endpoint of the REST API, from the app's OpenAPI document."""
+
+    endpoints: list[dict[str, str]] = described(
+        "ctatlas.web.api_index.api_endpoints: method, path, summary, description (first "
+        "sentence) and example (a URL that answers, with real values)."
+    )
+
+
+@dataclasses.dataclass
 class ErrorContext:
     """Any error, as a page."""
 
@@ -273,6 +284,7 @@ PAGE_CONTEXTS: dict[str, type] = {
     "trials.html": TrialsContext,
     "trial.html": TrialContext,
     "conditional.html": ConditionalContext,
+    "api.html": ApiIndexContext,
     "error.html": ErrorContext,
 }
 

@@ -23,11 +23,12 @@ from ctatlas import __version__, labels
 from ctatlas.i18n import LANGS, negotiate, translations
 from ctatlas.vocab import CellClass, Modality, Origin, Pathway, ProfileOrigin, Status
 from ctatlas.web import contexts, service
+from ctatlas.web.assets import package_assets
 from ctatlas.web.deps import SnapshotDep
 from ctatlas.web.params import parse_page_query
 from ctatlas.web.state import Snapshot
 
-__all__ = ["render_error", "router"]
+__all__ = ["render_error", "render_page", "router"]
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("ctatlas.web", "templates"),
@@ -58,7 +59,7 @@ NAV = [
     ("/classify", N_("Classifier")),
     ("/analysis", N_("Analysis")),
     ("/conditional", N_("Conditional approvals")),
-    ("/api/docs", N_("API")),
+    ("/api", N_("API")),
 ]
 FILTER_VOCABS: dict[str, type[Enum]] = {
     "modality": Modality,
@@ -124,6 +125,7 @@ _env.filters["extra_label"] = jinja2.pass_context(
 _env.filters["cell_label"] = jinja2.pass_context(
     lambda ctx, value, column: labels.cell_label(column, value, _lang(ctx))
 )
+_env.globals["static_url"] = lambda name: package_assets().url(name)
 _env.filters["local_lang"] = lambda code: labels.lang_of(code) or ""
 _env.filters["script_lang"] = lambda text: labels.script_lang(text) or ""
 
@@ -187,6 +189,9 @@ def _page(request: Request, context: Any, status: int = 200) -> Response:
     }
     values = {**base, **contexts.as_dict(context)}
     return templates.TemplateResponse(request, name, values, status_code=status)
+
+
+render_page = _page
 
 
 def render_error(
