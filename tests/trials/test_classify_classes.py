@@ -198,3 +198,124 @@ def test_follow_up_keeps_the_product():
         )
     )
     assert c.label == "cell_therapy"
+
+
+# ---------------------------------------------------------------- with the atlas's terms (c)
+
+
+@pytest.fixture(scope="module")
+def atlas_terms():
+    """The curated atlas's cell-therapy names and codes (``data/``)."""
+    from pathlib import Path
+
+    from ctatlas.dataset import load_dataset
+    from ctatlas.trials.atlas_terms import cell_terms
+
+    return cell_terms(load_dataset(Path(__file__).resolve().parents[2] / "data"))
+
+
+_CT = [
+    ("BIOPSY", "Biospecimen Collection"),
+    ("", "Computed Tomography"),
+    ("", "Cyclophosphamide"),
+    ("", "Fludarabine"),
+]
+
+ATLAS_CASES = [
+    # a drug studied with an authorized CAR-T, named first in the title (held-out half A:
+    # NCT05359211, NCT06940297)
+    (
+        _t(
+            "NKTR-255 in Combination With CAR-T Cell Therapy for the Treatment of Relapsed or "
+            "Refractory Large B-cell Lymphoma",
+            [*_CT, ("", "Lisocabtagene Maraleucel"),
+             ("", "Polymer-conjugated IL-15 Receptor Agonist NKTR-255")],
+        ),
+        "not_cell",
+        "negative.setting",
+    ),
+    (
+        _t(
+            "Dasatinib and Quercetin With CAR-T Therapy for the Treatment of Patients With "
+            "Relapsed or Refractory Multiple Myeloma",
+            [*_CT, ("", "Ciltacabtagene Autoleucel"), ("", "Dasatinib"), ("", "Quercetin")],
+        ),
+        "not_cell",
+        "negative.setting",
+    ),
+    # the authorized product only as what came before (monitor row NCT06523621)
+    (
+        _t(
+            "Nivolumab in Multiple Myeloma Patients After Idecabtagene Vicleucel",
+            [("", "Nivolumab")],
+        ),
+        "not_cell",
+        "negative.context",
+    ),
+    # ... but an induction followed by the product is one regimen (monitor row NCT04923893)
+    (
+        _t(
+            "A Study of Bortezomib, Lenalidomide and Dexamethasone (VRd) Followed by Cilta-cel, a "
+            "CAR-T Therapy Directed Against BCMA Versus VRd Followed by Lenalidomide and "
+            "Dexamethasone (Rd) Therapy in Participants With Newly Diagnosed Multiple Myeloma",
+            [("DRUG", "Bortezomib"), ("DRUG", "Lenalidomide"), ("DRUG", "Dexamethasone"),
+             ("BIOLOGICAL", "Cilta-cel"), ("DRUG", "Cyclophosphamide"), ("DRUG", "Fludarabine")],
+        ),
+        "cell_therapy",
+        "cell.",
+    ),
+    # the product's pharmacokinetics are about the product (monitor row NCT04581473)
+    (
+        _t(
+            "Study to Evaluate the Efficacy, Safety and Pharmacokinetics of CT041 Autologous CAR "
+            "T-cell Injection",
+            [("", "CT041 autologous CAR T-cell injection"),
+             ("", "Physician's Choice（Paclitaxel or Irinotecan or Apatinib or Anti-PD-1 "
+                  "antibody）")],
+        ),
+        "cell_therapy",
+        "cell.",
+    ),
+    # nothing else given: expanded access to the product (monitor row NCT04771078)
+    (
+        _t(
+            "Expanded Access Protocol (EAP) for Participants Receiving Idecabtagene Vicleucel That "
+            "is Nonconforming for Commercial Release",
+            [("", "Nonconforming idecabtagene vicleucel")],
+        ),
+        "cell_therapy",
+        "cell.",
+    ),
+    # the interventions give only the acellular product the title names beside its source
+    # (held-out half A: NCT04889963)
+    (
+        _t(
+            "Regeneration of Posterior Cruciate Ligament Injury Using Hypoxic Conditioned "
+            "Allogenic Adipose Mesenchymal Stem Cell and Condition Medium",
+            [("BIOLOGICAL", "adypose mesenchymal conditioned medium and ligament derived "
+                            "conditioned medium")],
+        ),
+        "acellular_cell_derived",
+        "acellular.cell_derived",
+    ),
+]
+
+
+@pytest.mark.parametrize(("trial", "label", "rule"), ATLAS_CASES)
+def test_each_class_with_the_atlas(trial, label, rule, atlas_terms):
+    c = classify(trial, terms=atlas_terms)
+    assert c.label == label, c.evidence
+    assert any(r.startswith(rule) for r in _rules(c)), _rules(c)
+
+
+def test_a_drug_with_a_product_in_development_is_a_cell_therapy(atlas_terms):
+    """Only authorized products are the standard a drug is studied with: with a product that
+    is only in development, the combination is a study of that product too."""
+    from ctatlas.trials.atlas_terms import cell_terms
+
+    tak = {"slug": "tak-102", "name": "TAK-102", "codes": ["TAK-102"],
+           "modality": "gene_modified_cell", "stem_type": "not_applicable",
+           "cell_type": "GPC3-directed CAR T cells", "genetically_modified": True}
+    t = _t("Pembrolizumab in Combination With TAK-102 in Solid Tumours",
+           [("DRUG", "Pembrolizumab"), ("BIOLOGICAL", "TAK-102")])
+    assert classify(t, terms=cell_terms([tak])).label == "cell_therapy"

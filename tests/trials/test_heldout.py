@@ -86,9 +86,9 @@ def atlas_terms():
 # counted against it; how many the atlas supplies is a floor of its own ("atlas"). The atlas
 # grows (more programs, more codes): floors, not exact figures.
 FLOORS = {
-    "dev": {"precision": 0.99, "recall": 0.955, "family": 0.96, "origin": 0.58, "atlas": 28},
-    "A": {"precision": 0.96, "recall": 0.955, "family": 0.99, "origin": 0.99, "atlas": 10},
-    "B": {"precision": 0.879, "recall": 0.95, "family": 0.95, "origin": 0.94, "atlas": 9},
+    "dev": {"precision": 0.99, "recall": 0.95, "family": 0.96, "origin": 0.58, "atlas": 27},
+    "A": {"precision": 0.99, "recall": 0.96, "family": 0.99, "origin": 0.99, "atlas": 11},
+    "B": {"precision": 0.89, "recall": 0.96, "family": 0.95, "origin": 0.94, "atlas": 11},
 }
 
 
@@ -113,7 +113,7 @@ def test_the_atlas_codes_recognise_code_only_products_on_half_a(atlas_terms):
     """Code-only Korean and Japanese products of half A that the text rules miss."""
     without = evaluate_heldout(FIX, "A")
     with_codes = evaluate_heldout(FIX, "A", atlas_terms)
-    assert with_codes.tp > without.tp and with_codes.fp == without.fp
+    assert with_codes.tp > without.tp and with_codes.fp <= without.fp
     missed = {tid for tid, _ in without.false_negatives}
     found = missed - {tid for tid, _ in with_codes.false_negatives}
     assert found  # e.g. CS20AT04 and EN001 trials

@@ -53,6 +53,7 @@ class Term:
     cell_family: str | None
     origin: str | None  # autologous | allogeneic | None (the atlas's origin, when it is one)
     kind: str  # code | name | alias
+    authorized: bool = False  # authorized somewhere (a product a study may give as standard)
 
 
 class CellTerms:
@@ -86,7 +87,8 @@ class CellTerms:
                 continue
             term = min(terms, key=lambda t: (t.slug, t.kind))
             if len(slugs) > 1:  # several cell therapies: cells, but no one product's facts
-                term = Term("", term.name, None, None, term.kind)
+                term = Term("", term.name, None, None, term.kind,
+                            all(t.authorized for t in terms))
             if key_kind == "unspaced":
                 self.unspaced[key] = term
                 continue
@@ -100,7 +102,7 @@ class CellTerms:
         )
         self.fingerprint = hashlib.sha256(
             "\n".join(
-                f"{k}\t{t.slug}\t{t.cell_family}\t{t.origin}"
+                f"{k}\t{t.slug}\t{t.cell_family}\t{t.origin}\t{t.authorized}"
                 for k, t in sorted({**self.keys, **self.unspaced}.items())
             ).encode()
         ).hexdigest()[:12]
@@ -209,8 +211,10 @@ def cell_terms(source: Any) -> CellTerms:
         if not isinstance(doc, Mapping):
             doc = doc.model_dump(mode="json")
         is_cell = doc.get("modality") in CELL_MODALITIES
+        authorized = bool(doc.get("authorizations"))
         term = (
-            Term(doc["slug"], doc["name"], cell_family(dict(doc)), _origin(doc), "name")
+            Term(doc["slug"], doc["name"], cell_family(dict(doc)), _origin(doc), "name",
+                 authorized)
             if is_cell
             else Term(None, doc["name"], None, None, "name")  # type: ignore[arg-type]
         )
@@ -223,7 +227,7 @@ def cell_terms(source: Any) -> CellTerms:
         values += [("alias", a) for a in doc.get("aliases") or ()]
         for kind, value in dict.fromkeys(values):
             entries.append((kind, value, Term(term.slug, term.name, term.cell_family,
-                                              term.origin, kind)))
+                                              term.origin, kind, term.authorized)))
     return CellTerms(entries)
 
 

@@ -50,6 +50,7 @@ from .rules import (
     ACELL_SOURCE_BEFORE,
     ACELLULAR,
     ANCHORS,
+    BRIDGING,
     CELL_THERAPY_NAMED,
     CODE,
     DRUGLIKE_TYPES,
@@ -81,6 +82,8 @@ from .rules import (
     ORIGIN_ALLO,
     ORIGIN_AUTO,
     PRODUCT_CONTEXT,
+    ROUTINE_WORDS,
+    SEQUENCE_BEFORE,
     SETTING_STUDY,
     STANDARD_CARE,
     STEM_FAMILIES,
@@ -325,13 +328,16 @@ def _atlas_mentions(
     terms: CellTerms | None, fields: list[tuple[str, str]]
 ) -> list[tuple[str, str, str, Term]]:
     """(field, snippet, words, term) of every atlas cell-therapy name or code in the
-    interventions and the title, in that order."""
+    interventions and the title, in that order; a title's mention only when it is not the
+    setting ("nivolumab after idecabtagene vicleucel", "patients receiving … Kymriah")."""
     if terms is None:
         return []
     out = []
     for fname, text in fields:
         if fname.startswith("interventions") or fname == "title":
             for start, end, term in terms.find(text):
+                if fname == "title" and NEG_BEFORE.search(text[max(0, start - 90) : start]):
+                    continue
                 out.append((fname, _snippet(text, start, end), text[start:end], term))
     return out
 
@@ -471,6 +477,13 @@ def classify(
         not any(p[0] == f"interventions[{i}]" for p in positives)
         for i in range(len(trial.interventions))
     )
+    if not setting_only and _given_with_approved(
+        trial, atlas, positives, title_text, bool(title_setting) and not title_positive
+    ):
+        # "NKTR-255 in combination with CAR-T", "dasatinib and quercetin with CAR-T": the cells
+        # given are only authorized products, and the title studies another intervention
+        setting_only = True
+        title_setting = [("title", _snippet(title_text, 0, min(len(title_text), 60)))]
     if setting_only:
         positives = []
         has_cell_intervention = False
@@ -528,8 +541,11 @@ def classify(
         for m in [ACELLULAR.search(text)]
         if m
     ]
-    if acellular and not has_cell_intervention and not title_positive:
-        # "MSC-derived exosomes": the cell words describe the source, not the product
+    acellular_given = any(f.startswith("interventions") for f, _ in acellular)
+    if acellular and not has_cell_intervention and (not title_positive or acellular_given):
+        # "MSC-derived exosomes": the cell words describe the source, not the product; and
+        # when the interventions give only an acellular product, a title naming the cells
+        # ("hypoxic conditioned MSCs and conditioned medium") names its source
         positives = []
         strong = False
 
@@ -602,6 +618,47 @@ def classify(
     for fname, snip in negated[:2]:
         evidence.append({"field": fname, "text": snip, "rule": "negative.context"})
     return Classification(evidence=evidence)
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _given_with_approved(
+    trial: Trial,
+    atlas: list[tuple[str, str, str, Term]],
+    positives: list[tuple[str, str, str]],
+    title: str,
+    title_is_setting: bool,
+) -> bool:
+    """Whether the only cells the record gives are authorized atlas products and its title
+    is about another of its interventions (named before the cell therapy, if it names one)
+    or names the cell therapy only as the setting ("drug treatments after CAR T-cell
+    therapy")."""
+    cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
+    cell_ivs |= {f for f, _, _, _ in atlas if f.startswith("interventions")}
+    if not cell_ivs or BRIDGING.search(title):
+        return False
+    approved = {f for f, _, _, t in atlas if f.startswith("interventions") and t.authorized}
+    if not cell_ivs <= approved:
+        return False
+    others = [
+        set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
+        for i, iv in enumerate(trial.interventions)
+        if f"interventions[{i}]" not in cell_ivs
+    ]
+    others = [w for w in others if w]
+    if not others or FOLLOW_UP.search(title):
+        return False  # nothing else is given, or the product's own follow-up
+    starts = [m.start() for m in [CELL_THERAPY_NAMED.search(title)] if m]
+    starts += [title.find(w) for f, _, w, _ in atlas if f == "title"]
+    first = min((s for s in starts if s >= 0), default=len(title))
+    head = title[:first].lower()
+    if SEQUENCE_BEFORE.search(head):
+        return False  # "VRd followed by cilta-cel": one regimen, the cells in it
+    if title_is_setting:
+        return True
+    head_words = set(_WORD.findall(head))
+    return any(words & head_words for words in others)
 
 
 def _hsct(trial: Trial, fields: list[tuple[str, str]]) -> dict[str, str] | None:

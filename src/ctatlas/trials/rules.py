@@ -199,7 +199,8 @@ NEG_BEFORE = _folded(
     r"(?:cytokine release syndrome|crs|icans|neurotoxicity)\b.{0,40}?(?:of|after|follo"
     r"wing|from|in)|"
     r"ex vivo (?:expansion|culture) of|counts? of|levels? of|"
-    r"function of|monitoring of|(?<!safety )(?<!efficacy )assessment of|imaging of|kinetics of|"
+    r"function of|monitoring of|(?<!safety )(?<!efficacy )assessment of|imaging of|"
+    r"(?<!pharmaco)kinetics of|"
     r"persistence of|"
     r"in vivo(?: generated| prepared| produced)?|in[- ]?vivo|invivo|directly into)\W+"
     r"(?:\w+\W+){0,4}$",
@@ -302,6 +303,23 @@ STANDARD_CARE = _folded(
     r"(?:standard[- ]of[- ]care|\bsoc\b|commercial(?:ly available)?|(?:fda[- ])?approved|licensed)"
     r"\W+(?:[\w-]+\W+){0,2}?(?:car[- ]?t\b|chimeric antigen|cell therap\w*|\w+leucel\b|\w+cel\b)",
 )
+# Interventions that only accompany an approved cell therapy (its collection, lymphodepletion,
+# monitoring, a placebo): never what a study of something given with it is about.
+ROUTINE_WORDS = frozenset(
+    """
+    biopsy biospecimen specimen collection bone marrow aspiration computed tomography
+    echocardiography positron emission imaging x-ray lumbar puncture scan multigated
+    acquisition magnetic resonance cyclophosphamide fludarabine bendamustine chemotherapy
+    lymphodepleting lymphodepletion leukapheresis apheresis placebo administration
+    questionnaire survey quality life assessment laboratory procedure therapy treatment
+    standard care electrocardiography blood sample sampling test testing
+    """.split()
+)
+# A bridging therapy given before the cell therapy is part of its treatment (the development
+# set's convention), not a study of something else.
+BRIDGING = _folded(r"\bbridg\w*")
+# ... nor is an induction "followed by" the cell therapy, or given "then" or in sequence with it
+SEQUENCE_BEFORE = _folded(r"(?:followed by|\bthen|sequential\w*|\bsequence\w*)\W*(?:\w+\W+){0,3}$")
 # What a title studies when it names a cell therapy only as the setting: preventing or
 # treating its toxicities, imaging or vaccinating its recipients, irradiating or
 # lymphodepleting them before it, priming them before collection.
@@ -350,7 +368,7 @@ CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.3"
+RULES_VERSION = "16.4"
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
 HSCT_COMPLICATION = _folded(
