@@ -346,7 +346,7 @@ def trial_charts(
     phases: Counter[str] = Counter()
     for row in facets:
         for p in row.get("phases") or ["unknown"]:
-            phases[p] += 1
+            phases[p] += row.get("weight", 1)
     order = [p for p in (*PHASES, "unknown") if phases.get(p)]
     values = [
         {

@@ -546,7 +546,8 @@ def stats_cmd(
         _choice("--by", d, DIMENSIONS)
     store = _store(db)
     rows = pipeline_stats(
-        store.query(label=None if label == "all" else label, country=country), dims
+        store.stats_counts(dims, label=None if label == "all" else label, country=country),
+        dims,
     )
     if country:
         rows = [r for r in rows if "country" not in r or r["country"] == country.upper()]

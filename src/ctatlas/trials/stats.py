@@ -53,8 +53,9 @@ def pipeline_stats(
             raise ValueError(f"unknown dimension {d!r}; choose from {', '.join(DIMENSIONS)}")
     counts: Counter[tuple[Any, ...]] = Counter()
     for t in trials:
+        n = t.get("weight", 1)  # a row of TrialStore.chart_counts stands for n trials
         for combo in product(*(_values(t, d) for d in by)):
-            counts[combo] += 1
+            counts[combo] += n
 
     def sort_key(item: tuple[tuple[Any, ...], int]) -> tuple[Any, ...]:
         return tuple((0, v) if isinstance(v, int) else (1, str(v)) for v in item[0])

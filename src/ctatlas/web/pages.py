@@ -675,7 +675,7 @@ def trials_page(request: Request, snap: SnapshotDep) -> Response:
         try:
             count = store.count_trials(**filters)
             found = list(store.query(**filters, limit=query.limit, offset=query.offset))
-            facets = list(store.facets(tv.FACET_COLUMNS, **filters))
+            facets = store.chart_counts(**filters)
             stored_countries = store.countries()
         except sa.exc.SQLAlchemyError:
             state, found, facets = "unavailable", [], []

@@ -31,7 +31,7 @@ from .schema import (
     PUBLIC_FIELDS,
     SCHEMA_PG,
     SOURCE_RANK,
-    create_indexes,
+    migrate,
     sqlite_pragmas,
     tables,
 )
@@ -91,7 +91,8 @@ class TrialStore(StoreWrites, StoreReads):
                 if schema:
                     conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
                 self.metadata.create_all(conn)
-                create_indexes(conn, self.t["trials"])
+                migrate(conn, self.t["trials"])
+            self._best_known = True
         # the bulk upserts, as driver SQL: SQLAlchemy's per-row parameter processing cost as
         # much as SQLite's own work at ingest
         self._bulk = {

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from .schema import JSON_COLS, PUBLIC_FIELDS
+from .schema import BEST_ORDER, JSON_COLS, PUBLIC_FIELDS
 from .util import chunks, chunks_iter
 
 __all__ = ["StoreReads"]
@@ -23,6 +23,9 @@ class StoreReads:
     engine: sa.Engine
     dialect: str
     t: dict[str, sa.Table]
+    #: whether the store has the ``is_best`` flag (None: not looked yet)
+    _best_known: bool | None = None
+    _state_seen: str | None = None
 
     def state(self) -> str:
         """A token that changes whenever the store's contents may have: the last run (its id
@@ -34,7 +37,11 @@ class StoreReads:
                 sa.select(runs.c.id, runs.c.finished_at).order_by(runs.c.id.desc()).limit(1)
             ).first()
             newest = conn.execute(sa.select(sa.func.max(overrides.c.updated_at))).scalar()
-        return f"{last[0] if last else 0}:{last[1] if last else ''}:{newest or ''}"
+        token = f"{last[0] if last else 0}:{last[1] if last else ''}:{newest or ''}"
+        if self._best_known is False and token != self._state_seen:
+            self._best_known = None  # a write may have migrated the store: look again
+        self._state_seen = token
+        return token
 
     def iter_batches(
         self, batch_size: int = 2000, columns: Sequence[str] | None = None
@@ -44,7 +51,11 @@ class StoreReads:
         ``(source, source_id)``), so the store is never held open or loaded whole, and rows
         may be updated between batches."""
         t = self.t["trials"]
-        names = list(dict.fromkeys(["source", "source_id", *(columns or [c.name for c in t.c])]))
+        names = list(
+            dict.fromkeys(
+                ["source", "source_id", *(columns or [c.name for c in _record_columns(t)])]
+            )
+        )
         cols = [t.c[n] for n in names]
         decode = [n for n in names if n in JSON_COLS]
         after: tuple[str, str] | None = None
@@ -147,11 +158,17 @@ class StoreReads:
             if limit:
                 keys = [(r.source, r.source_id) for r in conn.execute(q)]
                 rows: dict[tuple[str, str], Any] = {}
-                for chunk in chunks(keys, 400):
-                    for r in conn.execute(
-                        sa.select(t).where(sa.tuple_(t.c.source, t.c.source_id).in_(chunk))
-                    ).mappings():
-                        rows[(r["source"], r["source_id"])] = r
+                # by source, then ids: a primary-key lookup each (SQLite reads a list of
+                # (source, source_id) pairs by scanning the whole table)
+                for source in sorted({k[0] for k in keys}):
+                    ids = [k[1] for k in keys if k[0] == source]
+                    for chunk in chunks(ids, 400):
+                        for r in conn.execute(
+                            sa.select(*_record_columns(t)).where(
+                                t.c.source == source, t.c.source_id.in_(chunk)
+                            )
+                        ).mappings():
+                            rows[(r["source"], r["source_id"])] = r
                 result: Any = [rows[k] for k in keys if k in rows]
             else:
                 result = conn.execute(q).mappings()
@@ -190,9 +207,9 @@ class StoreReads:
                 return None
             records = (
                 conn.execute(
-                    sa.select(t)
+                    sa.select(*_record_columns(t))
                     .where(t.c.trial_uid == uid)
-                    .order_by(t.c.source_rank, t.c.first_seen, t.c.source_id)
+                    .order_by(*(t.c[k] for k in BEST_ORDER))
                 )
                 .mappings()
                 .all()
@@ -249,10 +266,15 @@ class StoreReads:
         charts, without the siblings' merged ids. Overrides of those columns apply."""
         overrides = self._overrides()
         names = list(dict.fromkeys(["trial_id", *columns]))
-        q = self._filtered(overrides, **filters).subquery()
+        yield from self._facet_rows(self._filtered(overrides, **filters), names, overrides)
+
+    def _facet_rows(
+        self, q: sa.Select[Any], names: Sequence[str], overrides: dict[str, dict[str, Any]]
+    ) -> Iterator[dict[str, Any]]:
+        sub = q.subquery()
         decode = [n for n in names if n in JSON_COLS]
         with self.engine.connect() as conn:
-            for r in conn.execute(sa.select(*(q.c[n] for n in names))).mappings():
+            for r in conn.execute(sa.select(*(sub.c[n] for n in names))).mappings():
                 row = dict(r)
                 for k in decode:
                     row[k] = orjson.loads(row[k])
@@ -260,6 +282,148 @@ class StoreReads:
                 if fixed:
                     row.update({k: v for k, v in fixed.items() if k in row})
                 yield row
+
+    def stats_counts(self, by: Sequence[str], **filters: Any) -> list[dict[str, Any]]:
+        """What :func:`ctatlas.trials.stats.pipeline_stats` needs to count ``by`` over the
+        trials :meth:`query` would give for these filters, grouped in SQL: rows with
+        ``weight`` = the number of trials alike in every column ``by`` reads. Trials with
+        records in several registries (their countries merge) and overridden trials are
+        read one by one (:meth:`stats_rows`). ``trials stats`` on a full registry."""
+        t = self.t["trials"]
+        if not self._has_best():
+            return list(self.stats_rows(**filters))
+        overrides = self._overrides()
+        other = t.alias("other")
+        shared = sa.select(other.c.trial_uid).where(other.c.is_best == 0)
+        q = self._filtered(overrides, **filters).where(t.c.trial_uid.not_in(shared))
+        alone = [t.c.trial_uid.in_(shared)]
+        if overrides:
+            q = q.where(t.c.trial_id.not_in(list(overrides)))
+            alone.append(t.c.trial_id.in_(list(overrides)))
+        sub = q.subquery()
+        exprs: dict[str, Any] = {}
+        for d in by:
+            if d == "country":
+                exprs["countries_key"] = sub.c.countries_key
+            elif d == "region":
+                exprs["jp"] = sa.case((sub.c.countries_key.like("%|JP|%"), 1), else_=0)
+                exprs["kr"] = sa.case((sub.c.countries_key.like("%|KR|%"), 1), else_=0)
+            elif d == "phase":
+                exprs["phases_key"] = sub.c.phases_key
+            elif d == "year":
+                exprs["start_date"] = sa.func.substr(sub.c.start_date, 1, 4)
+            else:
+                name = {"family": "cell_family"}.get(d, d)
+                exprs[name] = sub.c[name]
+        labelled = [e.label(k) for k, e in exprs.items()]
+        grouped = sa.select(*labelled, sa.func.count().label("weight")).select_from(sub)
+        if labelled:
+            grouped = grouped.group_by(*exprs.values())
+        out: list[dict[str, Any]] = []
+        with self.engine.connect() as conn:
+            for r in conn.execute(grouped).mappings():
+                row = dict(r)
+                if not row["weight"]:
+                    continue
+                if "countries_key" in row:
+                    row["countries"] = [c for c in row.pop("countries_key").split("|") if c]
+                    row.pop("jp", None), row.pop("kr", None)
+                elif "jp" in row:
+                    row["countries"] = [c for c in ("JP", "KR") if row.pop(c.lower())]
+                if "phases_key" in row:
+                    row["phases"] = [p for p in row.pop("phases_key").split("|") if p]
+                out.append(row)
+        out.extend(self._stats_rows(filters, sa.or_(*alone)))
+        return out
+
+    def stats_rows(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """What :func:`ctatlas.trials.stats.pipeline_stats` reads of every real trial
+        :meth:`query` would give for these filters (countries of all its records merged,
+        overrides applied, as :meth:`query` gives them), one row per trial."""
+        return self._stats_rows(filters)
+
+    def _stats_rows(self, filters: dict[str, Any], where: Any = None) -> Iterator[dict[str, Any]]:
+        t = self.t["trials"]
+        overrides = self._overrides()
+        names = (
+            "trial_uid",
+            "trial_id",
+            "countries",
+            "phases",
+            "start_date",
+            "cell_class",
+            "cell_family",
+            "origin",
+            "status",
+            "sponsor_class",
+            "label",
+        )
+        q = self._filtered(overrides, **filters)
+        if where is not None:
+            q = q.where(where)
+        q = q.subquery()
+        with self.engine.connect() as conn:
+            result = conn.execute(sa.select(*(q.c[n] for n in names))).mappings()
+            for batch in chunks_iter(result, 2000):
+                merge: dict[str, list[str]] = {}  # the countries of every record of each
+                for chunk in chunks([r["trial_uid"] for r in batch], 500):
+                    for uid, countries in conn.execute(
+                        sa.select(t.c.trial_uid, t.c.countries).where(t.c.trial_uid.in_(chunk))
+                    ):
+                        merge.setdefault(uid, []).append(countries)
+                for r in batch:
+                    row = dict(r)
+                    countries = orjson.loads(row["countries"])
+                    for more in merge.get(row["trial_uid"], ()):
+                        for cc in orjson.loads(more):
+                            if cc not in countries:
+                                countries.append(cc)
+                    row["countries"] = countries
+                    row["phases"] = orjson.loads(row["phases"])
+                    fixed = overrides.get(row["trial_id"])
+                    if fixed:
+                        row.update({k: v for k, v in fixed.items() if k in row})
+                    yield row
+
+    def chart_counts(self, **filters: Any) -> list[dict[str, Any]]:
+        """The rows :meth:`facets` gives for the charts of a listing (``start_date``,
+        ``cell_family``, ``countries``, ``phases``), grouped in SQL: one row per start year,
+        cell family, Japan / Korea among the countries and phase set, with ``weight`` = the
+        number of trials in it (``start_date`` holds the year only, ``countries`` only JP and
+        KR). Overridden trials are read one by one, their overrides applied: the charts of
+        a listing of any size in one grouped pass."""
+        t = self.t["trials"]
+        overrides = self._overrides()
+        q = self._filtered(overrides, narrow=True, **filters)
+        if overrides:
+            q = q.where(t.c.trial_id.not_in(list(overrides)))
+        sub = q.subquery()
+        year = sa.func.substr(sub.c.start_date, 1, 4).label("year")
+        jp = sa.case((sub.c.countries_key.like("%|JP|%"), 1), else_=0).label("jp")
+        kr = sa.case((sub.c.countries_key.like("%|KR|%"), 1), else_=0).label("kr")
+        grouped = sa.select(
+            year, sub.c.cell_family, jp, kr, sub.c.phases_key, sa.func.count().label("n")
+        ).group_by(year, sub.c.cell_family, jp, kr, sub.c.phases_key)
+        out: list[dict[str, Any]] = []
+        with self.engine.connect() as conn:
+            for r in conn.execute(grouped):
+                out.append(
+                    {
+                        "start_date": r.year,
+                        "cell_family": r.cell_family,
+                        "countries": [c for c, has in (("JP", r.jp), ("KR", r.kr)) if has],
+                        "phases": [p for p in r.phases_key.split("|") if p],
+                        "weight": int(r.n),
+                    }
+                )
+        if overrides:
+            columns = ("start_date", "cell_family", "countries", "phases")
+            only = self._filtered(overrides, **filters).where(t.c.trial_id.in_(list(overrides)))
+            for row in self._facet_rows(only, ("trial_id", *columns), overrides):
+                row.pop("trial_id")
+                row["weight"] = 1
+                out.append(row)
+        return out
 
     def _overrides(self) -> dict[str, dict[str, Any]]:
         overrides: dict[str, dict[str, Any]] = {}
@@ -287,17 +451,41 @@ class StoreReads:
         narrow: bool = False,
     ) -> sa.Select[Any]:
         """The best record of each real trial, filtered (unordered); ``narrow``: only the
-        columns the filters read (for counting)."""
+        columns the filters read (for counting and paging). One pass over the records the
+        filters select (through an index where one fits), each kept when it is its trial's
+        best record: the ``is_best`` flag, or on a store not yet migrated to it, no better
+        record of the same trial (:data:`BEST_ORDER`)."""
         t = self.t["trials"]
-        rank = (
-            sa.func.row_number()
-            .over(
-                partition_by=t.c.trial_uid,
-                order_by=(t.c.source_rank, t.c.first_seen, t.c.source_id),
-            )
-            .label("rn")
+        # with a product, the partial index of linked records is the way in: the best flag
+        # is then checked on each, not searched (``+ 0``: no index is used for it)
+        q = sa.select(*(_FILTER_COLUMNS(t) if narrow else _record_columns(t))).where(
+            self._best(t, indexed=not product)
         )
-        inner_q = sa.select(*(_FILTER_COLUMNS(t) if narrow else [t]), rank)
+        if label:
+            q = q.where(t.c.label == label)
+        if country:
+            q = q.where(t.c.countries_key.like(f"%|{country.upper()}|%"))
+        if phase:
+            q = q.where(t.c.phases_key.like(f"%|{phase}|%"))
+        if status:
+            q = q.where(t.c.status == status)
+        if cell_class:
+            q = q.where(t.c.cell_class == cell_class)
+        if family:
+            q = q.where(t.c.cell_family == family)
+        if origin:
+            q = q.where(t.c.origin == origin)
+        if start_year_from is not None:
+            q = q.where(t.c.start_year >= start_year_from)
+        if start_year_to is not None:
+            q = q.where(t.c.start_year <= start_year_to)
+        if sponsor_class:
+            q = q.where(t.c.sponsor_class == sponsor_class)
+        if condition:
+            # % and _ in what the user typed are letters, not wildcards
+            q = q.where(
+                sa.cast(t.c.conditions, sa.Text).ilike(f"%{_like_escape(condition)}%", escape="\\")
+            )
         if product:
             # overrides of product_slugs decide for their trials, whatever the record says
             added = [k for k, o in overrides.items() if product in (o.get("product_slugs") or ())]
@@ -306,52 +494,45 @@ class StoreReads:
                 for k, o in overrides.items()
                 if "product_slugs" in o and product not in (o["product_slugs"] or ())
             ]
-            # the trials with a linked record: read through the partial index of linked rows
+            # linked records only: read through the partial index of linked rows
             quoted = _like_escape(orjson.dumps(product).decode())
-            t2 = t.alias("linked")
-            found = sa.select(t2.c.trial_uid).where(
-                t2.c.product_slugs != "[]",
-                t2.c.product_slugs.like(f"%{quoted}%", escape="\\"),
+            linked: Any = sa.and_(
+                t.c.product_slugs != "[]",
+                t.c.product_slugs.like(f"%{quoted}%", escape="\\"),
             )
             if added:
-                found = found.union(sa.select(t2.c.trial_uid).where(t2.c.trial_id.in_(added)))
-            inner_q = inner_q.where(t.c.trial_uid.in_(found))
-        inner = inner_q.subquery()
-        q = sa.select(inner).where(inner.c.rn == 1)
-        c = inner.c
-        if label:
-            q = q.where(c.label == label)
-        if country:
-            q = q.where(c.countries_key.like(f"%|{country.upper()}|%"))
-        if phase:
-            q = q.where(c.phases_key.like(f"%|{phase}|%"))
-        if status:
-            q = q.where(c.status == status)
-        if cell_class:
-            q = q.where(c.cell_class == cell_class)
-        if family:
-            q = q.where(c.cell_family == family)
-        if origin:
-            q = q.where(c.origin == origin)
-        if start_year_from is not None:
-            q = q.where(c.start_year >= start_year_from)
-        if start_year_to is not None:
-            q = q.where(c.start_year <= start_year_to)
-        if sponsor_class:
-            q = q.where(c.sponsor_class == sponsor_class)
-        if condition:
-            # % and _ in what the user typed are letters, not wildcards
-            q = q.where(
-                sa.cast(c.conditions, sa.Text).ilike(f"%{_like_escape(condition)}%", escape="\\")
-            )
-        if product:
-            linked = c.product_slugs.like(f"%{quoted}%", escape="\\")
-            if added:
-                linked = sa.or_(linked, c.trial_id.in_(added))
+                linked = sa.or_(linked, t.c.trial_id.in_(added))
             q = q.where(linked)
             if removed:
-                q = q.where(c.trial_id.not_in(removed))
+                q = q.where(t.c.trial_id.not_in(removed))
         return q
+
+    def _best(self, t: sa.Table, *, indexed: bool = True) -> Any:
+        """The condition that a record of ``t`` is the best record of its real trial."""
+        if self._has_best():
+            return (t.c.is_best if indexed else t.c.is_best + 0) == 1
+        better = t.alias("better")
+        return ~sa.exists().where(
+            better.c.trial_uid == t.c.trial_uid,
+            sa.tuple_(*(better.c[k] for k in BEST_ORDER))
+            < sa.tuple_(*(t.c[k] for k in BEST_ORDER)),
+        )
+
+    def _has_best(self) -> bool:
+        """Whether the store has the ``is_best`` flag (every store this version opened for
+        writing has: a store only read, made by an earlier version, may not)."""
+        known = self._best_known
+        if known is None:
+            t = self.t["trials"]
+            with self.engine.connect() as conn:
+                columns = sa.inspect(conn).get_columns(t.name, t.schema)
+            known = self._best_known = any(c["name"] == "is_best" for c in columns)
+        return bool(known)
+
+
+def _record_columns(t: sa.Table) -> list[Any]:
+    """Every column of a record but the best flag (which a store made before it lacks)."""
+    return [c for c in t.c if c.name != "is_best"]
 
 
 def _FILTER_COLUMNS(t: sa.Table) -> list[Any]:  # noqa: N802 - a table of columns

@@ -7,11 +7,13 @@ from typing import Any
 import sqlalchemy as sa
 
 __all__ = [
+    "BEST_ORDER",
     "JSON_COLS",
     "PUBLIC_FIELDS",
     "SCHEMA_PG",
     "SOURCE_RANK",
     "create_indexes",
+    "migrate",
     "sqlite_pragmas",
     "tables",
 ]
@@ -102,6 +104,10 @@ def tables(schema: str | None) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("content_hash", sa.String(40), nullable=False),
         sa.Column("first_seen", sa.String(32), nullable=False),
         sa.Column("updated_at", sa.String(32), nullable=False),
+        # 1 on the best record of its real trial (lowest source_rank, first_seen, source_id,
+        # source among the records sharing its trial_uid), kept by every write: every list,
+        # count and chart reads best records only, through the indexes below
+        sa.Column("is_best", sa.SmallInteger, nullable=False, server_default="1"),
     )
     aliases = sa.Table(
         "trial_aliases",
@@ -136,28 +142,68 @@ def tables(schema: str | None) -> tuple[sa.MetaData, dict[str, sa.Table]]:
     }
 
 
+#: The order of the best-record flag: ``trial_uid`` groups, then this key, lowest first.
+BEST_ORDER = ("source_rank", "first_seen", "source_id", "source")
+
+
+def migrate(conn: sa.Connection, t: sa.Table) -> None:
+    """Bring a store made by an earlier version up to this schema: the ``is_best`` column
+    (added, then set on every record from the records sharing its trial_uid), then the
+    indexes. Each step is done once: on a current store this costs a catalogue read."""
+    name = _qualified(t)
+    columns = {c["name"] for c in sa.inspect(conn).get_columns(t.name, t.schema)}
+    if "is_best" in columns:
+        create_indexes(conn, t)
+        return
+    conn.execute(sa.text(f"ALTER TABLE {name} ADD COLUMN is_best SMALLINT NOT NULL DEFAULT 1"))
+    create_indexes(conn, t)
+    conn.execute(
+        sa.text(
+            f"UPDATE {name} SET is_best = 0 WHERE EXISTS (SELECT 1 FROM {name} b "
+            f"WHERE b.trial_uid = {name}.trial_uid "
+            f"AND ({', '.join('b.' + k for k in BEST_ORDER)}) "
+            f"< ({', '.join(f'{name}.{k}' for k in BEST_ORDER)}))"
+        )
+    )
+
+
+def _qualified(t: sa.Table) -> str:
+    return f'"{t.schema}"."{t.name}"' if t.schema else f'"{t.name}"'
+
+
 def create_indexes(conn: sa.Connection, t: sa.Table) -> None:
     """The trials table's indexes beyond its columns' own, created for stores made before
     they existed too (``IF NOT EXISTS``: no cost once they are there).
 
     - ``ix_trials_linked``: the partial index of linked records (``product_slugs <> '[]'``):
       the product filter reads only those, however many trials the store holds;
-    - ``ix_trials_best``: the best record of each real trial (``row_number() OVER
-      (PARTITION BY trial_uid ORDER BY ...)``) read in index order: counts and pages of the
-      API need no sort."""
-    name = f'"{t.schema}"."trials"' if t.schema else '"trials"'
-    conn.execute(
-        sa.text(
-            f"CREATE INDEX IF NOT EXISTS ix_trials_linked ON {name} (product_slugs, trial_uid) "
-            f"WHERE product_slugs <> '[]'"
-        )
+    - ``ix_trials_best``: the records of one real trial in best-record order (the best
+      flag is kept with it, and the trial page reads a trial's records through it);
+    - ``ix_trials_list_label`` (``is_best, label, start_date DESC, trial_id``) and
+      ``ix_trials_list`` (``is_best, start_date DESC, trial_id``), each followed by every
+      other column a filter reads (``countries_key, phases_key, start_year, cell_family,
+      cell_class, origin, status, sponsor_class, trial_uid``): a page of best records of a
+      label, or of every label, read in the listing's order (newest start first) and
+      stopped after one page, whatever the size of the store; counts, chart counts and
+      stats read the index alone, never the wide rows."""
+    name = _qualified(t)
+    desc = "DESC NULLS LAST" if conn.dialect.name == "postgresql" else "DESC"
+    covered = (
+        "countries_key, phases_key, start_year, cell_family, cell_class, origin, status, "
+        "sponsor_class, trial_uid"
     )
-    conn.execute(
-        sa.text(
-            f"CREATE INDEX IF NOT EXISTS ix_trials_best ON {name} "
-            f"(trial_uid, source_rank, first_seen, source_id)"
+    for index, columns, where in (
+        ("ix_trials_linked", "product_slugs, trial_uid", "product_slugs <> '[]'"),
+        ("ix_trials_best", "trial_uid, source_rank, first_seen, source_id", None),
+        ("ix_trials_list_label", f"is_best, label, start_date {desc}, trial_id, {covered}", None),
+        ("ix_trials_list", f"is_best, start_date {desc}, trial_id, {covered}", None),
+    ):
+        conn.execute(
+            sa.text(
+                f"CREATE INDEX IF NOT EXISTS {index} ON {name} ({columns})"
+                + (f" WHERE {where}" if where else "")
+            )
         )
-    )
 
 
 def sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -160,12 +160,68 @@ class StoreWrites:
                 )
                 for alias in [r["trial_id"], *orjson.loads(r["secondary_ids"])]:
                     alias_rows[alias] = uid
+            self._mark_best(conn, trial_rows, now)
             self._executemany(conn, "trials", trial_rows)
             self._executemany(conn, "raw", raw_rows)
             self._executemany(
                 conn, "aliases", [{"alias": a, "trial_uid": u} for a, u in alias_rows.items()]
             )
         return counts
+
+    def _mark_best(self, conn: sa.Connection, rows: list[dict[str, Any]], now: str) -> None:
+        """Set ``is_best`` on the rows about to be written, and correct it on stored records
+        of the same real trials whose best record changes (a better record joins, or two
+        trials were merged): one indexed read per 500 trials, an update only where a flag
+        changes."""
+        t = self.t["trials"]
+        stored: dict[tuple[str, str], Any] = {}
+        for chunk in chunks(sorted({r["trial_uid"] for r in rows}), 500):
+            for s in conn.execute(
+                sa.select(
+                    t.c.source,
+                    t.c.source_id,
+                    t.c.trial_uid,
+                    t.c.source_rank,
+                    t.c.first_seen,
+                    t.c.is_best,
+                ).where(t.c.trial_uid.in_(chunk))
+            ):
+                stored[(s.source, s.source_id)] = s
+        best: dict[str, tuple[Any, ...]] = {}
+        keys: dict[tuple[str, str], tuple[Any, ...]] = {}
+        writing = {(r["source"], r["source_id"]): r for r in rows}
+        for k, s in stored.items():
+            if k not in writing:
+                keys[k] = (s.source_rank, s.first_seen, s.source_id, s.source)
+        for k, r in writing.items():
+            old = stored.get(k)
+            # the upsert keeps a stored record's first_seen
+            first_seen = old.first_seen if old is not None else now
+            keys[k] = (r["source_rank"], first_seen, r["source_id"], r["source"])
+        uid_of = {
+            k: (writing[k]["trial_uid"] if k in writing else stored[k].trial_uid) for k in keys
+        }
+        for k, key in keys.items():
+            uid = uid_of[k]
+            if uid not in best or key < best[uid]:
+                best[uid] = key
+        for k, r in writing.items():
+            r["is_best"] = 1 if keys[k] == best[r["trial_uid"]] else 0
+        fixes = [
+            {"k_source": k[0], "k_source_id": k[1], "flag": flag}
+            for k, s in stored.items()
+            if k not in writing and s.is_best != (flag := int(keys[k] == best[s.trial_uid]))
+        ]
+        if fixes:
+            conn.execute(
+                sa.update(t)
+                .where(
+                    t.c.source == sa.bindparam("k_source"),
+                    t.c.source_id == sa.bindparam("k_source_id"),
+                )
+                .values(is_best=sa.bindparam("flag")),
+                fixes,
+            )
 
     def _resolve_uids(
         self, conn: sa.Connection, records: list[dict[str, Any]]
