@@ -26,6 +26,7 @@ class StoreReads:
     #: whether the store has the ``is_best`` flag (None: not looked yet)
     _best_known: bool | None = None
     _state_seen: str | None = None
+    _countries: tuple[str, list[str]] | None = None
 
     def state(self) -> str:
         """A token that changes whenever the store's contents may have: the last run (its id
@@ -231,13 +232,18 @@ class StoreReads:
 
     def countries(self) -> list[str]:
         """The country codes of every stored record, sorted (one query over the distinct
-        country lists: for the listing's country choice)."""
+        country lists: for the listing's country choice). Kept until the store's
+        :meth:`state` changes: on a full registry the query reads every record."""
+        token = self.state()
+        if self._countries is not None and self._countries[0] == token:
+            return list(self._countries[1])
         t = self.t["trials"]
         out: set[str] = set()
         with self.engine.connect() as conn:
             for (key,) in conn.execute(sa.select(t.c.countries_key).distinct()):
                 out.update(c for c in (key or "").split("|") if c)
-        return sorted(out)
+        self._countries = (token, sorted(out))
+        return list(self._countries[1])
 
     def overview(self) -> dict[str, Any]:
         """What the store holds: ``last_ingest`` (the date the last ingest, fetch or link
