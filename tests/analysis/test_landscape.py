@@ -79,6 +79,9 @@ def test_approval_date_falls_back_on_the_history() -> None:
     auth = {"approval_date": None,
             "status_history": [{"date": "2024-08-20", "event": "approved"}]}
     assert approval_date(auth) == "2024-08-20"
+    # an approval reported but undated (China's pCAR-19B in data/) gives no date, no error
+    undated = {"approval_date": None, "status_history": [{"date": None, "event": "approved"}]}
+    assert approval_date(undated) is None
 
 
 def test_jurisdiction_selection(report_dataset: Dataset) -> None:
