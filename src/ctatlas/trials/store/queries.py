@@ -27,6 +27,7 @@ class StoreReads:
     _best_known: bool | None = None
     _state_seen: str | None = None
     _countries: tuple[str, list[str]] | None = None
+    _memo: tuple[str, dict[Any, Any]] | None = None
 
     def state(self) -> str:
         """A token that changes whenever the store's contents may have: the last run (its id
@@ -223,12 +224,33 @@ class StoreReads:
 
     def count_trials(self, **filters: Any) -> int:
         """How many real trials :meth:`query` would give for these filters (one SQL count,
-        reading only the columns the filters and the best-record rank need)."""
-        q = self._filtered(self._overrides(), narrow=True, **filters)
-        with self.engine.connect() as conn:
-            return int(
-                conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
-            )
+        reading only the columns the filters and the best-record rank need; kept until the
+        store changes, see :meth:`_remembered`)."""
+
+        def count() -> int:
+            q = self._filtered(self._overrides(), narrow=True, **filters)
+            with self.engine.connect() as conn:
+                return int(
+                    conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
+                )
+
+        return int(self._remembered("count", filters, count))
+
+    def _remembered(self, kind: str, filters: dict[str, Any], compute: Any) -> Any:
+        """``compute()``, kept for these filters until the store's :meth:`state` changes or
+        this object writes: a count or the charts of a listing over a full registry read
+        hundreds of thousands of index entries, and the same listing is asked for in every
+        language, by the page and by the API. At most 512 answers are kept."""
+        token = self.state()
+        memo = self._memo
+        if memo is None or memo[0] != token:
+            memo = self._memo = (token, {})
+        key = (kind, tuple(sorted(filters.items())))
+        if key not in memo[1]:
+            if len(memo[1]) >= 512:
+                memo[1].clear()
+            memo[1][key] = compute()
+        return memo[1][key]
 
     def countries(self) -> list[str]:
         """The country codes of every stored record, sorted (one query over the distinct
@@ -397,7 +419,10 @@ class StoreReads:
         cell family, Japan / Korea among the countries and phase set, with ``weight`` = the
         number of trials in it (``start_date`` holds the year only, ``countries`` only JP and
         KR). Overridden trials are read one by one, their overrides applied: the charts of
-        a listing of any size in one grouped pass."""
+        a listing of any size in one grouped pass, kept until the store changes."""
+        return list(self._remembered("charts", filters, lambda: self._chart_counts(filters)))
+
+    def _chart_counts(self, filters: dict[str, Any]) -> list[dict[str, Any]]:
         t = self.t["trials"]
         overrides = self._overrides()
         q = self._filtered(overrides, narrow=True, **filters)
