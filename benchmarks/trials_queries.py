@@ -302,6 +302,7 @@ def time_list(url: str, runs: int) -> dict[str, Any]:
     for flt in FILTERS:
         times = []
         for _ in range(runs):
+            store._memo = None  # every run counts afresh (answers are kept per store state)
             t0 = time.perf_counter()
             store.count_trials(**_filters(flt))
             list(store.query(**_filters(flt), limit=50, offset=flt.get("offset", 0)))
