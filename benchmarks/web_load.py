@@ -106,9 +106,8 @@ def build_requests(slugs: list[str], codes: list[str], langs: tuple[str, ...] = 
         query = urlencode({"classify": 1, **{k: v for k, v in profile.items()
                                              if not isinstance(v, list)}})
         pages.append(f"/classify?{query}".replace("True", "true").replace("False", "false"))
-    pages += ["/", "/definitions", "/analysis", "/classify", "/conditional", "/pipeline",
-              "/jurisdictions", "/diseases", "/authorizations"]
-    pages += [f"/jurisdictions/{c}" for c in codes]
+    pages += ["/", "/definitions", "/analysis", "/analysis/report.html", "/classify",
+              "/conditional", "/pipeline"]
     out += [("GET", p, None) for p in ("/api/v1/stats", "/api/v1/jurisdictions",
                                        "/api/v1/diseases", "/api/v1/conditional",
                                        "/api/v1/pipeline")]

@@ -16,6 +16,7 @@ error envelope with a plain-words ``hint``.
 
 from __future__ import annotations
 
+import gzip
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -164,6 +165,23 @@ def _cached(cache: ByteLRU, key: Any, compute: Any) -> bytes:
     return body  # type: ignore[no-any-return]
 
 
+def _json(request: Request, cache: ByteLRU, key: Any, body: bytes) -> Response:
+    """The JSON answer, gzipped (once, kept beside it) when the client accepts gzip: these
+    routes bypass the response cache, which compresses every other answer."""
+    from ctatlas.web.cache import MIN_COMPRESSED, VARY, request_encoding
+
+    vary = {"Vary": VARY.decode()}
+    if len(body) < MIN_COMPRESSED or request_encoding(dict(request.scope["headers"])) != "gzip":
+        return Response(body, media_type="application/json", headers=vary)
+    packed = cache.get(("gzip", key))
+    if packed is None:
+        packed = gzip.compress(body, compresslevel=6, mtime=0)
+        cache.put(("gzip", key), packed, len(packed) + 200)
+    return Response(
+        packed, media_type="application/json", headers={**vary, "Content-Encoding": "gzip"}
+    )
+
+
 @router.get("/trials", response_model=TrialsPublic)
 def list_trials(request: Request, query: Annotated[TrialQuery, Query()]) -> Response:
     """Trials from the registries (ClinicalTrials.gov, CRIS, ICTRP ...), one per real trial,
@@ -198,8 +216,8 @@ def list_trials(request: Request, query: Annotated[TrialQuery, Query()]) -> Resp
         )
         return {"data": rows, "count": count, "limit": query.limit, "offset": query.offset}
 
-    body = _cached(cache, ("page", version, where, query.limit, query.offset), page)
-    return Response(body, media_type="application/json")
+    key = ("page", version, where, query.limit, query.offset)
+    return _json(request, cache, key, _cached(cache, key, page))
 
 
 @router.get("/trials/{trial_id}", response_model=TrialOne)
@@ -231,4 +249,4 @@ def get_trial(
             )
         body = orjson.dumps(found)
         cache.put(key, body, len(body) + 200)
-    return Response(body, media_type="application/json")
+    return _json(request, cache, key, body)
