@@ -165,6 +165,8 @@ def migrate(conn: sa.Connection, t: sa.Table) -> None:
             f"< ({', '.join(f'{name}.{k}' for k in BEST_ORDER)}))"
         )
     )
+    if conn.dialect.name == "postgresql":  # the planner's statistics know the new column
+        conn.execute(sa.text(f"ANALYZE {name}"))
 
 
 def _qualified(t: sa.Table) -> str:
