@@ -145,6 +145,14 @@ def test_the_listing_reads_its_index_in_order(tmp_path: Path) -> None:
         with store.engine.connect() as conn:
             plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
         assert index in plan and "TEMP B-TREE" not in plan, plan
+    # a product's trials: through the partial index of linked records, whatever the label
+    # and years (their own indexes would read every trial of the label)
+    q = store._filtered({}, narrow=True, label="cell_therapy", product="temcell",
+                        start_year_from=2000)
+    sql = str(q.compile(store.engine, compile_kwargs={"literal_binds": True}))
+    with store.engine.connect() as conn:
+        plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    assert "ix_trials_linked" in plan, plan
     store.close()
 
 

@@ -492,8 +492,11 @@ class StoreReads:
         q = sa.select(*(_FILTER_COLUMNS(t) if narrow else _record_columns(t))).where(
             self._best(t, indexed=not product)
         )
+        # with a product, columns with an index of their own are compared unindexed too
+        label_col = t.c.label.concat("") if product else t.c.label
+        year_col = t.c.start_year + 0 if product else t.c.start_year
         if label:
-            q = q.where(t.c.label == label)
+            q = q.where(label_col == label)
         if country:
             q = q.where(t.c.countries_key.like(f"%|{country.upper()}|%"))
         if phase:
@@ -507,9 +510,9 @@ class StoreReads:
         if origin:
             q = q.where(t.c.origin == origin)
         if start_year_from is not None:
-            q = q.where(t.c.start_year >= start_year_from)
+            q = q.where(year_col >= start_year_from)
         if start_year_to is not None:
-            q = q.where(t.c.start_year <= start_year_to)
+            q = q.where(year_col <= start_year_to)
         if sponsor_class:
             q = q.where(t.c.sponsor_class == sponsor_class)
         if condition:
