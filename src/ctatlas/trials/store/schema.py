@@ -187,7 +187,9 @@ def create_indexes(conn: sa.Connection, t: sa.Table) -> None:
       cell_class, origin, status, sponsor_class, trial_uid``): a page of best records of a
       label, or of every label, read in the listing's order (newest start first) and
       stopped after one page, whatever the size of the store; counts, chart counts and
-      stats read the index alone, never the wide rows."""
+      stats read the index alone, never the wide rows;
+    - ``ix_trials_countries`` (``countries_key``): the distinct country lists (the listing's
+      country choice) read from a narrow index."""
     name = _qualified(t)
     desc = "DESC NULLS LAST" if conn.dialect.name == "postgresql" else "DESC"
     covered = (
@@ -199,6 +201,7 @@ def create_indexes(conn: sa.Connection, t: sa.Table) -> None:
         ("ix_trials_best", "trial_uid, source_rank, first_seen, source_id", None),
         ("ix_trials_list_label", f"is_best, label, start_date {desc}, trial_id, {covered}", None),
         ("ix_trials_list", f"is_best, start_date {desc}, trial_id, {covered}", None),
+        ("ix_trials_countries", "countries_key", None),
     ):
         conn.execute(
             sa.text(
