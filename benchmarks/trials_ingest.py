@@ -656,6 +656,11 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _x(a: float, b: float) -> str:
+    """``a / b`` as a ratio ("n/a" when ``b`` rounds to nothing, as on a tiny corpus)."""
+    return f"{a / b:.2f}x" if b > 0 else "n/a"
+
+
 def report(results: list[dict]) -> None:
     """The ratios, side by side."""
     by = {(r["kind"], r["cores"]): r for r in results}
@@ -679,36 +684,36 @@ def report(results: list[dict]) -> None:
         line = f"cores={cores}: ctatlas {o['studies_per_s']}/s ({o['seconds']:.2f}s, " \
                f"CPU {o['cpu_s']:.2f}s)"
         if b:
-            line += f", {b['seconds'] / o['seconds']:.2f}x the baseline's speed"
+            line += f", {_x(b['seconds'], o['seconds'])} the baseline's speed"
         if u:
-            line += (f", {o['seconds'] / u['seconds']:.2f}x the bound's time "
-                     f"({o['cpu_s'] / u['cpu_s']:.2f}x its CPU)")
+            line += (f", {_x(o['seconds'], u['seconds'])} the bound's time "
+                     f"({_x(o['cpu_s'], u['cpu_s'])} its CPU)")
         if st and u:
-            line += f"; {(o['seconds'] - st['seconds']) / u['seconds']:.2f}x without start-up"
+            line += f"; {_x(o['seconds'] - st['seconds'], u['seconds'])} without start-up"
         print(line)
         if fl and cores == 1:
             net = o["seconds"] - (st["seconds"] if st else 0)
             net_cpu = o["cpu_s"] - (st["cpu_s"] if st else 0)
-            print(f"  ctatlas{' without start-up' if st else ''} is {net / fl['floor_s']:.2f}x "
-                  f"the floor's time, {net_cpu / fl['floor_cpu_s']:.2f}x its CPU"
-                  + (f" (the bound is {u['seconds'] / fl['floor_s']:.2f}x / "
-                     f"{u['cpu_s'] / fl['floor_cpu_s']:.2f}x it)" if u else ""))
+            print(f"  ctatlas{' without start-up' if st else ''} is {_x(net, fl['floor_s'])} "
+                  f"the floor's time, {_x(net_cpu, fl['floor_cpu_s'])} its CPU"
+                  + (f" (the bound is {_x(u['seconds'], fl['floor_s'])} / "
+                     f"{_x(u['cpu_s'], fl['floor_cpu_s'])} it)" if u else ""))
         if b and u:
-            print(f"  ceiling: the bound itself is {b['seconds'] / u['seconds']:.2f}x the "
-                  "baseline's speed" + (f", unzipping alone {b['seconds'] / z['seconds']:.2f}x"
+            print(f"  ceiling: the bound itself is {_x(b['seconds'], u['seconds'])} the "
+                  "baseline's speed" + (f", unzipping alone {_x(b['seconds'], z['seconds'])}"
                                         if z else ""))
     for cores in sorted({c for _, c in by}):
         o, b4 = by.get(("ours", cores)), by.get(("before", cores))
         u = by.get(("bound", cores))
         if o and b4:
             print(f"before -> after, cores={cores}: {b4['seconds']:.2f}s -> {o['seconds']:.2f}s "
-                  f"({o['seconds'] / b4['seconds']:.2f}x the time), CPU {b4['cpu_s']:.2f}s -> "
-                  f"{o['cpu_s']:.2f}s ({o['cpu_s'] / b4['cpu_s']:.2f}x)"
-                  + (f"; before: {b4['seconds'] / u['seconds']:.2f}x the bound's time, "
-                     f"{b4['cpu_s'] / u['cpu_s']:.2f}x its CPU" if u else ""))
+                  f"({_x(o['seconds'], b4['seconds'])} the time), CPU {b4['cpu_s']:.2f}s -> "
+                  f"{o['cpu_s']:.2f}s ({_x(o['cpu_s'], b4['cpu_s'])})"
+                  + (f"; before: {_x(b4['seconds'], u['seconds'])} the bound's time, "
+                     f"{_x(b4['cpu_s'], u['cpu_s'])} its CPU" if u else ""))
     o1, o2 = by.get(("ours", 1)), [by[k] for k in by if k[0] == "ours" and k[1] > 1]
     if o1 and o2:
-        print(f"{o2[0]['cores']} processes take {o2[0]['seconds'] / o1['seconds']:.2f}x the "
+        print(f"{o2[0]['cores']} processes take {_x(o2[0]['seconds'], o1['seconds'])} the "
               "single-process time")
 
 
