@@ -54,6 +54,9 @@ PINNED_PER_JURISDICTION = {
     "SG": 2,
     "IR": 1,
     "TW": 3,
+    "SA": 2,
+    "AE": 1,
+    "BH": 1,
 }
 
 
@@ -127,6 +130,23 @@ def test_taiwan_is_not_yet_covered(dataset: Dataset) -> None:
     assert bounds["onasemnogene-abeparvovec"] == (None, None, "2023-08")
     assert dataset.jurisdictions["TW"].complete_as_of is None
     assert dataset.jurisdictions["TW"].coverage.startswith("Not complete")
+
+
+def test_the_gulf_is_recorded_but_not_complete(dataset: Dataset) -> None:
+    # Casgevy in Bahrain (2023-12), Saudi Arabia (2024) and the UAE (undated, bounded), and
+    # Hemgenix dated by SFDA's own announcement; no register was searchable, so none is complete
+    gulf = {
+        code: sorted((p.slug, a.approval_date) for p, a in _auths(dataset, code))
+        for code in ("SA", "AE", "BH")
+    }
+    assert gulf == {
+        "SA": [("etranacogene-dezaparvovec", "2025-02"), ("exagamglogene-autotemcel", "2024")],
+        "AE": [("exagamglogene-autotemcel", None)],
+        "BH": [("exagamglogene-autotemcel", "2023-12")],
+    }
+    for code in gulf:
+        assert dataset.jurisdictions[code].complete_as_of is None, code
+        assert dataset.jurisdictions[code].coverage.startswith("Not complete"), code
 
 
 def test_every_jurisdiction_with_products_says_how_complete_it_is(dataset: Dataset) -> None:
