@@ -58,6 +58,7 @@ LOCAL_LANG = {
     "IR": "fa",
     "SA": "ar",
     "AE": "ar",
+    "BH": "ar",
     "MY": "ms",
 }
 _IDX = {lang: i for i, lang in enumerate(LANGS)}
@@ -561,6 +562,7 @@ EXTRA_VOCABS = {
 
 JURISDICTION_NAMES: dict[str, L] = {
     "AE": ("United Arab Emirates", "アラブ首長国連邦", "아랍에미리트"),
+    "BH": ("Bahrain", "バーレーン", "바레인"),
     "CN": ("China (mainland)", "中国(本土)", "중국(본토)"),
     "EU": ("European Union", "欧州連合", "유럽연합"),
     "IN": ("India", "インド", "인도"),
@@ -688,6 +690,11 @@ CATEGORY_LABELS: dict[tuple[str, str], L] = {
     ("EU", "combined_atmp"): ("Combined ATMP", "複合ATMP", "복합 ATMP"),
     ("EU", "not_atmp"): ("Not an ATMP", "ATMPに該当しない", "ATMP에 해당하지 않음"),
     # other jurisdictions
+    ("BH", "registered_medicine"): (
+        "Registered medicine",
+        "登録医薬品",
+        "등록 의약품",
+    ),
     ("AE", "registered_medicinal_product"): (
         "Registered medicinal product (biological)",
         "登録医薬品(生物学的製剤)",
