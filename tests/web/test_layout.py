@@ -53,6 +53,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "trials": ("/trials", "#trials tbody tr"),
     "trial": ("/trials/{trial}", "#trial-id"),
     "definitions": ("/definitions", "#definitions tbody tr"),
+    "jurisdictions": ("/jurisdictions", "#jurisdiction-list tbody tr"),
+    "jurisdiction": ("/jurisdictions/JP", "#tier_routes .route"),
+    "api": ("/api", "#endpoints tbody tr"),
     "classify": ("/classify", "#profile select"),
     "classified": (
         "/classify?origin=autologous&manipulation=more_than_minimal&genetically_modified=true"
