@@ -37,6 +37,12 @@ def test_html_is_self_contained_and_interactive(built_report, out: Path) -> None
     assert soup.select("#finding-autologous_share .verdict.yes")
     assert "5 of 9" in soup.select_one("#finding-autologous_share .statement").get_text()
     assert steps and steps[-1][1] == steps[-1][2]
+    # the findings first: a summary, each line leading to the finding in full, then chapters
+    sections = [s["id"] for s in soup.select("main > section")]
+    assert sections[0] == "summary" and sections[1] == "definitions"
+    links = [a["href"] for a in soup.select("#summary li a")]
+    assert links == [f"#finding-{f.id}" for f in built_report.analysis.findings]
+    assert all(soup.select_one(link) for link in links)
 
 
 def test_markdown_has_tables_and_charts_beside_it(built_report, out: Path) -> None:
@@ -44,6 +50,7 @@ def test_markdown_has_tables_and_charts_beside_it(built_report, out: Path) -> No
     text = files[0].read_text(encoding="utf-8")
     assert "| JACE | ジェイス |" in text
     assert "5 of 9 marketed cell products (56%) are autologous" in text
+    assert text.index("## Findings at a glance") < text.index("## 1. Definitions side by side")
     pngs = [f for f in files if f.suffix == ".png"]
     assert pngs and all(f.read_bytes().startswith(b"\x89PNG") for f in pngs)
     assert all(f.parent == out / "r_files" for f in files[1:])
@@ -110,6 +117,11 @@ def test_pdf_has_pages_and_cjk_text(built_report, out: Path) -> None:
     assert "ジェイス" in text  # Japanese rendered with a real font, not boxes
     assert "카티스템" in text  # and Korean
     assert "Most marketed cell products are autologous" in text
+    # the PDF starts with its findings: every one is summed up before the first chapter
+    first_chapter = text.index("Definitions side by side")
+    assert "Findings at a glance" in reader.pages[0].extract_text()
+    for finding in built_report.analysis.findings:
+        assert text.index(finding.title[:20]) < first_chapter, finding.id
 
 
 def test_documents_show_words_not_codes(built_report, out: Path) -> None:

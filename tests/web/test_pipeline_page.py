@@ -77,3 +77,17 @@ def test_product_pages_show_programs_beside_authorizations(client) -> None:
     hs = _page(client, "/products/hs-001")
     assert hs.h1.text.strip() and hs.select_one("#not-authorized") is not None
     assert "Phase 1/2" in hs.select_one("section.program h3").text
+
+
+def test_founding_topics_in_the_page_language(client) -> None:  # type: ignore[no-untyped-def]
+    """The topics take their Japanese and Korean names from the disease areas in the data; a
+    topic the data has no name for in that language stays English, marked so."""
+    for lang, gvhd in (("ja", "移植片対宿主病"), ("ko", "이식편대숙주질환")):
+        page = _page(client, f"/pipeline?lang={lang}")
+        cell = page.select_one("#topics tr[data-topic='Graft-versus-host disease'] td span")
+        assert cell["lang"] == lang and cell.text == gvhd
+        lupus = page.select_one("#topics tr[data-topic='Systemic lupus erythematosus'] td span")
+        assert lupus["lang"] == "en"
+    english = _page(client, "/pipeline")
+    cell = english.select_one("#topics tr[data-topic='Graft-versus-host disease'] td span")
+    assert cell["lang"] == "en" and cell.text == "Graft-versus-host disease"

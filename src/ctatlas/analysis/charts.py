@@ -186,14 +186,16 @@ def allogeneic_chart(finding: Finding, _: Gettext = _same, lang: str = "en") -> 
 
 
 def approval_lag_chart(table: Table, _: Gettext = _same, lang: str = "en") -> Chart:
-    """Lag from first approval anywhere to Japan and to Korea, per therapy."""
+    """Lag from first approval anywhere to Japan and to Korea, per therapy (named by its
+    brand)."""
     alt = _alt()
     rows = []
     for row in table.rows:
         for code in ("JP", "KR"):
             lag = row.get(f"{code.lower()}_lag_days")
             if lag is not None:
-                rows.append({"therapy": row["name"], "to": labels.jurisdiction_name(code, lang),
+                rows.append({"therapy": row.get("brand_name") or row["name"],
+                             "name": row["name"], "to": labels.jurisdiction_name(code, lang),
                              "lag_years": lag / 365.25, "lag_days": lag,
                              "first": labels.jurisdiction_name(row["first_jurisdiction"], lang)})
     to_domain = [labels.jurisdiction_name(c, lang) for c in ("JP", "KR")]
@@ -206,7 +208,8 @@ def approval_lag_chart(table: Table, _: Gettext = _same, lang: str = "en") -> Ch
             color=alt.Color("to:N", title=_("Approval in"),
                             scale=alt.Scale(domain=to_domain, range=["#e45756", "#4c78a8"])),
             yOffset="to:N",
-            tooltip=[alt.Tooltip("therapy:N", title=_("Therapy")),
+            tooltip=[alt.Tooltip("therapy:N", title=_("Brand")),
+                     alt.Tooltip("name:N", title=_("Therapy")),
                      alt.Tooltip("to:N", title=_("Approval in")),
                      alt.Tooltip("first:N", title=_("First in")),
                      alt.Tooltip("lag_days:Q", title=_("Days"))],

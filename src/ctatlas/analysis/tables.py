@@ -337,6 +337,19 @@ def _lag_entries(land: Landscape) -> list[dict[str, Any]]:
     return out
 
 
+def _brands(names: list[str]) -> str:
+    """A therapy's brand names in order, once each whatever their case (a regulator's
+    capitals, KYMRIAH, give way to the brand's own spelling, Kymriah)."""
+    forms: dict[str, list[str]] = {}
+    for name in names:
+        if name:
+            forms.setdefault(name.casefold(), []).append(name)
+    return " / ".join(
+        next((f for f in spellings if not f.isupper()), spellings[0])
+        for spellings in forms.values()
+    )
+
+
 def _days(later: str, earlier: str) -> int:
     return (date_start(later) - date_start(earlier)).days
 
@@ -348,7 +361,10 @@ def approval_lag(land: Landscape) -> Table:
         doc, dates = entry["doc"], entry["dates"]
         first_value = min(dates.values(), key=lambda v: (date_start(v), v))
         first_jurs = [j for j, v in dates.items() if v == first_value]
+        # every entry's authorizations are dated: ISO dates sort as text
+        auths = sorted(entry["auths"], key=lambda a: str(approval_day(a)))
         row: dict[str, Any] = {
+            "brand_name": _brands([a["brand_name"] for a in auths]) or doc["name"],
             "name": doc["name"],
             "slug": doc["slug"],
             "modality": doc["modality"],
@@ -374,6 +390,7 @@ def approval_lag(land: Landscape) -> Table:
         "approval anywhere to its approval in Japan and in Korea.",
         [
             Column("name", "Therapy"),
+            Column("brand_name", "Brand"),
             Column("modality", "Modality"),
             Column("jurisdictions", "Authorized in"),
             Column("first_jurisdiction", "First in"),

@@ -10,7 +10,9 @@ from ctatlas.analysis import Finding, Table
 from ctatlas.analysis.tables import Column
 
 __all__ = [
+    "FINDING_CHARTS",
     "SECTIONS",
+    "TABLE_CHARTS",
     "SourceIndex",
     "cell_text",
     "finding_rows",
@@ -66,6 +68,12 @@ def sections_for(table_ids: Iterable[str]) -> list[tuple[str, str, list[str], li
 
 #: Tables of products (their modality column is left out of the documents: no room).
 PRODUCT_TABLES = frozenset({"japan_somatic", "asia_stem"})
+
+#: The charts drawn from a table (those of its section, given to the section's first table),
+#: for a page that shows each chart beside its table.
+TABLE_CHARTS: dict[str, list[str]] = {
+    tables[0]: charts for _key, _title, tables, charts in SECTIONS if tables and charts
+}
 
 #: Charts shown next to a finding.
 FINDING_CHARTS = {

@@ -133,7 +133,9 @@ def report_context(
                 "chart": chart_views.get(FINDING_CHARTS.get(finding.id, "")),
             }
         )
+    findings_title = next((s["title"] for s in sections if s["key"] == "findings"), "Findings")
     return {
+        "findings_title": findings_title,
         "report": report,
         "analysis": analysis,
         "sections": sections,

@@ -94,6 +94,8 @@ def render_markdown(report: Report, out: Path, step: Progress) -> tuple[str, lis
         "",
         f"Complete as of: {complete}.",
         "",
+        *_summary(report, next((t for k, t, _, _ in sections_for(tables) if k == "findings"),
+                               "Findings")),
     ]
     for key, title, table_ids, chart_ids in sections_for(tables):
         lines += [f"## {title}", ""]
@@ -111,12 +113,23 @@ def render_markdown(report: Report, out: Path, step: Progress) -> tuple[str, lis
     return "\n".join(lines), files
 
 
+VERDICT = {True: " — supports the claim", False: " — does not support the claim", None: ""}
+
+
+def _summary(report: Report, findings_title: str) -> list[str]:
+    """The findings first, one line each, before the chapters."""
+    lines = ["## Findings at a glance", ""]
+    lines += [f"- **{f.title}**{VERDICT[f.supports_claim]}. {f.statement}"
+              for f in report.analysis.findings]
+    return [*lines, "", f"Each finding is set out in full in the chapter “{findings_title}”.",
+            ""]
+
+
 def _findings(report: Report, images: dict[str, str]) -> list[str]:
     lines: list[str] = ['Computed from the data each time the report is made. "Most" means '
                         "more than half.", ""]
     for f in report.analysis.findings:
-        verdict = {True: " — supports the claim", False: " — does not support the claim",
-                   None: ""}[f.supports_claim]
+        verdict = VERDICT[f.supports_claim]
         lines += [f"### {f.title}{verdict}", ""]
         if f.claim:
             lines += [f"> Claim (founding analysis): {f.claim}", ""]

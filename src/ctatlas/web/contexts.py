@@ -171,7 +171,10 @@ class AnalysisContext:
     """``/analysis``: the report's tables, findings and charts, with downloads."""
 
     analysis: Any = described("The analysis (ctatlas.analysis.Analysis).")
-    charts: list[dict[str, Any]] = described("Every chart: id, title, Vega-Lite spec as JSON.")
+    layout: dict[str, Any] = described(
+        "The page's arrangement: findings and tables, each with its charts "
+        "(ctatlas.web.analysis_view.arrange)."
+    )
     formats: tuple[str, ...] = described("Export formats of the data.")
     report_formats: list[str] = described("Formats of the report document.")
 

@@ -518,12 +518,15 @@ def classify_page(request: Request, snap: SnapshotDep) -> Response:
 @router.get("/analysis", response_class=HTMLResponse)
 def analysis_page(request: Request, snap: SnapshotDep) -> Response:
     """The report's tables, findings and charts, with a download link for every format."""
+    from ctatlas.web.analysis_view import arrange
+
     result = service.analysis(snap)
+    views = _chart_views(snap, page_language(request)[0])
     return _page(
         request,
         contexts.AnalysisContext(
             analysis=result,
-            charts=_chart_views(snap, page_language(request)[0]),
+            layout=arrange(result.findings, result.tables, views),
             formats=EXPORT_FORMATS,
             report_formats=list(REPORT_MEDIA),
         ),

@@ -16,11 +16,12 @@ from ctatlas.analysis.pipeline import (
     founding_topic_counts,
     in_pipeline,
 )
+from ctatlas.analysis.tables import FOUNDING_TOPICS
 from ctatlas.pipeline import CELL_FAMILIES, PipelineFilter, check_filter, filter_programs
 from ctatlas.vocab import STAGE_ORDER, Origin, ProgramStatus
 from ctatlas.web.state import Snapshot
 
-__all__ = ["LIST_PARAMS", "parse_pipeline_query", "pipeline_view"]
+__all__ = ["LIST_PARAMS", "parse_pipeline_query", "pipeline_view", "topic_names"]
 
 #: The page's repeatable parameters, with their allowed values (None: checked against data).
 LIST_PARAMS: dict[str, tuple[str, ...] | None] = {
@@ -32,6 +33,20 @@ LIST_PARAMS: dict[str, tuple[str, ...] | None] = {
     "disease": None,
 }
 RECENT_DISCONTINUED = 10
+
+
+def topic_names(snap: Snapshot) -> dict[str, dict[str, str]]:
+    """The founding analysis's topic -> its name per language, from the data: the disease
+    area's names for an area topic, else the disease's (sourced in diseases.yaml; a language
+    the data has no name in shows the English topic)."""
+    areas = {a["id"]: a.get("names") or {} for a in snap.areas()}
+    diseases = {d["id"]: d.get("names") or {} for d in snap.diseases()}
+    out = {}
+    for topic, (area_ids, disease_ids) in FOUNDING_TOPICS.items():
+        named = [areas.get(a) or {} for a in sorted(area_ids)]
+        named += [diseases.get(d) or {} for d in sorted(disease_ids)]
+        out[topic] = {k: v for k, v in (named[0] if named else {}).items() if v}
+    return out
 TABLE_LIMIT = 500
 
 
@@ -119,6 +134,10 @@ def pipeline_view(snap: Snapshot, items: Iterable[tuple[str, str]]) -> dict[str,
         "therapies": len({r["slug"] for r in rows}),
         "codes": codes,
         "topics": founding_topic_counts(rows, snap.diseases(), codes),
+        "topic_names": topic_names(snap),
+        "therapy_names": {
+            r["slug"]: (r.get("brand_names") or r.get("codes") or [r["name"]])[0] for r in every
+        },
         "filed": filed,
         "discontinued": discontinued(rows)[:RECENT_DISCONTINUED],
         "query_string": qs,
