@@ -89,7 +89,8 @@ def build() -> dict[str, dict]:
         code: {
             "set": f"{code.lower()}_authorized",
             "jurisdiction": code,
-            "answer_field": "category",
+            # Japan authorizes a product in one of the PMD Act's product classes
+            "answer_field": "product_class" if code == "JP" else "category",
             "decisions": [],
         }
         for code in CODES

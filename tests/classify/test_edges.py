@@ -230,7 +230,7 @@ def test_allogeneic_msc_for_gvhd() -> None:
     )
     result = classify(data)
     expect(result, "JP", product_class="human_somatic_stem_cell_processed", asrm_risk_class="I")
-    expect(result, "KR", category="cell_therapy_product", clinical_research_risk="medium")
+    expect(result, "KR", category="cell_therapy_product", clinical_research_risk="high")
     expect(result, "US", category="biologic_351", pathways=["standard", "accelerated"])
     expect(result, "EU", category="sctmp")
 
@@ -251,9 +251,20 @@ def test_non_viable_engineered_cells_are_not_atmp_with_tep_reading() -> None:
     expect(result, "US", category="device")
 
 
-def test_somatic_cultured_cells_leave_the_korean_tier_uncertain() -> None:
+def test_own_cultured_somatic_cells_are_medium_risk_in_korea_with_the_2026_low_reading() -> None:
     data = profile(
         origin="autologous", manipulation="more_than_minimal", intended_function="disease_treatment"
+    )
+    result = classify(data, ["KR"])
+    expect(result, "KR", category="cell_therapy_product", clinical_research_risk="medium")
+    assert "KR-RESEARCH-MEDIUM-SOMATIC" in rule_ids(result, "KR")
+    alternatives = {(a.field, a.category) for a in result.decisions["KR"].alternatives}
+    assert ("clinical_research_risk", "low") in alternatives
+
+
+def test_donor_somatic_cells_leave_the_korean_tier_uncertain() -> None:
+    data = profile(
+        origin="allogeneic", manipulation="more_than_minimal", intended_function="disease_treatment"
     )
     result = classify(data, ["KR"])
     expect(result, "KR", category="cell_therapy_product", clinical_research_risk="uncertain")

@@ -181,10 +181,10 @@ def test_korea_separated_cells_carry_the_committees_low_risk_reading() -> None:
     assert ("clinical_research_risk", "low") in alternatives
 
 
-def test_korea_allogeneic_stem_cells_carry_the_committees_high_risk_reading() -> None:
+def test_korea_allogeneic_stem_cells_follow_the_committees_high_risk_rating() -> None:
     result = classify({**ADIPOSE, "origin": "allogeneic"}, ["KR"])
-    expect(result, "KR", clinical_research_risk="medium")
+    expect(result, "KR", clinical_research_risk="high")
     alternatives = {(a.field, a.category) for a in result.decisions["KR"].alternatives}
-    assert ("clinical_research_risk", "high") in alternatives
+    assert ("clinical_research_risk", "medium") in alternatives
     own = classify(ADIPOSE, ["KR"])
     assert not own.decisions["KR"].alternatives

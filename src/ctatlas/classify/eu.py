@@ -136,7 +136,11 @@ ATMP_PATHWAYS = ["standard", "conditional", "exceptional_circumstances"]
 
 def classify(facts: Facts) -> None:
     d = facts.decision
-    origin = facts.need("origin", "whose cells are they (or none for a cell-free product)?")
+    origin = facts.get("origin")
+    if origin is None and facts.get("viable_cells") is None:
+        # the ATMP definitions do not turn on whose cells they are, only on whether there are
+        # cells (or tissue) at all: a known cell-based product needs no answer on origin
+        origin = facts.need("origin", "whose cells are they (or none for a cell-free product)?")
     if origin is ProfileOrigin.none:
         if facts.need("genetically_modified", "is it a recombinant nucleic acid?"):
             d.category = "gtmp"

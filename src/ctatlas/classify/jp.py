@@ -89,6 +89,13 @@ R_MINIMAL_NON_HOMOLOGOUS = Rule(
     "mhlw_processing_notice",
     "definition of 加工 (proviso)",
 )
+R_STEM_PREPARED = Rule(
+    "JP-ASRM-SOMATIC-STEM",
+    "somatic stem cells taken and prepared for use are within the ASRM even when only separated "
+    "(Class II names human somatic stem cells without requiring culture)",
+    "asrm_ordinance",
+    "Art. 3",
+)
 R_MINIMAL_HOMOLOGOUS = Rule(
     "JP-NOT-PROCESSED",
     "only separated, washed, frozen or similarly handled cells used for their original "
@@ -169,6 +176,12 @@ R_ASRM_III = Rule(
     "the patient's own processed somatic cells used for their original function: Class III",
     "asrm",
     "Art. 2(7)",
+)
+R_ASRM_II_CULTURED = Rule(
+    "JP-ASRM-CLASS-II-CULTURED",
+    "cultured cells used to rebuild, repair or form the body's structure or function: Class II",
+    "asrm_ordinance",
+    "Art. 3",
 )
 R_ASRM_GENE = Rule(
     "JP-ASRM-NUCLEIC-ACID",
@@ -255,7 +268,11 @@ def _processed(facts: Facts) -> bool:
         if facts.get("homologous_use") is False:
             d.fire(R_MINIMAL_NON_HOMOLOGOUS)
             return True
+        if _stem_prepared(facts):
+            return True
         facts.stop_if_missing()
+    elif facts.get("homologous_use") is not False and _stem_prepared(facts):
+        return True
     homologous = facts.need(
         "homologous_use", "are the minimally handled cells used for their original function?"
     )
@@ -274,6 +291,18 @@ def _processed(facts: Facts) -> bool:
     )
     d.fire(R_MINIMAL_HOMOLOGOUS)
     return False
+
+
+def _stem_prepared(facts: Facts) -> bool:
+    """Somatic stem cells prepared for use (not for blood-forming transplants) are in the ASRM."""
+    if not facts.get("stem_cell") or facts.get("pluripotent") is True:
+        return False
+    if facts.get("intended_function") is IntendedFunction.hematopoietic_reconstitution:
+        return False
+    d = facts.decision
+    d.missing = [m for m in d.missing if m["attribute"] != "manipulation"]
+    d.fire(R_STEM_PREPARED)
+    return True
 
 
 def _product_class(facts: Facts) -> str:
@@ -350,10 +379,30 @@ def _asrm_class(facts: Facts) -> str | None:
     if p.stem_cell:
         d.fire(R_ASRM_II, "the patient's own somatic stem cells: Class II")
         return "II"
+    if p.manipulation is Manipulation.more_than_minimal and p.intended_function in (
+        IntendedFunction.structural_repair,
+        IntendedFunction.cosmetic_augmentation,
+    ):
+        d.fire(R_ASRM_II_CULTURED)
+        return "II"
     homologous = p.homologous_use
     if homologous is None:
-        facts.record("homologous_use", "are the cells used homologously (else Class II)?")
-        return None
+        if p.intended_function is IntendedFunction.structural_repair:
+            facts.record("homologous_use", "are the cells used homologously (else Class II)?")
+            return None
+        # Cells given back to do what they did in the body (immune cells, dendritic cells,
+        # platelets): the plans on record for these are Class III; a different function
+        # makes it Class II.
+        d.fire(R_ASRM_III, "the patient's own processed somatic cells, not for repair: Class III")
+        d.alternative(
+            "II",
+            "if the cells are not used for the function they had where they were taken "
+            "(e.g. platelet-rich plasma injected into a joint, blood cells grown to regrow "
+            "hair), the plan is Class II",
+            "whether the cells are used homologously (the MHLW risk-classification chart)",
+            field="asrm_risk_class",
+        )
+        return "III"
     if not homologous:
         d.fire(R_ASRM_II, "processed cells not used homologously: Class II")
         return "II"

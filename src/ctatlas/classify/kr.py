@@ -127,6 +127,21 @@ R_RISK_MEDIUM = Rule(
     "arba",
     "Art. 2(3)(b)",
 )
+R_RISK_HIGH_ALLOGENEIC = Rule(
+    "KR-RESEARCH-HIGH-ALLOGENEIC",
+    "another person's stem cells: high-risk research (as the deliberation committee has classed "
+    "donor mesenchymal stem cells, 2025)",
+    "arba",
+    "Art. 2(3)(a)",
+)
+R_RISK_MEDIUM_SOMATIC = Rule(
+    "KR-RESEARCH-MEDIUM-SOMATIC",
+    "the patient's own somatic cells cultured or otherwise manipulated: medium-risk research "
+    "(as the deliberation committee has classed cytokine-induced killer cells, antigen-specific "
+    "T cells and monocyte-derived cells, 2025)",
+    "arba",
+    "Art. 2(3)(b)",
+)
 R_RISK_UNCERTAIN = Rule(
     "KR-RESEARCH-UNSETTLED",
     "manipulated somatic (non-stem) cells: medium or low risk under the Decree's criteria, "
@@ -267,18 +282,33 @@ def _risk_in_scope(facts: Facts, in_scope: bool) -> None:
         facts.record(name, "which cells (pluripotent, adult stem, somatic) set the risk tier")
         d.extra["clinical_research_risk"] = "uncertain"
         return
+    if p.stem_cell and p.origin is ProfileOrigin.allogeneic:
+        d.fire(R_RISK_HIGH_ALLOGENEIC)
+        d.extra["clinical_research_risk"] = "high"
+        d.alternative(
+            "medium",
+            "the Act names somatic stem cells as medium risk; the committee's high rating of "
+            "donor mesenchymal stem cells (cord-blood cells with a cartilage matrix, 2025-10-23; "
+            "umbilical-cord cells, 2025-11-20) may rest on the plan rather than on the donor",
+            "the Enforcement Decree's risk criteria for allogeneic stem cells",
+            field="clinical_research_risk",
+        )
+        return
     if p.stem_cell:
         d.fire(R_RISK_MEDIUM)
         d.extra["clinical_research_risk"] = "medium"
-        if p.origin is ProfileOrigin.allogeneic:
-            d.alternative(
-                "high",
-                "the deliberation committee classed research with another person's mesenchymal "
-                "stem cells as high risk (cord-blood cells with a cartilage matrix, 2025-10-23; "
-                "umbilical-cord cells, 2025-11-20), so donor cells may raise the tier",
-                "the Enforcement Decree's risk criteria for allogeneic stem cells",
-                field="clinical_research_risk",
-            )
+        return
+    if p.origin is ProfileOrigin.autologous:
+        d.fire(R_RISK_MEDIUM_SOMATIC)
+        d.extra["clinical_research_risk"] = "medium"
+        d.alternative(
+            "low",
+            "since 2026-06-25 the patient's own immune cells (such as NK cells) cultured and "
+            "given back are low risk by the committee's resolution, so treatment plans need "
+            "no prior clinical research",
+            "whether the cells are the patient's own cultured immune cells",
+            field="clinical_research_risk",
+        )
         return
     d.fire(R_RISK_UNCERTAIN)
     d.extra["clinical_research_risk"] = "uncertain"
