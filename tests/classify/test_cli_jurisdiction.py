@@ -52,7 +52,8 @@ def test_json_is_the_whole_record_with_ids() -> None:
     doc = json.loads(result.stdout)
     assert doc["code"] == "KR"
     assert [r["id"] for r in doc["tier_routes"]] == ["arba_research", "arba_treatment"]
-    assert [p.get("tier") for p in doc["tier_plans"]] == [None, "high", "high", "high"]
+    tiers = [p.get("tier") for p in doc["tier_plans"]]
+    assert tiers == [None, "high", "high", "high", "high", "high", "high", "medium", "medium"]
 
 
 def test_a_jurisdiction_without_tier_routes_says_none_recorded() -> None:
