@@ -760,6 +760,7 @@ COLUMN_VOCABS = {
     "cell_class": "cell_class",
     "manipulation": "manipulation",
     "jurisdiction": "jurisdiction",
+    "providers": "provider",
     "first_jurisdiction": "jurisdiction",
     "from": "jurisdiction",
     "to": "jurisdiction",

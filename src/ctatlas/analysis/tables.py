@@ -552,6 +552,7 @@ def completeness(land: Landscape) -> Table:
 def all_tables(land: Landscape) -> list[Table]:
     """Every table of the report, in report order."""
     from ctatlas.analysis.conditional import conditional_approvals, conversion_rate_table
+    from ctatlas.analysis.tiers import tier_figures_table, tier_routes_table
 
     return [
         definitions(land),
@@ -564,5 +565,7 @@ def all_tables(land: Landscape) -> list[Table]:
         disease_areas(land),
         conditional_approvals(land),
         conversion_rate_table(land),
+        tier_routes_table(land),
+        tier_figures_table(land),
         completeness(land),
     ]

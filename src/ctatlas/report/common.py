@@ -48,7 +48,13 @@ SECTIONS: list[tuple[str, str, list[str], list[str]]] = [
         ["conditional_approvals", "conditional_conversion"],
         [],
     ),
-    ("sources", "10. Sources and completeness", ["completeness"], []),
+    (
+        "tiers",
+        "10. Routes to patients beside product approval",
+        ["tier_routes", "tier_figures"],
+        [],
+    ),
+    ("sources", "11. Sources and completeness", ["completeness"], []),
 ]
 
 

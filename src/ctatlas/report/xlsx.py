@@ -24,6 +24,8 @@ SHEET_NAMES = {
     "disease_areas": "Disease areas",
     "conditional_approvals": "Conditional approvals",
     "conditional_conversion": "Conditional conversion",
+    "tier_routes": "Routes beside approval",
+    "tier_figures": "Route figures",
     "completeness": "Completeness",
 }
 

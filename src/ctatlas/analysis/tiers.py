@@ -1,0 +1,123 @@
+"""The report's comparison of the routes to patients beside product approval (issue 19).
+
+Japan's clinic and hospital tier (the ASRM), Korea's hospital tier (research and, since 2025,
+treatment), Taiwan's hospital techniques and the EU's hospital exemption sit beside product
+approval. Two tables compare them from the jurisdiction files: every route with who may use it,
+who decides, what evidence it demands and its risk classes; and every published figure over time.
+Rows keep codes where a vocabulary labels them (jurisdiction, providers); the route and class
+names are the jurisdiction file's own labels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ctatlas.analysis.landscape import Landscape, jurisdiction_order
+from ctatlas.analysis.tables import Column, Table
+
+__all__ = ["tier_figures_table", "tier_routes_table"]
+
+
+def _with_routes(land: Landscape) -> list[tuple[str, dict[str, Any]]]:
+    codes = jurisdiction_order(land.jurisdictions)
+    return [(c, land.jurisdictions[c]) for c in codes if land.jurisdictions[c].get("tier_routes")]
+
+
+def _class_labels(jur: dict[str, Any], route_id: str) -> str:
+    tiers = sorted(
+        (t for t in jur.get("risk_tiers") or [] if t.get("route") == route_id),
+        key=lambda t: (t.get("rank") is None, t.get("rank") or 0),
+    )
+    return "; ".join(t["label"] for t in tiers)
+
+
+def tier_routes_table(land: Landscape) -> Table:
+    """Every route beside product approval: who may use it, who decides, what it demands."""
+    rows = []
+    counts = []
+    for code, jur in _with_routes(land):
+        running = 0
+        for route in jur["tier_routes"]:
+            running += route.get("until") is None
+            rows.append(
+                {
+                    "jurisdiction": code,
+                    "route_id": route["id"],
+                    "route": route["label"],
+                    "providers": ", ".join(route.get("providers") or []),
+                    "reviewer": route.get("reviewer") or "",
+                    "evidence": route.get("evidence") or "not recorded",
+                    "classes": _class_labels(jur, route["id"]) or "none",
+                    "in_force": route.get("in_force"),
+                    "until": route.get("until"),
+                }
+            )
+        counts.append(f"{jur.get('name', code)} {running}")
+    return Table(
+        "tier_routes",
+        "Routes to patients beside product approval",
+        "Each way a patient can receive cells outside (or before) product approval, as the "
+        "law sets it up: who may give them, who reviews and decides, what evidence the route "
+        "demands and its risk classes. Routes still running, per jurisdiction: "
+        + (", ".join(counts) if counts else "none recorded")
+        + " (product approval comes on top of these everywhere).",
+        [
+            Column("jurisdiction", "Jurisdiction"),
+            Column("route", "Route"),
+            Column("providers", "Who may give it"),
+            Column("reviewer", "Who decides"),
+            Column("evidence", "Evidence demanded"),
+            Column("classes", "Risk classes"),
+            Column("in_force", "In force since", "date"),
+            Column("until", "Ended", "date"),
+        ],
+        rows,
+        [
+            "Jurisdictions whose files record no such route (the US, China, the Gulf and others) "
+            "are left out: for them product approval (or a trial) is the only route recorded.",
+        ],
+    )
+
+
+def tier_figures_table(land: Landscape) -> Table:
+    """The published figures of those routes, oldest first within each jurisdiction."""
+    rows = []
+    for code, jur in _with_routes(land):
+        routes = {r["id"]: r["label"] for r in jur["tier_routes"]}
+        tiers = {t["id"]: t["label"] for t in jur.get("risk_tiers") or []}
+        figures = sorted(jur.get("tier_figures") or [], key=lambda f: str(f["as_of"]))
+        for f in figures:
+            part = f" ({f['breakdown']})" if f.get("breakdown") else ""
+            rows.append(
+                {
+                    "jurisdiction": code,
+                    "route": routes.get(f["route"], f["route"]),
+                    "as_of": f["as_of"],
+                    "measure": f["measure"] + part,
+                    "class": tiers.get(f.get("tier") or "", ""),
+                    "value": f["value"],
+                    "unit": "%" if f.get("unit") == "percent" else "",
+                    "publisher": "; ".join(s["publisher"] for s in f.get("sources") or []),
+                }
+            )
+    return Table(
+        "tier_figures",
+        "Those routes in figures, over time",
+        "Every figure the regulators (or reports of their figures) published about these "
+        "routes: plans submitted or approved, by class where given, institutions designated.",
+        [
+            Column("jurisdiction", "Jurisdiction"),
+            Column("route", "Route"),
+            Column("as_of", "As of", "date"),
+            Column("measure", "What is counted"),
+            Column("class", "Risk class"),
+            Column("value", "Figure", "int"),
+            Column("unit", "Unit"),
+            Column("publisher", "Published by"),
+        ],
+        rows,
+        [
+            "Figures are as published; counts from different dates may count different things "
+            "(plans submitted, plans on a list, plans found suitable), as each row says.",
+        ],
+    )
