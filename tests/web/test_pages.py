@@ -153,6 +153,26 @@ def test_definitions_each_cell_cited(client) -> None:
             assert all(a["href"].startswith("http") for a in cell.select("a.cite"))
 
 
+def test_classify_shows_the_routes_to_patients_and_what_else_regulates_it(client) -> None:
+    query = (
+        "classify=1&origin=autologous&manipulation=more_than_minimal&genetically_modified=false"
+        "&stem_cell=true&pluripotent=false&viable_cells=true&intended_function=disease_treatment"
+        "&provider=clinic&jurisdictions=JP"
+    )
+    page = soup(client, f"/classify?{query}")
+    jp = page.select_one('section.decision[data-jurisdiction="JP"]')
+    route = jp.select_one('ul.routes li[data-route="asrm"]')
+    assert route is not None, jp.text
+    assert "Class II regenerative medicine" in route.text and "Who decides:" in route.text
+    assert route.select_one("a.cite")["href"].startswith("http")
+    # a clinic's own cells are a medical practice under the ASRM, not a product
+    assert "ASRM" in jp.select_one("p.regulated-as").text
+    assert "asrm_class" not in jp.text  # labels, never codes
+    blood = soup(client, "/classify?classify=1&origin=allogeneic&blood_product=true")
+    us = blood.select_one('section.decision[data-jurisdiction="US"]')
+    assert "blood product" in us.select_one("p.regulated-as").text
+
+
 def test_classify_form_and_decision(client) -> None:
     page = soup(client, "/classify")
     form = page.select_one("form#profile")
