@@ -761,6 +761,7 @@ COLUMN_VOCABS = {
     "manipulation": "manipulation",
     "jurisdiction": "jurisdiction",
     "providers": "provider",
+    "designation": "designation",
     "first_jurisdiction": "jurisdiction",
     "from": "jurisdiction",
     "to": "jurisdiction",

@@ -67,7 +67,7 @@ def test_xlsx_sheets_types_frozen_header_filters(built_report, out: Path) -> Non
         "About", "Definitions", "Japan somatic", "Asia stem cell", "Approvals over time",
         "Approvals by year", "Approval lag", "Approval lag medians", "Disease areas",
         "Conditional approvals", "Conditional conversion",
-        "Routes beside approval", "Route figures",
+        "Routes beside approval", "Route figures", "Designation outcomes",
         "Completeness", "Findings", "Finding breakdown", "Finding exclusions",
     ]
     for ws in wb.worksheets:

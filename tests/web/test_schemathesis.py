@@ -35,6 +35,7 @@ OPERATIONS = [
     ("GET", f"{API}/trials/{{trial_id}}"),
     ("GET", f"{API}/pipeline"),
     ("GET", f"{API}/conditional"),
+    ("GET", f"{API}/designations"),
 ]
 
 

@@ -552,7 +552,11 @@ def completeness(land: Landscape) -> Table:
 def all_tables(land: Landscape) -> list[Table]:
     """Every table of the report, in report order."""
     from ctatlas.analysis.conditional import conditional_approvals, conversion_rate_table
-    from ctatlas.analysis.tiers import tier_figures_table, tier_routes_table
+    from ctatlas.analysis.tiers import (
+        designation_outcomes_table,
+        tier_figures_table,
+        tier_routes_table,
+    )
 
     return [
         definitions(land),
@@ -567,5 +571,6 @@ def all_tables(land: Landscape) -> list[Table]:
         conversion_rate_table(land),
         tier_routes_table(land),
         tier_figures_table(land),
+        designation_outcomes_table(land),
         completeness(land),
     ]

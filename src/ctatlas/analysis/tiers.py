@@ -15,7 +15,7 @@ from typing import Any
 from ctatlas.analysis.landscape import Landscape, jurisdiction_order
 from ctatlas.analysis.tables import Column, Table
 
-__all__ = ["tier_figures_table", "tier_routes_table"]
+__all__ = ["designation_outcomes_table", "tier_figures_table", "tier_routes_table"]
 
 
 def _with_routes(land: Landscape) -> list[tuple[str, dict[str, Any]]]:
@@ -119,5 +119,46 @@ def tier_figures_table(land: Landscape) -> Table:
         [
             "Figures are as published; counts from different dates may count different things "
             "(plans submitted, plans on a list, plans found suitable), as each row says.",
+        ],
+    )
+
+
+def designation_outcomes_table(land: Landscape) -> Table:
+    """Per jurisdiction and designation: therapies designated, approved, still in development
+    (development programs are today's: none for a past as-of date)."""
+    from ctatlas.designations import designation_rows, designation_stats
+
+    docs = list(land.products)
+    approved = {d["slug"] for d in docs}
+    # programs of therapies without an authorization in the selection come from the landscape's
+    # program rows (a therapy may be designated and not yet approved)
+    pending = [
+        {"slug": r["slug"], "name": r["name"], "programs": [r]}
+        for r in land.programs
+        if r["slug"] not in approved or r["stage"] != "approved"
+    ]
+    rows = designation_stats(designation_rows(docs + pending, land.selected))
+    return Table(
+        "designation_outcomes",
+        "Designations and expedited routes, and what became of them",
+        "Therapies curated in the atlas with each designation (SAKIGAKE, orphan, RMAT, "
+        "breakthrough therapy, PRIME, Korea's expedited review...), how many were approved with "
+        "it and how many are still in development there.",
+        [
+            Column("jurisdiction", "Jurisdiction"),
+            Column("designation", "Designation"),
+            Column("designated", "Therapies designated", "int"),
+            Column("approved", "Approved", "int"),
+            Column("in_development", "Still in development", "int"),
+            Column("stopped", "Stopped", "int"),
+            Column("approved_share", "Share approved", "share"),
+            Column("first_approval", "First approval", "date"),
+            Column("latest_approval", "Latest approval", "date"),
+        ],
+        rows,
+        [
+            "Only designated therapies curated in the atlas are counted: a regulator's own total "
+            "(e.g. FDA's count of RMAT designations granted) is larger, so the share approved is "
+            "the atlas's, not the route's.",
         ],
     )

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "serve",
     "trials",
     "conditional",
+    "designations",
 )
 
 #: Which module defines each top-level command (for registering only what a run needs).
@@ -47,6 +48,7 @@ COMMAND_TO_MODULE = {
     "serve": "serve",
     "trials": "trials",
     "conditional": "conditional",
+    "designations": "designations",
 }
 
 GLOBAL_OPTIONS_WITH_VALUE = ("--db", "--data")

@@ -54,7 +54,13 @@ SECTIONS: list[tuple[str, str, list[str], list[str]]] = [
         ["tier_routes", "tier_figures"],
         [],
     ),
-    ("sources", "11. Sources and completeness", ["completeness"], []),
+    (
+        "designations",
+        "11. Designations and what became of them",
+        ["designation_outcomes"],
+        [],
+    ),
+    ("sources", "12. Sources and completeness", ["completeness"], []),
 ]
 
 

@@ -26,6 +26,7 @@ SHEET_NAMES = {
     "conditional_conversion": "Conditional conversion",
     "tier_routes": "Routes beside approval",
     "tier_figures": "Route figures",
+    "designation_outcomes": "Designation outcomes",
     "completeness": "Completeness",
 }
 

@@ -423,6 +423,41 @@ class ConversionRow(Closed):
     conversion_rate: float | None = Field(description="converted / closed; null if none closed.")
 
 
+class DesignationRow(Closed):
+    """A therapy with a designation in a jurisdiction, and whether and when it was approved."""
+
+    slug: str
+    name: str
+    jurisdiction: str
+    designation: str = Field(description="Designation code (sakigake, orphan, rmat, prime ...).")
+    approved: bool
+    approval_date: str | None = Field(description="First approval with the designation.")
+    brand_name: str | None
+    status: str | None = Field(description="Legal status, or the program's status.")
+    stage: str | None = Field(description="approved, a development stage, or discontinued.")
+
+
+class DesignationStat(Closed):
+    """Counts for one designation in one jurisdiction (therapies curated in the atlas)."""
+
+    jurisdiction: str
+    designation: str
+    designated: int
+    approved: int
+    in_development: int
+    stopped: int
+    approved_share: float | None
+    first_approval: str | None
+    latest_approval: str | None
+
+
+class DesignationsPublic(ListEnvelope):
+    """A page of designated therapies and the counts per designation."""
+
+    data: list[DesignationRow]
+    stats: list[DesignationStat]
+
+
 class ConditionalPublic(ListEnvelope):
     """A page of the tracker, the day it is computed for, and the conversion rates."""
 

@@ -348,6 +348,33 @@ def program_trials(
     return out
 
 
+def designations(
+    snap: Snapshot, jurisdictions: list[str], limit: int, offset: int
+) -> dict[str, Any]:
+    """Designated therapies and their outcome, a list envelope with the counts per route."""
+    from ctatlas.designations import designation_rows, designation_stats
+    from ctatlas.web.errors import Unprocessable
+
+    codes = [c.upper() for c in jurisdictions]
+    known = snap.jurisdictions()
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise Unprocessable(
+            f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    rows = snap.derived(
+        f"designations:{','.join(sorted(codes))}",
+        lambda: designation_rows(snap.therapies(), codes or None),
+    )
+    return {
+        "data": rows[offset : offset + limit],
+        "count": len(rows),
+        "limit": limit,
+        "offset": offset,
+        "stats": designation_stats(rows),
+    }
+
+
 def conditional_tracker(
     snap: Snapshot, jurisdictions: list[str], as_of: str | None, limit: int, offset: int
 ) -> dict[str, Any]:

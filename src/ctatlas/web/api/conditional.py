@@ -1,4 +1,5 @@
-"""``/conditional``: the conditional-approval tracker."""
+"""``/conditional``: the conditional-approval tracker; ``/designations``: designations and
+their outcome."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from starlette.responses import Response
 from ctatlas.web import service
 from ctatlas.web.api.common import ERRORS, json_response
 from ctatlas.web.deps import SnapshotDep
-from ctatlas.web.schemas import ConditionalPublic
+from ctatlas.web.schemas import ConditionalPublic, DesignationsPublic
 
 __all__ = ["router"]
 
@@ -41,3 +42,19 @@ def list_conditional(
     the day is in ``as_of``), plus the conversion rate per jurisdiction."""
     day = as_of.isoformat() if as_of else None
     return json_response(service.conditional_tracker(snap, jurisdiction, day, limit, offset))
+
+
+@router.get("/designations", response_model=DesignationsPublic, tags=["designations"])
+def list_designations(
+    snap: SnapshotDep,
+    jurisdiction: Annotated[
+        list[Annotated[str, Query(pattern=r"^[A-Za-z]{2}$")]],
+        Query(description="Jurisdiction code (JP, KR, US, EU ...); repeatable."),
+    ] = [],  # noqa: B006 (FastAPI copies the default)
+    limit: Limit = 500,
+    offset: Offset = 0,
+) -> Response:
+    """Therapies curated in the atlas with a designation or expedited route (SAKIGAKE, orphan,
+    RMAT, breakthrough therapy, PRIME, Korea's expedited review ...): whether and when each was
+    approved with it, or its development stage; plus the counts per designation."""
+    return json_response(service.designations(snap, jurisdiction, limit, offset))

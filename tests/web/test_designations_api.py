@@ -1,0 +1,30 @@
+"""``GET /api/v1/designations``: designated therapies and their outcome, on both backends."""
+
+from __future__ import annotations
+
+API = "/api/v1"
+
+
+def test_designations_envelope_rows_and_stats(client) -> None:
+    r = client.get(f"{API}/designations")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["count"] == len(body["data"]) == 3
+    rows = {(d["jurisdiction"], d["designation"]): d for d in body["data"]}
+    kymriah = rows[("US", "breakthrough_therapy")]
+    assert (kymriah["slug"], kymriah["approved"], kymriah["approval_date"]) == (
+        "tisagenlecleucel",
+        True,
+        "2017-08-30",
+    )
+    stats = {(s["jurisdiction"], s["designation"]): s for s in body["stats"]}
+    assert stats[("CN", "priority_review")]["approved_share"] == 1.0
+    only_us = client.get(f"{API}/designations", params={"jurisdiction": "us"}).json()
+    assert {d["jurisdiction"] for d in only_us["data"]} == {"US"}
+    page = client.get(f"{API}/designations", params={"limit": 1, "offset": 1}).json()
+    assert page["count"] == 3 and len(page["data"]) == 1
+
+
+def test_an_unknown_jurisdiction_is_422(client) -> None:
+    r = client.get(f"{API}/designations", params={"jurisdiction": "XX"})
+    assert r.status_code == 422 and "unknown jurisdiction XX" in r.text
