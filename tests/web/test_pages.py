@@ -41,7 +41,11 @@ def test_home_key_figures_and_charts(client) -> None:
     assert page.select_one("#fig-authorizations").text == "10"
     rows = page.select("#jurisdictions tbody tr")
     assert len(rows) == 5
-    assert rows[2].a["href"] == "/products?jurisdiction=KR"
+    links = [a["href"] for a in rows[2].select("a")]
+    assert links == ["/jurisdictions/KR", "/products?jurisdiction=KR"]  # its page, its products
+    covered = {r.a.text: r.select("td")[-1].text for r in rows}
+    assert covered["China (mainland)"] == "2026-06-24"
+    assert covered["Republic of Korea"] == "not yet covered"  # a null date, never a bare dash
     assert page.select("figure.chart script.vega-spec")
     assert page.select_one("#finding-autologous_share")
 
