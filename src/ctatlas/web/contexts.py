@@ -57,7 +57,9 @@ class HomeContext:
 
     stats: dict[str, Any] = described("The counts of GET /api/v1/stats.")
     jurisdictions: list[dict[str, Any]] = described("Jurisdiction summaries with counts.")
-    findings: list[dict[str, Any]] = described("The report's findings (id, title, statement).")
+    findings: list[Any] = described(
+        "The report's findings in the page's language (ctatlas.report.texts.LocalFinding)."
+    )
     charts: list[dict[str, Any]] = described("Charts to draw: id, title, Vega-Lite spec as JSON.")
 
 

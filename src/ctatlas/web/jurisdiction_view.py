@@ -16,20 +16,26 @@ from urllib.parse import urlsplit
 
 __all__ = ["SECTIONS", "cited", "jurisdiction_view", "law_short_name"]
 
+
+def N_(message: str) -> str:
+    """Marks a string for the message catalogues (translated where it is shown)."""
+    return message
+
+
 #: (anchor and data key, heading) of the page's sections, in order; headings are translated.
 SECTIONS = [
-    ("regulators", "Regulators"),
-    ("laws", "Laws and regulations"),
-    ("definitions", "Legal definitions"),
-    ("categories", "Legal categories"),
-    ("pathways", "Approval pathways"),
-    ("designations", "Designations"),
-    ("risk_tiers", "Risk tiers"),
-    ("tier_routes", "Routes to patients outside product approval"),
-    ("tier_figures", "Published figures"),
-    ("tier_events", "Events"),
-    ("tier_plans", "Plans found suitable"),
-    ("comparison", "In the side-by-side comparison"),
+    ("regulators", N_("Regulators")),
+    ("laws", N_("Laws and regulations")),
+    ("definitions", N_("Legal definitions")),
+    ("categories", N_("Legal categories")),
+    ("pathways", N_("Approval pathways")),
+    ("designations", N_("Designations")),
+    ("risk_tiers", N_("Risk tiers")),
+    ("tier_routes", N_("Routes to patients outside product approval")),
+    ("tier_figures", N_("Published figures")),
+    ("tier_events", N_("Events")),
+    ("tier_plans", N_("Plans found suitable")),
+    ("comparison", N_("In the side-by-side comparison")),
 ]
 _ABBREVIATION = re.compile(r"\(([^()]{2,40})\)\s*$")
 

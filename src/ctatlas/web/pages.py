@@ -21,6 +21,7 @@ from starlette.templating import Jinja2Templates
 
 from ctatlas import __version__, labels
 from ctatlas.i18n import LANGS, negotiate, translations
+from ctatlas.report import texts
 from ctatlas.vocab import CellClass, Modality, Origin, Pathway, ProfileOrigin, Status
 from ctatlas.web import contexts, service
 from ctatlas.web.assets import package_assets
@@ -125,6 +126,9 @@ _env.filters["extra_label"] = jinja2.pass_context(
 _env.filters["cell_label"] = jinja2.pass_context(
     lambda ctx, value, column: labels.cell_label(column, value, _lang(ctx))
 )
+_env.filters["table_description"] = jinja2.pass_context(
+    lambda ctx, table: texts.table_description(table, _lang(ctx))
+)
 _env.globals["static_url"] = lambda name: package_assets().url(name)
 _env.filters["local_lang"] = lambda code: labels.lang_of(code) or ""
 _env.filters["script_lang"] = lambda text: labels.script_lang(text) or ""
@@ -222,16 +226,17 @@ def _chart_views(
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, snap: SnapshotDep) -> Response:
     """Key figures and the report's charts."""
+    from ctatlas.report.texts import local_findings
+
     stats = service.stats(snap)
+    lang = page_language(request)[0]
     return _page(
         request,
         contexts.HomeContext(
             stats=stats,
             jurisdictions=service.jurisdiction_summaries(snap),
-            findings=stats["findings"],
-            charts=_chart_views(
-                snap, page_language(request)[0], ("approvals_over_time", "autologous_share")
-            ),
+            findings=local_findings(service.analysis(snap).findings, lang),
+            charts=_chart_views(snap, lang, ("approvals_over_time", "autologous_share")),
         ),
     )
 
@@ -518,15 +523,17 @@ def classify_page(request: Request, snap: SnapshotDep) -> Response:
 @router.get("/analysis", response_class=HTMLResponse)
 def analysis_page(request: Request, snap: SnapshotDep) -> Response:
     """The report's tables, findings and charts, with a download link for every format."""
+    from ctatlas.report.texts import local_findings
     from ctatlas.web.analysis_view import arrange
 
     result = service.analysis(snap)
-    views = _chart_views(snap, page_language(request)[0])
+    lang = page_language(request)[0]
+    views = _chart_views(snap, lang)
     return _page(
         request,
         contexts.AnalysisContext(
             analysis=result,
-            layout=arrange(result.findings, result.tables, views),
+            layout=arrange(local_findings(result.findings, lang), result.tables, views),
             formats=EXPORT_FORMATS,
             report_formats=list(REPORT_MEDIA),
         ),
