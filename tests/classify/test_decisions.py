@@ -14,17 +14,19 @@ from ctatlas.errors import BadInput
 SETS = Path(__file__).resolve().parents[1] / "fixtures" / "decisions"
 
 #: Accuracy reached on 2026-12-06 (undecided counts as not correct); raise when rules improve.
-#: Before -> after the rule and word-list changes made once the sets were committed:
-#: eu_cat 7/15 -> 12/15, eu_authorized 9/13 -> 12/13, us_fda 2/16 -> 3/16,
-#: us_authorized 30/45 -> 40/45, jp_asrm 8/38 -> 25/38, jp_authorized 0/5 -> 5/5 (the set
+#: Round 1 (the first 152 decisions), before -> after the rule and word-list changes made once
+#: the sets were committed: eu_cat 7/15 -> 12/15, eu_authorized 9/13 -> 12/13, us_fda 2/16 ->
+#: 3/16, us_authorized 30/45 -> 40/45, jp_asrm 8/38 -> 25/38, jp_authorized 0/5 -> 5/5 (the set
 #: compared the wrong field before: Japan authorizes in a product class), kr_committee 6/14 ->
 #: 11/14, kr_authorized 4/6 -> 5/6.
+#: Round 2 added 43 FDA letters (us_fda) and 25 Japanese plans (jp_asrm) before any rule change;
+#: the rules as they stood then: us_fda 13/59, jp_asrm 40/63.
 REACHED = {
     "eu_cat": 12 / 15,
     "eu_authorized": 12 / 13,
-    "us_fda": 3 / 16,
+    "us_fda": 13 / 59,
     "us_authorized": 40 / 45,
-    "jp_asrm": 25 / 38,
+    "jp_asrm": 40 / 63,
     "jp_authorized": 1.0,
     "kr_committee": 11 / 14,
     "kr_authorized": 5 / 6,
@@ -65,8 +67,11 @@ def test_every_decision_is_sourced_and_mapped_to_an_id_of_its_jurisdiction() -> 
             assert via is None or (via.startswith("http") and via != d["source"]["url"])
 
 
-def test_the_sets_hold_at_least_150_real_decisions() -> None:
-    total = sum(len(load_set(p)["decisions"]) for p in SETS.glob("*.yaml"))
+def test_the_sets_hold_at_least_150_real_decisions_apart_from_authorizations() -> None:
+    """Issue 19 counts classification decisions and worked examples; the `*_authorized` sets
+    (licences the atlas curates) are reported apart and do not count."""
+    opinions = [p for p in SETS.glob("*.yaml") if not p.stem.endswith("_authorized")]
+    total = sum(len(load_set(p)["decisions"]) for p in opinions)
     assert total >= 150, total
 
 
