@@ -45,13 +45,14 @@ def _table_texts() -> set[str]:
     from ctatlas.analysis import analyse, landscape_from_dataset
     from ctatlas.analysis.tables import COMPARISON_ASPECTS
     from ctatlas.dataset import load_dataset
-    from ctatlas.report.texts import DESCRIPTIONS
+    from ctatlas.report.texts import DESCRIPTIONS, NOTES
 
     texts = set(COMPARISON_ASPECTS.values())
     for table in analyse(landscape_from_dataset(load_dataset(ROOT / "tests/fixtures/data"))).tables:
         texts |= {table.title} | {c.label for c in table.columns if c.label != c.key}
         if table.id not in DESCRIPTIONS:
             texts.add(table.description)
+        texts |= {note for note in table.notes if not any(p.match(note) for p, _ in NOTES)}
     return {t for t in texts if t and not (len(t) == 2 and t.isupper())}
 
 

@@ -185,3 +185,27 @@ def test_catalogues_compile_and_translate() -> None:
     assert translations("ko").gettext("Products") == "제품"
     assert translations("en").gettext("Products") == "Products"
     assert translations("ko").ngettext("%(num)d product", "%(num)d products", 3) == "제품 %(num)d개"
+
+
+def test_analysis_cells_computed_words_become_labels() -> None:
+    """Cells the analysis tables write themselves read as words in each language: a status
+    with its conditional term, the pipeline's English labels, a missing value, a row of its
+    own, and per-jurisdiction lists named, not coded."""
+    cell = labels.cell_label
+    assert cell("status", "authorized (conditional until 2031-07)") == (
+        "Authorized (conditional until 2031-07)"
+    )
+    assert "2031-07" in cell("status", "authorized (conditional until 2031-07)", "ja")
+    assert "authorized" not in cell("status", "authorized (conditional until 2031-07)", "ko")
+    assert cell("stage", "Phase 1/2", "ja") == "第1/2相"
+    assert cell("cell_family", "CAR-T cells", "ko") == "CAR-T 세포"
+    assert cell("program_status", "Unknown", "ja") == "不明"
+    assert cell("stage", "not a label", "ja") == "not a label"  # unknown: as it is
+    assert cell("obligation", "not recorded", "ko") == "기록 없음"
+    assert cell("from", "first anywhere", "en") == "first anywhere"
+    assert CJK.search(cell("from", "first anywhere", "ja"))
+    assert cell("jurisdictions", "JP, KR", "ja") == "日本, 韓国"
+    assert cell("products", "JP: TEMCELL HS Inj.; US: RYONCIL", "ko") == (
+        "일본: TEMCELL HS Inj.; 미국: RYONCIL"
+    )
+    assert cell("classes", "none", "ja") == "なし"

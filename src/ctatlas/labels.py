@@ -537,6 +537,10 @@ FIELDS: dict[str, L] = {
     "blood_product": ("Blood or a blood product", "血液・血液製剤", "혈액·혈액제제"),
     # the classifier's extras
     "product_class": ("Product class", "製品の類別", "제품 분류"),
+    "stage": ("Stage", "開発段階", "개발 단계"),
+    "program_status": ("Program status", "開発の状況", "개발 상태"),
+    "cell_family": ("Cell family", "細胞の種類", "세포 계열"),
+    "programs": ("Programs", "開発プログラム数", "개발 프로그램 수"),
     "asrm_risk_class": (
         "Risk class under the ASRM",
         "再生医療等安全性確保法のリスク分類",
@@ -763,9 +767,29 @@ COLUMN_VOCABS = {
     "providers": "provider",
     "designation": "designation",
     "first_jurisdiction": "jurisdiction",
+    "jurisdictions": "jurisdiction",
     "from": "jurisdiction",
     "to": "jurisdiction",
 }
+
+#: Analysis table columns whose cells hold a vocabulary's English label rather than its code
+#: (the pipeline chapter's tables, written for the English report) -> that vocabulary.
+LABEL_COLUMNS = {"cell_family": "cell_family", "stage": "stage", "program_status": "program_status"}
+
+#: Words the analysis tables write into a cell themselves (a missing value, a row of its own).
+CELL_WORDS: dict[str, L] = {
+    "not recorded": ("not recorded", "記録なし", "기록 없음"),
+    "none recorded": ("none recorded", "記録なし", "기록 없음"),
+    "none": ("none", "なし", "없음"),
+    "first anywhere": ("first anywhere", "いずれかで最初の承認", "어디서든 최초 허가"),
+}
+#: A status cell of a conditional and time-limited approval: "authorized (conditional until
+#: 2031-07)".
+_CONDITIONAL_UNTIL = re.compile(r"^(?P<code>\w+) \(conditional until (?P<day>[^)]+)\)$")
+_UNTIL: L = ("conditional until %s", "%sまでの条件付き", "%s까지 조건부")
+#: Columns listing names per jurisdiction, "JP: TEMCELL HS Inj.; US: RYONCIL": codes named.
+_PER_JURISDICTION_COLUMNS = frozenset({"products"})
+_CODE_PREFIX = re.compile(r"(?:^|(?<=; ))(?P<code>[A-Z]{2}): ")
 
 
 def _pick(entry: L, lang: str) -> str:
@@ -860,13 +884,32 @@ def category_label(
 def cell_label(column: str, value: Any, lang: str = "en") -> Any:
     """An analysis table cell as people read it: codes of :data:`COLUMN_VOCABS` columns become
     labels (a comma-separated list of codes, each); anything else is returned unchanged."""
-    vocabulary = COLUMN_VOCABS.get(column)
-    if vocabulary is None or not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value:
         return value
+    if value in CELL_WORDS:
+        return _pick(CELL_WORDS[value], lang)
+    if column in LABEL_COLUMNS:
+        return _relabel(LABEL_COLUMNS[column], value, lang)
+    if column in _PER_JURISDICTION_COLUMNS:
+        return _CODE_PREFIX.sub(lambda m: f"{jurisdiction_name(m['code'], lang)}: ", value)
+    vocabulary = COLUMN_VOCABS.get(column)
+    if vocabulary is None:
+        return value
+    until = _CONDITIONAL_UNTIL.match(value) if vocabulary == "status" else None
+    if until is not None:
+        return f"{label('status', until['code'], lang)} ({_pick(_UNTIL, lang) % until['day']})"
     parts = [p.strip() for p in value.split(",")]
     if vocabulary == "jurisdiction":
         return ", ".join(jurisdiction_name(p, lang) for p in parts)
     return ", ".join(label(vocabulary, p, lang) for p in parts)
+
+
+def _relabel(vocabulary: str, english: str, lang: str) -> str:
+    """A vocabulary's English label (or "Unknown") in ``lang`` (unchanged when unknown)."""
+    for entry in (*VOCABS.get(vocabulary, {}).values(), VOCABS["yes_no"]["unknown"]):
+        if entry[0] == english:
+            return _pick(entry, lang)
+    return english
 
 
 def extra_label(key: str, value: Any, lang: str = "en") -> str:

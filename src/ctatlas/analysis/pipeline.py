@@ -214,7 +214,12 @@ def pipeline_findings(
 
 
 def _identity(vocabulary: str, value: Any) -> str:
-    return str(value).replace("_", " ")
+    return str(value) if vocabulary == "text" else str(value).replace("_", " ")
+
+
+def N_(message: str) -> str:
+    """Marks a string for the message catalogues (the web shows it translated)."""
+    return message
 
 
 def funnel_chart(
@@ -229,24 +234,28 @@ def funnel_chart(
     alt = _alt()
     counts = Counter((r["jurisdiction"], r["stage"]) for r in rows if in_pipeline(r))
     order = [label("stage", s) for s in PIPELINE_STAGES]
+    names = [label("jurisdiction", code) for code in jurisdictions]
     data = [
-        {"jurisdiction": code, "stage": label("stage", stage), "programs": counts[(code, stage)]}
-        for code in jurisdictions
+        {"jurisdiction": name, "stage": label("stage", stage), "programs": counts[(code, stage)]}
+        for code, name in zip(jurisdictions, names, strict=True)
         for stage in PIPELINE_STAGES
     ]
     base = alt.Chart(alt.Data(values=data)).encode(
         y=alt.Y("stage:N", title=None, sort=order),
         x=alt.X("programs:Q", title=label("field", "programs")),
-        tooltip=["jurisdiction:N", "stage:N", "programs:Q"],
+        tooltip=[alt.Tooltip("jurisdiction:N", title=label("field", "jurisdiction")),
+                 alt.Tooltip("stage:N", title=label("field", "stage")),
+                 alt.Tooltip("programs:Q", title=label("field", "programs"))],
     )
     bars = base.mark_bar(color="#4c78a8")
     text = base.mark_text(align="left", dx=3).encode(text="programs:Q")
     chart = (
         (bars + text)
         .properties(width=220, height=24 * len(order))
-        .facet(column=alt.Column("jurisdiction:N", title=None, sort=list(jurisdictions)))
+        .facet(column=alt.Column("jurisdiction:N", title=None, sort=names))
     )
-    return Chart("pipeline_funnel", "Programs in the pipeline by stage", _spec(chart))
+    return Chart("pipeline_funnel", label("text", N_("Programs in the pipeline by stage")),
+                 _spec(chart))
 
 
 def family_origin_chart(rows: Sequence[dict[str, Any]], label: Any = _identity) -> Any:
@@ -268,13 +277,16 @@ def family_origin_chart(rows: Sequence[dict[str, Any]], label: Any = _identity) 
         .mark_bar()
         .encode(
             y=alt.Y("family:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
-            x=alt.X("sum(programs):Q", title="Programs"),
+            x=alt.X("sum(programs):Q", title=label("field", "programs")),
             color=alt.Color("origin:N", title=None),
-            tooltip=["family:N", "origin:N", "programs:Q"],
+            tooltip=[alt.Tooltip("family:N", title=label("field", "cell_family")),
+                     alt.Tooltip("origin:N", title=label("field", "origin")),
+                     alt.Tooltip("programs:Q", title=label("field", "programs"))],
         )
         .properties(width=420, height=max(60, 22 * len({d["family"] for d in data})))
     )
-    return Chart("pipeline_family_origin", "Programs in the pipeline by cell family and origin",
+    return Chart("pipeline_family_origin",
+                 label("text", N_("Programs in the pipeline by cell family and origin")),
                  _spec(chart))
 
 
@@ -291,10 +303,14 @@ def _word(vocabulary: str, code: Any) -> str:
 
 def words(vocabulary: str, code: Any) -> str:
     """Labels for the charts (``field`` names a column heading)."""
-    from ctatlas.labels import field_label
+    from ctatlas.labels import field_label, jurisdiction_name
 
     if vocabulary == "field":
         return field_label(str(code), "en")
+    if vocabulary == "jurisdiction":
+        return jurisdiction_name(str(code), "en")
+    if vocabulary == "text":
+        return str(code)
     return _word(vocabulary, code)
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "local_finding",
     "local_findings",
     "table_description",
+    "table_note",
     "translate",
 ]
 
@@ -282,3 +283,34 @@ def table_description(table: Any, lang: str) -> str:
                 values["counts"] = _counts(values["counts"], lang)
             return (translate(template, lang) or template) % values
     return translate(table.description, lang) or ""
+
+
+#: Table notes with computed parts: (how to read the English, template); other notes are
+#: catalogue messages as they are.
+NOTES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^Without an approval date: (?P<items>.*)\.$", re.S),
+     N_("Without an approval date: %(items)s.")),
+    (re.compile(r"^No comparison entries recorded for (?P<codes>.*)\.$", re.S),
+     N_("No comparison entries recorded for %(codes)s.")),
+]
+_NAME_CODE = re.compile(r"\((?P<code>[A-Z]{2})\)")
+_CODE_LIST = re.compile(r"\b(?P<code>[A-Z]{2})\b")
+
+
+def table_note(note: str, lang: str) -> str:
+    """A table's note in ``lang``: through its template when it has computed parts (with
+    jurisdictions named, not coded), else the catalogue's message (the English as it is when
+    the catalogue lacks it)."""
+    for pattern, template in NOTES:
+        match = pattern.match(note)
+        if match is None:
+            continue
+        values = dict(match.groupdict())
+        if "items" in values:
+            values["items"] = _NAME_CODE.sub(
+                lambda m: f"({labels.jurisdiction_name(m['code'], lang)})", values["items"])
+        if "codes" in values:
+            values["codes"] = _CODE_LIST.sub(
+                lambda m: labels.jurisdiction_name(m["code"], lang), values["codes"])
+        return (translate(template, lang) or template) % values
+    return translate(note, lang) or note

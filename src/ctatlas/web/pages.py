@@ -129,9 +129,17 @@ _env.filters["cell_label"] = jinja2.pass_context(
 _env.filters["table_description"] = jinja2.pass_context(
     lambda ctx, table: texts.table_description(table, _lang(ctx))
 )
+_env.filters["table_note"] = jinja2.pass_context(
+    lambda ctx, note: texts.table_note(note, _lang(ctx))
+)
 _env.globals["static_url"] = lambda name: package_assets().url(name)
 _env.filters["local_lang"] = lambda code: labels.lang_of(code) or ""
 _env.filters["script_lang"] = lambda text: labels.script_lang(text) or ""
+#: a text in Latin letters only, with words (curated English on a Japanese or Korean page)
+_env.filters["curated_english"] = lambda text: (
+    isinstance(text, str) and any(c.isascii() and c.isalpha() for c in text)
+    and labels.script_lang(text) is None
+)
 
 
 def _jurisdiction_docs(snap: Snapshot) -> dict[str, dict[str, Any]]:

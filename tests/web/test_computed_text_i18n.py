@@ -1,0 +1,100 @@
+"""The computed words of the pages in Japanese and Korean: the findings' sentences and their
+breakdown tables, the analysis tables' headings, descriptions, notes and computed cells, and the
+pipeline charts. Left in English is only curated text, marked ``lang="en"`` (on SQLite and
+PostgreSQL, the fixture store)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup, NavigableString
+
+#: a word with lower-case letters (abbreviations and registry ids such as NCT01234567 are not
+#: English to translate)
+LATIN_WORD = re.compile(r"[A-Za-z]*[a-z]{2,}[A-Za-z]*")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _soup(client, url: str) -> BeautifulSoup:  # type: ignore[no-untyped-def]
+    response = client.get(url, headers={"accept": "text/html"})
+    assert response.status_code == 200, url
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def _unmarked_english(root) -> list[str]:  # type: ignore[no-untyped-def]
+    """Text in Latin letters only that no ``lang="en"`` element, link or code element holds
+    (links name products and API paths; code is code)."""
+    out = []
+    for node in root.find_all(string=True):
+        if not isinstance(node, NavigableString) or node.parent.name in ("script", "style"):
+            continue
+        text = " ".join(node.split())
+        if not LATIN_WORD.search(text) or CJK.search(text):
+            continue
+        marked = False
+        for parent in node.parents:
+            if parent.name in ("a", "code") or parent.get("lang") == "en":
+                marked = True
+                break
+            if parent.get("lang"):
+                break
+        if not marked:
+            out.append(text)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko"])
+def test_analysis_findings_and_tables_speak_the_page_language(client, lang: str) -> None:
+    page = _soup(client, f"/analysis?lang={lang}")
+    findings = page.select("section.finding")
+    assert findings
+    for section in findings:
+        text = section.select_one(".finding-text")
+        assert text.get("lang") is None, section["id"]  # no longer marked English
+        assert CJK.search(text.h3.text) and CJK.search(text.p.text)
+        for th in text.select("th"):
+            assert CJK.search(th.text), th.text
+        # breakdown rows name jurisdictions, never their codes
+        for td in text.select("tbody tr td:first-child"):
+            assert not re.fullmatch(r"[A-Z]{2}", td.text), td.text
+    assert _unmarked_english(page.main) == []
+
+
+def test_analysis_in_english_still_reads_as_computed(client) -> None:  # type: ignore[no-untyped-def]
+    stats = client.get("/api/v1/stats").json()
+    page = _soup(client, "/analysis?lang=en")
+    for finding in stats["findings"]:
+        section = page.select_one(f"#finding-{finding['id']}")
+        assert section.select_one(".finding-text p:not(.claim)").text == finding["statement"]
+    # JSON keeps the codes: the breakdown of the API names jurisdictions by code
+    labels = [b["label"] for f in stats["findings"] for b in f["breakdown"]]
+    assert "KR" in labels
+    rows = [td.text for td in page.select("#finding-autologous_share tbody td:first-child")]
+    assert "Republic of Korea" in rows and "KR" not in rows
+
+
+def test_home_findings_in_korean(client) -> None:  # type: ignore[no-untyped-def]
+    page = _soup(client, "/?lang=ko")
+    items = page.select("ul.findings li")
+    assert items
+    for item in items:
+        assert item.get("lang") is None
+        assert "대부분" in item.text or "허가" in item.text or "제품" in item.text, item.text
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko"])
+def test_pipeline_charts_and_headings_translated(client, lang: str) -> None:
+    page = _soup(client, f"/pipeline?lang={lang}")
+    assert _unmarked_english(page.main) == []
+    for chart in ("pipeline_funnel", "pipeline_family_origin"):
+        figure = page.select_one(f"#chart-{chart}")
+        assert CJK.search(figure.figcaption.text), figure.figcaption.text
+        spec = json.loads(figure.select_one("script.vega-spec").string)
+        titles = re.findall(r'"title": "([^"]*)"', json.dumps(spec, ensure_ascii=False))
+        assert titles and all(CJK.search(t) for t in titles), titles
+    funnel = json.loads(page.select_one("#chart-pipeline_funnel script.vega-spec").string)
+    panels = {d["jurisdiction"] for d in next(iter(funnel["datasets"].values()))} if (
+        "datasets" in funnel) else {d["jurisdiction"] for d in funnel["data"]["values"]}
+    assert panels and not any(re.fullmatch(r"[A-Z]{2}", p) for p in panels), panels
