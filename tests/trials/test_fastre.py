@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 
 from ctatlas.trials import classify as C
 from ctatlas.trials import rules as R
-from ctatlas.trials.fastre import Folded, compile, first_chars
+from ctatlas.trials.fastre import (
+    Folded,
+    compile,
+    first_chars,
+    required_literals,
+    without_literal_tests,
+)
 
 # Every pattern the classifier runs, as written (lower case, meant for re.IGNORECASE).
 PATTERNS = {f"family.{k}": v for k, v in R.FAMILY_PATTERNS.items()} | {
@@ -122,3 +128,41 @@ def test_masking_near_the_stems_masks_what_masking_everything_masks(parts):
     assert R.MASK.mask(text, "#", near=near, reach=R.MASK_REACH) == plain.sub(
         lambda m: "#" * len(m.group(0)), text
     )
+
+
+def test_required_literals_of_simple_patterns():
+    # (``re``'s parser takes the branches' common prefix out: "in" + "jection" | "fusion")
+    assert required_literals(r"\bcells? (?:injection|infusion)") == [
+        frozenset({"jection", "fusion"}), frozenset({"cell"})]
+    # an alternation needs one of its branches' strings; a superstring adds nothing
+    assert required_literals(r"car\.x|\bcar[- ]t|leucel") == [frozenset({"car", "leucel"})]
+    # an optional part, a class or a branch that needs nothing: no requirement
+    assert required_literals(r"(?:abc)?\w+") == []
+    assert required_literals(r"abc|\d+") == []
+    assert required_literals(r"(?:xyz){2,3}q") == [frozenset({"xyz"})]
+    assert required_literals(r"abc", re.IGNORECASE) == []
+    # what a real rule needs: a head word and a cell therapy
+    assert [sorted(g) for g in R.STANDARD_CARE._need] == [
+        ["car", "cel", "chimeric antigen"],
+        ["approved", "commercial", "licensed", "soc", "standard"],
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+@given(text=_TEXT)
+def test_every_match_contains_the_required_literals(name, text):
+    needs = required_literals(PATTERNS[name])
+    for m in re.compile(PATTERNS[name]).finditer(text.lower()):
+        for group in needs:
+            assert any(lit in m.group(0) for lit in group), (m.group(0), group)
+
+
+def test_literal_tests_skip_texts_and_change_no_answer():
+    text = "A phase 2 study of the operating system in patients with asthma"
+    assert R.STANDARD_CARE._need and not R.STANDARD_CARE._may(text.lower())
+    with without_literal_tests():
+        assert R.STANDARD_CARE._may(text.lower())
+        assert R.STANDARD_CARE.search(text) is None
+    assert R.STANDARD_CARE.search(text) is None
+    text = "Commercially available CAR-T after bridging"
+    assert R.STANDARD_CARE.search(text).group(0) == "Commercially available CAR-T"

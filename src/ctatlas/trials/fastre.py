@@ -17,11 +17,13 @@ string) the pattern is compiled unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from re import _constants as _k  # type: ignore[attr-defined]
 from re import _parser as _p  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["compile", "first_chars"]
+__all__ = ["compile", "first_chars", "required_literals", "without_literal_tests"]
 
 _MAX_RANGE = 256
 
@@ -138,6 +140,89 @@ def _has_upper(items: Any) -> bool:
     return False
 
 
+# --------------------------------------------------------------------------- required literals
+# A match of ``cells? (?:injection|infusion)`` contains "cell" and one of " injection",
+# " infusion": a text that lacks them cannot match, and a substring test (C, memchr-fast) says
+# so far sooner than the regex engine trying every position. ``required_literals`` reads the
+# parsed pattern: the literal runs of a sequence are required, an alternation requires one of
+# its branches' requirements, a repeat requires its body's when it must occur at least once;
+# look-arounds, classes and optional parts require nothing. Only what a match *contains* is
+# used, so the test can never reject a text the pattern matches.
+
+Need = list[frozenset[str]]  # every set must have one of its strings in the text
+_MAX_ALTERNATIVES = 24  # a set of more strings costs more to test than it saves
+
+
+def _score(group: frozenset[str]) -> tuple[int, int]:
+    return (min(len(x) for x in group), -len(group))
+
+
+def _minimal(strings: set[str]) -> frozenset[str]:
+    """The strings that contain no other of the set (a text with "car." has "car")."""
+    return frozenset(x for x in strings if not any(y != x and y in x for y in strings))
+
+
+def _need_seq(items: Any) -> Need:
+    out: Need = []
+    run: list[str] = []
+    for op, av in items:
+        if op is _k.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            out.append(frozenset({"".join(run)}))
+            run = []
+        out.extend(_need_item(op, av))
+    if run:
+        out.append(frozenset({"".join(run)}))
+    return out
+
+
+def _need_item(op: Any, av: Any) -> Need:
+    if op is _k.SUBPATTERN:
+        return _need_seq(av[3])
+    if op is getattr(_k, "ATOMIC_GROUP", None):
+        return _need_seq(av)
+    if op in (_k.MAX_REPEAT, _k.MIN_REPEAT, getattr(_k, "POSSESSIVE_REPEAT", None)):
+        return _need_seq(av[2]) if av[0] >= 1 else []
+    if op is _k.IN and len(av) == 1 and av[0][0] is _k.LITERAL:
+        return [frozenset({chr(av[0][1])})]
+    if op is _k.BRANCH:
+        union: set[str] = set()
+        for seq in av[1]:
+            need = _need_seq(seq)
+            if not need:
+                return []  # a branch that requires nothing: the alternation requires nothing
+            union |= max(need, key=_score)
+        return [_minimal(union)]
+    return []  # a class, any character, a look-around, an anchor, a back-reference…
+
+
+_LITERAL_TESTS = [True]
+
+
+@contextmanager
+def without_literal_tests() -> Iterator[None]:
+    """Run every :class:`Folded` pattern without its required-literal test (the regex
+    engine on every text): what the ingest benchmark's equivalence check compares with."""
+    _LITERAL_TESTS[0] = False
+    try:
+        yield
+    finally:
+        _LITERAL_TESTS[0] = True
+
+
+def required_literals(pattern: str, flags: int = 0, keep: int = 2) -> list[frozenset[str]]:
+    """Up to ``keep`` sets of strings such that every match of ``pattern`` contains one
+    string of each set (the most selective first: longest shortest string, fewest strings);
+    empty when nothing useful is required. For a pattern matched case-sensitively."""
+    if flags & re.IGNORECASE:
+        return []
+    need = {g for g in _need_seq(_p.parse(pattern, flags)) if len(g) <= _MAX_ALTERNATIVES}
+    need = {g for g in need if _score(g)[0] >= 2}  # single characters reject almost nothing
+    return sorted(need, key=_score, reverse=True)[:keep]
+
+
 class Match:
     """What the callers use of ``re.Match``: the span, and group 0 from the original text."""
 
@@ -171,7 +256,7 @@ class Folded:
     with ``re.IGNORECASE`` on the original text). Matches report their text from the original.
     """
 
-    __slots__ = ("_ci", "_rx", "pattern")
+    __slots__ = ("_ci", "_need", "_rx", "pattern")
 
     def __init__(self, pattern: str) -> None:
         if _has_upper(_p.parse(pattern)):
@@ -179,15 +264,41 @@ class Folded:
         self.pattern = pattern
         self._rx = compile(pattern)
         self._ci = compile(pattern, re.IGNORECASE)
+        #: strings every match contains (see :func:`required_literals`), tested first on the
+        #: lowercased text; the case-insensitive path (a text whose length lowercasing
+        #: changes) does without them
+        self._need = tuple(tuple(sorted(g)) for g in required_literals(pattern))
+
+    def _may(self, low: str) -> bool:
+        """False when the lowercased text lacks a string every match contains."""
+        if not _LITERAL_TESTS[0]:
+            return True
+        for group in self._need:
+            for lit in group:
+                if lit in low:
+                    break
+            else:
+                return False
+        return True
 
     def search(self, text: str) -> Match | None:
         low = text.lower()
-        m = self._rx.search(low) if len(low) == len(text) else self._ci.search(text)
+        if len(low) != len(text):
+            m = self._ci.search(text)
+        elif not self._may(low):
+            return None
+        else:
+            m = self._rx.search(low)
         return Match(text, m.start(), m.end()) if m else None
 
     def finditer(self, text: str) -> list[Match]:
         low = text.lower()
-        it = self._rx.finditer(low) if len(low) == len(text) else self._ci.finditer(text)
+        if len(low) != len(text):
+            it = self._ci.finditer(text)
+        elif not self._may(low):
+            return []
+        else:
+            it = self._rx.finditer(low)
         return [Match(text, m.start(), m.end()) for m in it]
 
     def mask(
@@ -206,6 +317,8 @@ class Folded:
         """
         low = text.lower()
         folded = len(low) == len(text)
+        if folded and not self._may(low):
+            return text
         n = len(text)
         if near is None or not folded:
             stretches = [(0, n)]
