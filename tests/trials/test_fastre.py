@@ -20,6 +20,7 @@ from ctatlas.trials.fastre import (
     compile,
     first_chars,
     required_literals,
+    top_branches,
     without_literal_tests,
 )
 
@@ -166,3 +167,21 @@ def test_literal_tests_skip_texts_and_change_no_answer():
     assert R.STANDARD_CARE.search(text) is None
     text = "Commercially available CAR-T after bridging"
     assert R.STANDARD_CARE.search(text).group(0) == "Commercially available CAR-T"
+
+
+def test_top_branches_split_only_the_outer_alternation():
+    assert top_branches(r"a|(?:b|c)|[|x]d|\|e") == ["a", "(?:b|c)", "[|x]d", "\\|e"]
+    assert top_branches(r"[]|]x|y") == ["[]|]x", "y"]
+    for name, pattern in PATTERNS.items():
+        assert "|".join(top_branches(pattern)) == pattern, name
+
+
+def test_an_alternation_runs_with_the_branches_the_text_can_match():
+    rx = R.FAMILY_RE["other"]
+    text = "ALLOGENEIC donor-derived T cells, 2 x 10^6 cells/kg, in the operating system"
+    assert rx._for(text.lower()) is not rx._rx  # fewer branches than the whole pattern
+    with without_literal_tests():
+        assert rx._for(text.lower()) is rx._rx
+        plain = [m.span() for m in rx.finditer(text)]
+    assert [m.span() for m in rx.finditer(text)] == plain
+    assert plain == [m.span() for m in re.finditer(rx.pattern, text, re.I)]

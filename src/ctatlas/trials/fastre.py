@@ -23,6 +23,8 @@ from re import _constants as _k  # type: ignore[attr-defined]
 from re import _parser as _p  # type: ignore[attr-defined]
 from typing import Any
 
+import ahocorasick
+
 __all__ = ["compile", "first_chars", "required_literals", "without_literal_tests"]
 
 _MAX_RANGE = 256
@@ -223,6 +225,43 @@ def required_literals(pattern: str, flags: int = 0, keep: int = 2) -> list[froze
     return sorted(need, key=_score, reverse=True)[:keep]
 
 
+def top_branches(pattern: str) -> list[str]:
+    """The pattern's top-level alternatives as written (``a|(?:b|c)|d`` -> ``a``,
+    ``(?:b|c)``, ``d``): the pattern is exactly ``"|".join`` of them."""
+    out: list[str] = []
+    depth, in_class, start, i, n = 0, False, 0, 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":  # a "]" first in a class is a literal
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+#: An alternation of fewer branches is run whole.
+_MIN_BRANCHES = 4
+#: Sub-alternations kept compiled per pattern (beyond that the whole pattern runs).
+_MAX_SUBSETS = 512
+
+
 class Match:
     """What the callers use of ``re.Match``: the span, and group 0 from the original text."""
 
@@ -256,7 +295,10 @@ class Folded:
     with ``re.IGNORECASE`` on the original text). Matches report their text from the original.
     """
 
-    __slots__ = ("_ci", "_need", "_rx", "pattern")
+    __slots__ = (
+        "_always", "_auto", "_branches", "_ci", "_multi", "_need", "_rx", "_single", "_subsets",
+        "pattern",
+    )
 
     def __init__(self, pattern: str) -> None:
         if _has_upper(_p.parse(pattern)):
@@ -268,6 +310,44 @@ class Folded:
         #: lowercased text; the case-insensitive path (a text whose length lowercasing
         #: changes) does without them
         self._need = tuple(tuple(sorted(g)) for g in required_literals(pattern))
+        # An alternation is run with only the branches that can match in the text: a branch
+        # whose required strings the text lacks matches nowhere in it, so leaving it out
+        # changes no match (the leftmost match, and among branches matching there the first,
+        # is the same), and ``re`` no longer tries it at every position.
+        branches = top_branches(pattern)
+        #: (source, required strings) of each top-level branch, when there are enough
+        self._branches: list[tuple[str, tuple[tuple[str, ...], ...]]] = []
+        if len(branches) >= _MIN_BRANCHES and "|".join(branches) == pattern:
+            self._branches = [
+                (b, tuple(tuple(sorted(g)) for g in required_literals(b, keep=8)))
+                for b in branches
+            ]
+        self._subsets: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+        #: one Aho-Corasick pass finds which branches' strings the text has: string -> the
+        #: branches of one required set it satisfies; the branches of several sets, and
+        #: those of none (always kept)
+        self._auto: Any = None
+        self._single: dict[str, tuple[int, ...]] = {}
+        self._multi: list[tuple[int, tuple[frozenset[str], ...]]] = []
+        self._always: tuple[int, ...] = ()
+        if self._branches:
+            single: dict[str, set[int]] = {}
+            always = []
+            for i, (_, need) in enumerate(self._branches):
+                if not need:
+                    always.append(i)
+                elif len(need) == 1:
+                    for lit in need[0]:
+                        single.setdefault(lit, set()).add(i)
+                else:
+                    self._multi.append((i, tuple(frozenset(g) for g in need)))
+            self._single = {lit: tuple(sorted(ix)) for lit, ix in single.items()}
+            self._always = tuple(always)
+            auto = ahocorasick.Automaton()
+            for lit in set(self._single) | {x for _, gs in self._multi for g in gs for x in g}:
+                auto.add_word(lit, lit)
+            auto.make_automaton()
+            self._auto = auto
 
     def _may(self, low: str) -> bool:
         """False when the lowercased text lacks a string every match contains."""
@@ -281,24 +361,60 @@ class Folded:
                 return False
         return True
 
+    def _for(self, low: str) -> re.Pattern[str] | None:
+        """The pattern to run on the lowercased text: None when it cannot match there, else
+        the alternation of the branches that can (all of them: the whole pattern)."""
+        if not _LITERAL_TESTS[0]:
+            return self._rx
+        if not self._may(low):
+            return None
+        if not self._branches:
+            return self._rx
+        found = {lit for _, lit in self._auto.iter(low)}
+        kept = set(self._always)
+        single = self._single
+        for lit in found:
+            ix = single.get(lit)
+            if ix:
+                kept.update(ix)
+        if self._multi and found:
+            for i, groups in self._multi:
+                for g in groups:
+                    if g.isdisjoint(found):
+                        break
+                else:
+                    kept.add(i)
+        keep = tuple(sorted(kept))
+        if len(keep) == len(self._branches):
+            return self._rx
+        rx = self._subsets.get(keep, self)
+        if rx is self:
+            if len(self._subsets) >= _MAX_SUBSETS:
+                return self._rx
+            rx = compile("|".join(self._branches[i][0] for i in keep)) if keep else None
+            self._subsets[keep] = rx
+        return rx  # type: ignore[return-value]
+
     def search(self, text: str) -> Match | None:
         low = text.lower()
         if len(low) != len(text):
             m = self._ci.search(text)
-        elif not self._may(low):
-            return None
         else:
-            m = self._rx.search(low)
+            rx = self._for(low)
+            if rx is None:
+                return None
+            m = rx.search(low)
         return Match(text, m.start(), m.end()) if m else None
 
     def finditer(self, text: str) -> list[Match]:
         low = text.lower()
         if len(low) != len(text):
             it = self._ci.finditer(text)
-        elif not self._may(low):
-            return []
         else:
-            it = self._rx.finditer(low)
+            rx = self._for(low)
+            if rx is None:
+                return []
+            it = rx.finditer(low)
         return [Match(text, m.start(), m.end()) for m in it]
 
     def mask(
@@ -317,7 +433,8 @@ class Folded:
         """
         low = text.lower()
         folded = len(low) == len(text)
-        if folded and not self._may(low):
+        rx = self._for(low) if folded else self._ci
+        if rx is None:
             return text
         n = len(text)
         if near is None or not folded:
@@ -336,7 +453,7 @@ class Folded:
         out = []
         last = 0
         for a0, b0 in stretches:
-            it = self._rx.finditer(low, a0, b0) if folded else self._ci.finditer(text)
+            it = rx.finditer(low, a0, b0) if folded else self._ci.finditer(text)
             for m in it:
                 a, b = m.span()
                 out.append(text[last:a])
