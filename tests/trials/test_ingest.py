@@ -264,3 +264,31 @@ def test_ingest_restores_the_collector_threshold(store):
     before = gc.get_threshold()
     ingest([FIX / "ctgov"], store)
     assert gc.get_threshold() == before
+
+
+def test_batches_are_bounded_by_bytes_as_well_as_count(tmp_path):
+    """With workers, a batch of uncompressed JSON records (a website export read record by
+    record) is sent on at BATCH_BYTES, not only at its count; the records are the same."""
+    from ctatlas.trials import ingest as ing
+
+    studies = real_studies()
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(studies))
+    items = list(iter_items([export]))
+    assert {it.encoding for it in items} == {"json"}
+    sizes = [len(it.payload) for it in items]
+    summary = ing.IngestSummary()
+    cap = 3 * max(sizes)
+    batches = list(ing._batches(iter(items), 400, summary, cap))
+    assert [it.name for b in batches for it in b] == [it.name for it in items]
+    assert len(batches) > 1
+    for b in batches[:-1]:  # each closed at the first record that reached the cap
+        held = [len(it.payload) for it in b]
+        assert sum(held) >= cap > sum(held[:-1])
+    # by count alone, as before, when the cap is not reached
+    assert [len(b) for b in ing._batches(iter(items), 7, summary, 1 << 40)][:2] == [7, 7]
+    a = TrialStore(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    b = TrialStore(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    assert ingest([export], a, workers=1).records == 62
+    assert ingest([export], b, workers=2).records == 62
+    assert list(a.query(label=None)) == list(b.query(label=None))

@@ -256,10 +256,21 @@ def _process_batch(items: list[Item]) -> list[dict[str, Any] | Problem]:
     return [process_item(it) for it in items]
 
 
+#: With workers, a batch is sent on at this many bytes of payload, whatever its count: 400 zip
+#: members
+#: (passed on compressed) are ~2-3 MB, 400 records of a JSON export (as read) ~11 MB, and
+#: each batch in flight is held by the reader, the pipe and a worker at once.
+BATCH_BYTES = 2_000_000
+
+
 def _batches(
-    items: Iterable[Item | Problem], size: int, summary: IngestSummary
+    items: Iterable[Item | Problem],
+    size: int,
+    summary: IngestSummary,
+    max_bytes: int = BATCH_BYTES,
 ) -> Iterator[list[Item]]:
     batch: list[Item] = []
+    held = 0
     for it in items:
         if isinstance(it, Problem):
             summary.problems.append({"name": it.name, "reason": it.reason})
@@ -267,9 +278,12 @@ def _batches(
                 summary.skipped += 1
             continue
         batch.append(it)
-        if len(batch) >= size:
+        payload = it.payload
+        held += len(payload) if isinstance(payload, bytes | bytearray | memoryview) else it.size
+        if len(batch) >= size or held >= max_bytes:
             yield batch
             batch = []
+            held = 0
     if batch:
         yield batch
 
@@ -328,7 +342,9 @@ def ingest_items(
         if progress:
             progress(len(batch))
 
-    batches = _batches(items, batch_size, summary)
+    # one process holds one batch at a time; with workers several are in flight, each in
+    # the reader, the pipe and a worker: those are bounded by bytes too
+    batches = _batches(items, batch_size, summary, BATCH_BYTES if workers > 1 else 1 << 62)
     if workers <= 1:
         previous = _set_linker(specs)
         previous_terms = _set_terms(terms)
