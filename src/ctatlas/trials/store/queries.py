@@ -324,7 +324,13 @@ class StoreReads:
         other = t.alias("other")
         shared = sa.select(other.c.trial_uid).where(other.c.is_best == 0)
         q = self._filtered(overrides, **filters).where(t.c.trial_uid.not_in(shared))
-        alone = [t.c.trial_uid.in_(shared)]
+        # the trials read one by one: their ids first, from the covering index alone (read
+        # with every column, the label's records were fetched from the table, one by one, to
+        # keep a few hundred: 0.7 s of PostgreSQL's 1.3 s on 600,000 records)
+        pick = self._filtered(overrides, **filters).where(t.c.trial_uid.in_(shared)).subquery()
+        with self.engine.connect() as conn:
+            shared_uids = list(conn.execute(sa.select(pick.c.trial_uid)).scalars())
+        alone = [t.c.trial_uid.in_(chunk) for chunk in chunks(shared_uids, 500)]
         if overrides:
             q = q.where(t.c.trial_id.not_in(list(overrides)))
             alone.append(t.c.trial_id.in_(list(overrides)))
@@ -361,7 +367,12 @@ class StoreReads:
                 if "phases_key" in row:
                     row["phases"] = [p for p in row.pop("phases_key").split("|") if p]
                 out.append(row)
-        out.extend(self._stats_rows(filters, sa.or_(*alone)))
+        seen: set[str] = set()
+        for where in alone:  # a trial both shared and overridden is read once
+            for row in self._stats_rows(filters, where):
+                if row["trial_uid"] not in seen:
+                    seen.add(row["trial_uid"])
+                    out.append(row)
         return out
 
     def stats_rows(self, **filters: Any) -> Iterator[dict[str, Any]]:
