@@ -317,7 +317,8 @@ class Folded:
         branches = top_branches(pattern)
         #: (source, required strings) of each top-level branch, when there are enough
         self._branches: list[tuple[str, tuple[tuple[str, ...], ...]]] = []
-        if len(branches) >= _MIN_BRANCHES and "|".join(branches) == pattern:
+        # (a leading global flag, "(?x)…", belongs to every branch: such a pattern runs whole)
+        if len(branches) >= _MIN_BRANCHES and not re.match(r"\(\?[aiLmsux]+\)", pattern):
             self._branches = [
                 (b, tuple(tuple(sorted(g)) for g in required_literals(b, keep=8)))
                 for b in branches
