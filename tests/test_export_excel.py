@@ -134,3 +134,58 @@ def test_written_files_get_normal_permissions(
         mode = stat.S_IMODE((tmp_path / "report.html").stat().st_mode)
         assert mode == expected, oct(mode)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("any_db_url", ["sqlite", "postgres"], indirect=True)
+def test_status_events_carry_the_new_holder_and_the_bound_of_an_undated_event(
+    runner: CliRunner, any_db_url: str, tmp_path: Path
+) -> None:
+    """Holoclar's EU licence passed to Holostem (a holder_changed event) and NKM's Korean
+    licence had ended by 2020-08-28 (an undated withdrawal bounded by not_after): both facts
+    reach the status_events table in the Data Package's CSV and in the XLSX sheet."""
+    import csv
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from ctatlas.store import ensure_store
+
+    fixtures = Path(__file__).parent / "fixtures"
+    data = tmp_path / "data"
+    shutil.copytree(fixtures / "conditional", data)
+    shutil.copy(fixtures / "events" / "products" / "nkm.yaml", data / "products" / "nkm.yaml")
+    ensure_store(any_db_url, data)
+
+    def run(fmt: str, out: Path) -> Path:
+        result = runner.invoke(
+            app, ["--data", str(data), "export", "-f", fmt, "-o", str(out), "--db", any_db_url]
+        )
+        assert result.exit_code == 0, result.output
+        return out
+
+    archive = zipfile.ZipFile(run("datapackage", tmp_path / "dp.zip"))
+    rows = list(csv.DictReader(io.StringIO(archive.read("data/status_events.csv").decode("utf-8"))))
+    assert {"not_after", "holder"} <= set(rows[0])
+    nkm = [r for r in rows if r["authorization_id"].startswith("nkm:KR")]
+    assert [(r["event"], r["date"], r["not_after"]) for r in nkm] == [
+        ("conditionally_approved", "2007-08", ""),
+        ("withdrawn", "", "2020-08-28"),
+    ]
+    changes = [r for r in rows if r["event"] == "holder_changed"]
+    assert [(r["authorization_id"].split(":")[0], r["holder"]) for r in changes] == [
+        ("holoclar", "Holostem Terapie Avanzate")
+    ]
+    assert all(r["holder"] == "" for r in rows if r["event"] != "holder_changed")
+
+    book = load_workbook(run("xlsx", tmp_path / "a.xlsx"))
+    try:
+        sheet = book["status_events"]
+        header = [c.value for c in sheet[1]]
+        cells = [
+            dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(2)
+        ]
+    finally:
+        book.close()
+    by_event = {(r["authorization_id"].split(":")[0], r["event"]): r for r in cells}
+    assert by_event[("nkm", "withdrawn")]["not_after"] == "2020-08-28"
+    assert by_event[("holoclar", "holder_changed")]["holder"] == "Holostem Terapie Avanzate"

@@ -133,7 +133,13 @@ TABLES: dict[str, tuple[list[Field], list[str], list[tuple[list[str], str, list[
             Field("authorization_id"),
             Field("seq", "integer", "Order within the authorization's history."),
             Field("date", description=PARTIAL + "; empty if undated"),
+            Field(
+                "not_after",
+                description=PARTIAL + "; for an undated event, the latest date a source "
+                "shows it had happened",
+            ),
             Field("event"),
+            Field("holder", description="For holder_changed: the new holder."),
             Field("note"),
         ],
         ["authorization_id", "seq"],
@@ -329,7 +335,9 @@ def export_tables(
                         "authorization_id": auth_id,
                         "seq": seq,
                         "date": event.get("date"),
+                        "not_after": event.get("not_after"),
                         "event": event["event"],
+                        "holder": event.get("holder"),
                         "note": event.get("note"),
                     }
                 )
