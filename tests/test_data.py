@@ -90,9 +90,8 @@ def test_japan_and_korea_name_most_holders_in_the_local_script(dataset: Dataset)
     named = {
         code: sum(1 for _, a in _auths(dataset, code) if a.holder_local) for code in ("JP", "KR")
     }
-    # 24 of 25 in Japan (Vyjuvek's Japanese holder name was not found) and 28 of 29 in Korea
-    # (Hyalograft 3D's holder is unknown)
-    assert named["JP"] >= 24 and named["KR"] >= 28, named
+    # all 25 in Japan and 28 of 29 in Korea (Hyalograft 3D's holder is unknown)
+    assert named["JP"] >= 25 and named["KR"] >= 28, named
     # the local name is the holder's, not the brand's
     assert all(
         a.holder_local != a.local_name
