@@ -275,6 +275,11 @@ VOCABS: dict[str, dict[str, L]] = {
             "항생제 침지",
         ),
     },
+    "cell_kind": {
+        "platelets": ("Platelets (PRP and the like)", "血小板(PRP等)", "혈소판(PRP 등)"),
+        "immune_cells": ("Immune cells", "免疫細胞", "면역세포"),
+        "other": _OTHER,
+    },
     "provider": {
         "clinic": ("Clinic", "診療所", "의원"),
         "hospital": ("Hospital", "病院", "병원"),
@@ -474,6 +479,7 @@ ENUM_VOCABS: dict[str, type[Enum]] = {
     "donor_relation": vocab.DonorRelation,
     "processing_step": vocab.ProcessingStep,
     "provider": vocab.Provider,
+    "cell_kind": vocab.CellKind,
     "tier_event_kind": vocab.TierEventKind,
     "copy_kind": vocab.CopyKind,
     "stage": vocab.Stage,
@@ -535,6 +541,12 @@ FIELDS: dict[str, L] = {
     "processing_steps": ("Processing steps", "加工の工程", "가공 공정"),
     "provider": ("Who gives it to patients", "提供者", "제공 주체"),
     "blood_product": ("Blood or a blood product", "血液・血液製剤", "혈액·혈액제제"),
+    "cell_kind": ("Kind of cells", "細胞の種類(区分)", "세포 유형"),
+    "cell_derived": (
+        "Made of what cells secrete (exosomes, vesicles)",
+        "細胞が分泌する物質(エクソソーム等)",
+        "세포 분비물(엑소좀 등)",
+    ),
     # the classifier's extras
     "product_class": ("Product class", "製品の類別", "제품 분류"),
     "stage": ("Stage", "開発段階", "개발 단계"),

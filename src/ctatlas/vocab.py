@@ -240,6 +240,15 @@ class IntendedFunction(str, Enum):
     reproductive = "reproductive"
 
 
+class CellKind(str, Enum):
+    """What kind of cells, where a rule turns on it (Japan's platelet preparations, Korea's
+    immune cells)."""
+
+    platelets = "platelets"
+    immune_cells = "immune_cells"
+    other = "other"
+
+
 class DonorRelation(str, Enum):
     """How the donor is related to the recipient."""
 

@@ -20,15 +20,16 @@ SETS = Path(__file__).resolve().parents[1] / "fixtures" / "decisions"
 #: compared the wrong field before: Japan authorizes in a product class), kr_committee 6/14 ->
 #: 11/14, kr_authorized 4/6 -> 5/6.
 #: Round 2 added 43 FDA letters (us_fda) and 25 Japanese plans (jp_asrm) before any rule change;
-#: the rules as they stood then: us_fda 13/59, jp_asrm 40/63.
+#: before -> after its rule changes: eu_cat 12/15 -> 13/15, us_fda 13/59 -> 52/59,
+#: us_authorized 40/45 -> 41/45, jp_asrm 40/63 -> 57/63, kr_committee 11/14 -> 13/14.
 REACHED = {
-    "eu_cat": 12 / 15,
+    "eu_cat": 13 / 15,
     "eu_authorized": 12 / 13,
-    "us_fda": 13 / 59,
-    "us_authorized": 40 / 45,
-    "jp_asrm": 40 / 63,
+    "us_fda": 52 / 59,
+    "us_authorized": 41 / 45,
+    "jp_asrm": 57 / 63,
     "jp_authorized": 1.0,
-    "kr_committee": 11 / 14,
+    "kr_committee": 13 / 14,
     "kr_authorized": 5 / 6,
 }
 #: The values an answer may take when it is not a category of the jurisdiction.
@@ -109,3 +110,64 @@ def test_a_set_missing_a_field_is_a_clear_error(tmp_path: Path) -> None:
     )
     with pytest.raises(BadInput, match=r"bad.yaml: decisions\[0\] \(a\): missing 'answer'"):
         load_set(bad)
+
+
+def _decide(text: str, code: str, **kwargs):
+    from ctatlas.classify import classify
+
+    return classify(profile_from_description(text), [code], **kwargs).decisions[code]
+
+
+def test_fda_letters_products_are_read_by_source_tissue_and_stated_use() -> None:
+    # Genetech (2018): cord blood for orthopaedic conditions is not homologous use
+    cord = _decide(
+        "Cellular products from donor umbilical cord blood, injected into joints to treat "
+        "orthopaedic conditions.",
+        "US",
+    )
+    assert cord.category == "biologic_351"
+    assert "US-1271.10(a)(2)" in [r.id for r in cord.rules]
+    # AmbioDry (2005): the same dehydrated membrane is 361 as a covering, not for healing
+    cover = _decide(
+        "Donor amniotic membrane, dehydrated and with the cells removed, used as a covering "
+        "over a wound.",
+        "US",
+    )
+    assert cover.category == "hct_p_361"
+    heal = profile_from_description(
+        "Donor amniotic membrane, dehydrated and with the cells removed, promoted for wound "
+        "repair and wound healing."
+    )
+    assert heal["homologous_use"] is False
+    # exosomes hold no cells but are biological products (FDA's 2019 notification)
+    exo = _decide("Exosome products for use in other people, sold for various diseases.", "US")
+    assert exo.category == "biologic_351"
+    assert [r.id for r in exo.rules] == ["US-351-CELL-DERIVED"]
+    # acellular amniotic fluid and plasma are neither cells nor tissue
+    fluid = _decide("Donor amniotic fluid with the cells removed, injected into joints.", "US")
+    assert fluid.category == "not_hct_p"
+
+
+def test_japan_platelet_preparations_take_their_class_from_the_site() -> None:
+    joint = _decide(
+        "Platelet-rich plasma from the patient's own blood, injected into the knee joint.", "JP"
+    )
+    tendon = _decide(
+        "Platelet-rich plasma from the patient's own blood, injected for tendon injuries.", "JP"
+    )
+    assert joint.extra["asrm_risk_class"] == "II"
+    assert tendon.extra["asrm_risk_class"] == "III"
+    assert "JP-ASRM-PLATELETS" in [r.id for r in tendon.rules]
+
+
+def test_korea_reads_own_cultured_immune_cells_as_of_the_decision_day() -> None:
+    import datetime as dt
+
+    text = "The patient's own natural killer cells, expanded in culture, for lung cancer."
+    before = _decide(text, "KR", as_of=dt.date(2025, 8, 28))
+    after = _decide(text, "KR", as_of=dt.date(2026, 6, 25))
+    assert before.extra["clinical_research_risk"] == "medium"
+    assert after.extra["clinical_research_risk"] == "low"
+    assert "KR-RESEARCH-LOW-IMMUNE-2026" in [r.id for r in after.rules]
+    # without a day the law is read as it stands today (after the 2026 resolution)
+    assert _decide(text, "KR").extra["clinical_research_risk"] == "low"

@@ -9,6 +9,7 @@ ambiguous, and the attributes the decision needed but the profile left unknown.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,11 +85,13 @@ def classify(
     jurisdictions: Iterable[str] | None = None,
     *,
     data: Mapping[str, Jurisdiction] | Path | str | None = None,
+    as_of: dt.date | None = None,
 ) -> Classification:
     """Classify ``profile`` in each jurisdiction (all five by default), with the tier routes.
 
     ``data`` is the jurisdiction files already loaded (code -> Jurisdiction) or a data folder;
-    by default the folder ``ctatlas.config.data_dir()`` resolves.
+    by default the folder ``ctatlas.config.data_dir()`` resolves. ``as_of`` reads dated changes
+    of practice as they stood that day (default: today), e.g. to check a decision of 2025.
     """
     parsed = parse_profile(profile)
     codes = parse_jurisdictions(jurisdictions)
@@ -98,7 +101,7 @@ def classify(
         if code not in files:
             raise ProfileError(f"no data/jurisdictions/{code}.yaml to cite from")
         decision = Decision(code, files[code])
-        facts = Facts(parsed, decision)
+        facts = Facts(parsed, decision, as_of)
         try:
             if not tiers.exclude(code, facts):
                 MODULES[code].classify(facts)

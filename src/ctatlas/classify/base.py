@@ -7,6 +7,7 @@ that jurisdiction's data file (``data/jurisdictions/<CODE>.yaml``).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -280,9 +281,13 @@ class Decision:
 class Facts:
     """Reads a profile for one decision; records what the decision needed and did not get."""
 
-    def __init__(self, profile: RegulatoryProfile, decision: Decision) -> None:
+    def __init__(
+        self, profile: RegulatoryProfile, decision: Decision, as_of: dt.date | None = None
+    ) -> None:
         self.profile = profile
         self.decision = decision
+        #: The day the law is read as of (None: today); only dated practice changes use it.
+        self.as_of = as_of or dt.date.today()
 
     def get(self, name: str) -> Any:
         """The attribute's value, or None when unknown (nothing recorded)."""

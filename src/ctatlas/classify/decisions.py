@@ -20,6 +20,7 @@ from typing import Any
 from ctatlas.classify import ProfileError, classify
 from ctatlas.classify.describe import profile_from_description
 from ctatlas.errors import BadInput
+from ctatlas.vocab import date_start
 
 __all__ = ["Outcome", "SetResult", "evaluate", "load_set"]
 
@@ -93,8 +94,11 @@ def evaluate(path: Path | str) -> SetResult:
     outcomes = []
     for d in doc["decisions"]:
         profile = profile_from_description(d["description"])
+        # the law as it stood when the regulator decided (a dated change of practice since
+        # would otherwise count against a decision that was right on its day)
+        as_of = date_start(str(d["decided"])) if d.get("decided") else None
         try:
-            decision = classify(profile, [code]).decisions[code].as_dict()
+            decision = classify(profile, [code], as_of=as_of).decisions[code].as_dict()
         except ProfileError:
             predicted, missing = None, ["(contradictory profile)"]
         else:

@@ -13,6 +13,12 @@ names, platelets and blood, cell types that only exist cultured (mesenchymal str
 tumour-infiltrating lymphocytes, dendritic and killer cells, antigen-specific T cells), whose
 cells they are when a donor's matrix carries the patient's own cells, and reading the product
 apart from its indication. None of them looks at an answer.
+
+Round 2 (68 more decisions, measured before the change): tissues named without the word
+"cell" (cord, amnion, fat ...), secretions without cells (exosomes), acellular fluids, homologous
+use read from the source tissue's basic function and the stated use, platelets by injection
+site, immune cells against tumours, the route (systemic or local), the same surgical procedure,
+and the kind of cells (`cell_kind`) where a rule turns on it.
 """
 
 from __future__ import annotations
@@ -32,10 +38,25 @@ _NO_CELLS = (
     r"adeno-associated|\baav\w*|plasmid|viral vector|\bvector\b|\bmrna\b|oligonucleotide|"
     r"oncolytic|\b\w+vec\b"
 )
+#: Human tissues named without a word for cells: birth tissues and fluids, fat, skin layers
+#: (FDA's letters name products by them: "umbilical cord derived", "amniotic fluid").
+_TISSUE = (
+    r"amnio|amnion|chorion|placent|umbilical|(?<!spinal )\bcord\b|wharton|adipose|\bfat\b|"
+    r"lipoaspirate|dermis|dermal"
+)
+#: What cells secrete or shed, without the cells (exosomes, vesicles, conditioned medium).
+_SECRETED = (
+    r"exosome|extracellular vesicle|secretome|conditioned medi|culture supernatant|"
+    r"secreted by"
+)
+#: Fluids without tissue structure: with the cells removed they are no longer cells or tissue.
+_FLUID = r"\bfluid\b|\bplasma\b"
+_TISSUE_MEMBRANE = r"(amniotic|amnion|chorionic|chorion|placental|amnion and chorion) membrane"
+_STRUCTURE = r"membrane|dermis|tissue|matrix|graft"
 #: Cells or cell-bearing material (INN names ending in -cel are cell products).
 _CELLS = (
     r"cell|tissue|organoid|chondrocyte|keratinocyte|fibroblast|lymphocyte|islet|platelet|"
-    r"\bblood\b|marrow|spheroid|epidermis|\b\w+cel\b"
+    r"\bblood\b|marrow|spheroid|epidermis|\b\w+cel\b|" + _TISSUE
 )
 #: Material said to hold no living (nucleated) cells.
 _ACELLULAR = r"acellular|cells removed|with the cells removed|no nucleus|cell-free"
@@ -57,11 +78,14 @@ _MORE = (
     r"expand|cultur|organoid|aggregate|pluripotent|differentiat|activat|cytokine-induced|"
     r"transduc|chimeric antigen|\bcar[- ]?t\b|3d|bio-?printed|engineered|sheet|\bgrown\b|"
     r"substantially manipulated|enzymatic|digest|disrupt|mesenchymal|tumou?r-infiltrating|"
-    r"dendritic|killer|antigen-specific|specific t cells|pulsed|spheroid"
+    r"dendritic|killer|antigen-specific|specific t cells|pulsed|spheroid|"
+    # progenitors of another tissue than the one they come from were made so in the dish
+    r"(cartilage|chondro\w*|bone|osteo\w*|neural|cardiac|hepat\w*|muscle) progenitor cells "
+    r"derived from"
 )
 _MINIMAL = (
     r"mononuclear|concentrat|separated|stromal vascular fraction|platelet-rich|washed|"
-    r"centrifug|selected|not cultured"
+    r"centrifug|selected|not cultured|dehydrat|decellulari"
 )
 _STEM = r"stem|stromal|\bmscs?\b|progenitor|pluripotent|\bipsc|cd34"
 #: Disease names that contain the word "stem" say nothing about the cells.
@@ -87,6 +111,81 @@ _HAEMATOPOIETIC = (
 _MANY_USES = r"variety of diseases|many conditions|myriad"
 
 
+#: The source tissue's basic function, as FDA's 2017 guidance reads homologous use (the same
+#: basic function in the recipient as in the donor), and the words of a use that is that
+#: function. Sources are tried in order: cord blood before the cord itself.
+_SOURCE_FUNCTIONS = (
+    (
+        r"cord blood|peripheral blood|bone[- ]marrow|\bmarrow\b|ha?ematopoietic stem",
+        r"ha?ematopoietic|blood[- ]forming|reconstitut|"
+        r"transplanted after (high-dose )?chemotherapy",
+    ),
+    (r"amnio|amnion|chorion|placent", r"\bcover|barrier|surface of the eye|ocular surface"),
+    (r"umbilical|\bcord\b|wharton", r"\bconduit"),
+    (
+        r"adipose|\bfat\b|lipoaspirate|stromal vascular",
+        r"\bfill|volume|contour|depression|augment|breast reconstruction|reconstruct the breast",
+    ),
+    (r"dermis|dermal", r"\bcover|\bsupport"),
+)
+#: A use stated as treating something: not the tissue's basic function.
+_CLAIMS = (
+    r"\btreat|disease|condition|injur|arthritis|orthop|musculoskeletal|inflammat|\bpain\b|"
+    r"heal|repair|replac|regenerat|reconstruct|scar|ulcer|regrow|grow new|thicken|rejuvenat|"
+    r"\bageing|\baging|covid|lupus|sclerosis|parkinson|autism|palsy|\bals\b|copd|cirrhosis|"
+    r"sports|tendon|ligament|cartilage|\bbone\b|joint|cushion"
+)
+#: Platelets act where blood reaches. A joint cavity or an intervertebral disc has no blood
+#: supply of its own, so platelets put there do not do what platelets do at that site: Japan's
+#: homologous use is cells with the same function as the cells of the site treated (MHLW,
+#: 医政研発1031第1号), and knee-osteoarthritis injections go into the joint.
+_PLATELETS = r"platelet|concentrated growth factor|\bcgf\b|\bprp\b"
+_AVASCULAR_SITE = (
+    r"into the (knee )?joint|intra-?articular|joint cavity|intervertebral disc|\bdisc\b|"
+    r"nucleus pulposus|osteoarthritis"
+)
+#: Immune cells, whose own function is fighting tumours and infections.
+_IMMUNE = (
+    r"lymphocyte|\bt cells?\b|t-cell|\bnk\b|natural killer|dendritic|killer|\bcar[- ]?t\b|"
+    r"monocyte|cd14|macrophage|immune cells"
+)
+_IMMUNE_USE = (
+    r"cancer|tumou?r|carcinoma|lymphoma|leuka?emia|melanoma|myeloma|infect|virus|viral|"
+    r"retinitis"
+)
+_PERIARTICULAR = r"outside the (knee )?joint|around the"
+#: Routes that carry a product through the body, and routes that keep it where it is put.
+_SYSTEMIC_ROUTE = r"intravenous|\binfus|intrathecal|inhal|nebuli|into a vein|\bdrip\b"
+_LOCAL_ROUTE = r"\bcover|applied|topical|eye drops|into the (knee )?joint|intra-?articular|implant"
+_SAME_PROCEDURE = r"same (operation|surgical procedure)"
+
+
+def _cell_kind(product: str) -> str | None:
+    if _has(_PLATELETS, product) and not _has(r"stromal|stem|adipose|marrow", product):
+        return "platelets"
+    if _has(_IMMUNE, product):
+        return "immune_cells"
+    return None
+
+
+def _homologous(text: str, product: str) -> bool | None:
+    """Whether the stated use is the source tissue's basic function (None: not stated)."""
+    if _cell_kind(product) == "immune_cells" and _has(_IMMUNE_USE, text):
+        return True
+    if _cell_kind(product) == "platelets":
+        if _has(_PERIARTICULAR, text):
+            return True
+        return not _has(_AVASCULAR_SITE, text)
+    for source, uses in _SOURCE_FUNCTIONS:
+        if _has(source, product):
+            if _has(uses, text):
+                return True
+            if _has(_CLAIMS, re.sub(source, " ", text)):
+                return False
+            return None
+    return None
+
+
 def _has(pattern: str, text: str) -> bool:
     return re.search(pattern, text) is not None
 
@@ -100,6 +199,17 @@ def profile_from_description(description: str) -> dict[str, Any]:
     cells = _has(_CELLS, product)
     gene = _has(_GENE, product)
     out: dict[str, Any] = {}
+    if _has(_SECRETED, product):
+        out.update(
+            origin="none", genetically_modified=False, viable_cells=False, cell_derived=True
+        )
+        return out
+    fluid = _has(_FLUID, product) and not _has(r"platelet", product)
+    if fluid and (_has(_ACELLULAR, product) or not cells) and not _has(_STRUCTURE, product):
+        out.update(origin="none", genetically_modified=False, viable_cells=False)
+        if _has(r"\bplasma\b|\bblood\b", product):
+            out["blood_product"] = True
+        return out
     if not cells and (_has(_NO_CELLS, product) or "genetically modified" in product):
         out.update(origin="none", genetically_modified=True, viable_cells=False)
         return out
@@ -122,13 +232,30 @@ def profile_from_description(description: str) -> dict[str, Any]:
     pluripotent = _has(_PLURI, product)
     out["pluripotent"] = pluripotent
     out["stem_cell"] = pluripotent or _has(_STEM, re.sub(_STEM_DISEASE, " ", product))
-    combined = _has(_COMBINED, product)
+    # a membrane that is itself the human tissue (amniotic, chorionic, placental) is the product,
+    # not another article it is combined with, unless other cells sit on or in it
+    carrier = product if _has(_DEVICE, product) else re.sub(_TISSUE_MEMBRANE, " ", product)
+    combined = _has(_COMBINED, carrier)
     out["combined_with_device_or_drug"] = combined
-    out["integral_medical_device"] = combined and _has(_DEVICE, product)
+    out["integral_medical_device"] = combined and _has(_DEVICE, carrier)
     out["viable_cells"] = not _has(_ACELLULAR, product)
     out["cosmetic_purpose"] = _has(_COSMETIC, text)
+    kind = _cell_kind(product)
+    if kind is not None:
+        out["cell_kind"] = kind
+    homologous = _homologous(text, product)
+    if homologous is not None:
+        out["homologous_use"] = homologous
     if _has(_MANY_USES, text):
         out["homologous_use"] = False
+    if _has(_SYSTEMIC_ROUTE, text):
+        out["systemic_effect"] = True
+    elif _has(_LOCAL_ROUTE, text):
+        out["systemic_effect"] = False
+    if out["viable_cells"] is False:
+        out["depends_on_living_cell_metabolism"] = False
+    if _has(_SAME_PROCEDURE, text):
+        out["same_surgical_procedure"] = True
     if _has(_HAEMATOPOIETIC, text):
         out["intended_function"] = "hematopoietic_reconstitution"
         if "unrelated" in text:

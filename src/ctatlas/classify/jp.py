@@ -16,6 +16,7 @@ from ctatlas.classify.base import (
     steps,
 )
 from ctatlas.model import IntendedFunction, Manipulation, ProfileOrigin
+from ctatlas.vocab import CellKind
 
 CODE = "JP"
 CELL_PROCESSED = "regenerative_medical_product_cell_processed"
@@ -153,6 +154,14 @@ R_HSCT_ACT = Rule(
     "hsct_act",
     "Art. 2",
 )
+R_PLATELETS_PROCESSED = Rule(
+    "JP-ASRM-PLATELETS",
+    "platelet-rich plasma and similar platelet concentrates are cell-processed products within "
+    "the ASRM (MHLW's Q&A on the Act): their class then follows the site, Class III where "
+    "platelets do their own work, Class II where they do not",
+    "asrm",
+    "Art. 2(4)",
+)
 R_ASRM_NOT_APPLICABLE = Rule(
     "JP-ASRM-SCOPE",
     "no processed cells and no nucleic acid for in vivo gene transfer: outside the ASRM",
@@ -174,6 +183,13 @@ R_ASRM_II = Rule(
 R_ASRM_III = Rule(
     "JP-ASRM-CLASS-III",
     "the patient's own processed somatic cells used for their original function: Class III",
+    "asrm",
+    "Art. 2(7)",
+)
+R_ASRM_III_STEM_UNCULTURED = Rule(
+    "JP-ASRM-CLASS-III-UNCULTURED-STEM",
+    "the patient's own stem-cell-containing cells, separated without culture and used for the "
+    "function of the tissue they came from: filed and accepted as Class III in practice",
     "asrm",
     "Art. 2(7)",
 )
@@ -260,6 +276,10 @@ def _processed(facts: Facts) -> bool:
         d.fire(R_COMBINED_IS_PROCESSING)
         return True
     manipulation = judge_manipulation(facts, PROCESSING, R_STEPS, "MHLW notion of processing")
+    if facts.get("cell_kind") is CellKind.platelets:
+        d.missing = [m for m in d.missing if m["attribute"] != "manipulation"]
+        d.fire(R_PLATELETS_PROCESSED)
+        return True
     if manipulation is Manipulation.more_than_minimal:
         d.fire(R_MORE_THAN_MINIMAL)
         return True
@@ -376,6 +396,18 @@ def _asrm_class(facts: Facts) -> str | None:
         if getattr(p, name) is None:
             facts.record(name, question)
             return None
+    if p.stem_cell and p.manipulation is Manipulation.minimal and p.homologous_use is True:
+        # e.g. fat grafts enriched with the patient's own separated adipose cells, selected
+        # CD34+ cells transplanted back: the plans on record were filed and accepted as Class III
+        d.fire(R_ASRM_III_STEM_UNCULTURED)
+        d.alternative(
+            "II",
+            "the Ordinance puts somatic stem cells in Class II; a committee reading the "
+            "separated cells as stem-cell processing would file the plan as Class II",
+            "the certified committee's reading of the separated stem-cell fraction",
+            field="asrm_risk_class",
+        )
+        return "III"
     if p.stem_cell:
         d.fire(R_ASRM_II, "the patient's own somatic stem cells: Class II")
         return "II"

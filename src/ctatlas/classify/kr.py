@@ -9,8 +9,11 @@ under their own laws.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ctatlas.classify.base import Facts, Rule, StepTest, judge_manipulation, steps
 from ctatlas.model import IntendedFunction, Manipulation, ProfileOrigin
+from ctatlas.vocab import CellKind
 
 CODE = "KR"
 NOT_A_BIOLOGIC = "not_a_biologic_under_cell_therapy_definition"
@@ -142,6 +145,16 @@ R_RISK_MEDIUM_SOMATIC = Rule(
     "arba",
     "Art. 2(3)(b)",
 )
+R_RISK_LOW_IMMUNE = Rule(
+    "KR-RESEARCH-LOW-IMMUNE-2026",
+    "the patient's own immune cells (such as NK cells) cultured and given back: low risk since "
+    "the deliberation committee's resolution of 2026-06-25, so treatment plans need no prior "
+    "clinical research",
+    "arba",
+    "Art. 2(3)(c)",
+)
+#: The day the committee lowered the patient's own cultured immune cells to low risk.
+IMMUNE_LOWERED = dt.date(2026, 6, 25)
 R_RISK_UNCERTAIN = Rule(
     "KR-RESEARCH-UNSETTLED",
     "manipulated somatic (non-stem) cells: medium or low risk under the Decree's criteria, "
@@ -297,6 +310,22 @@ def _risk_in_scope(facts: Facts, in_scope: bool) -> None:
     if p.stem_cell:
         d.fire(R_RISK_MEDIUM)
         d.extra["clinical_research_risk"] = "medium"
+        return
+    if (
+        p.origin is ProfileOrigin.autologous
+        and p.cell_kind is CellKind.immune_cells
+        and p.manipulation is Manipulation.more_than_minimal
+        and facts.as_of >= IMMUNE_LOWERED
+    ):
+        d.fire(R_RISK_LOW_IMMUNE)
+        d.extra["clinical_research_risk"] = "low"
+        d.alternative(
+            "medium",
+            "before 2026-06-25 the committee classed the patient's own cultured immune cells "
+            "(cytokine-induced killer cells, antigen-specific T cells) as medium risk",
+            "the date of the deliberation",
+            field="clinical_research_risk",
+        )
         return
     if p.origin is ProfileOrigin.autologous:
         d.fire(R_RISK_MEDIUM_SOMATIC)

@@ -75,6 +75,14 @@ R_NOT_CELLS = Rule(
     "cfr_1271",
     "21 CFR 1271.3(d)",
 )
+R_CELL_DERIVED = Rule(
+    "US-351-CELL-DERIVED",
+    "made of what human cells secrete (exosomes, extracellular vesicles) but holding no cells: "
+    "not an HCT/P, yet a drug and biological product needing premarket review (FDA's public "
+    "safety notification on exosome products, 2019-12-06)",
+    "phs_act_351",
+    "section 351(i) (biological product)",
+)
 R_XENO = Rule(
     "US-1271.3(d)(6)-XENO",
     "cells from animals are excluded from the HCT/P definition; xenotransplantation products "
@@ -143,15 +151,39 @@ R_PMOA = Rule(
 )
 
 
+R_351_ANY_ORIGIN = Rule(
+    "US-351-ANY-ORIGIN",
+    "living cells processed beyond minimal manipulation, or used for another function than the "
+    "tissue's own: whoever's they are (the patient's, a donor's or an animal's), the product "
+    "needs premarket review as a biological product",
+    "cfr_1271",
+    "21 CFR 1271.10(a)(1)-(2), 1271.20; 1271.3(d)(6)",
+)
+
+
 def classify(facts: Facts) -> None:
     d = facts.decision
     d.extra = {"hctp_status": None}
+    p = facts.profile
+    if (
+        p.origin is None
+        and p.viable_cells
+        and (p.manipulation is Manipulation.more_than_minimal or p.homologous_use is False)
+    ):
+        d.category = "biologic_351"
+        d.fire(R_351_ANY_ORIGIN)
+        d.open_pathways(["standard", "accelerated"])
+        return
     origin = facts.need("origin", "whose cells are they (or none for a cell-free product)?")
     if origin is ProfileOrigin.none:
         d.extra["hctp_status"] = "not_hct_p"
         if facts.need("genetically_modified", "is the product a nucleic-acid vector?"):
             d.category = "biologic_351"
             d.fire(R_VECTOR)
+            d.open_pathways(["standard", "accelerated"])
+        elif facts.get("cell_derived"):
+            d.category = "biologic_351"
+            d.fire(R_CELL_DERIVED)
             d.open_pathways(["standard", "accelerated"])
         else:
             d.category = "not_hct_p"

@@ -9,6 +9,7 @@ from pydantic import (
 
 from ctatlas.model.base import Strict
 from ctatlas.vocab import (
+    CellKind,
     DonorRelation,
     IntendedFunction,
     Manipulation,
@@ -62,6 +63,17 @@ class RegulatoryProfile(Strict):
         description="Whole blood, a blood component or a blood derivative (transfusion, "
         "plasma products): excluded from the cell-product definitions.",
     )
+    cell_kind: CellKind | None = Field(
+        default=None,
+        description="Platelets (PRP and the like), immune cells (T, NK, dendritic, killer "
+        "cells) or other cells, where a rule turns on it.",
+    )
+    cell_derived: bool | None = Field(
+        default=None,
+        description="Cell-free, but made of what human cells secrete or shed (exosomes, "
+        "extracellular vesicles, conditioned medium): not an HCT/P in the US, a biological "
+        "product all the same.",
+    )
     provider: Provider | None = Field(
         default=None,
         description="Who gives it to patients: a clinic or hospital (the medical-practice "
@@ -71,6 +83,8 @@ class RegulatoryProfile(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> RegulatoryProfile:
         problems = []
+        if self.cell_derived and self.viable_cells:
+            problems.append("cell_derived: true (cell-free) contradicts viable_cells: true")
         if self.origin is ProfileOrigin.none and self.viable_cells:
             problems.append("origin 'none' (cell-free) contradicts viable_cells: true")
         steps = self.processing_steps or []
