@@ -43,8 +43,10 @@ def test_the_report_speed_benchmark_runs(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CTATLAS_")}
     out = subprocess.run(
         [sys.executable, str(bench), "--data", str(REPORT_DATA), "--runs", "1"]
-        + ["--formats", "html"],
+        + ["--formats", "html,pdf"],
         capture_output=True, text=True, timeout=600, env=env, check=True,
     ).stdout
-    assert "html  cold:" in out and "peak RSS" in out
+    assert "html  cold:" in out and "process tree peak" in out
     assert "html in one process" in out and "analysis" in out
+    assert "pdf   cold:" in out and "layout floor: WeasyPrint alone" in out
+    assert "cold PDF / layout floor:" in out

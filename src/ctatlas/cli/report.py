@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,7 +21,7 @@ from ctatlas.cli.common import (
 from ctatlas.report import ReportFormat
 
 if TYPE_CHECKING:
-    from ctatlas.report import Report
+    from ctatlas.report import Progress, Report
 
 __all__ = ["register"]
 
@@ -78,11 +79,8 @@ def report(
       ctatlas report --format pdf --out atlas.pdf
       ctatlas report -f xlsx -j JP,KR --as-of 2018-12-31
     """
-    from ctatlas.analysis import landscape_from_store
     from ctatlas.errors import BadInput
     from ctatlas.query import parse_multi
-    from ctatlas.report import build_report, default_output
-    from ctatlas.store import ensure_store
 
     with handle_errors():
         fmt = format
@@ -94,6 +92,21 @@ def report(
                     f"({', '.join(f.value for f in ReportFormat)})"
                 )
             fmt = ReportFormat(SUFFIXES.get(suffix, "html"))
+        if fmt is ReportFormat.pdf:
+            job = {
+                "db": db_url(db),
+                "data": data_path(data),
+                "jurisdictions": parse_multi(jurisdiction) or None,
+                "as_of": as_of,
+                "trials_db": trials_db,
+            }
+            pdf = _pdf_in_two_processes(job, out, quiet)
+            err(f"Wrote {pdf} ({pdf.stat().st_size:,} bytes)")
+            return
+        from ctatlas.analysis import landscape_from_store
+        from ctatlas.report import build_report, default_output
+        from ctatlas.store import ensure_store
+
         store = ensure_store(db_url(db), data_path(data))
         land = landscape_from_store(store, parse_multi(jurisdiction) or None, as_of)
         target = out or default_output(fmt, land.as_of)
@@ -127,15 +140,25 @@ def _render(
     make: Callable[[], Report], fmt: ReportFormat, target: Path, quiet: bool
 ) -> list[Path]:
     """Compute and write the report, with a progress display on a terminal."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from ctatlas.report import render
+
+    with _progress(fmt, quiet) as step:
+        return render(make(), fmt, target, step)
+
+
+@contextlib.contextmanager
+def _progress(fmt: ReportFormat, quiet: bool) -> Iterator[Progress]:
+    """A ``step(description, done, total)`` that drives a progress bar on a terminal (the
+    first step: computing the analysis), and does nothing otherwise."""
+    from rich.console import Console
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
 
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
-        return render(make(), fmt, target)
-    with Progress(
+        yield lambda _description, _done, _total: None
+        return
+    with Bar(
         TextColumn("[bold]{task.fields[fmt]}[/bold]"),
         BarColumn(),
         TextColumn("{task.description}"),
@@ -144,12 +167,50 @@ def _render(
         transient=True,
     ) as bar:
         task = bar.add_task("computing the analysis", total=None, fmt=fmt.value.upper())
-        report = make()
 
         def step(description: str, done: int, total: int) -> None:
             bar.update(task, description=description, completed=done, total=total or None)
 
-        return render(report, fmt, target, step)
+        yield step
+
+
+def _pdf_in_two_processes(job: dict[str, Any], out: Path | None, quiet: bool) -> Path:
+    """The PDF, its print HTML made by a child (:mod:`ctatlas.report.print_job`) while this
+    process imports WeasyPrint, then laid out here: the layout never shares a process with
+    the analysis's libraries (issue 20: memory). A child's error is printed as the child said
+    it, with its exit code."""
+    import datetime as dt
+    import shutil
+    import tempfile
+
+    from ctatlas.errors import BadInput
+    from ctatlas.report import _atomic_write, default_output
+    from ctatlas.report.pdf import import_weasyprint, layout_pdf
+    from ctatlas.report.print_job import ChildFailed, PrintJob
+
+    if out is not None and out.is_dir():
+        raise BadInput(f"--out {out} is a folder; give a file name")
+    folder = Path(tempfile.mkdtemp(prefix="ctatlas-report-"))
+    child = PrintJob.start({**job, "html": str(folder / "print.html")})
+    try:
+        import_weasyprint()
+        with _progress(ReportFormat.pdf, quiet) as step:
+            step("computing the analysis and drawing the charts", 0, 0)
+            try:
+                answer = child.wait()
+            except ChildFailed as exc:
+                err(exc.message)
+                raise typer.Exit(exc.exit_code) from None
+            as_of = dt.date.fromisoformat(answer["as_of"]) if answer.get("as_of") else None
+            target = out or default_output(ReportFormat.pdf, as_of)
+            if target.is_dir():
+                raise BadInput(f"--out {target} is a folder; give a file name")
+            data = layout_pdf((folder / "print.html").read_text(encoding="utf-8"), step)
+        _atomic_write(target, data)
+        return target
+    finally:
+        child.discard()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -77,7 +77,11 @@ def _cells(table: Table, sources: SourceIndex, printable: bool) -> dict[str, Any
     }
 
 
-def _chart_view(chart: Chart, printable: bool, fmt: str = "png") -> dict[str, Any]:
+def _chart_view(
+    chart: Chart, printable: bool, fmt: str = "png", png: bytes | None = None
+) -> dict[str, Any]:
+    """How the template shows a chart: a Vega-Lite spec, or an image when printable (``png``
+    already drawn, e.g. by :class:`~ctatlas.report.chart_images.ChartImages`, else drawn here)."""
     view: dict[str, Any] = {"id": chart.id, "title": chart.title}
     if printable:
         if fmt == "svg":
@@ -85,7 +89,7 @@ def _chart_view(chart: Chart, printable: bool, fmt: str = "png") -> dict[str, An
                 to_svg(chart).encode("utf-8")
             ).decode("ascii")
         else:
-            png = to_png(chart, scale=PNG_SCALE)
+            png = png if png is not None else to_png(chart, scale=PNG_SCALE)
             view["img"] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
             view["width"] = int.from_bytes(png[16:20], "big") // PNG_SCALE  # IHDR width
     else:
@@ -94,9 +98,14 @@ def _chart_view(chart: Chart, printable: bool, fmt: str = "png") -> dict[str, An
 
 
 def report_context(
-    report: Report, step: Progress, printable: bool, extra_steps: int = 0
+    report: Report,
+    step: Progress,
+    printable: bool,
+    extra_steps: int = 0,
+    pngs: list[bytes] | None = None,
 ) -> dict[str, Any]:
-    """Everything the template needs, sources numbered in reading order."""
+    """Everything the template needs, sources numbered in reading order; ``pngs``: the charts'
+    images drawn beforehand, in the order of ``report.charts``."""
     analysis = report.analysis
     tables = {t.id: t for t in analysis.tables}
     charts = {c.id: c for c in report.charts}
@@ -104,9 +113,11 @@ def report_context(
     done = 0
     sources = SourceIndex()
     chart_views: dict[str, dict[str, Any]] = {}
-    for chart in report.charts:
+    for i, chart in enumerate(report.charts):
         step(f"chart: {chart.title}", done, total)
-        chart_views[chart.id] = _chart_view(chart, printable)
+        chart_views[chart.id] = _chart_view(
+            chart, printable, png=pngs[i] if pngs is not None else None
+        )
         done += 1
     sections = []
     for key, title, table_ids, chart_ids in sections_for(tables):
@@ -148,8 +159,11 @@ def report_context(
     }
 
 
-def render_html(report: Report, step: Progress, printable: bool = False) -> str:
-    """The report as HTML: interactive (vega-embed inlined) or printable (chart images)."""
+def render_html(
+    report: Report, step: Progress, printable: bool = False, pngs: list[bytes] | None = None
+) -> str:
+    """The report as HTML: interactive (vega-embed inlined) or printable (chart images;
+    ``pngs`` if they were drawn beforehand)."""
     import jinja2
 
     env = jinja2.Environment(
@@ -159,7 +173,9 @@ def render_html(report: Report, step: Progress, printable: bool = False) -> str:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    context = report_context(report, step, printable, extra_steps=0 if printable else 1)
+    context = report_context(
+        report, step, printable, extra_steps=0 if printable else 1, pngs=pngs
+    )
     total = len(SECTIONS) + len(report.charts) + (0 if printable else 1)
     if not printable:
         step("inlining the Vega libraries", total - 1, total)
