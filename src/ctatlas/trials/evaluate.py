@@ -6,7 +6,10 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   written against it): :func:`evaluate`;
 - the held-out set, ``heldout/heldout_labels.csv`` beside its records (no rule was written
   against it), split into half ``A`` (rules are tuned on it) and half ``B`` (read only through
-  these totals): :func:`evaluate_heldout`.
+  these totals): :func:`evaluate_heldout`;
+- the tuning set, ``tuning/tuning_labels.csv`` beside its records in the held-out set's
+  layout (more real studies of the hard classes, labelled before the rules were tuned on
+  them together with half A): :func:`evaluate_tuning`.
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.
@@ -27,7 +30,15 @@ from .ctgov import normalise_flat_row, normalise_legacy_row, normalise_study
 from .record import Trial
 from .registries import normalise_cris, normalise_ictrp
 
-__all__ = ["Evaluation", "evaluate", "evaluate_heldout", "load_fixture_trials", "load_heldout"]
+__all__ = [
+    "Evaluation",
+    "evaluate",
+    "evaluate_heldout",
+    "evaluate_tuning",
+    "load_fixture_trials",
+    "load_heldout",
+    "load_tuning",
+]
 
 
 def load_fixture_trials(folder: Path) -> dict[tuple[str, str], Trial]:
@@ -149,15 +160,19 @@ _HELDOUT_FILES = {
 }
 
 
-def load_heldout(folder: Path, half: str | None = None) -> list[tuple[dict[str, str], Trial]]:
-    """(label row, unlabelled Trial) for every held-out study, or those of one ``half``."""
-    heldout = folder / "heldout"
-    with open(heldout / "heldout_labels.csv", newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if half is None or r["half"] == half]
+def _load_labelled(
+    folder: Path, labels: str, half: str | None = None
+) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of ``folder/labels`` whose records lie
+    beside it in the held-out set's files (those present), or those of one ``half``."""
+    with open(folder / labels, newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if half is None or r.get("half") == half]
     wanted = {(r["form"], r["trial_id"]) for r in rows}
     records: dict[tuple[str, str], Trial] = {}
     for form, (name, normalise) in _HELDOUT_FILES.items():
-        with open(heldout / name, newline="", encoding="utf-8") as fh:
+        if not (folder / name).exists():
+            continue
+        with open(folder / name, newline="", encoding="utf-8") as fh:
             for raw in csv.DictReader(fh):
                 t = normalise(raw)
                 if (form, t.trial_id) in wanted:
@@ -166,9 +181,28 @@ def load_heldout(folder: Path, half: str | None = None) -> list[tuple[dict[str, 
     for r in rows:
         t = records.get((r["form"], r["trial_id"]))
         if t is None:
-            raise KeyError(f"held-out trial {r['trial_id']} ({r['form']}) has no record")
+            raise KeyError(f"{labels}: trial {r['trial_id']} ({r['form']}) has no record")
         out.append((r, t))
     return out
+
+
+def load_heldout(folder: Path, half: str | None = None) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every held-out study, or those of one ``half``."""
+    return _load_labelled(folder / "heldout", "heldout_labels.csv", half)
+
+
+def load_tuning(folder: Path) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of the tuning set (``folder/tuning``)."""
+    return _load_labelled(folder / "tuning", "tuning_labels.csv")
+
+
+def evaluate_tuning(folder: Path, terms: CellTerms | None = None) -> Evaluation:
+    """The tuning set (``folder/tuning``), with the atlas's ``terms`` or without."""
+    ev = Evaluation()
+    for row, t in load_tuning(folder):
+        apply(t, terms)
+        ev.score(row["trial_id"], row, t)
+    return ev
 
 
 def evaluate_heldout(

@@ -1,0 +1,54 @@
+"""The tuning set (issue 16): more real studies of the hard classes, labelled before the rules
+were tuned on them. It must not overlap the development set or the held-out set, so that
+tuning on it never reads a study the figures are judged on."""
+
+from __future__ import annotations
+
+import csv
+
+from ctatlas.trials.evaluate import load_fixture_trials, load_heldout, load_tuning
+
+from .conftest import FIX
+
+HARD = {"acell", "lab", "mobil", "drug", "cond", "cytokine"}
+
+
+def _labels() -> list[dict[str, str]]:
+    with open(FIX / "tuning" / "tuning_labels.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_the_tuning_set_is_large_and_rich_in_the_hard_classes():
+    rows = _labels()
+    assert len(rows) >= 200
+    assert len({r["trial_id"] for r in rows}) == len(rows)
+    negatives = [r for r in rows if r["gold_label"] != "cell_therapy"]
+    assert sum(r["hard_class"] in HARD for r in negatives) >= 60
+    positives = [r for r in rows if r["gold_label"] == "cell_therapy"]
+    assert sum(r["gold_family"] != "CAR_T" for r in positives) >= 60
+    assert sum(r["hard_class"] == "coded" for r in positives) >= 30
+    for r in rows:
+        assert r["gold_label"] in {
+            "cell_therapy", "acellular_cell_derived", "hsct_procedure", "not_cell"
+        }, r
+        if r["gold_label"] != "cell_therapy":
+            assert not r["gold_family"] and not r["gold_origin"], r
+
+
+def test_every_labelled_study_has_its_record():
+    loaded = load_tuning(FIX)
+    assert len(loaded) == len(_labels())
+    assert all(r["trial_id"] == t.trial_id for r, t in loaded)
+
+
+def test_no_tuning_study_is_in_the_development_or_held_out_set():
+    dev = load_fixture_trials(FIX)
+    other = {k[1] for k in dev} | {t.trial_id for t in dev.values()}
+    for t in dev.values():
+        other.update(t.secondary_ids or [])
+    for _, t in load_heldout(FIX):
+        other.add(t.trial_id)
+        other.update(t.secondary_ids or [])
+    for _, t in load_tuning(FIX):
+        assert t.trial_id not in other, t.trial_id
+        assert not set(t.secondary_ids or []) & other, t.trial_id
