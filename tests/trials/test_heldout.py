@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from ctatlas.trials.evaluate import evaluate, evaluate_heldout, load_fixture_trials, load_heldout
+from ctatlas.trials.evaluate import (
+    evaluate,
+    evaluate_heldout,
+    evaluate_tuning,
+    load_fixture_trials,
+    load_heldout,
+)
 
 from .conftest import FIX
 
@@ -88,25 +94,31 @@ def atlas_terms():
 FLOORS = {
     "dev": {"precision": 0.99, "recall": 0.95, "family": 0.96, "origin": 0.58, "atlas": 27},
     "A": {"precision": 0.99, "recall": 0.96, "family": 0.99, "origin": 0.99, "atlas": 11},
-    "B": {"precision": 0.89, "recall": 0.96, "family": 0.95, "origin": 0.94, "atlas": 11},
+    "B": {"precision": 0.90, "recall": 0.95, "family": 0.95, "origin": 0.94, "atlas": 11},
+    "tuning": {"precision": 0.95, "recall": 0.87, "family": 0.9, "origin": 0.9, "atlas": 0},
 }
 
 
-@pytest.mark.parametrize("name", ["dev", "A", "B"])
+@pytest.mark.parametrize("name", ["dev", "A", "B", "tuning"])
 def test_figures_hold(name, atlas_terms):
-    ev = (
-        evaluate(FIX, atlas_terms) if name == "dev" else evaluate_heldout(FIX, name, atlas_terms)
-    )
+    if name == "dev":
+        ev = evaluate(FIX, atlas_terms)
+    elif name == "tuning":
+        ev = evaluate_tuning(FIX, atlas_terms)
+    else:
+        ev = evaluate_heldout(FIX, name, atlas_terms)
     floor = FLOORS[name]
     totals = f"tp={ev.tp} fp={ev.fp} fn={ev.fn} tn={ev.tn}"
-    assert ev.precision >= floor["precision"], totals
-    assert ev.recall >= floor["recall"], totals
-    assert ev.family_agreement >= floor["family"] * ev.family_checked, (
-        f"{ev.family_agreement}/{ev.family_checked}"
-    )
+    # plain numbers: a failing assert must print totals only, never half B's records
+    precision, recall = ev.precision, ev.recall
+    assert precision >= floor["precision"], totals
+    assert recall >= floor["recall"], totals
+    family, family_checked = ev.family_agreement, ev.family_checked
+    assert family >= floor["family"] * family_checked, f"{family}/{family_checked}"
     agreed = ev.origin_agreement + ev.origin_from_atlas_gold_unknown
-    assert agreed >= floor["origin"] * ev.origin_checked, f"{agreed}/{ev.origin_checked}"
-    assert ev.origin_from_atlas >= floor["atlas"]
+    origin_checked, from_atlas = ev.origin_checked, ev.origin_from_atlas
+    assert agreed >= floor["origin"] * origin_checked, f"{agreed}/{origin_checked}"
+    assert from_atlas >= floor["atlas"], from_atlas
 
 
 def test_the_atlas_codes_recognise_code_only_products_on_half_a(atlas_terms):

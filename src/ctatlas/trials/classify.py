@@ -50,6 +50,7 @@ from .rules import (
     ACELL_SOURCE_BEFORE,
     ACELLULAR,
     ANCHORS,
+    ASSESSMENT_STUDY,
     BRIDGING,
     CELL_THERAPY_NAMED,
     CODE,
@@ -60,6 +61,7 @@ from .rules import (
     FAMILY_ORDER,
     FAMILY_RE,
     FOLLOW_UP,
+    GENERIC_AFTER_AGENT,
     GENERIC_FAMILIES,
     GIVEN_AFTER,
     HSCT,
@@ -78,15 +80,18 @@ from .rules import (
     MASK_REACH,
     NEG_AFTER,
     NEG_BEFORE,
+    NO_INTERVENTION,
     NOT_INN,
     ORIGIN_ALLO,
     ORIGIN_AUTO,
+    OTHER_AGENT,
     PRODUCT_CONTEXT,
     ROUTINE_WORDS,
     SEQUENCE_BEFORE,
     SETTING_STUDY,
     STANDARD_CARE,
     STEM_FAMILIES,
+    STUDY_PURPOSE,
     VIVO_ANCHORS,
     WINDOW,
 )
@@ -135,6 +140,8 @@ def _masked(text: str, hits: list[Hit] | None = None) -> str:
 
 # between a mention and its abbreviation: "chimeric antigen receptor T cell (CAR-T)"
 _ABBREVIATION_GAP = re.compile(r"^[\s\w-]{0,12}\($")
+# between two mentions that are one name: "chimeric antigen receptor T-cell therapy"
+_ADJACENT_GAP = re.compile(r"^[\s-]{0,2}$")
 
 
 def _acellular_source(masked: str, start: int, end: int) -> bool:
@@ -179,7 +186,9 @@ def _mentions(text: str, present: frozenset[str] | set[str]) -> list[tuple[int, 
             continue
         gap = text[last_end:start] if last_end >= 0 else None
         last_end = end
-        if out and gap is not None and _ABBREVIATION_GAP.match(gap):
+        if out and gap is not None and (
+            _ABBREVIATION_GAP.match(gap) or (out[-1][2] and _ADJACENT_GAP.match(gap))
+        ):
             # "chimeric antigen receptor T cells (CAR-T)": the abbreviation is the same mention
             out.append((start, end, out[-1][2]))
             continue
@@ -385,6 +394,8 @@ def classify(
     observational = (trial.study_type or "").startswith("observ")
     has_cell_intervention = False
     title_positive = False
+    title_first: int | None = None  # where the title's first cell mention starts
+    negated_ivs: set[str] = set()  # interventions whose cell mention is the population
     title_setting: list[tuple[str, str]] = []  # title mentions that are the population/setting
     laboratory: list[tuple[str, str]] = []  # title mentions of cells studied in the laboratory
 
@@ -395,6 +406,8 @@ def classify(
             present = {h[2] for h in whits}
             masked = _masked(text, whits)
             for start, end, neg in _mentions(masked, present):
+                if fname == "title" and title_first is None:
+                    title_first = wa + start
                 snippet = _snippet(text, start, end)
                 matched = text[start:end]
                 # in vivo CAR: judge on the sentence around the mention (bounded: see above)
@@ -409,6 +422,8 @@ def classify(
                     continue
                 if neg:
                     negated.append((fname, snippet))
+                    if fname.startswith("interventions"):
+                        negated_ivs.add(fname)
                     if fname == "title":
                         title_setting.append((fname, snippet))
                     continue
@@ -431,11 +446,22 @@ def classify(
                         # "MSCs and osteoarthritis": cells studied, none given
                         laboratory.append((fname, snippet))
                         continue
+                    if LYMPHODEPLETION.search(matched):
+                        continue  # the regimen studied ("optimizing lymphodepletion"), not cells
                     title_positive = True
                     positives.append((fname, snippet, matched))
                 else:
                     sentence_low = sentence.lower()
                     names_it = any(n and n in sentence_low for n in iv_keys)
+                    if (
+                        not names_it
+                        and not STUDY_PURPOSE.search(sentence)
+                        and _title_silent(fields, atlas)
+                    ):
+                        # the title names no cell therapy at all: a summary's mention that
+                        # names no intervention is background ("patients scheduled to receive
+                        # CAR T-cell therapy" in an imaging study)
+                        continue
                     if _family_of(matched) in GENERIC_FAMILIES and not PRODUCT_CONTEXT.search(
                         masked[max(0, start - 60) : end + 60]
                     ):
@@ -447,6 +473,8 @@ def classify(
     if not has_cell_intervention:
         for i, iv in enumerate(trial.interventions):
             name = (iv.get("name") or "").strip()
+            if f"interventions[{i}]" in negated_ivs:
+                continue  # "sampling mesenchymal stem cells": cells taken, not given
             if INTERVENTION_CELLS.match(name) and _masked(name) == name:
                 positives.append((f"interventions[{i}]", name, name))
                 has_cell_intervention = True
@@ -472,11 +500,29 @@ def classify(
         setting_only = True
         if not title_setting:
             title_setting = [("record", _snippet(alltext, *STANDARD_CARE.search(alltext).span()))]
-    # ... but only where something else is studied: an intervention that is not the cell product
-    setting_only = setting_only and any(
+    # ... but only where something else is studied: an intervention that is not the cell
+    # product, or an assessment of its recipients (cognition, costs, samples, monitoring)
+    assessment = bool(title_setting) and not title_positive and bool(
+        ASSESSMENT_STUDY.search(title_text)
+    )
+    setting_only = (setting_only and any(
         not any(p[0] == f"interventions[{i}]" for p in positives)
         for i in range(len(trial.interventions))
-    )
+    )) or (assessment and not FOLLOW_UP.search(title_text))
+    if (
+        not setting_only
+        and title_positive
+        and not has_cell_intervention
+        and trial.interventions
+        and title_first is not None
+        and OTHER_AGENT.search(title_text[:title_first])
+        and GENERIC_AFTER_AGENT.search(title_text[:title_first])
+        and not SEQUENCE_BEFORE.search(title_text[:title_first])
+    ):
+        # no intervention gives cells, and the title names what is given around the cell
+        # therapy before it ("radiotherapy priming for CAR-T")
+        setting_only = True
+        title_setting = [("title", _snippet(title_text, 0, min(len(title_text), 60)))]
     if not setting_only and _given_with_approved(
         trial, atlas, positives, title_text, bool(title_setting) and not title_positive
     ):
@@ -484,6 +530,25 @@ def classify(
         # given are only authorized products, and the title studies another intervention
         setting_only = True
         title_setting = [("title", _snippet(title_text, 0, min(len(title_text), 60)))]
+    if (
+        not setting_only
+        and title_setting
+        and not title_positive
+        and not has_cell_intervention
+        and not laboratory
+        and not SETTING_STUDY.search(title_text)
+        and not LAB_CONTEXT.search(title_text)
+        and (
+            FOLLOW_UP.search(title_text)
+            or all(NO_INTERVENTION.match(iv.get("name") or "") for iv in trial.interventions)
+        )
+    ):
+        # "long-term follow-up of participants who received azer-cel", an observational study
+        # of "people treated with CD19-directed CAR T cells" that gives nothing itself: the
+        # cell product the title names is what the study follows
+        fname, snip = title_setting[0]
+        positives.insert(0, (fname, snip, snip))
+        title_positive = True
     if setting_only:
         positives = []
         has_cell_intervention = False
@@ -511,7 +576,7 @@ def classify(
         or (bool(IN_VIVO_CAR.search(alltext)) and not EX_VIVO.search(alltext))
     )
     # lymphodepletion (fludarabine + cyclophosphamide) given with a coded product
-    if not has_cell_intervention and not positives and not record_in_vivo:
+    if not has_cell_intervention and not positives and not record_in_vivo and not setting_only:
         names = " ".join(iv_names)
         coded = [n for n in iv_names if CODE.search(n)]
         ld = (
@@ -618,6 +683,22 @@ def classify(
     for fname, snip in negated[:2]:
         evidence.append({"field": fname, "text": snip, "rule": "negative.context"})
     return Classification(evidence=evidence)
+
+
+def _title_silent(fields: list[tuple[str, str]], atlas: list[tuple[str, str, str, Term]]) -> bool:
+    """Whether the title names no cell therapy at all, not even as the setting."""
+    if any(f == "title" for f, _, _, _ in atlas):
+        return False
+    title = next((t for f, t in fields if f == "title"), "")
+    if FOLLOW_UP.search(title):
+        return False  # "long-term follow-up of subjects treated with bb2121"
+    low = title.lower()
+    hits = _scan(low)
+    if not any(h[2] in ANCHORS for h in hits):
+        return True
+    return not _mentions(_masked(title, hits), {h[2] for h in hits}) and not (
+        CELL_THERAPY_NAMED.search(title)
+    )
 
 
 _WORD = re.compile(r"[^\W\d_]{4,}")

@@ -41,7 +41,7 @@ MASK = _folded(
     r"|\bcolony[- ]stimulating factors?"
     # production cell lines ("vaccine made in Sf9 cells") and proteins named after cells
     r"|\b(?:sf9|sf21|hek[- ]?293t?|vero|cho|per\.?c6|mdck|hela) cells?"
-    r"|\b(?:stem|stromal) cells? antigen"
+    r"|\b(?:mesenchymal )?(?:stem|stromal) cells? antigen"
     r"|\beto-?cell\b|lymphocyte stimulator|\bcells? dysfunction|endothelial cells?",
 )
 
@@ -62,7 +62,7 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"[- ](?:\w+[- ]){0,3}(?:natural killer|nk)\b|\bnk[- ]?cells? (?:expressing|engineered)"
     r"(?: with)? (?:a )?(?:car|chimeric)|\bab-?201\b",
     "CAR_T": r"\bcar[- ]?t\b|\bcar[- ]?t[- ]?cells?|\bcart(?:[- ]?\d+|[- ]cells?|[- ][a-z]+\d*)?\b"
-    r"|\bcar\d+[a-z.]*\b|chimeric antigen receptor|\bcar[- ](?:γδ|gd|gamma[- ]delta|treg|m)\b"
+    r"|\bcar\d+[a-z.]*\b|chimeric antigen[- ]receptor|\bcar[- ](?:γδ|gd|gamma[- ]delta|treg|m)\b"
     r"|\b\w+(?:leucel|lecleucel|ucel)\b|\bstar[- ]t\b|\bcar[- ]modified|\bcar[- ]engineered"
     r"|\bcar[- ]transduced|\bunicar\d*|\bcar[- ]expressing|\bcar\s?(?:19|20|22|123|30|33|38|70)"
     r"|\bnkr-2\b|\bcarcik\b|\bcar\.[a-z0-9]+"
@@ -84,6 +84,7 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|expanded t[- ]cells?|\bt[- ]cell injection|\blymphocytes? (?:infusion|injection|therapy)"
     r"|\bzeushield|\bnkr\b|\bdc[- ]?cik\b",
     "dendritic": r"dendritic cells?|\bdc[- ]?(?:vaccine|based)|\bdcvax|antigen[- ]presenting cells?"
+    r"|\bcar[- ]?dcs?\b|\bdcs?/(?:mm|aml|tumou?r|myeloma)\b"
     r"|pulsed (?:cd14|monocyte|dendritic)|(?:cd14|monocyte)[- ]?(?:positive |\+ )?cells?"
     r"|수지상",
     "MSC": r"mesenchymal|\bstromal-cells?\b|\b[\w-]+[- ]derived (?:mesenchymal |stromal )?stem "
@@ -100,6 +101,7 @@ FAMILY_PATTERNS: dict[str, str] = {
     "SVF_or_BMMNC": r"stromal vascular fraction|\bsvf\b|bone marrow[- ](?:derived )?mononuclear"
     r"|\bbm-?mncs?\b|\bmncs?\b|mononuclear cells?|bone marrow aspirate concentrate"
     r"|\bbmac\b|bone marrow cells?|bone marrow (?:aspirate )?concentrat\w*|bone[- ]marrow grafting"
+    r"|(?:injections?|infusions?) of (?:autologous )?bone marrow aspirate"
     r"|간질 혈관 분획",
     "HSC": r"\bcd34\+?(?:[- ]selected| positive)? (?:cells?|stem)|haematopoietic stem (?:and "
         r"progenitor )?cells? "
@@ -160,7 +162,8 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
                      "gamma", "gd-t", "gd t", "treg", " dli", "t lymph", "t-lymph", "lymphocyte",
                      "zeushield", "nkr", "t receptor"),
     "dendritic": ("dendritic", "dc-", "dc ", "dcvax", "antigen-present", "antigen present",
-                  "pulsed", "cd14", "monocyte", "수지상"),
+                  "pulsed", "cd14", "monocyte", "수지상", "car-dc", "car dc", "cardc", "dc/",
+                  "dcs/"),
     "MSC": ("mesenchym", "msc", "asc", "chymal", "stromal", "derived stem", "adsc", "adipose",
             "wharton",
             "multipotent", "mapc",
@@ -168,7 +171,7 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
             "astrostem", "smup", "hcr040", "strocel", "stemcel", "cx601", "alofisel", "temcell",
             "stempeucel", "중간엽", "간엽", "줄기세포"),
     "SVF_or_BMMNC": ("stromal vascular", "svf", "mononuclear", "mnc", "aspirate concentrate",
-                     "marrow concentrat", "marrow graft",
+                     "marrow concentrat", "marrow graft", "marrow aspirate",
                      "bmac", "bone marrow cell", "간질"),
     "HSC": ("cd34", "haematopoietic stem", "hematopoietic stem", "cord blood", "omidubicel",
             "hspc"),
@@ -182,13 +185,14 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
 }
 
 # "-cel" INN stem (cell therapies): tisagenlecleucel, darvadstrocel, lifileucel, omidubicel…
-INN_CEL = _folded(r"\b[a-z]{4,}(?:leucel|cel)\b")
+INN_CEL = _folded(r"\b[a-z]{4,}(?:leucel|cel)\b|\b[a-z]{3,5}-cel\b")
 NOT_INN = {"excel", "cancel", "parcel", "marcel", "hotel", "novel", "panel", "channel"}
 
 # Context in front of a mention that makes it the population, not the product.
 NEG_BEFORE = _folded(
     r"(?:sampling(?: of)?|(?:impact|effects?|influence) of (?:[\w-]+ ){1,3}on|"
-    r"treated with|receiv(?:ed|ing)|(?:did not |not )?ha(?:ve|d|s)(?: (?:a|an|the|p"
+    r"treated with|(?:patients|pts) with|receiv(?:ed|ing)|(?:scheduled|planned) to receive|"
+    r"(?:did not |not )?ha(?:ve|d|s)(?: (?:a|an|the|p"
     r"rior|previous))?|eligibility(?: determination)? for|including|who (?:have )?(?:r"
     r"eceived|underwent|undergo|had|failed)|"
     r"undergo(?:ing)?|underwent|after|following|post[- ]?|prior(?: to)?|before|previous(?:ly)?|"
@@ -207,11 +211,12 @@ NEG_BEFORE = _folded(
 )
 # Context right after a mention: the mention is the population ("CAR-T recipients").
 NEG_AFTER = _folded(
-    r"^\W*(?:(?:therapy|treatment|infusion|cells?|products?)\W+){0,2}"
+    r"^\W*(?:(?:therapy|treatment|infusion|stem|stromal|cells?|products?)\W+){0,2}"
     r"(?:recipients?|patients?|survivors?|candidates?|failure|relapse|related|associated|mediated|"
     r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na["
     r"iï]ve|exposure|experienced|"
-    r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?)"
+    r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?|counts?\b|"
+    r"yields?\b)"
     r"|^\W*(?:세포\s*)?(?:치료\s*)?(?:전|후|이후|이전)\b",
 )
 
@@ -220,8 +225,9 @@ IN_VIVO_CAR = _folded(
     r"in[- ]?vivo[- ]?(?:\w+[- ]){0,3}(?:car|chimeric)|invivo ?car|"
     r"(?:lnp|lipid nanoparticle|nanoparticle)[^.]{0,80}(?:car\b|car[- ]t|chimeric anti"
     r"gen receptor)|"
-    r"gene therapy (?:deliver|encod)\w*[^.]{0,60}(?:car\b|chimeric antigen receptor)|"
-    r"(?:car\b|car[- ]t|chimeric antigen receptor)[^.]{0,60}(?:mrna[- ]lnp|lnp|lipid nanoparticle)"
+    r"gene therapy (?:deliver|encod)\w*[^.]{0,60}(?:car\b|chimeric antigen[- ]receptor)|"
+    r"(?:car\b|car[- ]t|chimeric antigen[- ]receptor)[^.]{0,60}"
+    r"(?:mrna[- ]lnp|lnp|lipid nanoparticle)"
     r"|generate (?:functional )?car[- ]?t cells (?:with)?in (?:the )?(?:patient|body|vivo)"
     r"|without (?:the need for )?ex vivo|directly into (?:the )?patients?",
 )
@@ -276,6 +282,10 @@ LAB_CONTEXT = _folded(
 # A title about follow-up of patients given a cell product: the product stays the object
 # even when the title says "treated with" or "after".
 FOLLOW_UP = _folded(r"follow[- ]?up|\bltfu\b|long[- ]term (?:safety|outcome|effect)")
+# An intervention entry that gives nothing ("No Intervention", "Observational").
+NO_INTERVENTION = re.compile(
+    r"^\W*(?:no\b|none\b|observational\b|not applicable|long[- ]term follow)", re.I
+)
 # "Regeneration after JOINTSTEM administration", "therapeutic effects … after autologous MSC
 # transplantation": a cell product given before the outcome studied is the object, not the
 # setting. The words before the mention, and right after it.
@@ -289,7 +299,7 @@ GIVEN_AFTER = _folded(
 # A cell therapy named in a title as such (even where a mask hides it as "CAR-T cell
 # mediated"): with SETTING_STUDY and no positive mention, it is the setting.
 CELL_THERAPY_NAMED = _folded(
-    r"\bcar[- ]?t\b|chimeric antigen receptor|immune effector cells?|\bcell(?:ular)? therap\w*"
+    r"\bcar[- ]?t\b|chimeric antigen[- ]receptor|immune effector cells?|\bcell(?:ular)? therap\w*"
     r"|\b\w+leucel\b",
 )
 # An intervention whose whole name is a few words and "cells" ("BOOST cells", "CD19 CAR-T
@@ -326,7 +336,41 @@ SEQUENCE_BEFORE = _folded(r"(?:followed by|\bthen|sequential\w*|\bsequence\w*)\W
 SETTING_STUDY = _folded(
     r"prevent\w*|prophyla\w*|toxicit\w*|cytokine release|\bcrs\b|\bicans\b|encephalopathy|"
     r"radiation|radiotherapy|irradiation|lymphodeplet\w*|vaccin\w*|priming|imaging|"
-    r"magnetic resonance|\bmri\b|infections?\b",
+    r"magnetic resonance|\bmri\b|infections?\b|microbiota|f[a]?ecal|"
+    # what an assessment study measures in the recipients of a cell therapy
+    r"cognit\w*|neuropsych\w*|quality of life|patient[- ]reported|costs?\b|resource use|\bhru\b|"
+    r"care pathway|treatment patterns?|biological samples?|samples? collection|"
+    r"circulating tumou?r dna|\bctdna\b|sequencing|\bngs\b|monitoring|predictab\w*|"
+    r"prognostic|biomarkers?|voice|virtual reality|exercise|coaching|geriatric",
+)
+# An assessment study (tests, samples, costs, cognition, monitoring) of people who received a
+# cell therapy: what it studies is the assessment, even when the cell therapy is its only
+# intervention ("neurocognitive assessment in adults undergoing CAR-T cell therapy").
+ASSESSMENT_STUDY = _folded(
+    r"cognit\w*|neuropsych\w*|quality of life|patient[- ]reported|costs?\b|resource use|\bhru\b|"
+    r"care pathway|treatment patterns?|biological samples?|samples? collection|"
+    r"circulating tumou?r dna|\bctdna\b|sequencing|\bngs\b|monitoring|predictab\w*|prognostic"
+    r"|voice|virtual reality|exercise|coaching|geriatric",
+)
+# Words that, before the cell therapy in a title whose interventions give no cells, say the
+# study is of something given around it ("radiotherapy priming for CAR-T", "bendamustine
+# versus Flu/Cy for lymphodepletion in CAR-T", "bridging bispecific antibody treatment with
+# BCMA CAR-T", "combination of CLS-015 with CAR-T cells").
+OTHER_AGENT = _folded(
+    r"radiation|radiotherapy|irradiation|priming|lymphodeplet\w*|bispecific|antibod\w*|"
+    r"inhibitors?\b|maintenance|vaccin\w*|prophyla\w*|prevent\w*|combination of|steroids?\b|"
+    r"microbiota|imaging",
+)
+# ... named right before a cell therapy that the title names only generically ("for CAR-T",
+# "with anti-CD19 CAR-T cells"), not an engineered product described at length
+GENERIC_AFTER_AGENT = re.compile(r"\b(?:for|with|in|before|and)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# A summary sentence that states what the study gives ("this phase I trial studies the side
+# effects and best dose of modified immune cells")
+STUDY_PURPOSE = _folded(
+    r"(?:trial|study) (?:studies|tests|evaluates|investigates|assesses|"
+    r"will (?:evaluate|assess|test))"
+    r"|investigational|purpose of|(?:aims?|designed) to|to (?:evaluate|assess|determine|test|inve"
+    r"stigate)|(?:best )?dose of",
 )
 
 # A haematopoietic transplant as the object of study.
@@ -362,13 +406,13 @@ GENERIC_FAMILIES = {"other", "dendritic", "NK", "T_cell_other"}
 PRODUCT_CONTEXT = _folded(
     r"infus|inject|administ|transfus|implant|\bdoses?\b|expanded|engineered|modified|autologous|"
     r"allogeneic|product|therapy|adoptive|manufactur|cells/kg|10\^|x ?10|suspension|transplant"
-    r"|\binj\b",
+    r"|\binj\b|microbeads?|encapsulat\w*",
 )
 CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.4"
+RULES_VERSION = "16.5"
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
 HSCT_COMPLICATION = _folded(
