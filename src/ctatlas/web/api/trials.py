@@ -9,6 +9,10 @@ question costs a dictionary look-up and a new ingest is seen within the interval
 read with ``LIMIT``/``OFFSET`` in SQL and the count is one SQL count per filter set (cached
 apart from the page, so paging through a result counts once).
 
+Each trial carries the atlas's development programs it belongs to (``programs``, as the
+trial pages show them: ``trials/program_links.py``), so an answer is also keyed on the atlas's
+data hash.
+
 A request never creates the store. Until one is loaded, and when the store cannot be read
 (a damaged file, something that is not a trials database), both routes answer 503 in the
 error envelope with a plain-words ``hint``.
@@ -97,6 +101,20 @@ class TrialQuery(BaseModel):
     offset: int = Field(default=0, ge=0, le=10_000_000)
 
 
+class TrialProgram(Open):
+    """A development program of the atlas that the trial belongs to."""
+
+    slug: str = Field(description="The therapy's atlas slug (its page: /products/{slug}).")
+    program: int = Field(
+        description="The program's index among the therapy's programs (its anchor on the "
+        "product page: #program-{program})."
+    )
+    name: str = Field(description="The therapy's name in the atlas.")
+    jurisdiction: str = Field(description="Where the program runs (a jurisdiction code).")
+    stage: str = Field(description="The program's development stage (a code).")
+    status: str = Field(description="The program's status (a code).")
+
+
 class TrialPublic(Open):
     """One real trial (its best record, with every registry's ids)."""
 
@@ -110,6 +128,11 @@ class TrialPublic(Open):
     countries: list[Any]
     label: str
     product_slugs: list[Any] = Field(description="Atlas products the trial names.")
+    programs: list[TrialProgram] = Field(
+        description="Development programs of the atlas the trial belongs to: a program that "
+        "lists one of its registry ids, or one of a therapy the trial names among its "
+        "interventions in a country of the trial (as the trial pages show them)."
+    )
 
 
 class TrialsPublic(ListEnvelope):
@@ -120,6 +143,20 @@ class TrialsPublic(ListEnvelope):
 
 class TrialOne(TrialPublic):
     """One real trial, whichever of its ids was asked for."""
+
+
+def _with_programs(request: Request, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of ``rows``, each with the ``programs`` it belongs to (the store's rows are
+    never changed)."""
+    from ctatlas.trials.program_links import ProgramLinker
+
+    snap = request.app.state.atlas.current()
+    linker = snap.derived("program_linker", lambda: ProgramLinker(snap.store.therapies()))
+    return [{**row, "programs": linker.links(row)} for row in rows]
+
+
+def _atlas_hash(request: Request) -> str:
+    return str(request.app.state.atlas.current().data_hash)
 
 
 def _cache(request: Request) -> ByteLRU:
@@ -214,9 +251,14 @@ def list_trials(request: Request, query: Annotated[TrialQuery, Query()]) -> Resp
             if query.offset < count
             else []
         )
-        return {"data": rows, "count": count, "limit": query.limit, "offset": query.offset}
+        return {
+            "data": _with_programs(request, rows),
+            "count": count,
+            "limit": query.limit,
+            "offset": query.offset,
+        }
 
-    key = ("page", version, where, query.limit, query.offset)
+    key = ("page", version, _atlas_hash(request), where, query.limit, query.offset)
     return _json(request, cache, key, _cached(cache, key, page))
 
 
@@ -238,7 +280,7 @@ def get_trial(
     `hint`) while no trials store is loaded or when it cannot be read."""
     store, version = _store_and_version(request)
     cache = _cache(request)
-    key = ("one", version, trial_id.strip())
+    key = ("one", version, _atlas_hash(request), trial_id.strip())
     body = cache.get(key)
     if body is None:
         found = _read(lambda: store.find(trial_id))
@@ -247,6 +289,6 @@ def get_trial(
                 f"no trial '{trial_id}' in the trials store",
                 [{"loc": ["path", "trial_id"], "msg": f"no record lists the id '{trial_id}'"}],
             )
-        body = orjson.dumps(found)
+        body = orjson.dumps(_with_programs(request, [found])[0])
         cache.put(key, body, len(body) + 200)
     return _json(request, cache, key, body)
