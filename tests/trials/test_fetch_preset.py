@@ -14,10 +14,15 @@ from typer.testing import CliRunner
 
 from ctatlas.cli import app
 from ctatlas.trials.fetch import (
+    API_URL,
+    MAX_URL_CHARS,
     PRESETS,
+    TOKEN_ROOM,
     FetchError,
     Pacer,
+    code_searches,
     iter_pages,
+    jp_kr_cell,
     page_items,
     run_preset,
 )
@@ -262,3 +267,117 @@ def test_the_command_runs_the_preset_and_resumes(tmp_path, monkeypatch):
     r = runner.invoke(app, ["trials", "fetch", "--preset", "jp-kr-cell", "--max-pages", "1",
                             "--db", db])
     assert r.exit_code == 2
+
+
+# --------------------------------------------------------------------------- development codes
+
+
+def _atlas_codes() -> tuple[str, ...]:
+    from pathlib import Path
+
+    from ctatlas.dataset import load_dataset
+    from ctatlas.trials.atlas_terms import cell_terms
+
+    return cell_terms(load_dataset(Path(__file__).resolve().parents[2] / "data")).codes
+
+
+def test_the_atlas_codes_are_of_cell_therapies_only():
+    from pathlib import Path
+
+    from ctatlas.dataset import load_dataset
+    from ctatlas.trials.atlas_terms import CELL_MODALITIES
+
+    codes = set(_atlas_codes())
+    data = load_dataset(Path(__file__).resolve().parents[2] / "data")
+    cell = {c for p in data.products if p.modality in CELL_MODALITIES for c in p.codes}
+    other = {c for p in data.products if p.modality not in CELL_MODALITIES for c in p.codes}
+    assert codes and codes <= cell
+    assert not codes & (other - cell)  # a gene therapy's codes are never searched
+    assert {"EN001", "CS20AT04"} <= codes  # code-only Korean MSC products (held-out half A)
+
+
+@pytest.mark.parametrize("max_url", [MAX_URL_CHARS, 600])
+def test_code_searches_cover_every_code_in_short_urls(max_url):
+    codes = _atlas_codes()
+    searches = code_searches(codes, max_url=max_url)
+    for country in ("Japan", "Korea"):
+        mine = [s for s in searches if s["query.locn"] == country]
+        asked = [t for s in mine for t in s["query.term"].split(" OR ")]
+        # every code once per country, as an exact phrase
+        assert sorted(asked) == sorted({f'"{" ".join(c.split())}"' for c in codes})
+        for s in mine:
+            params = {"format": "json", "pageSize": 1000, **s, "pageToken": "x" * TOKEN_ROOM}
+            assert len(str(httpx.URL(API_URL, params=params))) <= max_url
+    # Japan's batches first, then Korea's; a shorter limit only makes more batches
+    assert [s["query.locn"] for s in searches] == sorted(
+        (s["query.locn"] for s in searches), key=["Japan", "Korea"].index
+    )
+    assert len(searches) >= (4 if max_url == 600 else 2)
+    # the preset runs the cell words first, then the codes
+    full = jp_kr_cell(codes)
+    assert full.searches[:2] == PRESET.searches
+    assert full.searches[2:] == code_searches(codes)
+
+
+class TermRegistry(Registry):
+    """A fake API v2 that answers ``query.term`` as the API would, roughly: a study is found
+    when its record contains one of the OR'ed phrases (case-insensitive)."""
+
+    def __init__(self, page_size):
+        super().__init__(page_size)
+        self.page_size = page_size
+        self.by_country = _country_studies()
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        params = dict(request.url.params)
+        self.requests.append(params)
+        phrases = [t.strip('"').lower() for t in params["query.term"].split(" OR ")]
+        found = [
+            s for s in self.by_country[params["query.locn"]]
+            if any(p in json.dumps(s).lower() for p in phrases)
+        ]
+        n = int(params["pageToken"].rsplit(":", 1)[1]) if params.get("pageToken") else 0
+        pages = [found[i : i + self.page_size] for i in range(0, len(found), self.page_size)]
+        body: dict = {"studies": pages[n] if pages else []}
+        if n + 1 < len(pages):
+            body["nextPageToken"] = f"{params['query.term'][:8]}:{n + 1}"
+        if params.get("countTotal") == "true":
+            body["totalCount"] = len(found)
+        return httpx.Response(200, json=body)
+
+
+def test_a_study_named_only_by_a_code_is_fetched(stores, tmp_path):
+    # No real Japan- or Korea-sited study in the fixtures names an atlas cell code without a
+    # cell word, so one real study's own code stands in: FPA144 (NCT05913115, sited in Japan),
+    # whose record names no cell-therapy word. The atlas's codes ride along in the batches.
+    codes = (*_atlas_codes(), "FPA144")
+    reg = TermRegistry(page_size=5)
+    store = stores("codes.sqlite")
+    with reg.client() as client:
+        run = run_preset(client, jp_kr_cell(codes), tmp_path / "state.json", _storer(store),
+                         page_size=5, pacer=Pacer(rate=0))
+    assert run.complete and not run.problems
+    stored = {t[0] for t in _content(store)}
+    assert "NCT05913115" in stored
+    # without the codes the words alone do not find it
+    words_only = stores("words.sqlite")
+    with TermRegistry(page_size=5).client() as client:
+        run_preset(client, PRESET, tmp_path / "state-words.json", _storer(words_only),
+                   page_size=5, pacer=Pacer(rate=0))
+    assert "NCT05913115" not in {t[0] for t in _content(words_only)}
+    # every code request stayed within the URL limit
+    for params in reg.requests:
+        assert len(str(httpx.URL(API_URL, params=params))) <= MAX_URL_CHARS
+
+
+def test_the_command_searches_the_atlas_codes(tmp_path, monkeypatch):
+    import ctatlas.cli.trials as cli
+
+    reg = TermRegistry(page_size=50)
+    monkeypatch.setattr(cli, "_client", reg.client)
+    r = CliRunner().invoke(app, ["trials", "fetch", "--preset", "jp-kr-cell", "--rate", "0",
+                                 "--db", str(tmp_path / "trials.sqlite"), "-q"])
+    assert r.exit_code == 0, r.output
+    asked = {t for p in reg.requests for t in p["query.term"].split(" OR ")}
+    assert '"EN001"' in asked and '"CS20AT04"' in asked
+    assert {p["query.locn"] for p in reg.requests} == {"Japan", "Korea"}

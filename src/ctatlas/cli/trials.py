@@ -176,7 +176,8 @@ def fetch_cmd(
     preset: Annotated[
         str | None,
         typer.Option(help="A ready-made search: jp-kr-cell (every study sited in Japan or "
-                     "Korea that could be a cell therapy). Resumable."),
+                     "Korea that could be a cell therapy, or that names a development code "
+                     "of one of the atlas's cell therapies). Resumable."),
     ] = None,
     state: Annotated[
         str | None,
@@ -203,6 +204,7 @@ def fetch_cmd(
     Example: ctatlas trials fetch --preset jp-kr-cell
     """
     from ctatlas.trials.fetch import PRESETS, Pacer, fetch_items
+    from ctatlas.trials.fetch import preset as preset_for
 
     if preset is not None:
         _choice("--preset", preset, sorted(PRESETS))
@@ -228,7 +230,9 @@ def fetch_cmd(
     products, terms = _atlas_products(required=False)
     store = _store(db)
     if preset is not None:
-        _fetch_preset(PRESETS[preset], store, state, restart, size, Pacer(rate=rate), retries,
+        # the atlas's cell-therapy codes are searched too: a trial may name only a code
+        chosen = preset_for(preset, terms.codes if terms is not None else ())
+        _fetch_preset(chosen, store, state, restart, size, Pacer(rate=rate), retries,
                       quiet, as_json, products, terms)
         return
     run = store.start_run(

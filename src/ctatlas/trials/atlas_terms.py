@@ -62,6 +62,12 @@ class CellTerms:
 
     def __init__(self, entries: Iterable[tuple[str, str, Term]]) -> None:
         """``entries``: (kind, value as curated, term) triples; see :func:`cell_terms`."""
+        entries = list(entries)
+        #: the development codes of the atlas's cell therapies, as curated (what a registry
+        #: search asks for: ``trials fetch --preset jp-kr-cell``)
+        self.codes: tuple[str, ...] = tuple(
+            sorted({v for k, v, t in entries if k == "code" and t.slug is not None})
+        )
         owners: dict[tuple[str, str], list[tuple[Term, Any]]] = {}
         for kind, value, term in entries:
             variants = [value] if kind == "code" else _variants(value, kind == "name")

@@ -31,13 +31,18 @@ from .sources import Item, Problem
 
 __all__ = [
     "API_URL",
+    "MAX_URL_CHARS",
     "PRESETS",
+    "TOKEN_ROOM",
     "FetchError",
     "Page",
     "Pacer",
     "Preset",
+    "code_searches",
     "fetch_items",
     "iter_pages",
+    "jp_kr_cell",
+    "preset",
     "run_preset",
 ]
 
@@ -88,19 +93,86 @@ class Preset:
     searches: tuple[dict[str, str], ...]
 
 
-PRESETS: dict[str, Preset] = {
-    "jp-kr-cell": Preset(
+#: The countries of the jp-kr-cell preset, in the order they are searched.
+JP_KR = ("Japan", "Korea")
+
+#: The longest request URL a preset search may make, its page token included: far below
+#: what servers and proxies refuse (commonly 8 KB), so a batch of codes never gets a 414.
+MAX_URL_CHARS = 2000
+#: Room kept in each URL for the ``pageToken`` of later pages (the API's tokens are short).
+TOKEN_ROOM = 200
+
+
+def _quoted(code: str) -> str | None:
+    """A code as an exact phrase of ``query.term`` ("EN001", "KTE-X19"); None when it cannot
+    be one (empty, or with a double quote)."""
+    code = " ".join(code.split())
+    return f'"{code}"' if code and '"' not in code else None
+
+
+def code_searches(
+    codes: Any,
+    countries: tuple[str, ...] = JP_KR,
+    *,
+    page_size: int = 1000,
+    url: str = API_URL,
+    max_url: int = MAX_URL_CHARS,
+) -> tuple[dict[str, str], ...]:
+    """Searches (one per batch of codes and country) for studies that name one of ``codes``:
+    ``query.term`` is the codes as exact phrases joined by OR, as many as fit in a request
+    URL of at most ``max_url`` characters with a page token and the largest page size."""
+    import httpx
+
+    terms = sorted({q for q in (_quoted(c) for c in codes) if q is not None}, key=str.lower)
+
+    def fits(term: str, country: str) -> bool:
+        params = {"format": "json", "pageSize": page_size, "query.term": term,
+                  "query.locn": country, "countTotal": "true"}
+        return len(str(httpx.URL(url, params=params))) + TOKEN_ROOM <= max_url
+
+    out: list[dict[str, str]] = []
+    for country in countries:
+        batch: list[str] = []
+        for term in terms:
+            if not fits(term, country):
+                continue  # a code too long for any request (none in the atlas)
+            if batch and not fits(" OR ".join([*batch, term]), country):
+                out.append({"query.term": " OR ".join(batch), "query.locn": country})
+                batch = []
+            batch.append(term)
+        if batch:
+            out.append({"query.term": " OR ".join(batch), "query.locn": country})
+    return tuple(out)
+
+
+def jp_kr_cell(codes: Any = ()) -> Preset:
+    """The jp-kr-cell preset: every study sited in Japan, then in Korea, whose record names a
+    cell-therapy word (:data:`CELL_TERMS`), then, country by country, those that name one of
+    ``codes`` (the atlas's cell-therapy development codes: a trial may name its product only
+    by a code), in batches that keep each request URL short (:func:`code_searches`)."""
+    return Preset(
         name="jp-kr-cell",
         description=(
             "Every ClinicalTrials.gov study with a site in Japan or in South Korea whose record "
-            "names a cell therapy or a cell product (any status, phase or year)"
+            "names a cell therapy, a cell product or a development code of one of the atlas's "
+            "cell therapies (any status, phase or year)"
         ),
         searches=tuple(
-            {"query.term": " OR ".join(CELL_TERMS), "query.locn": country}
-            for country in ("Japan", "Korea")
-        ),
-    ),
-}
+            {"query.term": " OR ".join(CELL_TERMS), "query.locn": country} for country in JP_KR
+        )
+        + code_searches(codes),
+    )
+
+
+#: The presets, without the atlas's codes (:func:`preset` adds them).
+PRESETS: dict[str, Preset] = {"jp-kr-cell": jp_kr_cell()}
+
+
+def preset(name: str, codes: Any = ()) -> Preset:
+    """The preset ``name`` searching also for ``codes`` (the atlas's cell-therapy codes)."""
+    if name == "jp-kr-cell":
+        return jp_kr_cell(codes)
+    return PRESETS[name]
 
 # --------------------------------------------------------------------------- paging
 
