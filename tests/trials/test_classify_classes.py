@@ -507,3 +507,67 @@ def test_a_drug_with_a_product_in_development_is_a_cell_therapy(atlas_terms):
     t = _t("Pembrolizumab in Combination With TAK-102 in Solid Tumours",
            [("DRUG", "Pembrolizumab"), ("BIOLOGICAL", "TAK-102")])
     assert classify(t, terms=cell_terms([tak])).label == "cell_therapy"
+
+
+# family and origin classes fixed on the tuning set (rules 16.6); the record's own words
+@pytest.mark.parametrize(
+    ("trial", "family", "origin"),
+    [
+        # a CAR-NK with its construct between CAR and NK (NCT05092451)
+        (
+            _t(
+                "Phase I/II Study of CAR.70- Engineered IL15-transduced Cord Blood-derived NK "
+                "Cells in Conjunction With Lymphodepleting Chemotherapy",
+                [("", "CAR.70/IL15-transduced CB-NK cells"), ("", "Cyclophosphamide")],
+            ),
+            "CAR_NK",
+            "allogeneic",
+        ),
+        # a generic product, a summary that names CAR-T only to compare (NCT06865352)
+        (
+            _t(
+                "Safety and Preliminary Efficacy of Donor-derived Anti-leukemia Cytotoxic T "
+                "Lymphocytes for the Prevention of Leukemia Relapse",
+                [("", "HSCT donor leukemia-specific cytotoxic T-cells")],
+                "Unlike chimeric antigen receptor T cells, these cells need no gene transfer.",
+            ),
+            "T_cell_other",
+            "allogeneic",
+        ),
+        # MSC named by their source (NCT05279157, NCT03912480)
+        (
+            _t(
+                "Autologous Adipose-Derived Adult Stem Cell Implantation for Corneal Diseases",
+                [("PROCEDURE", "Implantation")],
+            ),
+            "MSC",
+            "autologous",
+        ),
+        (
+            _t(
+                "Stem Cells From Human Exfoliated Teeth in Treatment of Diabetic Patients With "
+                "Significantly Reduced Islet Function",
+                [("BIOLOGICAL", "Stem cells from human exfoliated teeth")],
+            ),
+            "MSC",
+            "unknown",
+        ),
+        # two arms of different origin (NCT04288934); umbilical cord MSCs (NCT04074408)
+        (
+            _t("Treatment of Spinal Cord Injuries With (AutoBM-MSCs)vs (WJ-MSCs).",
+               [("BIOLOGICAL", "Collection and expansion of BM-MSC")]),
+            "MSC",
+            "mixed",
+        ),
+        (
+            _t("Intracavitary Injection of hUMSCs in Acute Basal Ganglia Hematoma",
+               [("BIOLOGICAL", "hUMSCs")]),
+            "MSC",
+            "allogeneic",
+        ),
+    ],
+)
+def test_family_and_origin(trial, family, origin):
+    c = classify(trial)
+    assert c.label == "cell_therapy", c.evidence
+    assert (c.cell_family, c.origin) == (family, origin), c.evidence

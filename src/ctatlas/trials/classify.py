@@ -624,10 +624,14 @@ def classify(
             # the summary only for a wholly generic mention ("MT027 cells suspension"): beside a
             # T-cell, NK or dendritic product a summary may compare it with others ("… without
             # the side effects seen in CAR-T trials")
-            ctx_fields = ("title", "interventions", "summary") if family == "other" else (
-                "title", "interventions")
-            context = " ".join(_masked(t) for f, t in fields if f.startswith(ctx_fields))
+            # the title and interventions first: a summary may name another family only to
+            # compare ("unlike CAR T cell therapy")
+            context = " ".join(
+                _masked(t) for f, t in fields if f.startswith(("title", "interventions"))
+            )
             better = _family_of(fam_text + " " + context)
+            if better == "other" and family == "other" and trial.summary:
+                better = _family_of(fam_text + " " + context + " " + _masked(_cut(trial.summary)))
             if better != "other" and FAMILY_ORDER.index(better) < FAMILY_ORDER.index(family):
                 family = better
         # prefer the most specific family seen in the decisive fields

@@ -60,20 +60,22 @@ FAMILY_PATTERNS: dict[str, str] = {
     "CAR_NK": r"\bcar[- ]?(?:p?nk|nkt)\b|\bcar[- ]?engineered nk|\bcar[- ]nk\b|chimeric antigen "
         r"receptor"
     r"[- ](?:\w+[- ]){0,3}(?:natural killer|nk)\b|\bnk[- ]?cells? (?:expressing|engineered)"
-    r"(?: with)? (?:a )?(?:car|chimeric)|\bab-?201\b",
+    r"(?: with)? (?:a )?(?:car|chimeric)|\bab-?201\b"
+    r"|\bcar[.\w-]*(?:[\s-]+[\w-]+){0,6}?[\s-]+(?:nk|natural killer) cells?",
     "CAR_T": r"\bcar[- ]?t\b|\bcar[- ]?t[- ]?cells?|\bcart(?:[- ]?\d+|[- ]cells?|[- ][a-z]+\d*)?\b"
     r"|\bcar\d+[a-z.]*\b|chimeric antigen[- ]receptor|\bcar[- ](?:γδ|gd|gamma[- ]delta|treg|m)\b"
     r"|\b\w+(?:leucel|lecleucel|ucel)\b|\bstar[- ]t\b|\bcar[- ]modified|\bcar[- ]engineered"
     r"|\bcar[- ]transduced|\bunicar\d*|\bcar[- ]expressing|\bcar\s?(?:19|20|22|123|30|33|38|70)"
     r"|\bnkr-2\b|\bcarcik\b|\bcar\.[a-z0-9]+"
     r"|expressing (?:[\w-]+ ){0,3}?(?:car\b|chimeric)"
-    r"|\b[a-z]+cart\d+[a-z0-9]*\b"
+    r"|\b[a-z]+cart\d+[a-z0-9]*\b|\b[a-z]+car\.[a-z0-9]+"
     r"|\bcar[- ](?:cd\d+\w*|bcma|gprc5d|gpc3|cld18\w*|claudin\w*|her2|egfr\w*|meso\w*|psma|psca|gd2"
     r"|b7-?h3|muc1|cea|dll3|nkg2d|ror[12]|epcam|lewis\w*|kappa|flt3|cs1|slamf7|taci|april)\b",
     "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
     "NK": r"natural killer(?: \(nk\))? cells?|\bnk[- ]?cells?\b|\bnk\d{3}\b|\bnk cell injection"
     r"|\bnkt[- ]?cells?\b|\bcord blood[- ]derived nk|\bnk세포|자연살해",
-    "T_cell_other": r"cytotoxic t[- ]lymphocytes?|\bctls?\b|virus[- ]specific t|\bvsts?\b"
+    "T_cell_other": r"cytotoxic t[- ](?:lymphocytes?|cells?)|\bctls?\b|virus[- ]specific t"
+    r"|\bvsts?\b"
     r"|\btcr[- ]?t\b|tcr[- ](?:engineered|transduced|modified)|t[- ]cell receptor"
     r"[- ](?:engineered|transduced|gene therapy)"
     r"|cytokine[- ]induced killer|\bciks?\b|γδ[- ]?t|gamma[- ]delta t|\bgd[- ]?t[- ]cells?"
@@ -90,7 +92,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     "MSC": r"mesenchymal|\bstromal-cells?\b|\b[\w-]+[- ]derived (?:mesenchymal |stromal )?stem "
     r"cells?|\bmscs?\b|\b\w*-?mscs?\b|\b(?:ad|uc|bm|wj|hb)-?(?:ad)?mscs?\b|stroma"
         r"l cells?"
-    r"|\badscs?\b|adipose[- ](?:tissue[- ])?derived (?:stem|stromal|regenerative|mesenchymal)"
+    r"|\badscs?\b|adipose[- ](?:tissue[- ])?derived (?:adult )?(?:stem|stromal|regenerative|mesen"
+    r"chymal)|stem cells from (?:human )?exfoliated (?:deciduous )?teeth|dental pulp stem cells?"
     r"|wharton|\bmsc\b|multipotent adult progenitor|\bmapcs?\b|stem cell product"
     r"|cartistem|pneumostem|neuronata|cellgram|jointstem|astrostem|smup-ia|hcr040"
     r"|darvadstrocel|remestemcel|\bcx601\b|alofisel|temcell|stempeucel|rexlemestrocel"
@@ -114,7 +117,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|cell sheets?|retinal pigment epitheli\w* (?:cells?|patch)"
     r"|\brpe (?:cells?|patch)|\bholoclar",
     "islet": r"islet (?:cells? )?(?:transplant\w*|infusion|allotransplant\w*)|islets of langerhans"
-    r"|\bislets?\b(?! cell (?:tumou?r|carcinoma))|lantidra",
+    r"|\bislets?\b(?! cell (?:tumou?r|carcinoma))(?! (?:function|autoantibod|antibod|dysfunction"
+    r"|failure|autoimmun|cell function|beta))|lantidra",
     "other": r"\b[a-z]+-?stem\b(?<!system)(?<!brainstem)(?<!brain-stem)(?<!mainstem)"
     r"|\bseeded cells?"
     r"|\b(?:autologous|allogene?ic|autologic) (?:[\w-]+ ){0,3}?cells?\b|\bregenerative cells?"
@@ -152,7 +156,7 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
     "iPSC_derived": ("ipsc", "ips cell", "ips-", "psc-derived", "psc derived", "pluripotent",
                      "ft5", "ft8", "cnty", "유도만능"),
     "ESC_derived": ("embryonic", "hesc", "esc-derived", "esc derived", "es-nk", "es nk", "배아"),
-    "CAR_NK": ("car-", "car ", "carnk", "chimeric", "ab-2", "ab2"),
+    "CAR_NK": ("car-", "car ", "car.", "carnk", "chimeric", "ab-2", "ab2"),
     "CAR_T": ("car-", "car ", "cart", "car)", "car.", "car1", "car2", "car3", "car7", "car4",
               "carcik", "unicar", "chimeric", "leucel", "ucel", "star-t", "star t", "nkr-2"),
     "TIL": ("infiltrating", " til", "(til", "tils", "lifileucel"),
@@ -165,7 +169,7 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
                   "pulsed", "cd14", "monocyte", "수지상", "car-dc", "car dc", "cardc", "dc/",
                   "dcs/"),
     "MSC": ("mesenchym", "msc", "asc", "chymal", "stromal", "derived stem", "adsc", "adipose",
-            "wharton",
+            "wharton", "exfoliated", "dental pulp",
             "multipotent", "mapc",
             "stem cell product", "cartistem", "pneumostem", "neuronata", "cellgram", "jointstem",
             "astrostem", "smup", "hcr040", "strocel", "stemcel", "cx601", "alofisel", "temcell",
@@ -412,7 +416,7 @@ CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.5"
+RULES_VERSION = "16.6"
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
 HSCT_COMPLICATION = _folded(
@@ -422,17 +426,18 @@ HSCT_COMPLICATION = _folded(
 )
 
 ORIGIN_AUTO = _folded(
-    r"\bautologous|\bautologic|patient'?s own|patient[- ]derived|\bauto[- ]|자가",
+    r"\bautologous|\bautologic|patient'?s own|patient[- ]derived|\bauto[- ]|\bauto-?bm\b|"
+    r"\bauto-?bm-?mscs?|자가",
 )
 ORIGIN_ALLO = _folded(
     r"\ballogen(?:e)?ic|\ballo[- ]|donor[- ]derived|off[- ]the[- ]shelf|universal car|\bucart|"
     r"healthy donors?|haplo-?identical|third[- ]party|cord blood|umbilical|wharton|placenta|"
     r"동종|\bipsc|induced pluripotent|embryonic"
     # a donor named with the cells, or a donor tissue named in an abbreviation
-    r"|\bdonor\s+(?:[\w-]+\s+){0,3}?(?:cells?|mscs?|lymphocytes?|nk|t[- ]cells?)\b"
+    r"|\bdonor\s+(?:[\w-]+\s+){0,5}?(?:cells?|mscs?|lymphocytes?|nk|t[- ]cells?)\b"
     r"(?!\s*transplant)"
     r"|\bamni(?:on|otic)(?:[- ]derived)? (?:epithelial |mesenchymal |stem )*cells?"
-    r"|\bh?ucb?-?mscs?\b|\bhucmscs?\b|\bwj-?mscs?\b|\bpmd-?mscs?\b",
+    r"|\bh?ucb?-?mscs?\b|\bhucmscs?\b|\bh?umscs?\b|\bwj-?mscs?\b|\bpmd-?mscs?\b",
 )
 
 DRUGLIKE_TYPES = {
