@@ -396,6 +396,7 @@ def classify(
     title_positive = False
     title_first: int | None = None  # where the title's first cell mention starts
     negated_ivs: set[str] = set()  # interventions whose cell mention is the population
+    title_silent: bool | None = None  # the title names no cell therapy (asked when needed)
     title_setting: list[tuple[str, str]] = []  # title mentions that are the population/setting
     laboratory: list[tuple[str, str]] = []  # title mentions of cells studied in the laboratory
 
@@ -453,11 +454,9 @@ def classify(
                 else:
                     sentence_low = sentence.lower()
                     names_it = any(n and n in sentence_low for n in iv_keys)
-                    if (
-                        not names_it
-                        and not STUDY_PURPOSE.search(sentence)
-                        and _title_silent(fields, atlas)
-                    ):
+                    if not names_it and title_silent is None:
+                        title_silent = _title_silent(fields, atlas)  # once per record
+                    if not names_it and title_silent and not STUDY_PURPOSE.search(sentence):
                         # the title names no cell therapy at all: a summary's mention that
                         # names no intervention is background ("patients scheduled to receive
                         # CAR T-cell therapy" in an imaging study)
