@@ -20,13 +20,13 @@ SETS = Path(__file__).resolve().parents[1] / "fixtures" / "decisions"
 #: compared the wrong field before: Japan authorizes in a product class), kr_committee 6/14 ->
 #: 11/14, kr_authorized 4/6 -> 5/6.
 #: Round 2 added 43 FDA letters (us_fda) and 25 Japanese plans (jp_asrm) before any rule change;
-#: before -> after its rule changes: eu_cat 12/15 -> 13/15, us_fda 13/59 -> 52/59,
-#: us_authorized 40/45 -> 41/45, jp_asrm 40/63 -> 57/63, kr_committee 11/14 -> 13/14.
+#: before -> after its rule changes: eu_cat 12/15 -> 14/15, us_fda 13/59 -> 54/59,
+#: us_authorized 40/45 -> 44/45, jp_asrm 40/63 -> 57/63, kr_committee 11/14 -> 13/14.
 REACHED = {
-    "eu_cat": 13 / 15,
+    "eu_cat": 14 / 15,
     "eu_authorized": 12 / 13,
-    "us_fda": 52 / 59,
-    "us_authorized": 41 / 45,
+    "us_fda": 54 / 59,
+    "us_authorized": 44 / 45,
     "jp_asrm": 57 / 63,
     "jp_authorized": 1.0,
     "kr_committee": 13 / 14,
@@ -171,3 +171,22 @@ def test_korea_reads_own_cultured_immune_cells_as_of_the_decision_day() -> None:
     assert "KR-RESEARCH-LOW-IMMUNE-2026" in [r.id for r in after.rules]
     # without a day the law is read as it stands today (after the 2026 resolution)
     assert _decide(text, "KR").extra["clinical_research_risk"] == "low"
+
+
+def test_anucleate_cells_cord_blood_for_strangers_and_acellular_covers() -> None:
+    # CAT: platelets made in vitro have no nucleus, so they are not cells for the ATMP rules
+    platelets = _decide("Platelets produced in vitro, which have no nucleus.", "EU")
+    assert platelets.category == "not_atmp"
+    # Liveyon (2019): cord blood for unrelated patients depends on living cells (1271.10(a)(4))
+    cord = _decide(
+        "Products from donor umbilical cord blood, processed and distributed for use in "
+        "patients unrelated to the donors.",
+        "US",
+    )
+    assert cord.category == "biologic_351"
+    assert "US-1271.10(a)(4)" in [r.id for r in cord.rules]
+    # acellular dermis covering a tendon is 361; repairing the tendon with it is not
+    cover = _decide(
+        "Acellular donor dermis applied to support or cover structures such as a tendon.", "US"
+    )
+    assert cover.category == "hct_p_361"

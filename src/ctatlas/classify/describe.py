@@ -51,6 +51,8 @@ _SECRETED = (
 )
 #: Fluids without tissue structure: with the cells removed they are no longer cells or tissue.
 _FLUID = r"\bfluid\b|\bplasma\b"
+_BLOOD_FORMING = r"cord blood|ha?ematopoietic (stem|progenitor)|\bhpc\b"
+_ANUCLEATE = r"no nucleus|without a nucleus|lack a nucleus|anucleate"
 _TISSUE_MEMBRANE = r"(amniotic|amnion|chorionic|chorion|placental|amnion and chorion) membrane"
 _STRUCTURE = r"membrane|dermis|tissue|matrix|graft"
 #: Cells or cell-bearing material (INN names ending in -cel are cell products).
@@ -85,7 +87,7 @@ _MORE = (
 )
 _MINIMAL = (
     r"mononuclear|concentrat|separated|stromal vascular fraction|platelet-rich|washed|"
-    r"centrifug|selected|not cultured|dehydrat|decellulari"
+    r"centrifug|selected|not cultured|dehydrat|decellulari|acellular"
 )
 _STEM = r"stem|stromal|\bmscs?\b|progenitor|pluripotent|\bipsc|cd34"
 #: Disease names that contain the word "stem" say nothing about the cells.
@@ -204,6 +206,11 @@ def profile_from_description(description: str) -> dict[str, Any]:
             origin="none", genetically_modified=False, viable_cells=False, cell_derived=True
         )
         return out
+    if _has(_ANUCLEATE, product):
+        # cells without a nucleus (platelets made in vitro, red cells) are not cells in the
+        # sense of the cell-product definitions
+        out.update(origin="none", genetically_modified=False, viable_cells=False)
+        return out
     fluid = _has(_FLUID, product) and not _has(r"platelet", product)
     if fluid and (_has(_ACELLULAR, product) or not cells) and not _has(_STRUCTURE, product):
         out.update(origin="none", genetically_modified=False, viable_cells=False)
@@ -254,6 +261,11 @@ def profile_from_description(description: str) -> dict[str, Any]:
         out["systemic_effect"] = False
     if out["viable_cells"] is False:
         out["depends_on_living_cell_metabolism"] = False
+    elif _has(_BLOOD_FORMING, product):
+        # blood-forming cells work only as living, dividing cells (why FDA licenses cord blood)
+        out["depends_on_living_cell_metabolism"] = True
+    if "unrelated" in text:
+        out["donor_relation"] = "unrelated"
     if _has(_SAME_PROCEDURE, text):
         out["same_surgical_procedure"] = True
     if _has(_HAEMATOPOIETIC, text):
