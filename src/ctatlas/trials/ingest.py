@@ -356,16 +356,31 @@ def ingest_items(
             _restore_linker(previous)
             _set_terms(previous_terms)
         return summary
+    # what the workers give back is written ``batch_size`` records at a time: a batch closed
+    # early by its bytes must not make a transaction of its own (each costs ~15 ms of CPU in
+    # the store: 70-record transactions took 1.45x the CPU of 400-record ones)
+    done_items: list[Item] = []
+    done: list[dict[str, Any] | Problem] = []
+
+    def collect(b: list[Item], results: list[dict[str, Any] | Problem], last: bool) -> None:
+        done_items.extend(b)
+        done.extend(results)
+        if done_items and (last or len(done_items) >= batch_size):
+            write(list(done_items), list(done))
+            done_items.clear()
+            done.clear()
+
     with _pool(workers, specs, terms) as pool, _few_gc_passes():
         pending: deque[tuple[list[Item], Future[list[Any]]]] = deque()
         for batch in batches:
             pending.append((batch, pool.submit(_process_batch, batch)))
             if len(pending) >= workers * 2:
                 b, fut = pending.popleft()
-                write(b, fut.result())
+                collect(b, fut.result(), False)
         while pending:
             b, fut = pending.popleft()
-            write(b, fut.result())
+            collect(b, fut.result(), not pending)
+    collect([], [], True)
     return summary
 
 
