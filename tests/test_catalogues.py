@@ -48,7 +48,10 @@ def _table_texts() -> set[str]:
     from ctatlas.report.texts import DESCRIPTIONS, NOTES
 
     texts = set(COMPARISON_ASPECTS.values())
-    for table in analyse(landscape_from_dataset(load_dataset(ROOT / "tests/fixtures/data"))).tables:
+    analysis = analyse(landscape_from_dataset(load_dataset(ROOT / "tests/fixtures/data")))
+    for finding in analysis.findings:
+        texts |= set(finding.rules)
+    for table in analysis.tables:
         texts |= {table.title} | {c.label for c in table.columns if c.label != c.key}
         if table.id not in DESCRIPTIONS:
             texts.add(table.description)

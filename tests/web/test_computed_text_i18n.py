@@ -98,3 +98,12 @@ def test_pipeline_charts_and_headings_translated(client, lang: str) -> None:
     panels = {d["jurisdiction"] for d in next(iter(funnel["datasets"].values()))} if (
         "datasets" in funnel) else {d["jurisdiction"] for d in funnel["data"]["values"]}
     assert panels and not any(re.fullmatch(r"[A-Z]{2}", p) for p in panels), panels
+
+
+def test_report_download_in_the_page_language(client) -> None:  # type: ignore[no-untyped-def]
+    ko = _soup(client, "/analysis/report.html?lang=ko")
+    assert ko.html["lang"] == "ko"
+    assert ko.select_one("#summary h2").text == "분석 결과 요약"
+    en = _soup(client, "/analysis/report.html")
+    assert en.html["lang"] == "en"
+    assert en.select_one("#summary h2").text == "Findings at a glance"

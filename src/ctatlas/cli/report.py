@@ -61,6 +61,14 @@ def report(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     db: DbOpt = None,
     data: DataOpt = None,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            help="The language of the HTML or PDF report's words: en, ja or ko (curated text "
+            "stays English). Markdown and XLSX are English only.",
+        ),
+    ] = "en",
     trials_db: Annotated[
         str | None,
         typer.Option(
@@ -78,8 +86,10 @@ def report(
       ctatlas report
       ctatlas report --format pdf --out atlas.pdf
       ctatlas report -f xlsx -j JP,KR --as-of 2018-12-31
+      ctatlas report --lang ja --out atlas-ja.html
     """
     from ctatlas.errors import BadInput
+    from ctatlas.i18n import LANGS
     from ctatlas.query import parse_multi
 
     with handle_errors():
@@ -92,6 +102,11 @@ def report(
                     f"({', '.join(f.value for f in ReportFormat)})"
                 )
             fmt = ReportFormat(SUFFIXES.get(suffix, "html"))
+        lang = lang.strip().lower()
+        if lang not in LANGS:
+            raise BadInput(f"--lang {lang!r}: use one of {', '.join(LANGS)}")
+        if lang != "en" and fmt not in (ReportFormat.html, ReportFormat.pdf):
+            raise BadInput(f"--lang {lang} is for the html and pdf reports; {fmt.value} is English")
         if fmt is ReportFormat.pdf:
             job = {
                 "db": db_url(db),
@@ -99,6 +114,7 @@ def report(
                 "jurisdictions": parse_multi(jurisdiction) or None,
                 "as_of": as_of,
                 "trials_db": trials_db,
+                "lang": lang,
             }
             pdf = _pdf_in_two_processes(job, out, quiet)
             err(f"Wrote {pdf} ({pdf.stat().st_size:,} bytes)")
@@ -114,7 +130,7 @@ def report(
             raise BadInput(f"--out {target} is a folder; give a file name")
         trials = _trials_store(trials_db, store.url)
         try:
-            written = _render(lambda: build_report(land, trials), fmt, target, quiet)
+            written = _render(lambda: build_report(land, trials, lang), fmt, target, quiet)
         finally:
             if trials is not None:
                 trials.close()

@@ -50,38 +50,65 @@ class Report:
     charts: list[Chart]
     generated: dt.datetime
     version: str = __version__
+    #: the language of the words (en, ja, ko; the HTML and PDF documents): computed words
+    #: through the message catalogues, curated text in English
+    lang: str = "en"
 
     @property
     def title(self) -> str:
         """The document title."""
-        return "Cell therapy products: the landscape" + (
-            f" as of {self.analysis.as_of.isoformat()}" if self.analysis.as_of else ""
-        )
+        from ctatlas.report.texts import translate
+
+        if self.analysis.as_of:
+            template = "Cell therapy products: the landscape as of %(date)s"
+            words = translate(template, self.lang) or template
+            return words % {"date": self.analysis.as_of.isoformat()}
+        return translate("Cell therapy products: the landscape", self.lang) or ""
 
 
-def build_report(land: Landscape, trials: Any = None) -> Report:
+def build_report(land: Landscape, trials: Any = None, lang: str = "en") -> Report:
     """Compute every table, finding and chart for the landscape; with ``trials`` (a trials
-    store) the Pipeline chapter gains its registries part (:mod:`ctatlas.analysis.registries`)."""
+    store) the Pipeline chapter gains its registries part (:mod:`ctatlas.analysis.registries`).
+    ``lang``: the language of the charts and of the HTML and PDF documents' words."""
     from ctatlas.analysis import analyse
     from ctatlas.analysis.charts import all_charts
 
     analysis = analyse(land)
     tables = {t.id: t for t in analysis.tables}
     findings = {f.id: f for f in analysis.findings}
-    charts = all_charts(tables, findings, list(land.selected))
+    area_names = {a["name"]: (a.get("names") or {}).get(lang) or a["name"] for a in land.areas}
+    charts = all_charts(tables, findings, list(land.selected), lang, area_names)
     if land.programs and any(r["stage"] != "approved" for r in land.programs):
         from ctatlas.analysis.pipeline import family_origin_chart, funnel_chart, words
 
         codes = [c for c in land.selected if any(r["jurisdiction"] == c for r in land.programs)]
-        charts += [funnel_chart(land.programs, codes, words),
-                   family_origin_chart(land.programs, words)]
+        say = words if lang == "en" else _words_in(lang)
+        charts += [funnel_chart(land.programs, codes, say),
+                   family_origin_chart(land.programs, say)]
     if trials is not None:
         from ctatlas.analysis.registries import registries_part
 
         trial_tables, trial_charts = registries_part(trials, land.diseases, land.areas)
         analysis.tables += trial_tables
         charts += trial_charts
-    return Report(analysis, charts, dt.datetime.now(dt.UTC).replace(microsecond=0))
+    return Report(analysis, charts, dt.datetime.now(dt.UTC).replace(microsecond=0), lang=lang)
+
+
+def _words_in(lang: str) -> Callable[[str, Any], str]:
+    """The pipeline charts' words in ``lang`` (as the web page draws them)."""
+    from ctatlas import labels
+    from ctatlas.i18n import translations
+
+    def words(vocabulary: str, code: Any) -> str:
+        if vocabulary == "field":
+            return labels.field_label(str(code), lang)
+        if vocabulary == "jurisdiction":
+            return labels.jurisdiction_name(str(code), lang)
+        if vocabulary == "text":
+            return translations(lang).gettext(str(code))
+        return labels.label(vocabulary, None if code == "unknown" else code, lang)
+
+    return words
 
 
 def default_output(fmt: ReportFormat, as_of: dt.date | None = None) -> Path:

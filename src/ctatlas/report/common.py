@@ -94,13 +94,17 @@ FINDING_CHARTS = {
 }
 
 
-def pct(value: float | None) -> str:
-    """0.625 -> ``63%``; None -> ``n/a``."""
-    return "n/a" if value is None else f"{value:.0%}"
+def pct(value: float | None, lang: str = "en") -> str:
+    """0.625 -> ``63%``; None -> ``n/a`` (in ``lang``)."""
+    if value is None:
+        from ctatlas.report.texts import translate
+
+        return translate("n/a", lang) or "n/a"
+    return f"{value:.0%}"
 
 
-def cell_text(value: Any, column: Column) -> str:
-    """A cell as plain text (unknown: an em dash; codes as their English labels)."""
+def cell_text(value: Any, column: Column, lang: str = "en") -> str:
+    """A cell as plain text (unknown: an em dash; codes as their labels in ``lang``)."""
     if value is None or value == "":
         return "—"
     if column.type == "share":
@@ -108,6 +112,10 @@ def cell_text(value: Any, column: Column) -> str:
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
     if column.type == "bool":
+        if lang != "en":
+            from ctatlas.labels import label
+
+            return label("yes_no", bool(value), lang)
         return "yes" if value else "no"
     if column.type == "cited":
         return str(value["text"])
@@ -115,7 +123,7 @@ def cell_text(value: Any, column: Column) -> str:
         return ", ".join(link["url"] for link in value)
     from ctatlas.labels import cell_label
 
-    return str(cell_label(column.key, value))
+    return str(cell_label(column.key, value, lang))
 
 
 def shown_columns(table: Table, printable: bool) -> list[Column]:

@@ -48,7 +48,12 @@ def _static(name: str) -> str:
     return (resources.files("ctatlas.report") / "static" / name).read_text(encoding="utf-8")
 
 
-def _cells(table: Table, sources: SourceIndex, printable: bool) -> dict[str, Any]:
+def _cells(
+    table: Table, sources: SourceIndex, printable: bool, lang: str = "en"
+) -> dict[str, Any]:
+    from ctatlas import labels
+    from ctatlas.report.texts import table_description, table_note, translate
+
     columns = shown_columns(table, printable)
     rows = []
     for row in table.rows:
@@ -60,19 +65,34 @@ def _cells(table: Table, sources: SourceIndex, printable: bool) -> dict[str, Any
                 cell["links"] = sources.numbers(value or [])
                 cell["text"] = ""
             elif col.type == "cited":
-                cell["text"] = cell_text(value, col)
+                cell["text"] = cell_text(value, col, lang)
                 cell["links"] = sources.numbers((value or {}).get("citations", []))
                 cell["titles"] = [c["title"] for c in (value or {}).get("citations", [])]
             else:
-                cell["text"] = cell_text(value, col)
+                cell["text"] = cell_text(value, col, lang)
             cells.append(cell)
         rows.append(cells)
+    if lang == "en":
+        return {
+            "id": table.id,
+            "title": table.title,
+            "description": table.description,
+            "notes": table.notes,
+            "headers": [{"label": c.label, "type": c.type} for c in columns],
+            "rows": rows,
+        }
+
+    def heading(column: Any) -> str:
+        if column.label == column.key and len(column.key) == 2 and column.key.isupper():
+            return labels.jurisdiction_name(column.key, lang)
+        return translate(column.label, lang) or ""
+
     return {
         "id": table.id,
-        "title": table.title,
-        "description": table.description,
-        "notes": table.notes,
-        "headers": [{"label": c.label, "type": c.type} for c in columns],
+        "title": translate(table.title, lang),
+        "description": table_description(table, lang),
+        "notes": [table_note(n, lang) for n in table.notes],
+        "headers": [{"label": heading(c), "type": c.type} for c in columns],
         "rows": rows,
     }
 
@@ -106,6 +126,9 @@ def report_context(
 ) -> dict[str, Any]:
     """Everything the template needs, sources numbered in reading order; ``pngs``: the charts'
     images drawn beforehand, in the order of ``report.charts``."""
+    from ctatlas.report.texts import local_finding, translate
+
+    lang = report.lang
     analysis = report.analysis
     tables = {t.id: t for t in analysis.tables}
     charts = {c.id: c for c in report.charts}
@@ -122,12 +145,15 @@ def report_context(
     sections = []
     for key, title, table_ids, chart_ids in sections_for(tables):
         step(f"section: {title}", done, total)
+        if lang != "en":
+            number, _dot, heading = title.partition(". ")
+            title = f"{number}. {translate(heading, lang)}"
         sections.append(
             {
                 "key": key,
                 "title": title,
                 "tables": [
-                    {**_cells(tables[t], sources, printable), "single": len(table_ids) == 1}
+                    {**_cells(tables[t], sources, printable, lang), "single": len(table_ids) == 1}
                     for t in table_ids
                 ],
                 "charts": [chart_views[c] for c in chart_ids if c in charts],
@@ -136,16 +162,18 @@ def report_context(
         done += 1
     findings = []
     for finding in analysis.findings:
+        words = finding if lang == "en" else local_finding(finding, lang)
         findings.append(
             {
-                "f": finding,
-                "share": pct(finding.share),
-                "rows": [{**r, "share": pct(r["share"])} for r in finding_rows(finding)],
+                "f": words,
+                "share": pct(finding.share, lang),
+                "rows": [{**r, "share": pct(r["share"], lang)} for r in finding_rows(words)],
                 "chart": chart_views.get(FINDING_CHARTS.get(finding.id, "")),
             }
         )
     findings_title = next((s["title"] for s in sections if s["key"] == "findings"), "Findings")
     return {
+        "lang": lang,
         "findings_title": findings_title,
         "report": report,
         "analysis": analysis,
@@ -166,12 +194,24 @@ def render_html(
     ``pngs`` if they were drawn beforehand)."""
     import jinja2
 
+    from ctatlas import labels
+    from ctatlas.i18n import translations
+    from ctatlas.report.texts import exclusion_reason
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("ctatlas.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(report.lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["jurisdiction_name"] = lambda code: labels.jurisdiction_name(code, report.lang)
+    env.filters["exclusion_reason"] = lambda reason: exclusion_reason(reason, report.lang)
+    env.filters["curated_english"] = lambda text: (
+        isinstance(text, str) and any(c.isascii() and c.isalpha() for c in text)
+        and labels.script_lang(text) is None
     )
     context = report_context(
         report, step, printable, extra_steps=0 if printable else 1, pngs=pngs

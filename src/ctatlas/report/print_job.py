@@ -88,7 +88,7 @@ def _run(job: dict[str, Any]) -> dict[str, Any]:
 
         trials = TrialStore(url, readonly=True)
     try:
-        report = build_report(land, trials)
+        report = build_report(land, trials, job.get("lang") or "en")
     finally:
         if trials is not None:
             trials.close()

@@ -23,10 +23,12 @@ from ctatlas import labels
 from ctatlas.i18n import translations
 
 __all__ = [
+    "REPORT_WORDS",
     "LocalBreakdown",
     "LocalFinding",
     "local_finding",
     "local_findings",
+    "exclusion_reason",
     "table_description",
     "table_note",
     "translate",
@@ -314,3 +316,42 @@ def table_note(note: str, lang: str) -> str:
                 lambda m: labels.jurisdiction_name(m["code"], lang), values["codes"])
         return (translate(template, lang) or template) % values
     return translate(note, lang) or note
+
+
+#: The report's words outside the findings and tables: its title and its chapters' headings
+#: (ctatlas.report.common.SECTIONS, after their numbers).
+REPORT_WORDS = [
+    N_("Cell therapy products: the landscape"),
+    N_("Cell therapy products: the landscape as of %(date)s"),
+    N_("Definitions side by side"),
+    N_("Japan's marketed somatic (adult) cell products"),
+    N_("Asia's marketed stem-cell products"),
+    N_("Findings"),
+    N_("Approvals over time"),
+    N_("Approval lag"),
+    N_("Disease areas"),
+    N_("Pipeline: curated development programs"),
+    N_("Conditional approvals followed to their outcome"),
+    N_("Routes to patients beside product approval"),
+    N_("Designations and what became of them"),
+    N_("Sources and completeness"),
+]
+
+#: Why a product is left out of a finding (ctatlas.analysis.findings and .pipeline).
+REASONS = [
+    N_("non-cell gene therapy (always excluded)"),
+    N_("non-cell gene therapy"),
+    N_("origin unknown"),
+    N_("origin not applicable"),
+    N_("stem type unknown"),
+    N_("no approval date"),
+]
+_PATHWAY = N_("pathway: %(name)s")
+
+
+def exclusion_reason(reason: str, lang: str) -> str:
+    """Why a product was left out, in ``lang`` ("pathway other" names the pathway)."""
+    if reason.startswith("pathway "):
+        name = labels.label("pathway", reason.removeprefix("pathway "), lang)
+        return (translate(_PATHWAY, lang) or _PATHWAY) % {"name": name}
+    return translate(reason, lang) or reason

@@ -574,8 +574,9 @@ def report_download(
     request: Request, snap: SnapshotDep, fmt: Annotated[str, Path(pattern="^(html|pdf|xlsx)$")]
 ) -> Response:
     """The report as ``ctatlas report`` writes it (HTML, PDF or XLSX): with a trials store
-    loaded, its Pipeline chapter has the registries part, as with ``--trials-db``. Made once
-    per data version and trials store state (the response cache keeps it)."""
+    loaded, its Pipeline chapter has the registries part, as with ``--trials-db``. HTML and
+    PDF in the page's language (``ctatlas report --lang``), XLSX in English. Made once per
+    data version, trials store state and language (the response cache keeps it)."""
     import tempfile
     from pathlib import Path as FilePath
 
@@ -585,21 +586,23 @@ def report_download(
 
     state, trials = _trials_store(request)
     version = request.app.state.trials.version() if trials is not None else state
+    lang = page_language(request)[0] if fmt != "xlsx" else "en"
+    key = "report" if lang == "en" else f"report:{lang}"
 
     def compute() -> Any:
         from ctatlas.analysis import landscape_from_store
 
         land = landscape_from_store(snap.store)
         try:
-            return version, build_report(land, trials)
+            return version, build_report(land, trials, lang)
         except sa.exc.SQLAlchemyError:  # the trials store failed: the atlas's report
-            return version, build_report(land)
+            return version, build_report(land, lang=lang)
 
-    # one report per data version, remade when the trials store changes
-    made = snap.derived("report", compute)
+    # one report per data version and language, remade when the trials store changes
+    made = snap.derived(key, compute)
     if made[0] != version:
         made = compute()
-        snap.replace("report", made)
+        snap.replace(key, made)
     report = made[1]
     with tempfile.TemporaryDirectory(prefix="ctatlas-report-") as folder:
         out = FilePath(folder) / f"ctatlas-report.{fmt}"
