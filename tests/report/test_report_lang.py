@@ -77,3 +77,13 @@ def test_lang_is_for_html_and_pdf_only(runner: CliRunner, db: str, tmp_path: Pat
     result = _run(runner, db, "--lang", "fr", "--out", str(tmp_path / "a.html"))
     assert result.exit_code == 2
     assert "en, ja, ko" in result.output
+
+
+def test_pdf_report_in_japanese(runner: CliRunner, db: str, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "atlas-ja.pdf"
+    result = _run(runner, db, "--lang", "ja", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    first = PdfReader(out).pages[0].extract_text()
+    assert "分析結果の要点" in first and "Findings at a glance" not in first

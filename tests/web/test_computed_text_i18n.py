@@ -62,6 +62,19 @@ def test_analysis_findings_and_tables_speak_the_page_language(client, lang: str)
     assert _unmarked_english(page.main) == []
 
 
+def test_disease_areas_by_their_local_names(client) -> None:  # type: ignore[no-untyped-def]
+    """The fixture's areas carry no ja name: the English name stays, marked; a name in the
+    data comes first in its language (the real data's GvHD area: 移植片対宿主病)."""
+    page = _soup(client, "/analysis?lang=ja")
+    cells = page.select("#table-disease_areas tbody td:first-child")
+    assert cells
+    for td in cells:
+        span = td.find("span")
+        assert span is not None and span.get("lang") in ("en", "ja"), td
+        if span["lang"] == "ja":
+            assert CJK.search(span.text)
+
+
 def test_analysis_in_english_still_reads_as_computed(client) -> None:  # type: ignore[no-untyped-def]
     stats = client.get("/api/v1/stats").json()
     page = _soup(client, "/analysis?lang=en")

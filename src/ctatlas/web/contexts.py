@@ -179,6 +179,10 @@ class AnalysisContext:
     )
     formats: tuple[str, ...] = described("Export formats of the data.")
     report_formats: list[str] = described("Formats of the report document.")
+    local_names: dict[str, dict[str, str]] = described(
+        "A disease area's or founding topic's English name -> its names by language (sourced "
+        "in diseases.yaml), for the tables' area and topic cells."
+    )
 
 
 @dataclasses.dataclass

@@ -544,8 +544,19 @@ def analysis_page(request: Request, snap: SnapshotDep) -> Response:
             layout=arrange(local_findings(result.findings, lang), result.tables, views),
             formats=EXPORT_FORMATS,
             report_formats=list(REPORT_MEDIA),
+            local_names=_local_area_names(snap),
         ),
     )
+
+
+def _local_area_names(snap: Snapshot) -> dict[str, dict[str, str]]:
+    """English name -> names by language, of the disease areas and the founding topics."""
+    from ctatlas.web.pipeline_view import topic_names
+
+    out = {a["name"]: {k: v for k, v in (a.get("names") or {}).items() if v}
+           for a in snap.areas()}
+    out.update({topic: names for topic, names in topic_names(snap).items() if names})
+    return out
 
 
 # --------------------------------------------------------------------------- conditional
