@@ -98,6 +98,9 @@ EXPECTED = {
     "NCT02601313": ["axicabtagene-ciloleucel", "brexucabtagene-autoleucel"],
     "NCT02631044": ["lisocabtagene-maraleucel"],  # JCAR017 (lisocabtagene maraleucel)
     "NCT02926833": ["axicabtagene-ciloleucel"],  # KTE-C19 with atezolizumab
+    "NCT02658929": ["idecabtagene-vicleucel"],  # bb2121 phase 1 (CRB-401), by the code added in #15
+    "NCT03361748": ["idecabtagene-vicleucel"],  # bb2121 (KarMMa), by the code added in #15
+    "NCT03548207": ["ciltacabtagene-autoleucel"],  # JNJ-68284528, by the code added in #15
     "NCT04812691": ["relmacabtagene-autoleucel"],  # JWCAR029
     "NCT05666700": ["ciltacabtagene-autoleucel"],  # JNJ-68284528 (Cilta-cel)
     "NCT06857786": ["satricabtagene-autoleucel"],  # CT041
