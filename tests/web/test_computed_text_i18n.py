@@ -95,6 +95,7 @@ def test_home_findings_in_korean(client) -> None:  # type: ignore[no-untyped-def
     for item in items:
         assert item.get("lang") is None
         assert "대부분" in item.text or "허가" in item.text or "제품" in item.text, item.text
+        assert "?." not in item.text  # a question ends without a full stop after it
 
 
 @pytest.mark.parametrize("lang", ["ja", "ko"])
