@@ -304,6 +304,18 @@ class Folded:
         if _has_upper(_p.parse(pattern)):
             raise ValueError(f"a folded pattern must be written in lower case: {pattern[:60]!r}")
         self.pattern = pattern
+
+    def __getattr__(self, name: str) -> Any:
+        """Compile on first use: the rule tables build dozens of these at import, and a
+        process that never classifies a text (the report, which imports the classifier for its
+        family names) should not pay for compiling them (about 0.3 s)."""
+        if name.startswith("_") and name in Folded.__slots__:
+            self._prepare()
+            return object.__getattribute__(self, name)
+        raise AttributeError(name)
+
+    def _prepare(self) -> None:
+        pattern = self.pattern
         self._rx = compile(pattern)
         self._ci = compile(pattern, re.IGNORECASE)
         #: strings every match contains (see :func:`required_literals`), tested first on the
