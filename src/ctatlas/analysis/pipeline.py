@@ -314,6 +314,23 @@ def words(vocabulary: str, code: Any) -> str:
     return _word(vocabulary, code)
 
 
+def words_in(lang: str) -> Any:
+    """:func:`words` in ``lang`` (en, ja, ko), for the charts on the page and in the report."""
+    from ctatlas import labels
+    from ctatlas.i18n import translations
+
+    def say(vocabulary: str, code: Any) -> str:
+        if vocabulary == "field":
+            return labels.field_label(str(code), lang)
+        if vocabulary == "jurisdiction":
+            return labels.jurisdiction_name(str(code), lang)
+        if vocabulary == "text":
+            return translations(lang).gettext(str(code))
+        return labels.label(vocabulary, None if code == "unknown" else code, lang)
+
+    return say
+
+
 def _therapy(row: dict[str, Any]) -> str:
     label = (row["brand_names"] or row["codes"] or [row["name"]])[0]
     return str(label)

@@ -79,10 +79,10 @@ def build_report(land: Landscape, trials: Any = None, lang: str = "en") -> Repor
     area_names = {a["name"]: (a.get("names") or {}).get(lang) or a["name"] for a in land.areas}
     charts = all_charts(tables, findings, list(land.selected), lang, area_names)
     if land.programs and any(r["stage"] != "approved" for r in land.programs):
-        from ctatlas.analysis.pipeline import family_origin_chart, funnel_chart, words
+        from ctatlas.analysis.pipeline import family_origin_chart, funnel_chart, words, words_in
 
         codes = [c for c in land.selected if any(r["jurisdiction"] == c for r in land.programs)]
-        say = words if lang == "en" else _words_in(lang)
+        say = words if lang == "en" else words_in(lang)
         charts += [funnel_chart(land.programs, codes, say),
                    family_origin_chart(land.programs, say)]
     if trials is not None:
@@ -92,23 +92,6 @@ def build_report(land: Landscape, trials: Any = None, lang: str = "en") -> Repor
         analysis.tables += trial_tables
         charts += trial_charts
     return Report(analysis, charts, dt.datetime.now(dt.UTC).replace(microsecond=0), lang=lang)
-
-
-def _words_in(lang: str) -> Callable[[str, Any], str]:
-    """The pipeline charts' words in ``lang`` (as the web page draws them)."""
-    from ctatlas import labels
-    from ctatlas.i18n import translations
-
-    def words(vocabulary: str, code: Any) -> str:
-        if vocabulary == "field":
-            return labels.field_label(str(code), lang)
-        if vocabulary == "jurisdiction":
-            return labels.jurisdiction_name(str(code), lang)
-        if vocabulary == "text":
-            return translations(lang).gettext(str(code))
-        return labels.label(vocabulary, None if code == "unknown" else code, lang)
-
-    return words
 
 
 def default_output(fmt: ReportFormat, as_of: dt.date | None = None) -> Path:

@@ -156,22 +156,13 @@ def pipeline_page(request: Any, snap: Snapshot) -> Any:
     """The ``/pipeline`` page, in the reader's language."""
     import json
 
-    from ctatlas import labels
-    from ctatlas.analysis.pipeline import family_origin_chart, funnel_chart
-    from ctatlas.i18n import translations
+    from ctatlas.analysis.pipeline import family_origin_chart, funnel_chart, words_in
     from ctatlas.web import contexts
     from ctatlas.web.pages import _page, page_language
 
     lang = page_language(request)[0]
 
-    def words(vocabulary: str, code: Any) -> str:
-        if vocabulary == "field":
-            return labels.field_label(str(code), lang)
-        if vocabulary == "jurisdiction":
-            return labels.jurisdiction_name(str(code), lang)
-        if vocabulary == "text":
-            return translations(lang).gettext(str(code))
-        return labels.label(vocabulary, None if code == "unknown" else code, lang)
+    words = words_in(lang)
 
     view = pipeline_view(snap, request.query_params.multi_items())
     shown = view["rows"]

@@ -348,11 +348,8 @@ def program_trials(
     return out
 
 
-def designations(
-    snap: Snapshot, jurisdictions: list[str], limit: int, offset: int
-) -> dict[str, Any]:
-    """Designated therapies and their outcome, a list envelope with the counts per route."""
-    from ctatlas.designations import designation_rows, designation_stats
+def _known_codes(snap: Snapshot, jurisdictions: list[str]) -> list[str]:
+    """The jurisdiction codes, upper case; a code the atlas does not know is a 422."""
     from ctatlas.web.errors import Unprocessable
 
     codes = [c.upper() for c in jurisdictions]
@@ -362,6 +359,16 @@ def designations(
         raise Unprocessable(
             f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
+    return codes
+
+
+def designations(
+    snap: Snapshot, jurisdictions: list[str], limit: int, offset: int
+) -> dict[str, Any]:
+    """Designated therapies and their outcome, a list envelope with the counts per route."""
+    from ctatlas.designations import designation_rows, designation_stats
+
+    codes = _known_codes(snap, jurisdictions)
     rows = snap.derived(
         f"designations:{','.join(sorted(codes))}",
         lambda: designation_rows(snap.therapies(), codes or None),
@@ -389,13 +396,7 @@ def conditional_tracker(
         day = dt.date.fromisoformat(as_of) if as_of else today()
     except ValueError:
         raise Unprocessable(f"as_of '{as_of}' is not a date written YYYY-MM-DD") from None
-    codes = [c.upper() for c in jurisdictions]
-    known = snap.jurisdictions()
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        raise Unprocessable(
-            f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-        )
+    codes = _known_codes(snap, jurisdictions)
     rows = snap.derived(
         f"conditional:{day.isoformat()}:{','.join(sorted(codes))}",
         lambda: tracker_rows(snap.products(), day, codes or None),
