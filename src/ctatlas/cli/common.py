@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ctatlas.errors import CtatlasError, DatasetInvalid
+from ctatlas.errors import BadInput, CtatlasError, DatasetInvalid
 
 __all__ = [
     "DataOpt",
@@ -106,3 +106,12 @@ def handle_errors() -> Iterator[None]:
         raise fail("the data is invalid; run `ctatlas validate` for details", 1) from None
     except CtatlasError as exc:
         raise fail(str(exc), exc.exit_code) from None
+
+
+def check_jurisdictions(codes: list[str], known: list[str] | set[str]) -> None:
+    """Refuse a jurisdiction code the store does not hold, naming the ones it does."""
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise BadInput(
+            f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )

@@ -16,6 +16,7 @@ from ctatlas.cli.common import (
     FormatOpt,
     JurisdictionOpt,
     OutputFormat,
+    check_jurisdictions,
     data_path,
     db_url,
     handle_errors,
@@ -76,12 +77,7 @@ def conditional(
             raise BadInput(f"--as-of: {exc}") from None
         store = ensure_store(db_url(db), data_path(data))
         codes = [j.upper() for j in parse_multi(jurisdiction)]
-        known = set(store.jurisdictions())
-        unknown = [j for j in codes if j not in known]
-        if unknown:
-            raise BadInput(
-                f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
+        check_jurisdictions(codes, set(store.jurisdictions()))
         rows = tracker_rows(store.products(), day, codes or None)
         rates = conversion_rates(rows)
     if format is OutputFormat.json:

@@ -15,6 +15,7 @@ from ctatlas.cli.common import (
     FormatOpt,
     JurisdictionOpt,
     OutputFormat,
+    check_jurisdictions,
     data_path,
     db_url,
     handle_errors,
@@ -50,19 +51,13 @@ def designations(
       ctatlas designations --format csv > designations.csv
     """
     from ctatlas.designations import designation_rows, designation_stats
-    from ctatlas.errors import BadInput
     from ctatlas.query import parse_multi
     from ctatlas.store import ensure_store
 
     with handle_errors():
         store = ensure_store(db_url(db), data_path(data))
         codes = [j.upper() for j in parse_multi(jurisdiction)]
-        known = set(store.jurisdictions())
-        unknown = [j for j in codes if j not in known]
-        if unknown:
-            raise BadInput(
-                f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
+        check_jurisdictions(codes, set(store.jurisdictions()))
         rows = designation_rows(store.therapies(), codes or None)
         stats = designation_stats(rows)
     if format is OutputFormat.json:

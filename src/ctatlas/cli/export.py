@@ -11,6 +11,7 @@ from ctatlas.cli.common import (
     DataOpt,
     DbOpt,
     JurisdictionOpt,
+    check_jurisdictions,
     data_path,
     db_url,
     err,
@@ -43,7 +44,6 @@ def export(
       ctatlas export --format datapackage --out atlas-datapackage.zip
       ctatlas export --format xlsx --out japan.xlsx --jurisdiction JP
     """
-    from ctatlas.errors import BadInput
     from ctatlas.export import write_export
     from ctatlas.pipeline import programs_for_export
     from ctatlas.query import ProductFilter, filter_products, parse_multi, sort_products
@@ -52,10 +52,7 @@ def export(
     with handle_errors():
         store = ensure_store(db_url(db), data_path(data))
         codes = [c.upper() for c in parse_multi(jurisdiction)]
-        unknown = [c for c in codes if c not in store.jurisdictions()]
-        if unknown:
-            known = ", ".join(store.jurisdictions())
-            raise BadInput(f"unknown jurisdiction {', '.join(unknown)}; known: {known}")
+        check_jurisdictions(codes, set(store.jurisdictions()))
         flt = ProductFilter(jurisdictions=codes)
         products = sort_products(filter_products(store.products(), flt), None)
         programs = programs_for_export(store.therapies(), flt)

@@ -15,6 +15,7 @@ from ctatlas.cli.common import (
     FormatOpt,
     JurisdictionOpt,
     OutputFormat,
+    check_jurisdictions,
     data_path,
     db_url,
     handle_errors,
@@ -67,7 +68,6 @@ def products(
       ctatlas products -j JP,KR --cell-class stem --format json
       ctatlas products --search テムセル
     """
-    from ctatlas.errors import BadInput
     from ctatlas.query import ProductFilter, filter_products, parse_multi
     from ctatlas.store import ensure_store
 
@@ -86,12 +86,7 @@ def products(
         _check_vocabularies(flt)
         store = ensure_store(db_url(db), data_path(data))
         if flt.jurisdictions:
-            known = set(store.jurisdictions())
-            unknown = [j for j in flt.jurisdictions if j not in known]
-            if unknown:
-                raise BadInput(
-                    f"unknown jurisdiction {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-                )
+            check_jurisdictions(flt.jurisdictions, set(store.jurisdictions()))
         texts = store.search_texts() if flt.search else None
         found = filter_products(store.products(), flt, texts)
         if texts is not None and flt.search:  # best match first (an exact brand or code)
