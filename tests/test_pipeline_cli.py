@@ -128,7 +128,8 @@ def test_csv_and_table(runner: CliRunner, data_copy: Path, sqlite_url: str) -> N
     assert lines[0].split() == header
     assert any(line.startswith("Cartistem") and "Phase 2" in line for line in lines)
     assert "phase1_2" not in table.stdout  # labels, not codes
-    assert lines[-1] == "5 programs of 2 therapies"
+    assert lines[-5] == "5 programs of 2 therapies"
+    assert lines[-4:-3] == ["Programs recorded, how complete:"]
 
 
 def test_show_any_therapy_with_its_programs(

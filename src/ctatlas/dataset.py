@@ -300,6 +300,9 @@ def _check_jurisdiction(chk: _Checker, loaded: _Loaded, stem: str) -> None:
             f"code '{jur.code}' does not match the file name '{stem}.yaml'",
             f"rename the file to {jur.code}.yaml or fix the code",
         )
+    from ctatlas.programcheck import check_program_coverage
+
+    check_program_coverage(chk, loaded)
     law_ids = {law.id for law in jur.laws}
     for kind, items, allowed in (
         ("pathways", jur.pathways, _enum_values(Pathway)),

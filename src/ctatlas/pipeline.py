@@ -21,6 +21,8 @@ __all__ = [
     "PipelineFilter",
     "cell_family",
     "check_filter",
+    "completeness",
+    "completeness_line",
     "filter_programs",
     "flat_row",
     "program_rows",
@@ -264,6 +266,45 @@ def filter_programs(
 ) -> list[dict[str, Any]]:
     """The rows that pass ``flt``."""
     return [row for row in rows if flt.matches(row, diseases)]
+
+
+def completeness(
+    jurisdictions: dict[str, dict[str, Any]], codes: Iterable[str]
+) -> list[dict[str, Any]]:
+    """How complete the programs recorded for each jurisdiction in ``codes`` are, from its
+    file's ``pipeline:`` block: one JSON-ready entry per code, in code order.
+    ``complete_as_of`` is None while the jurisdiction is not yet complete (or says nothing)."""
+    out = []
+    for code in sorted(set(codes)):
+        doc = jurisdictions.get(code) or {}
+        block = doc.get("pipeline") or {}
+        out.append(
+            {
+                "jurisdiction": code,
+                "name": doc.get("name") or code,
+                "complete": block.get("complete_as_of") is not None,
+                "complete_as_of": block.get("complete_as_of"),
+                "sources_through": block.get("sources_through"),
+                "coverage": block.get("coverage"),
+                "method": block.get("method"),
+                "excludes": list(block.get("excludes") or ()),
+            }
+        )
+    return out
+
+
+def completeness_line(entry: dict[str, Any]) -> str:
+    """One entry of :func:`completeness` in plain English: "Japan (JP): complete as of
+    2026-12-06" or "... not yet complete (newest source 2026-02)"."""
+    head = f"{entry['name']} ({entry['jurisdiction']}): "
+    if entry["complete_as_of"]:
+        return head + f"complete as of {entry['complete_as_of']}"
+    text = head + "not yet complete"
+    if entry["sources_through"]:
+        text += f" (newest source {entry['sources_through']})"
+    elif entry["coverage"] is None:
+        text += " (coverage not stated)"
+    return text
 
 
 def stage_counts(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:

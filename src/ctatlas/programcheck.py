@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ctatlas.dataset import _Checker, _Loaded
     from ctatlas.model import Jurisdiction, Product, Program
 
-__all__ = ["check_programs", "trial_id_problem"]
+__all__ = ["check_program_coverage", "check_programs", "trial_id_problem"]
 
 #: Dates that must lie in the past (an expected decision may lie ahead).
 PAST_DATES = ("first_trial_start", "filed", "discontinued")
@@ -43,6 +43,30 @@ def trial_id_problem(trial_id: str) -> str | None:
     if found[1] != trial_id:
         return f"write '{trial_id}' as '{found[1]}' (the registry's canonical form)"
     return None
+
+
+def check_program_coverage(chk: _Checker, loaded: _Loaded) -> None:
+    """A jurisdiction file's ``pipeline:`` block: its dates lie in the past, and a sweep said
+    complete as of a day read no source newer than that day."""
+    jur: Jurisdiction = loaded.model
+    block = jur.pipeline
+    if block is None:
+        return
+    chk.future(loaded, ["pipeline", "complete_as_of"], block.complete_as_of)
+    chk.future(loaded, ["pipeline", "sources_through"], block.sources_through)
+    if block.complete_as_of is not None and block.sources_through is not None:
+        from ctatlas.dataset import ProblemCode
+        from ctatlas.model import date_start
+
+        if date_start(block.sources_through) > block.complete_as_of:
+            chk.add(
+                loaded,
+                ["pipeline", "sources_through"],
+                ProblemCode.inconsistent,
+                f"sources_through {block.sources_through} is later than complete_as_of "
+                f"{block.complete_as_of.isoformat()}",
+                "a sweep is complete as of a day no earlier than the newest source it read",
+            )
 
 
 def check_programs(

@@ -17,7 +17,7 @@ def test_pipeline_lists_every_program_in_the_envelope(client) -> None:
     r = client.get(f"{API}/pipeline")
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"data", "count", "limit", "offset"}
+    assert set(body) == {"data", "count", "limit", "offset", "completeness"}
     assert body["count"] == 5 and len(body["data"]) == 5
     assert keys(body) == [
         ("cartistem", "JP", "phase2"),
@@ -29,6 +29,23 @@ def test_pipeline_lists_every_program_in_the_envelope(client) -> None:
     approved = next(row for row in body["data"] if row["stage"] == "approved")
     assert approved["authorization"] == "KR" and approved["brand_names"] == ["Cartistem"]
     assert approved["cell_family"] == "MSC" and approved["sources"]
+
+
+def test_pipeline_says_how_complete_each_jurisdiction_is(client) -> None:
+    body = client.get(f"{API}/pipeline").json()
+    by_code = {c["jurisdiction"]: c for c in body["completeness"]}
+    assert set(by_code) == {"JP", "KR", "US"}  # the jurisdictions of the programs listed
+    jp = by_code["JP"]
+    assert (jp["complete"], jp["complete_as_of"], jp["sources_through"]) == (
+        False,
+        None,
+        "2026-02-24",
+    )
+    assert "jRCT" in " ".join(jp["excludes"]) and "PIPELINE.md" in jp["method"]
+    assert by_code["KR"]["coverage"] is None  # the fixture KR file does not say
+    # a jurisdiction filtered on is reported even when no program matches
+    none = client.get(f"{API}/pipeline?jurisdiction=KR&stage=filed").json()
+    assert none["count"] == 0 and [c["jurisdiction"] for c in none["completeness"]] == ["KR"]
 
 
 @pytest.mark.parametrize(

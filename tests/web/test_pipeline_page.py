@@ -41,6 +41,19 @@ def test_every_program_with_no_filter(client) -> None:
     assert page.select_one("#filed .empty") is not None
 
 
+def test_the_page_says_how_complete_each_jurisdiction_is(client) -> None:
+    page = _page(client, "/pipeline?jurisdiction=JP")
+    [item] = page.select("#completeness > ul > li")
+    assert item["data-jurisdiction"] == "JP" and item["data-complete-as-of"] == ""
+    text = " ".join(item.text.split())
+    assert "not yet complete (newest source found: 2026-02-24)" in text
+    assert "jRCT" in item.select_one("details").text
+    ja = _page(client, "/pipeline?jurisdiction=JP&lang=ja")
+    item = ja.select_one("#completeness > ul > li")
+    own = " ".join(item.find_all(string=True, recursive=False))
+    assert "まだ網羅していない" in own and "not yet complete" not in own
+
+
 def test_filters_are_in_the_url(client) -> None:
     page = _page(client, "/pipeline?jurisdiction=jp&stage=phase3&stage=phase1_2")
     assert _rows(page) == [("cartistem", "JP", "phase3"), ("hs-001", "JP", "phase1_2")]

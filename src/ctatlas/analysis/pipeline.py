@@ -27,6 +27,7 @@ from ctatlas.vocab import STAGE_ORDER
 
 __all__ = [
     "PIPELINE_RULE",
+    "completeness_table",
     "pipeline_tables",
     "discontinued",
     "founding_topic_counts",
@@ -336,6 +337,31 @@ def _therapy(row: dict[str, Any]) -> str:
     return str(label)
 
 
+def completeness_table(jurisdictions: dict[str, dict[str, Any]], codes: Sequence[str]) -> Any:
+    """How complete each jurisdiction's recorded programs are (its file's ``pipeline``)."""
+    from ctatlas.analysis.tables import Column, Table
+    from ctatlas.pipeline import completeness
+
+    entries = completeness(jurisdictions, codes)
+    return Table(
+        "pipeline_completeness",
+        "How complete the programs are",
+        "For each jurisdiction, the day through which every program there is believed "
+        "recorded (or that it is not yet complete), the newest source found, what the "
+        "programs cover and what they leave out.",
+        [Column("jurisdiction", "Jurisdiction"), Column("completeness", "Complete"),
+         Column("sources_through", "Newest source"), Column("coverage", "Coverage"),
+         Column("excludes", "Not covered")],
+        [{"jurisdiction": e["name"],
+          "completeness": (f"complete as of {e['complete_as_of']}" if e["complete_as_of"]
+                           else "not yet complete"),
+          "sources_through": e["sources_through"], "coverage": e["coverage"],
+          "excludes": "; ".join(e["excludes"]) or None} for e in entries],
+        ["The search method of each jurisdiction is in its file's pipeline block and in "
+         "data/notes/PIPELINE.md."],
+    )
+
+
 def pipeline_tables(land: Any) -> list[Any]:
     """The chapter's tables for a landscape with programs (none without)."""
     from ctatlas.analysis.tables import Column, Table, _links
@@ -360,6 +386,7 @@ def pipeline_tables(land: Any) -> list[Any]:
             [PIPELINE_RULE, "As curated today (an as-of date does not apply to programs)."],
         ),
     ]
+    tables.append(completeness_table(land.jurisdictions, codes))
     topics = founding_topic_counts(rows, land.diseases, codes)
     names = {r["slug"]: _therapy(r) for r in rows}
     tables.append(

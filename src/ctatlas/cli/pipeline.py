@@ -67,7 +67,9 @@ def pipeline(
 ) -> None:
     """List development programs: one per therapy, jurisdiction and indication set. With no
     filter every program is listed, discontinued and on hold included. Every filter takes
-    several values (repeat it or give a comma list).
+    several values (repeat it or give a comma list). The table ends with how complete each
+    jurisdiction's programs are ("complete as of D" or "not yet complete"); the API's
+    `completeness` carries the same in JSON.
 
     Examples:
       ctatlas pipeline --jurisdiction KR --family MSC --stage phase3
@@ -75,7 +77,13 @@ def pipeline(
       ctatlas pipeline --disease neurodegeneration --status discontinued
     """
     from ctatlas.errors import BadInput
-    from ctatlas.pipeline import PipelineFilter, check_filter, filter_programs, program_rows
+    from ctatlas.pipeline import (
+        PipelineFilter,
+        check_filter,
+        completeness,
+        filter_programs,
+        program_rows,
+    )
     from ctatlas.query import parse_multi
     from ctatlas.store import ensure_store
 
@@ -94,11 +102,15 @@ def pipeline(
         if problems:
             raise BadInput("; ".join(f"--{flag} {message}" for flag, message in problems))
         rows = filter_programs(program_rows(store.therapies()), flt, diseases)
-    _emit(rows, format)
+        codes = flt.jurisdictions or {r["jurisdiction"] for r in rows}
+        covered = completeness(store.jurisdictions(), codes)
+    _emit(rows, format, covered)
 
 
-def _emit(rows: list[dict[str, Any]], format: OutputFormat) -> None:
-    from ctatlas.pipeline import PIPELINE_FIELDS, flat_row
+def _emit(
+    rows: list[dict[str, Any]], format: OutputFormat, covered: list[dict[str, Any]]
+) -> None:
+    from ctatlas.pipeline import PIPELINE_FIELDS, completeness_line, flat_row
 
     if format is OutputFormat.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -113,6 +125,10 @@ def _emit(rows: list[dict[str, Any]], format: OutputFormat) -> None:
     typer.echo(render_table(rows))
     therapies = len({r["slug"] for r in rows})
     typer.echo(f"{len(rows)} programs of {therapies} therapies")
+    if covered:
+        typer.echo("Programs recorded, how complete:")
+        for entry in covered:
+            typer.echo("  " + completeness_line(entry))
 
 
 def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:

@@ -196,6 +196,28 @@ class ComparisonBlock(Strict):
     governing_laws: ComparisonEntry = Field(description="The laws that govern.")
 
 
+class ProgramCoverage(Strict):
+    """How complete the development programs recorded for a jurisdiction are (issue 15): the
+    programs whose trials run or whose filing is there (``programs[].jurisdiction``)."""
+
+    complete_as_of: dt.date | None = Field(
+        description="Every program in this jurisdiction is believed recorded, at its stage and "
+        "status, through this day; null: not yet complete."
+    )
+    sources_through: PartialDate | None = Field(
+        default=None, description="The newest source found for the jurisdiction's programs."
+    )
+    coverage: Text = Field(description="What the recorded programs cover, in plain words.")
+    method: Text = Field(
+        description="How the programs were searched (queries, registries, company pipelines), "
+        "with where the notes are (data/notes/PIPELINE.md)."
+    )
+    excludes: list[Text] = Field(
+        default_factory=list,
+        description="What is known not to be covered (kinds of programs, sources not searched).",
+    )
+
+
 class Jurisdiction(Strict):
     """A jurisdiction's regulatory framework for cell therapy products, as data."""
 
@@ -208,6 +230,10 @@ class Jurisdiction(Strict):
         description="The newest source date checked for the product list (null: not curated)."
     )
     coverage: Text = Field(description="What the product list covers and how complete it is.")
+    pipeline: ProgramCoverage | None = Field(
+        default=None,
+        description="How complete the development programs recorded here are (null: not said).",
+    )
     regulators: list[Regulator] = Field(min_length=1, description="Regulatory bodies.")
     laws: list[Law] = Field(default_factory=list, description="Laws and regulations.")
     definitions: list[LegalDefinition] = Field(default_factory=list, description="Definitions.")

@@ -34,8 +34,8 @@ SECTIONS: list[tuple[str, str, list[str], list[str]]] = [
     (
         "pipeline",
         "8. Pipeline: curated development programs",
-        ["pipeline_stage_family_origin", "pipeline_topics", "pipeline_filed",
-         "pipeline_discontinued",
+        ["pipeline_completeness", "pipeline_stage_family_origin", "pipeline_topics",
+         "pipeline_filed", "pipeline_discontinued",
          # the registries part (ctatlas.analysis.registries), when a trials store is present
          "pipeline_trials_store", "pipeline_trials_starts", "pipeline_trials_phases",
          "pipeline_trials_sponsors", "pipeline_trials_topics"],

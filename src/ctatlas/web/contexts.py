@@ -191,8 +191,8 @@ class PipelineContext:
 
     view: dict[str, Any] = described(
         "ctatlas.web.pipeline_view.pipeline_view: query, problems, rows, count, in_pipeline, "
-        "therapies, codes, topics, filed, discontinued, query_string, api_link, export_link, "
-        "jurisdictions, areas, vocabs."
+        "therapies, codes, topics, filed, completeness, discontinued, query_string, api_link, "
+        "export_link, jurisdictions, areas, vocabs."
     )
     charts: list[dict[str, Any]] = described("The funnel and family charts: id, title, spec.")
 

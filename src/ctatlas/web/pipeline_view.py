@@ -17,7 +17,13 @@ from ctatlas.analysis.pipeline import (
     in_pipeline,
 )
 from ctatlas.analysis.tables import FOUNDING_TOPICS
-from ctatlas.pipeline import CELL_FAMILIES, PipelineFilter, check_filter, filter_programs
+from ctatlas.pipeline import (
+    CELL_FAMILIES,
+    PipelineFilter,
+    check_filter,
+    completeness,
+    filter_programs,
+)
 from ctatlas.vocab import STAGE_ORDER, Origin, ProgramStatus
 from ctatlas.web.state import Snapshot
 
@@ -139,6 +145,7 @@ def pipeline_view(snap: Snapshot, items: Iterable[tuple[str, str]]) -> dict[str,
             r["slug"]: (r.get("brand_names") or r.get("codes") or [r["name"]])[0] for r in every
         },
         "filed": filed,
+        "completeness": completeness(snap.jurisdictions(), query["jurisdiction"] or codes),
         "discontinued": discontinued(rows)[:RECENT_DISCONTINUED],
         "query_string": qs,
         "api_link": "/api/v1/pipeline" + ("?" + qs if qs else ""),

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from ctatlas.pipeline import CELL_FAMILIES, PipelineFilter, check_filter, filter_programs
+from ctatlas.pipeline import (
+    CELL_FAMILIES,
+    PipelineFilter,
+    check_filter,
+    completeness,
+    filter_programs,
+)
 from ctatlas.vocab import CellClass, Modality, Origin, ProgramStatus, Stage
 from ctatlas.web.api.common import ERRORS, json_response, page
 from ctatlas.web.deps import SnapshotDep
@@ -100,10 +106,30 @@ class ProgramRow(Open):
     sources: list[SourcePublic]
 
 
+class ProgramCompleteness(Open):
+    """How complete the programs recorded for one jurisdiction are (its file's ``pipeline``)."""
+
+    jurisdiction: str
+    name: str
+    complete: bool = Field(description="Whether the jurisdiction is said complete.")
+    complete_as_of: str | None = Field(
+        description="Every program there is believed recorded through this day; null: not "
+        "yet complete."
+    )
+    sources_through: str | None = Field(description="The newest source found for its programs.")
+    coverage: str | None = Field(description="What the recorded programs cover.")
+    method: str | None = Field(description="How they were searched.")
+    excludes: list[str] = Field(description="What is known not to be covered.")
+
+
 class PipelinePublic(ListEnvelope):
-    """A page of development programs."""
+    """A page of development programs, with how complete each jurisdiction in it is."""
 
     data: list[ProgramRow]
+    completeness: list[ProgramCompleteness] = Field(
+        description="One entry per jurisdiction filtered on (or, with no jurisdiction filter, "
+        "per jurisdiction of the matching programs)."
+    )
 
 
 def program_rows_of(snap: Snapshot) -> list[dict[str, Any]]:
@@ -133,4 +159,7 @@ def list_pipeline(snap: SnapshotDep, query: PipelineQueryDep) -> Response:
         errors = [{"loc": ["query", flag], "msg": msg} for flag, msg in problems]
         raise Unprocessable("invalid input: " + errors[0]["msg"], errors)
     rows = filter_programs(program_rows_of(snap), flt, diseases)
-    return json_response(page(rows, query.limit, query.offset))
+    body = page(rows, query.limit, query.offset)
+    codes = flt.jurisdictions or {r["jurisdiction"] for r in rows}
+    body["completeness"] = completeness(snap.jurisdictions(), codes)
+    return json_response(body)
