@@ -27,7 +27,7 @@ def _set(data: Path, code: str, old: str, new: str) -> None:
 
 
 def _complete_jp(data: Path, day: str = "2026-11-30") -> None:
-    _set(data, "JP", "pipeline:\n  complete_as_of: null", f"pipeline:\n  complete_as_of: '{day}'")
+    _set(data, "JP", "pipeline:\n  complete_as_of:\n", f"pipeline:\n  complete_as_of: '{day}'\n")
 
 
 def test_the_fixture_blocks_load(data_copy: Path) -> None:
