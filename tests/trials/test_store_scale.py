@@ -181,6 +181,13 @@ FILTERS = [
     {"label": "cell_therapy", "family": "CAR_T"},
     {"label": None, "phase": "2", "start_year_from": 2015},
     {"label": None, "product": "nothing-linked"},
+    # answered by the summary of the best records (and the overridden trials one by one)
+    {"label": None, "country": "kr", "phase": "1"},
+    {"label": "cell_therapy", "cell_class": "stem", "start_year_to": 2015},
+    {"label": None, "country": "US", "start_year_from": 2010, "start_year_to": 2016},
+    {"label": "cell_therapy", "family": "MSC", "phase": "2"},
+    # read from the store (a filter the summary does not hold)
+    {"label": None, "country": "JP", "status": "completed"},
 ]
 
 
@@ -189,8 +196,10 @@ def test_grouped_counts_equal_counting_each_trial(filled: TrialStore, filters: d
     """Charts and ``trials stats`` group in SQL; the numbers are those of counting every
     trial :meth:`query` / :meth:`facets` give, one by one (overrides and a trial in two
     registries included)."""
-    facets = list(filled.facets(CHART, **filters))
+    facets = list(filled.facets(CHART, **filters))  # read from the store, one by one
     grouped = filled.chart_counts(**filters)
+    summarised = "product" not in filters and "status" not in filters
+    assert (filled._summary_for(filters) is not None) == summarised
     assert sum(r["weight"] for r in grouped) == len(facets) == filled.count_trials(**filters)
     for by in (("family", "year"), ("region", "year"), ("phase",)):
         assert pipeline_stats(grouped, by) == pipeline_stats(facets, by)
@@ -222,3 +231,55 @@ def test_the_merged_countries_count_in_stats(filled: TrialStore) -> None:
     listed = Counter(c for t in filled.query(label=None) for c in t["countries"] or ["unknown"])
     assert counted == dict(listed)
     assert all(counted[c] >= 1 for c in trial["countries"])
+
+
+def test_the_summary_follows_every_write(url: str, tmp_path: Path) -> None:
+    """Counts and charts answered by the summary of the best records change with the store:
+    an ingest, a better record of a trial joining it, an override."""
+    store = TrialStore(url)
+    ingest([FIX / "ctgov_legacy"], store)
+    before = store.count_trials(label=None)
+    assert store._summary is not None and before > 0
+    ingest([FIX / "ctgov" / "NCT02552212.json"], store)
+    after = store.count_trials(label=None)
+    assert after == before + 1 == sum(r["weight"] for r in store.chart_counts(label=None))
+    ingest([_jrct_row(tmp_path)], store)  # the same trial in a second registry: still one
+    assert store.count_trials(label=None) == after
+    listed = store.count_trials(label=None, phase="2")
+    trial = next(t for t in store.query(label=None, phase="2"))
+    store.set_override(trial["trial_id"], "phases", ["4"], "checked with the sponsor")
+    # the filters read the stored record; the charts show the override
+    assert store.count_trials(label=None, phase="2") == listed
+    charts = store.chart_counts(label=None, phase="2")
+    assert sum(r["weight"] for r in charts) == listed
+    assert sum(r["weight"] for r in charts if "2" in r["phases"]) == listed - 1
+    # a reader opened beside the writer sees the writes too (its summary is per state)
+    reader = TrialStore(url, readonly=True)
+    assert reader.count_trials(label=None) == after
+    ingest([FIX / "ctgov"], store)
+    assert reader.count_trials(label=None) == store.count_trials(label=None) > after
+    reader.close()
+    store.close()
+
+
+@pytest.mark.parametrize("years", [(2010, None), (None, 2012), (2008, 2014), (2015, 2015)])
+def test_a_span_of_years_lists_the_same_trials_in_order(filled: TrialStore, years) -> None:
+    """Years are also read as a range of the start date (the listing's sort key): the trials
+    and their order are those of filtering the whole listing by start year."""
+    low, high = years
+    every = list(filled.query(label=None))
+    expected = [
+        t["trial_id"]
+        for t in every
+        if (y := int(t["start_date"][:4]) if (t["start_date"] or "")[:4].isdigit() else None)
+        is not None
+        and (low is None or y >= low)
+        and (high is None or y <= high)
+    ]
+    got = filled.query(label=None, start_year_from=low, start_year_to=high)
+    assert [t["trial_id"] for t in got] == expected and expected
+    page = filled.query(label=None, start_year_from=low, start_year_to=high, limit=5, offset=2)
+    assert [t["trial_id"] for t in page] == expected[2:7]
+    assert filled.count_trials(label=None, start_year_from=low, start_year_to=high) == len(
+        expected
+    )

@@ -4,6 +4,7 @@ its state token; raw records."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,7 @@ import orjson
 import sqlalchemy as sa
 
 from .schema import BEST_ORDER, JSON_COLS, PUBLIC_FIELDS
+from .summary import Summary
 from .util import chunks, chunks_iter
 
 __all__ = ["StoreReads"]
@@ -28,6 +30,9 @@ class StoreReads:
     _state_seen: str | None = None
     _countries: tuple[str, list[str]] | None = None
     _memo: tuple[str, dict[Any, Any]] | None = None
+    #: the summary of the best records (:mod:`.summary`) and the state it was read at
+    _summary: tuple[str, Summary] | None = None
+    _summary_lock = threading.Lock()
 
     def state(self) -> str:
         """A token that changes whenever the store's contents may have: the last run (its id
@@ -228,13 +233,50 @@ class StoreReads:
         store changes, see :meth:`_remembered`)."""
 
         def count() -> int:
-            q = self._filtered(self._overrides(), narrow=True, **filters)
+            overrides = self._overrides()
+            summary = self._summary_for(filters)
+            if summary is not None:  # the summary, and the overridden trials one by one
+                n = summary.count(filters)
+                if not overrides:
+                    return n
+                q = self._filtered(overrides, narrow=True, **filters)
+                q = q.where(self.t["trials"].c.trial_id.in_(list(overrides)))
+                with self.engine.connect() as conn:
+                    return n + int(
+                        conn.execute(
+                            sa.select(sa.func.count()).select_from(q.subquery())
+                        ).scalar_one()
+                    )
+            q = self._filtered(overrides, narrow=True, **filters)
             with self.engine.connect() as conn:
                 return int(
                     conn.execute(sa.select(sa.func.count()).select_from(q.subquery())).scalar_one()
                 )
 
         return int(self._remembered("count", filters, count))
+
+    def _summary_for(self, filters: dict[str, Any]) -> Summary | None:
+        """The summary of the best records at the store's current state, when it answers
+        these filters (made on first need, once per state; overridden trials are left out
+        of it and counted one by one); else None."""
+        if not Summary.answers(filters) or not self._has_best():
+            return None
+        token = self.state()
+        kept = self._summary
+        if kept is not None and kept[0] == token:
+            return kept[1]
+        with self._summary_lock:  # one reader makes it, the others wait for it
+            kept = self._summary
+            if kept is not None and kept[0] == token:
+                return kept[1]
+            overrides = self._overrides()
+            q = self._filtered(overrides, narrow=True)
+            if overrides:
+                q = q.where(self.t["trials"].c.trial_id.not_in(list(overrides)))
+            with self.engine.connect() as conn:
+                summary = Summary.read(conn, q)
+            self._summary = (token, summary)
+        return summary
 
     def _remembered(self, kind: str, filters: dict[str, Any], compute: Any) -> Any:
         """``compute()``, kept for these filters until the store's :meth:`state` changes or
@@ -436,6 +478,25 @@ class StoreReads:
     def _chart_counts(self, filters: dict[str, Any]) -> list[dict[str, Any]]:
         t = self.t["trials"]
         overrides = self._overrides()
+        summary = self._summary_for(filters)
+        out = (
+            summary.charts(filters)
+            if summary is not None
+            else self._grouped_chart_counts(overrides, filters)
+        )
+        if overrides:
+            columns = ("start_date", "cell_family", "countries", "phases")
+            only = self._filtered(overrides, **filters).where(t.c.trial_id.in_(list(overrides)))
+            for row in self._facet_rows(only, ("trial_id", *columns), overrides):
+                row.pop("trial_id")
+                row["weight"] = 1
+                out.append(row)
+        return out
+
+    def _grouped_chart_counts(
+        self, overrides: dict[str, dict[str, Any]], filters: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        t = self.t["trials"]
         q = self._filtered(overrides, narrow=True, **filters)
         if overrides:
             q = q.where(t.c.trial_id.not_in(list(overrides)))
@@ -458,13 +519,6 @@ class StoreReads:
                         "weight": int(r.n),
                     }
                 )
-        if overrides:
-            columns = ("start_date", "cell_family", "countries", "phases")
-            only = self._filtered(overrides, **filters).where(t.c.trial_id.in_(list(overrides)))
-            for row in self._facet_rows(only, ("trial_id", *columns), overrides):
-                row.pop("trial_id")
-                row["weight"] = 1
-                out.append(row)
         return out
 
     def _overrides(self) -> dict[str, dict[str, Any]]:
@@ -522,8 +576,15 @@ class StoreReads:
             q = q.where(t.c.origin == origin)
         if start_year_from is not None:
             q = q.where(year_col >= start_year_from)
+            if not product and 1000 <= start_year_from <= 9999:
+                # the same records (start_year is the start date's first four digits), as a
+                # range of the listing indexes' sort key: a page of a span of years reads
+                # those years only, not every newer record before them
+                q = q.where(t.c.start_date >= f"{start_year_from}")
         if start_year_to is not None:
             q = q.where(year_col <= start_year_to)
+            if not product and 1000 <= start_year_to <= 9998:
+                q = q.where(t.c.start_date < f"{start_year_to + 1}")
         if sponsor_class:
             q = q.where(t.c.sponsor_class == sponsor_class)
         if condition:

@@ -71,6 +71,7 @@ class StoreWrites:
     _bulk: dict[str, tuple[list[str], str]]
     #: answers kept by the reading half (:meth:`StoreReads._remembered`): forgotten on a write
     _memo: tuple[str, dict[Any, Any]] | None
+    _summary: Any  # the reading half's summary of the best records: forgotten too
 
     def _upsert(self, table: sa.Table, keys: list[str]) -> Any:
         if self.dialect == "postgresql":
@@ -109,7 +110,7 @@ class StoreWrites:
     def write_batch(self, records: list[dict[str, Any]]) -> WriteCounts:
         """Upsert normalised records (``trials`` rows plus ``raw_body``/``raw_encoding``/
         ``raw_origin``) in one transaction. Unchanged records are left alone."""
-        self._memo = None
+        self._memo = self._summary = None
         counts = WriteCounts()
         if not records:
             return counts
@@ -282,7 +283,7 @@ class StoreWrites:
         whole answer, so every other record that has links loses them. One ``executemany``
         per key kind, in one transaction.
         """
-        self._memo = None
+        self._memo = self._summary = None
         t = self.t["trials"]
         by_id: dict[str, str] = {}
         by_key: dict[tuple[str, str], str] = {}
@@ -328,7 +329,7 @@ class StoreWrites:
 
     def set_override(self, trial_id: str, field_name: str, value: Any, reason: str) -> None:
         """Record a curated correction; it is applied on read and survives every re-ingest."""
-        self._memo = None
+        self._memo = self._summary = None
         if field_name not in PUBLIC_FIELDS or field_name in ("trial_id", "registry"):
             raise ValueError(f"cannot override field {field_name!r}")
         if not reason.strip():
@@ -355,7 +356,7 @@ class StoreWrites:
             return int(res.inserted_primary_key[0])
 
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
-        self._memo = None
+        self._memo = self._summary = None
         t = self.t["runs"]
         with self.engine.begin() as conn:
             conn.execute(

@@ -1,0 +1,124 @@
+"""A summary of the trials store's best records, kept per store state: how many trials share
+each (country, label, start year, cell family, cell class, Japan/Korea among the countries,
+phase set). It answers the count and the charts of a listing filtered only by label, one
+country, phase, family, cell class and years, exactly (the same numbers as counting the
+records), without reading hundreds of thousands of index entries per listing.
+
+On the 600,000-record benchmark store the summary holds a few tens of thousands of rows
+(every trial is counted once under ``*`` and once under each of its countries) and is made
+in one grouped read of the covering index (about a second), once per store state."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+__all__ = ["ANSWERED", "Summary"]
+
+#: The filters a summary answers (any other filter given a value: the store is read).
+ANSWERED = frozenset(
+    {"label", "country", "phase", "family", "cell_class", "start_year_from", "start_year_to"}
+)
+#: The key of every trial, whatever its countries.
+EVERY = "*"
+
+# a row of a country's part: (label, start_year, cell_family, cell_class, jp, kr,
+# phases_key, trials)
+_Row = tuple[str, int | None, str | None, str | None, bool, bool, str, int]
+
+
+class Summary:
+    """The summary of the best records a query selects (see the module)."""
+
+    def __init__(self, by_country: Mapping[str, list[_Row]]) -> None:
+        self.by_country = by_country
+
+    @classmethod
+    def read(cls, conn: sa.Connection, query: sa.Select[Any]) -> Summary:
+        """Group the rows of ``query`` (the best records, with the columns ``countries_key,
+        label, start_year, cell_family, cell_class, phases_key``) in SQL, then spread each
+        group over its countries."""
+        sub = query.subquery()
+        keys = [
+            sub.c.countries_key,
+            sub.c.label,
+            sub.c.start_year,
+            sub.c.cell_family,
+            sub.c.cell_class,
+            sub.c.phases_key,
+        ]
+        counts: Counter[tuple[Any, ...]] = Counter()
+        for countries_key, label, year, family, cell_class, phases_key, n in conn.execute(
+            sa.select(*keys, sa.func.count()).group_by(*keys)
+        ):
+            codes = {c for c in (countries_key or "").split("|") if c}
+            jp, kr = "JP" in codes, "KR" in codes
+            rest = (label, year, family, cell_class, jp, kr, phases_key)
+            counts[(EVERY, *rest)] += int(n)
+            for code in codes:
+                counts[(code, *rest)] += int(n)
+        by_country: dict[str, list[_Row]] = {}
+        for (country, *rest), n in counts.items():
+            by_country.setdefault(country, []).append((*rest, n))  # type: ignore[arg-type]
+        return cls(by_country)
+
+    @staticmethod
+    def answers(filters: Mapping[str, Any]) -> bool:
+        """Whether these filters (``TrialStore.query``'s keywords) are answered here."""
+        for key, value in filters.items():
+            if key in ("start_year_from", "start_year_to"):
+                continue
+            if value and key not in ANSWERED:
+                return False
+        country = filters.get("country")
+        return not country or (len(country) == 2 and country.isalpha())
+
+    def rows(self, filters: Mapping[str, Any]) -> Iterator[_Row]:
+        """The rows these filters select, as the store's SQL selects records: label, family
+        and cell class equal, the phase among the phase set, the start year in the range
+        (a trial without one is outside any range), the country among the countries."""
+        country = filters.get("country")
+        label = filters.get("label")
+        phase = filters.get("phase")
+        family = filters.get("family")
+        cell_class = filters.get("cell_class")
+        low = filters.get("start_year_from")
+        high = filters.get("start_year_to")
+        wanted = f"|{phase}|" if phase else None
+        for row in self.by_country.get(country.upper() if country else EVERY, ()):
+            r_label, year, r_family, r_class, _jp, _kr, phases_key, _n = row
+            if label and r_label != label:
+                continue
+            if family and r_family != family:
+                continue
+            if cell_class and r_class != cell_class:
+                continue
+            if wanted and wanted not in phases_key:
+                continue
+            if low is not None and (year is None or year < low):
+                continue
+            if high is not None and (year is None or year > high):
+                continue
+            yield row
+
+    def count(self, filters: Mapping[str, Any]) -> int:
+        return sum(row[-1] for row in self.rows(filters))
+
+    def charts(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The rows of ``TrialStore.chart_counts`` for these filters."""
+        groups: Counter[tuple[Any, ...]] = Counter()
+        for _label, year, family, _class, jp, kr, phases_key, n in self.rows(filters):
+            groups[(year, family, jp, kr, phases_key)] += n
+        return [
+            {
+                "start_date": None if year is None else f"{year:04d}",
+                "cell_family": family,
+                "countries": [c for c, has in (("JP", jp), ("KR", kr)) if has],
+                "phases": [p for p in phases_key.split("|") if p],
+                "weight": n,
+            }
+            for (year, family, jp, kr, phases_key), n in groups.items()
+        ]
