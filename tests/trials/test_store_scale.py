@@ -184,10 +184,11 @@ FILTERS = [
     # answered by the summary of the best records (and the overridden trials one by one)
     {"label": None, "country": "kr", "phase": "1"},
     {"label": "cell_therapy", "cell_class": "stem", "start_year_to": 2015},
-    {"label": None, "country": "US", "start_year_from": 2010, "start_year_to": 2016},
     {"label": "cell_therapy", "family": "MSC", "phase": "2"},
-    # read from the store (a filter the summary does not hold)
+    {"label": None, "country": "JP", "start_year_from": 2010, "start_year_to": 2016},
+    # read from the store (a filter or a country the summary does not hold)
     {"label": None, "country": "JP", "status": "completed"},
+    {"label": None, "country": "US", "start_year_from": 2010, "start_year_to": 2016},
 ]
 
 
@@ -198,7 +199,9 @@ def test_grouped_counts_equal_counting_each_trial(filled: TrialStore, filters: d
     registries included)."""
     facets = list(filled.facets(CHART, **filters))  # read from the store, one by one
     grouped = filled.chart_counts(**filters)
-    summarised = "product" not in filters and "status" not in filters
+    summarised = not {"product", "status"} & set(filters) and (
+        filters.get("country") or "jp"
+    ).upper() in ("JP", "KR")
     assert (filled._summary_for(filters) is not None) == summarised
     assert sum(r["weight"] for r in grouped) == len(facets) == filled.count_trials(**filters)
     for by in (("family", "year"), ("region", "year"), ("phase",)):

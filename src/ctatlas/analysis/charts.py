@@ -56,7 +56,11 @@ class Chart:
 
 def _alt() -> Any:
     import altair as alt
+    from altair.utils import schemapi
 
+    # Altair also checks every object against the schema as it is made (its "debug mode"):
+    # two thirds of drawing the /trials charts. Off with the check of the whole spec.
+    schemapi.DEBUG_MODE = VALIDATE_SPECS
     return alt
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ctatlas import labels
-from ctatlas.analysis.charts import Chart, _spec
+from ctatlas.analysis.charts import Chart, _alt, _spec
 from ctatlas.analysis.tables import FOUNDING_TOPICS, Column, Table
 from ctatlas.trials.record import CELL_FAMILIES, PHASES
 from ctatlas.trials.stats import pipeline_stats
@@ -273,7 +273,7 @@ def trial_charts(
     """Charts over trials (rows with start_date, cell_family, countries, phases): starts per
     year by cell family; starts per year in Japan, Korea and every country; the phase mix.
     Titles and axes through ``_``, codes as labels in ``lang``; none without trials."""
-    import altair as alt
+    alt = _alt()
 
     if not facets:
         return []
