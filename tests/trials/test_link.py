@@ -62,7 +62,7 @@ def fixture_trials():
     from .conftest import FIX
 
     out = []
-    labelled_apart = ("heldout", "tuning")  # the held-out and tuning sets are read apart
+    labelled_apart = ("heldout", "tuning", "tuning2")  # the held-out and tuning sets are read apart
     for item in iter_items(sorted(p for p in FIX.iterdir() if p.name not in labelled_apart)):
         if isinstance(item, Problem):
             continue

@@ -52,3 +52,18 @@ def test_no_tuning_study_is_in_the_development_or_held_out_set():
     for _, t in load_tuning(FIX):
         assert t.trial_id not in other, t.trial_id
         assert not set(t.secondary_ids or []) & other, t.trial_id
+
+
+def test_the_second_tuning_set_is_apart_and_loaded():
+    """tuning2 (session 6): every labelled row has its record, and no study is in another set."""
+    with open(FIX / "tuning2" / "tuning2_labels.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 200
+    assert len({r["trial_id"] for r in rows}) == len(rows)
+    assert sum(r["hard_class"] == "coded" for r in rows) >= 30
+    loaded = load_tuning(FIX, "tuning2")
+    assert [r["trial_id"] for r, _ in loaded] == [t.trial_id for _, t in loaded]
+    assert len(loaded) == len(rows)
+    first = {t.trial_id for _, t in load_tuning(FIX)} | {t.trial_id for _, t in load_heldout(FIX)}
+    first |= {t.trial_id for t in load_fixture_trials(FIX).values()}
+    assert not {t.trial_id for _, t in loaded} & first

@@ -9,7 +9,8 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   these totals): :func:`evaluate_heldout`;
 - the tuning set, ``tuning/tuning_labels.csv`` beside its records in the held-out set's
   layout (more real studies of the hard classes, labelled before the rules were tuned on
-  them together with half A): :func:`evaluate_tuning`.
+  them together with half A): :func:`evaluate_tuning`; and a second one, ``tuning2/``
+  (CAR-T monitor rows rich in code-only products and studies around a CAR-T).
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.
@@ -191,15 +192,23 @@ def load_heldout(folder: Path, half: str | None = None) -> list[tuple[dict[str, 
     return _load_labelled(folder / "heldout", "heldout_labels.csv", half)
 
 
-def load_tuning(folder: Path) -> list[tuple[dict[str, str], Trial]]:
-    """(label row, unlabelled Trial) for every study of the tuning set (``folder/tuning``)."""
-    return _load_labelled(folder / "tuning", "tuning_labels.csv")
+TUNING_SETS = ("tuning", "tuning2")
 
 
-def evaluate_tuning(folder: Path, terms: CellTerms | None = None) -> Evaluation:
-    """The tuning set (``folder/tuning``), with the atlas's ``terms`` or without."""
+def load_tuning(folder: Path, name: str = "tuning") -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of a tuning set (``folder/<name>``:
+    ``tuning`` or ``tuning2``)."""
+    if name not in TUNING_SETS:
+        raise ValueError(f"tuning set must be one of {TUNING_SETS}, not {name!r}")
+    return _load_labelled(folder / name, f"{name}_labels.csv")
+
+
+def evaluate_tuning(
+    folder: Path, terms: CellTerms | None = None, name: str = "tuning"
+) -> Evaluation:
+    """A tuning set (``folder/<name>``), with the atlas's ``terms`` or without."""
     ev = Evaluation()
-    for row, t in load_tuning(folder):
+    for row, t in load_tuning(folder, name):
         apply(t, terms)
         ev.score(row["trial_id"], row, t)
     return ev
