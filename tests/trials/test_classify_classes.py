@@ -571,3 +571,47 @@ def test_family_and_origin(trial, family, origin):
     c = classify(trial)
     assert c.label == "cell_therapy", c.evidence
     assert (c.cell_family, c.origin) == (family, origin), c.evidence
+
+
+# --- rules 16.7, tuned on tuning2 (fixtures/trials/tuning2) ---
+# an in vivo CAR-T named by a code only: the summary describes the product as "an in vivo ...
+# CAR-T" or as an mRNA that encodes a CAR; no cells are given (NCT07778446, NCT06256055)
+IN_VIVO_BY_DESCRIPTION = [
+    _t(
+        "A Study to Test CRT-402 in Refractory Autoimmune Disease",
+        [("GENETIC", "CRT-402")],
+        "CRT-402 is an in vivo Cluster of differentiation 19 (CD19)-targeted CAR-T cell therapy "
+        "designed to deplete CD19-positive B cells and promote immune system reset.",
+    ),
+    _t(
+        "Phase 1 Study of UCMYM802 Injection in Mesothelin-positive Advanced Malignant Solid "
+        "Tumors",
+        [("DRUG", "UCMYM802 Injection")],
+        "This is a first-in-human study of UCMYM802 (Circular mRNA encoding Anti-Mesothelin "
+        "CAR-T) injection in patients with Mesothelin-positive advanced malignant solid tumors.",
+    ),
+]
+
+
+@pytest.mark.parametrize("trial", IN_VIVO_BY_DESCRIPTION)
+def test_an_in_vivo_car_described_in_the_summary_is_not_cells(trial):
+    assert classify(trial).label != "cell_therapy"
+
+
+def test_cells_expanding_in_vivo_or_made_with_mrna_stay_cells():
+    """The same words about cells given to a person do not make an in vivo CAR (NCT01818323-
+    like wording and an mRNA-electroporated product)."""
+    expanding = _t(
+        "Anti-CD19 CAR-T Cells in Relapsed B-ALL",
+        [("BIOLOGICAL", "Autologous anti-CD19 CAR-T cells")],
+        "Autologous T cells are transduced ex vivo; the persistence of the CAR-T cells in vivo "
+        "is measured. This is an in vivo persistence study of CAR-T cells infused once.",
+    )
+    assert classify(expanding).label == "cell_therapy"
+    electroporated = _t(
+        "Descartes-08 in Myasthenia Gravis",
+        [("BIOLOGICAL", "Descartes-08")],
+        "Descartes-08 consists of autologous T cells electroporated with mRNA encoding an "
+        "anti-BCMA chimeric antigen receptor.",
+    )
+    assert classify(electroporated).label == "cell_therapy"

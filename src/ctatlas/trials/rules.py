@@ -227,6 +227,9 @@ NEG_AFTER = _folded(
 # In vivo CAR: a vector, LNP or mRNA that makes CAR cells inside the patient.
 IN_VIVO_CAR = _folded(
     r"in[- ]?vivo[- ]?(?:\w+[- ]){0,3}(?:car|chimeric)|invivo ?car|"
+    # a product described as "an in vivo <target>-targeted CAR-T", or an mRNA that encodes a CAR
+    r"\ban in[- ]?vivo\b[^.]{0,60}?\b(?:car[- ]?t|chimeric antigen)|"
+    r"mrna (?:encoding|coding for)[^.]{0,40}?(?:\bcar\b|car[- ]t|chimeric antigen)|"
     r"(?:lnp|lipid nanoparticle|nanoparticle)[^.]{0,80}(?:car\b|car[- ]t|chimeric anti"
     r"gen receptor)|"
     r"gene therapy (?:deliver|encod)\w*[^.]{0,60}(?:car\b|chimeric antigen[- ]receptor)|"
@@ -416,7 +419,7 @@ CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.6"
+RULES_VERSION = "16.7"
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
 HSCT_COMPLICATION = _folded(
@@ -485,6 +488,8 @@ ACELL_ANCHORS = frozenset(
     }
 )
 HSCT_ANCHORS = frozenset({"transplant", "hsct", "hct", "sct", "bmt", "이식"})
-VIVO_ANCHORS = frozenset({"vivo", "nanopart", "lnp", "gene therapy", "directly into"})
+VIVO_ANCHORS = frozenset(
+    {"vivo", "nanopart", "lnp", "gene therapy", "directly into", "mrna encod", "mrna coding"}
+)
 LD_ANCHORS = frozenset({"lymphodeplet", "precondition", "ld regimen"})
 WINDOW = 110
