@@ -134,6 +134,7 @@ EXPECTED = {
     "KCT0011127": ["ab-201"],  # AB-201 (HER2 CAR-NK) clinical research, gastric/GEJ cancer
     "KCT0011372": ["ab-201"],  # AB-201 clinical research, HER2+ breast cancer
     "NCT04594850": ["cellgram-ed"],  # Cellgram-ED phase 2
+    "KCT0011549": ["tc011"],  # TC011 (CD19 CAR-T) phase 1/2, named only by its code
 }
 
 
