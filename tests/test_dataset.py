@@ -62,7 +62,7 @@ CASES: list[tuple[str, Mutation, str, ProblemCode, str, str]] = [
         "unknown key 'holdr'",
         "did you mean 'holder'? allowed keys: advisory_date, approval_date, approval_number, "
         "brand_name, category, category_history, category_note, conditional_expiry, "
-        "confirmatory_obligation, conflicts, designations, "
+        "confirmatory_obligation, conflicts, designation_dates, designations, "
         "holder, holder_local, indications, jurisdiction, launched, local_name, notes, pathway, "
         "regulator, sources, status, status_history, unknown",
     ),
@@ -405,3 +405,16 @@ def test_jurisdiction_file_code_must_match_name(data_copy: Path) -> None:
     assert ProblemCode.code_mismatch in codes
     mismatch = next(p for p in problems if p.code is ProblemCode.code_mismatch)
     assert mismatch.message == "code 'US' does not match the file name 'UK.yaml'"
+
+
+def test_a_published_total_must_count_a_designation_the_file_defines(data_copy: Path) -> None:
+    path = data_copy / "jurisdictions" / "US.yaml"
+    doc = yamlio.load_text(path.read_text(encoding="utf-8"))
+    assert doc["designation_totals"][0]["designation"] == "rmat"
+    doc["designation_totals"][0]["designation"] = "sakigake"  # a Japanese designation
+    path.write_text(yamlio.dump_canonical(doc), encoding="utf-8")
+    _, problems = validate_dataset(data_copy)
+    (problem,) = [p for p in problems if p.field.startswith("designation_totals")]
+    assert problem.file.endswith("US.yaml") and problem.code is ProblemCode.unknown_reference
+    assert problem.field == "designation_totals[0].designation"
+    assert "designation 'sakigake' is not defined in this file's designations" in problem.message

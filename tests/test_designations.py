@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -75,3 +76,107 @@ def test_cli_lists_outcomes_in_words_and_json_keeps_codes(tmp_path) -> None:
     assert any(s["designation"] == "sakigake" for s in doc["stats"])
     bad = runner.invoke(build_app(), ["--db", db, "designations", "-j", "XX"])
     assert bad.exit_code != 0 and "unknown jurisdiction XX" in bad.output
+
+
+def test_the_designation_day_gives_the_wait_to_approval_on_full_dates_only(curated_rows) -> None:
+    rows = {(r["jurisdiction"], r["designation"], r["slug"]): r for r in curated_rows}
+    obecel = rows[("US", "rmat", "obecabtagene-autoleucel")]
+    # Autolus announced the RMAT designation on 2022-04-25; FDA approved Aucatzyl 2024-11-08
+    assert (obecel["designation_date"], obecel["approval_date"]) == ("2022-04-25", "2024-11-08")
+    assert obecel["days_to_approval"] == 928
+    assert obecel["designation_source"].startswith("https://autolus.")
+    kymriah = rows[("US", "breakthrough_therapy", "tisagenlecleucel")]
+    assert kymriah["designation_date"] == "2014-07" and kymriah["days_to_approval"] is None
+    sb623 = rows[("US", "rmat", "vandefitemcel")]  # still in development: dated, no wait
+    assert (sb623["designation_date"], sb623["approved"], sb623["days_to_approval"]) == (
+        "2019-09", False, None,
+    )
+    undated = rows[("US", "rmat", "jointstem")]
+    assert undated["designation_date"] is None and undated["designation_source"] is None
+
+
+def test_the_median_wait_counts_only_approvals_timed_from_a_full_date() -> None:
+    def dated(day: str) -> dict:
+        return {"id": "rmat", "date": day, "sources": [{"url": "https://example.org/r"}]}
+
+    docs = [
+        _doc(slug, auths=[{"jurisdiction": "US", "designations": ["rmat"],
+                           "designation_dates": [dated(day)], "approval_date": approved,
+                           "brand_name": slug, "status": "authorized"}])
+        for slug, day, approved in (
+            ("a", "2020-01-01", "2020-01-31"),  # 30 days
+            ("b", "2020-01-01", "2020-03-01"),  # 60 days
+            ("c", "2020-01", "2021-01-01"),  # month only: not timed
+            ("d", "2022-01-01", "2021-01-01"),  # dated after approval: not a wait
+        )
+    ] + [_doc("e", auths=[{"jurisdiction": "US", "designations": ["rmat"],
+                           "approval_date": "2020-05-05", "brand_name": "e",
+                           "status": "authorized"}])]  # fmt: skip
+    (stat,) = designation_stats(designation_rows(docs))
+    assert (stat["designated"], stat["dated"], stat["timed_approvals"]) == (5, 4, 2)
+    assert stat["median_days_to_approval"] == 45
+
+
+def test_a_dated_designation_must_be_one_the_record_lists() -> None:
+    from pydantic import ValidationError
+
+    from ctatlas.model import Program
+
+    program = {
+        "jurisdiction": "US", "home_jurisdiction": "JP", "stage": "phase2", "status": "active",
+        "developer": "SanBio", "indications": [{"text": "TBI"}], "designations": ["orphan"],
+        "designation_dates": [{"id": "rmat", "date": "2019-09", "sources": [{
+            "url": "https://example.org/", "title": "t", "publisher": "p", "kind": "news",
+            "accessed": "2026-12-06"}]}],
+        "sources": [],
+    }  # fmt: skip
+    with pytest.raises(ValidationError, match="designation_dates names 'rmat', which is not in"):
+        Program.model_validate(program)
+    program["designations"] = ["orphan", "rmat"]
+    assert Program.model_validate(program).designation_dates[0].date == "2019-09"
+    program["designation_dates"] *= 2
+    with pytest.raises(ValidationError, match="gives 'rmat' twice"):
+        Program.model_validate(program)
+
+
+def test_fdas_published_rmat_total_is_set_beside_the_atlas_count(curated_rows) -> None:
+    from ctatlas.designations import published_totals
+
+    dataset = load_dataset()
+    jurs = {c: j.model_dump(mode="json") for c, j in dataset.jurisdictions.items()}
+    stats = designation_stats(curated_rows)
+    totals = published_totals(jurs, stats, ["US"])
+    running = [t for t in totals if t["cumulative"]]
+    assert [(t["designation"], t["value"], t["as_of"]) for t in running] == [
+        ("rmat", 152, "2024-12-31")
+    ]
+    named = next(s["designated"] for s in stats if (s["jurisdiction"], s["designation"]) == (
+        "US", "rmat"))
+    assert running[0]["atlas_names"] == named and 0 < named < 152
+    assert running[0]["source"].startswith("https://fda.gov/")
+    # the fiscal-year rows of FDA's table add up to the running total recorded beside them
+    years = [t for t in totals if t["measure"].startswith("RMAT designations granted by CBER in")]
+    assert len(years) == 9 and sum(t["value"] for t in years) == 152
+    assert all(t["atlas_names"] is None for t in years)
+    assert published_totals(jurs, stats, ["JP"]) == [
+        t for t in published_totals(jurs, stats) if t["jurisdiction"] == "JP"
+    ]
+
+
+def test_cli_shows_designation_days_and_the_regulators_totals(tmp_path) -> None:
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'atlas.db'}"
+    result = runner.invoke(build_app(), ["--db", db, "designations", "-j", "US"])
+    assert result.exit_code == 0, result.output
+    assert "2022-04-25" in result.output
+    assert "median 928 days from designation to approval (1 dated)" in result.output
+    beside = r"all fiscal years \(2016-12-13 to 2024-12-31\): 152; the atlas names \d+ of 152"
+    assert re.search(beside, result.output)
+    assert "Regulators' published totals" in result.output
+    csv_out = runner.invoke(build_app(), ["--db", db, "designations", "-j", "US", "-f", "csv"])
+    header = csv_out.stdout.splitlines()[0].split(",")
+    assert {"designation_date", "days_to_approval", "designation_source"} <= set(header)
+    doc = json.loads(
+        runner.invoke(build_app(), ["--db", db, "designations", "-j", "US", "-f", "json"]).stdout
+    )
+    assert any(p["cumulative"] and p["value"] == 152 for p in doc["published"])

@@ -321,6 +321,17 @@ def _check_jurisdiction(chk: _Checker, loaded: _Loaded, stem: str) -> None:
             if item.id in seen:
                 chk.add(loaded, [kind, i, "id"], ProblemCode.duplicate, f"duplicate id '{item.id}'")
             seen.add(item.id)
+    defined = {d.id for d in jur.designations}
+    for i, total in enumerate(jur.designation_totals):
+        if total.designation.value not in defined:
+            chk.add(
+                loaded,
+                ["designation_totals", i, "designation"],
+                ProblemCode.unknown_reference,
+                f"designation '{total.designation.value}' is not defined in this file's "
+                "designations",
+                "defined: " + (", ".join(sorted(defined)) or "(none)"),
+            )
     seen_categories: set[str] = set()
     for i, category in enumerate(jur.categories):
         if category.id in seen_categories:

@@ -12,6 +12,7 @@ from pydantic import (
 
 from ctatlas.model.base import PartialDate, Source, Strict, Text, Url
 from ctatlas.vocab import (
+    Designation,
     Provider,
     TierEventKind,
 )
@@ -149,6 +150,28 @@ class TierFigure(Strict):
     note: Text | None = Field(default=None, description="Caveats (e.g. a derived date).")
 
 
+class DesignationTotal(Strict):
+    """A regulator's own published count for one designation (e.g. RMAT granted in a fiscal
+    year), to set beside the atlas's count of the designated products it names."""
+
+    designation: Designation = Field(description="The designation counted.")
+    measure: Text = Field(description="What is counted, in plain words.")
+    period_start: PartialDate | None = Field(
+        default=None, description="The first day counted (null: since the designation began)."
+    )
+    as_of: PartialDate = Field(description="The last day counted (the data's cut-off).")
+    value: int = Field(ge=0, description="The count.")
+    scope: Text | None = Field(
+        default=None,
+        description="What the count covers beyond cell therapy (e.g. gene therapies, tissues).",
+    )
+    cumulative: bool = Field(
+        default=False, description="True for a running total since the designation began."
+    )
+    sources: list[Source] = Field(min_length=1, description="Where the regulator publishes it.")
+    note: Text | None = Field(default=None, description="Caveats.")
+
+
 class TierEvent(Strict):
     """A dated event in a tier route: enforcement, amendment, start."""
 
@@ -247,6 +270,11 @@ class Jurisdiction(Strict):
         default_factory=list, description="Designations (ids from the Designation vocabulary)."
     )
     risk_tiers: list[RiskTier] = Field(default_factory=list, description="Risk tiers.")
+    designation_totals: list[DesignationTotal] = Field(
+        default_factory=list,
+        description="The regulator's own published counts of designations (sourced), shown "
+        "beside the atlas's count of the designated products it names.",
+    )
     tier_routes: list[TierRoute] = Field(
         default_factory=list,
         description="Routes to patients outside product approval (medical practice, research).",

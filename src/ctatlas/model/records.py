@@ -144,6 +144,34 @@ class Indication(Strict):
     note: Text | None = Field(default=None, description="Details.")
 
 
+class DesignationGrant(Strict):
+    """When a designation was granted, as the regulator's list or the holder's release says."""
+
+    id: Designation = Field(description="The designation (one of the record's designations).")
+    date: PartialDate = Field(description="The day it was granted, as precise as known.")
+    indication: Text | None = Field(
+        default=None, description="What it was granted for, where the source says."
+    )
+    sources: list[Source] = Field(min_length=1, description="Where the date is published.")
+    note: Text | None = Field(default=None, description="Caveats (e.g. only the month given).")
+
+
+def _dated_designations_listed(
+    designations: list[Designation], dated: list[DesignationGrant]
+) -> None:
+    """A dated designation must be one the record lists, each dated once."""
+    seen: set[str] = set()
+    for grant in dated:
+        if grant.id not in designations:
+            raise ValueError(
+                f"designation_dates names '{grant.id.value}', which is not in designations "
+                f"({', '.join(d.value for d in designations) or 'none'})"
+            )
+        if grant.id.value in seen:
+            raise ValueError(f"designation_dates gives '{grant.id.value}' twice")
+        seen.add(grant.id.value)
+
+
 class Authorization(Strict):
     """One jurisdiction's marketing authorization of a product."""
 
@@ -175,6 +203,10 @@ class Authorization(Strict):
     pathway: Pathway = Field(description="How it was approved.")
     designations: list[Designation] = Field(
         default_factory=list, description="Orphan, SAKIGAKE, RMAT, PRIME ... designations."
+    )
+    designation_dates: list[DesignationGrant] = Field(
+        default_factory=list,
+        description="When listed designations were granted, where a source gives the day.",
     )
     category: Text = Field(description="The legal category, an id from the jurisdiction file.")
     category_history: list[CategoryChange] = Field(
@@ -210,6 +242,11 @@ class Authorization(Strict):
         default_factory=dict, description="Field name -> why its value is unknown (null)."
     )
     notes: Text | None = Field(default=None, description="Anything else a reader should know.")
+
+    @model_validator(mode="after")
+    def _designation_dates_listed(self) -> Authorization:
+        _dated_designations_listed(self.designations, self.designation_dates)
+        return self
 
 
 class Partner(Strict):
@@ -279,6 +316,10 @@ class Program(Strict):
     designations: list[Designation] = Field(
         default_factory=list, description="SAKIGAKE, expedited review, RMAT, orphan ..."
     )
+    designation_dates: list[DesignationGrant] = Field(
+        default_factory=list,
+        description="When listed designations were granted, where a source gives the day.",
+    )
     sources: list[Source] = Field(description="Sources opened for this program (at least one).")
     conflicts: list[Conflict] = Field(
         default_factory=list, description="Where sources disagree and what was chosen."
@@ -287,6 +328,11 @@ class Program(Strict):
         default_factory=dict, description="Field name -> why its value is unknown (null)."
     )
     notes: Text | None = Field(default=None, description="Anything else a reader should know.")
+
+    @model_validator(mode="after")
+    def _designation_dates_listed(self) -> Program:
+        _dated_designations_listed(self.designations, self.designation_dates)
+        return self
 
 
 class Product(Strict):

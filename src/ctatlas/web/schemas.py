@@ -435,6 +435,13 @@ class DesignationRow(Closed):
     brand_name: str | None
     status: str | None = Field(description="Legal status, or the program's status.")
     stage: str | None = Field(description="approved, a development stage, or discontinued.")
+    designation_date: str | None = Field(
+        description="When the designation was granted, where a source gives it."
+    )
+    designation_source: str | None = Field(description="The URL giving that date.")
+    days_to_approval: int | None = Field(
+        description="Days from designation to approval (both full dates)."
+    )
 
 
 class DesignationStat(Closed):
@@ -449,13 +456,38 @@ class DesignationStat(Closed):
     approved_share: float | None
     first_approval: str | None
     latest_approval: str | None
+    dated: int = Field(description="Designated therapies whose designation day is recorded.")
+    median_days_to_approval: float | None = Field(
+        description="Median days from designation to approval, over timed_approvals."
+    )
+    timed_approvals: int = Field(description="Approvals with both days known.")
+
+
+class DesignationTotalRow(Closed):
+    """A regulator's own published count for a designation, beside the atlas's count."""
+
+    jurisdiction: str
+    designation: str
+    measure: str = Field(description="What the regulator counts.")
+    period_start: str | None = Field(description="First day counted (null: from the start).")
+    as_of: str = Field(description="Last day counted.")
+    value: int
+    cumulative: bool = Field(description="A running total since the designation began.")
+    scope: str | None = Field(description="What the count covers beyond cell therapy.")
+    atlas_names: int | None = Field(
+        description="For a running total: designated therapies the atlas names."
+    )
+    source: str = Field(description="The regulator's page.")
+    note: str | None
 
 
 class DesignationsPublic(ListEnvelope):
-    """A page of designated therapies and the counts per designation."""
+    """A page of designated therapies, the counts per designation, and the regulators' own
+    published totals beside the atlas's counts."""
 
     data: list[DesignationRow]
     stats: list[DesignationStat]
+    published: list[DesignationTotalRow]
 
 
 class ConditionalPublic(ListEnvelope):

@@ -366,7 +366,7 @@ def designations(
     snap: Snapshot, jurisdictions: list[str], limit: int, offset: int
 ) -> dict[str, Any]:
     """Designated therapies and their outcome, a list envelope with the counts per route."""
-    from ctatlas.designations import designation_rows, designation_stats
+    from ctatlas.designations import designation_rows, designation_stats, published_totals
 
     codes = _known_codes(snap, jurisdictions)
     rows = snap.derived(
@@ -378,7 +378,8 @@ def designations(
         "count": len(rows),
         "limit": limit,
         "offset": offset,
-        "stats": designation_stats(rows),
+        "stats": (stats := designation_stats(rows)),
+        "published": published_totals(snap.jurisdictions(), stats, codes or None),
     }
 
 
