@@ -91,6 +91,13 @@ def test_the_designation_day_gives_the_wait_to_approval_on_full_dates_only(curat
     assert (sb623["designation_date"], sb623["approved"], sb623["days_to_approval"]) == (
         "2019-09", False, None,
     )
+    stemirac = rows[("JP", "sakigake", "stemirac")]  # designated 2016-02-10, approved 2018-12-28
+    assert (stemirac["designation_date"], stemirac["days_to_approval"]) == ("2016-02-10", 1052)
+    stats = {(s["jurisdiction"], s["designation"]): s for s in designation_stats(curated_rows)}
+    sakigake = stats[("JP", "sakigake")]
+    # STEMIRAC 1052 days, AKUUGO 1941 (SanBio, 2019-04-08 to 2024-07-31), AMCHEPRY 3293
+    assert (sakigake["timed_approvals"], sakigake["median_days_to_approval"]) == (3, 1941)
+    assert sakigake["dated"] == 5  # CLS2702C (a year only) and mipetresgene are dated, not approved
     undated = rows[("US", "rmat", "jointstem")]
     assert undated["designation_date"] is None and undated["designation_source"] is None
 
@@ -172,7 +179,7 @@ def test_cli_shows_designation_days_and_the_regulators_totals(tmp_path) -> None:
     assert "median 928 days from designation to approval (1 dated)" in result.output
     beside = r"all fiscal years \(2016-12-13 to 2024-12-31\): 152; the atlas names \d+ of 152"
     assert re.search(beside, result.output)
-    assert "Regulators' published totals" in result.output
+    assert "Published totals (the regulator's own where it publishes one)" in result.output
     csv_out = runner.invoke(build_app(), ["--db", db, "designations", "-j", "US", "-f", "csv"])
     header = csv_out.stdout.splitlines()[0].split(",")
     assert {"designation_date", "days_to_approval", "designation_source"} <= set(header)

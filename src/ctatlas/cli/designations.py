@@ -118,7 +118,7 @@ def render(rows: list[dict], stats: list[dict], published: list[dict] | None = N
         "Only therapies curated in the atlas are counted; regulators' own totals are larger."
     )
     if published:
-        lines += ["", "Regulators' published totals"]
+        lines += ["", "Published totals (the regulator's own where it publishes one)"]
         for p in published:
             period = (
                 f"({p['period_start']} to {p['as_of']})"

@@ -151,8 +151,9 @@ class TierFigure(Strict):
 
 
 class DesignationTotal(Strict):
-    """A regulator's own published count for one designation (e.g. RMAT granted in a fiscal
-    year), to set beside the atlas's count of the designated products it names."""
+    """A published count for one designation (e.g. RMAT granted in a fiscal year): the
+    regulator's own where it publishes one, otherwise a sourced tally of its lists (the source's
+    kind says which), to set beside the atlas's count of the designated products it names."""
 
     designation: Designation = Field(description="The designation counted.")
     measure: Text = Field(description="What is counted, in plain words.")
@@ -168,7 +169,7 @@ class DesignationTotal(Strict):
     cumulative: bool = Field(
         default=False, description="True for a running total since the designation began."
     )
-    sources: list[Source] = Field(min_length=1, description="Where the regulator publishes it.")
+    sources: list[Source] = Field(min_length=1, description="Where the count is published.")
     note: Text | None = Field(default=None, description="Caveats.")
 
 
@@ -272,8 +273,8 @@ class Jurisdiction(Strict):
     risk_tiers: list[RiskTier] = Field(default_factory=list, description="Risk tiers.")
     designation_totals: list[DesignationTotal] = Field(
         default_factory=list,
-        description="The regulator's own published counts of designations (sourced), shown "
-        "beside the atlas's count of the designated products it names.",
+        description="Published counts of designations (the regulator's own where it publishes "
+        "one; sourced), shown beside the atlas's count of the designated products it names.",
     )
     tier_routes: list[TierRoute] = Field(
         default_factory=list,

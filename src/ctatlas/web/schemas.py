@@ -464,7 +464,8 @@ class DesignationStat(Closed):
 
 
 class DesignationTotalRow(Closed):
-    """A regulator's own published count for a designation, beside the atlas's count."""
+    """A published count for a designation (the regulator's own where it publishes one),
+    beside the atlas's count."""
 
     jurisdiction: str
     designation: str
@@ -477,7 +478,7 @@ class DesignationTotalRow(Closed):
     atlas_names: int | None = Field(
         description="For a running total: designated therapies the atlas names."
     )
-    source: str = Field(description="The regulator's page.")
+    source: str = Field(description="Where the count is published.")
     note: str | None
 
 
