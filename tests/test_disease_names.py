@@ -37,7 +37,7 @@ def test_every_area_has_japanese_and_korean_headings() -> None:
 
 # Diseases (whole file) still without a Japanese or Korean name. Lowered as names are
 # sourced so that a name lost in a merge or an edit fails here; the goal is zero.
-MAX_MISSING = {"ja": 4, "ko": 13}
+MAX_MISSING = {"ja": 4, "ko": 11}
 
 
 def _missing(lang: str) -> list[str]:

@@ -143,3 +143,14 @@ def test_trials_pages_leave_no_english_unmarked(trials_client, lang: str) -> Non
     urls = ["/trials", *trial_pages]
     found = {url: unmarked_latin(_get(trials_client, url, lang), lang) for url in urls}
     assert {url: texts for url, texts in found.items() if texts} == {}
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko"])
+def test_error_pages_leave_no_english_unmarked(client, lang: str) -> None:  # type: ignore[no-untyped-def]
+    # without a trials store (503), an unknown product or jurisdiction (404)
+    for url, status in [("/trials", 503), ("/products/no-such", 404), ("/jurisdictions/XX", 404)]:
+        response = client.get(f"{url}?lang={lang}", headers={"accept": "text/html"})
+        assert response.status_code == status, url
+        page = BeautifulSoup(response.text, "html.parser")
+        assert CJK.search(page.body.get_text()), url
+        assert unmarked_latin(page, lang) == [], url
