@@ -263,3 +263,30 @@ def test_regulator_share_does_not_fall() -> None:
         reached[code][0] >= floor[0] and reached[code][1] >= floor[1]
         for code, floor in FLOORS.items()
     ), reached
+
+
+def _floor_rows(section: str) -> list[list[str]]:
+    """The rows of the table under ``section`` in the evidence note's per-authorization pass."""
+    text = (REPO_DATA / "notes" / "EVIDENCE.md").read_text(encoding="utf-8")
+    part = text.split("# Third pass", 1)[1].split(section, 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in part.splitlines() if line.startswith("| ")]  # header first
+    return [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines[1:]]
+
+
+@pytest.mark.parametrize(("code", "section"), [("JP", "## Japan ("), ("KR", "## Korea (")])
+def test_floor_note_covers_every_authorization(code: str, section: str) -> None:
+    """The JP/KR floor is documented per authorization: one row each, and the rows marked as
+    dated by the regulator are as many as the share counts."""
+    from ctatlas.dataset import load_dataset
+
+    dataset = load_dataset(REPO_DATA)
+    auths = [a for p in dataset.products for a in p.authorizations if a.jurisdiction == code]
+    table = _floor_rows(section)
+    assert len(table) == len(auths), (len(table), len(auths))
+    names = [row[0].lower() for row in table]
+    missing = [
+        a.brand_name for a in auths if not any(a.brand_name.lower().startswith(n) for n in names)
+    ]
+    assert not missing, missing
+    dated = sum(1 for row in table if row[-1].startswith("**yes**"))
+    assert dated == _share(REPO_DATA)[code][1]
