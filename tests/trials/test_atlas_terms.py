@@ -199,3 +199,33 @@ def test_ingest_labels_with_the_atlas_terms_in_every_worker(tmp_path, workers):
             "cell_therapy", "CAR_T", "autologous")
     finally:
         store.close()
+
+
+# rules 16.8, tuned on the tuning sets: an authorized product named in the title, while the
+# registry's interventions give something else (NCT05993949: "Study of Brexucabtagene
+# Autoleucel Plus Dasatinib ...", its one intervention dasatinib; NCT04319237: axi-cel in the
+# title, questionnaires and neuropsychological tests as interventions)
+def test_an_authorized_product_named_only_around_other_interventions_is_the_setting():
+    terms = cell_terms(ATLAS)
+    t = _t(
+        "Study of Kymriah Plus Dasatinib in Adults With Acute Lymphoblastic Leukemia",
+        [("DRUG", "Dasatinib", "")],
+        "To assess oral dasatinib pulses during the first month following infusion of "
+        "tisagenlecleucel (Kymriah).",
+    )
+    c = classify(t, terms=terms)
+    assert c.label == "not_cell", c.evidence
+    assert "negative.setting" in [e["rule"] for e in c.evidence]
+    # the same product among the interventions: the study gives it
+    given = _t(
+        "Study of Kymriah Plus Dasatinib in Adults With Acute Lymphoblastic Leukemia",
+        [("DRUG", "Dasatinib", ""), ("BIOLOGICAL", "Kymriah", "")],
+    )
+    assert classify(given, terms=terms).label == "cell_therapy"
+    # a product not authorized anywhere, named only in the title, is still what is studied
+    # (a code-only product whose intervention is written another way)
+    coded = _t("Safety of EN001 in Duchenne Muscular Dystrophy", [("DRUG", "Dasatinib", "")])
+    assert classify(coded, terms=terms).label == "cell_therapy"
+    # and a follow-up of patients given the authorized product keeps it as its object
+    follow = _t("Long-term follow-up of patients given Kymriah", [("OTHER", "Questionnaire", "")])
+    assert classify(follow, terms=terms).label == "cell_therapy"

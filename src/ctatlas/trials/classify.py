@@ -548,6 +548,22 @@ def classify(
         fname, snip = title_setting[0]
         positives.insert(0, (fname, snip, snip))
         title_positive = True
+    if (
+        not setting_only
+        and not has_cell_intervention
+        and trial.interventions
+        and not FOLLOW_UP.search(title_text)
+        and not any(f.startswith("interventions") for f, _, _, _ in atlas)
+    ):
+        # The title names an authorized product (axi-cel, brexu-cel) but the interventions,
+        # which the registry lists, give something else (dasatinib, questionnaires): the
+        # product is the standard care around which the study gives its own intervention
+        in_title = [t for f, _, _, t in atlas if f == "title"]
+        if in_title and all(t.authorized for t in in_title):
+            setting_only = True
+            title_setting = title_setting or [
+                ("title", _snippet(title_text, 0, min(len(title_text), 60)))
+            ]
     if setting_only:
         positives = []
         has_cell_intervention = False

@@ -419,7 +419,7 @@ CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.7"
+RULES_VERSION = "16.8"
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
 HSCT_COMPLICATION = _folded(
