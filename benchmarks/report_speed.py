@@ -33,6 +33,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
+#: ``ctatlas`` from whatever ``ctatlas`` package is first on the path (for ``--before``)
+_MAIN = "from ctatlas.cli import main; main()"
+
+
 def _cli() -> list[str]:
     exe = Path(sys.executable).parent / "ctatlas"
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "ctatlas"]
@@ -71,13 +75,17 @@ def tree_pss_mib(pid: int) -> float:
     return total / 1024
 
 
-def cold_run(args: list[str], command: list[str] | None = None) -> tuple[float, float, float]:
+def cold_run(
+    args: list[str], command: list[str] | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float, float, float]:
     """One fresh ``ctatlas`` process (or ``command``): wall seconds, the peak of its whole
-    process tree's memory (PSS summed over the tree, sampled every 10 ms; MiB), and the
-    largest RSS any single process of the tree reached (``wait4``; MiB)."""
+    process tree's memory (PSS summed over the tree, sampled every 10 ms; MiB), the
+    largest RSS any single process of the tree reached (``wait4``; MiB), and the CPU seconds
+    (user + system) of the process and the children it waited for: what holds under load."""
     started = time.perf_counter()
     proc = subprocess.Popen(
-        command or _cli() + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=False
+        command or _cli() + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=False,
+        env=env,
     )
     peak = [0.0]
     done = threading.Event()
@@ -97,7 +105,7 @@ def cold_run(args: list[str], command: list[str] | None = None) -> tuple[float, 
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"ctatlas {' '.join(args)} failed:\n{err}")
-    return wall, peak[0], usage.ru_maxrss / 1024
+    return wall, peak[0], usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def phases(db: str, data: str, fmt: str, out: Path) -> dict[str, float]:
@@ -166,6 +174,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--formats", default="html,pdf")
     parser.add_argument("--no-phases", action="store_true", help="cold runs only")
+    parser.add_argument(
+        "--before", metavar="SRC",
+        help="another checkout's src/ folder (e.g. main's, from git archive): its cold runs "
+        "alternate with this code's, run for run, and the two medians are compared",
+    )
     args = parser.parse_args()
     formats = [f for f in args.formats.split(",") if f]
 
@@ -177,14 +190,27 @@ def main() -> None:
     pdf_cold: tuple[float, float] | None = None
     for fmt in formats:
         out = tmp / f"report.{fmt}"
-        runs = [
-            cold_run([*base, "report", "-q", "-f", fmt, "-o", str(out)]) for _ in range(args.runs)
-        ]
-        wall = statistics.median(w for w, _, _ in runs)
-        tree = max(t for _, t, _ in runs)
-        rss = max(r for _, _, r in runs)
+        command = [*base, "report", "-q", "-f", fmt, "-o", str(out)]
+        runs, before = [], []
+        for _ in range(args.runs):
+            runs.append(cold_run(command))
+            if args.before:
+                env = dict(os.environ, PYTHONPATH=str(Path(args.before).resolve()))
+                before.append(cold_run(command, [sys.executable, "-c", _MAIN, *command], env))
+        if before:
+            print(
+                f"{fmt:5} before ({args.before}): {statistics.median(r[0] for r in before):6.2f} s "
+                f"(runs {', '.join(f'{r[0]:.2f}' for r in before)}), CPU "
+                f"{statistics.median(r[3] for r in before):.2f} s "
+                f"(runs {', '.join(f'{r[3]:.2f}' for r in before)})"
+            )
+        wall = statistics.median(r[0] for r in runs)
+        tree = max(r[1] for r in runs)
+        rss = max(r[2] for r in runs)
+        cpu = statistics.median(r[3] for r in runs)
         print(
-            f"{fmt:5} cold: {wall:6.2f} s (runs {', '.join(f'{w:.2f}' for w, _, _ in runs)}), "
+            f"{fmt:5} cold: {wall:6.2f} s (runs {', '.join(f'{r[0]:.2f}' for r in runs)}), "
+            f"CPU {cpu:.2f} s (runs {', '.join(f'{r[3]:.2f}' for r in runs)}), "
             f"process tree peak {tree:.0f} MiB (largest single process {rss:.0f} MiB RSS), "
             f"{out.stat().st_size / 1e6:.2f} MB"
         )

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ctatlas.conditional import annotate_authorization
-from ctatlas.model import EVENT_STATUS, StatusEventType, date_precision, date_start
+from ctatlas.vocab import EVENT_STATUS, StatusEventType, date_precision, date_start
 
 if TYPE_CHECKING:
     from ctatlas.dataset import Dataset

@@ -22,7 +22,7 @@ from ctatlas.analysis.landscape import (
     is_marketed,
     jurisdiction_order,
 )
-from ctatlas.model import date_precision, date_start
+from ctatlas.vocab import date_precision, date_start
 
 __all__ = [
     "COMPARISON_ASPECTS",

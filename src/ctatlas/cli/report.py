@@ -166,12 +166,15 @@ def _render(
 def _progress(fmt: ReportFormat, quiet: bool) -> Iterator[Progress]:
     """A ``step(description, done, total)`` that drives a progress bar on a terminal (the
     first step: computing the analysis), and does nothing otherwise."""
+    if quiet:  # rich is not imported for nothing (about 0.05 s of a 1 s report)
+        yield lambda _description, _done, _total: None
+        return
     from rich.console import Console
     from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
     from rich.progress import Progress as Bar
 
     console = Console(stderr=True)
-    if quiet or not console.is_terminal:
+    if not console.is_terminal:
         yield lambda _description, _done, _total: None
         return
     with Bar(

@@ -309,6 +309,12 @@ class Folded:
         """Compile on first use: the rule tables build dozens of these at import, and a
         process that never classifies a text (the report, which imports the classifier for its
         family names) should not pay for compiling them (about 0.3 s)."""
+        if name == "_ci":
+            # the case-insensitive form serves only a text whose length lowercasing changes
+            # (rare): it compiles when one comes
+            ci = compile(self.pattern, re.IGNORECASE)
+            object.__setattr__(self, "_ci", ci)
+            return ci
         if name.startswith("_") and name in Folded.__slots__:
             self._prepare()
             return object.__getattribute__(self, name)
@@ -317,7 +323,6 @@ class Folded:
     def _prepare(self) -> None:
         pattern = self.pattern
         self._rx = compile(pattern)
-        self._ci = compile(pattern, re.IGNORECASE)
         #: strings every match contains (see :func:`required_literals`), tested first on the
         #: lowercased text; the case-insensitive path (a text whose length lowercasing
         #: changes) does without them
