@@ -357,6 +357,60 @@ def floor(zip_path: str, db_path: str) -> dict[str, float]:
     return t
 
 
+def classifier_split(n: int, mix: int, code_every: int, work: Path, repeat: int = 3) -> dict:
+    """The classifier's CPU seconds on the corpus, split by what each study is: one with no
+    stem of a cell product (the early exit), one with a stem but labelled ``not_cell`` (a
+    stem inside another word: the rules run to find no mention), and the rest (cell
+    therapies and the other labels: the rules must run). Each study is classified ``repeat``
+    times in turn, the fastest kept (the machine is shared). The last part is the
+    classifier's own floor: no prefilter can spare a study that carries a mention."""
+    from ctatlas.store import ensure_store
+    from ctatlas.trials import ingest as ing
+    from ctatlas.trials.atlas_terms import cell_terms
+    from ctatlas.trials.classify import ACELL_ANCHORS, ANCHORS, _fields, _scan
+    from ctatlas.trials.ctgov import decode_study
+    from ctatlas.trials.link import product_specs
+
+    atlas = ensure_store(_atlas_url(work))
+    ing._set_linker(product_specs(atlas))
+    terms = cell_terms(atlas)
+    codes = atlas_codes() if code_every else None
+    trials = [decode_study(data) for _, data in iter_corpus(n, 42, mix, codes, code_every)]
+    texts = []
+    for t in trials:  # warm every pattern, and learn each study's kind
+        ing.apply(t, terms)
+        texts.append(" ".join(text for _, text in _fields(t)).lower())  # what it scans
+    stems = ANCHORS | ACELL_ANCHORS
+    kinds = []
+    for t, low in zip(trials, texts, strict=True):
+        if t.label == "not_cell" and not any(h[2] in stems for h in _scan(low)):
+            kinds.append("no stem (early exit)")
+        elif t.label == "not_cell":
+            kinds.append("stem, not a cell therapy")
+        else:
+            kinds.append(f"labelled {t.label}")
+    best = [float("inf")] * len(trials)
+    link = [float("inf")] * len(trials)
+    clock = time.process_time
+    with ing._few_gc_passes():
+        for _ in range(repeat):
+            for i, t in enumerate(trials):
+                c0 = clock()
+                ing.apply(t, terms)
+                c1 = clock()
+                ing._LINKER.link(t)
+                c2 = clock()
+                best[i] = min(best[i], c1 - c0)
+                link[i] = min(link[i], c2 - c1)
+    out: dict[str, dict] = {}
+    for kind, took, linked in zip(kinds, best, link, strict=True):
+        part = out.setdefault(kind, {"studies": 0, "classify_cpu": 0.0, "link_cpu": 0.0})
+        part["studies"] += 1
+        part["classify_cpu"] += took
+        part["link_cpu"] += linked
+    return out
+
+
 # --------------------------------------------------------------------------- the check
 
 
@@ -587,6 +641,9 @@ def main() -> None:
                     help="a source tree (git archive of an earlier commit) whose ingest is timed "
                          "too, as 'before', on the same corpus")
     ap.add_argument("--keep", action="store_true", help="keep the corpus and stores")
+    ap.add_argument("--classifier-split", action="store_true",
+                    help="only the classifier's and linker's CPU seconds by kind of study "
+                         "(the part of the classifier no prefilter can spare)")
     ap.add_argument("--json", dest="json_out", default=None, help="also write results here")
     ap.add_argument("--_run", help=argparse.SUPPRESS)
     ap.add_argument("--_zip", help=argparse.SUPPRESS)
@@ -594,6 +651,18 @@ def main() -> None:
     ap.add_argument("--_registry", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
+    if args.classifier_split:
+        with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+            split = classifier_split(args.n, args.mix, args.code_only, Path(tmp), args.repeat)
+        total = sum(p["classify_cpu"] for p in split.values())
+        print(f"classifier by kind of study, {args.n} studies, mix 1 in {args.mix}, "
+              f"fastest of {args.repeat} (CPU s): classify {total:.2f} s, link "
+              f"{sum(p['link_cpu'] for p in split.values()):.2f} s")
+        for kind, p in sorted(split.items(), key=lambda kv: -kv[1]["classify_cpu"]):
+            print(f"  {kind:28} {p['studies']:6} studies  classify {p['classify_cpu']:6.2f} s "
+                  f"({p['classify_cpu'] / p['studies'] * 1e6:5.0f} us each)  "
+                  f"link {p['link_cpu']:5.2f} s")
+        return
     if args._run:  # inside a timed subprocess
         if args._run == "floor":
             print(json.dumps(floor(args._zip, args._out)))
