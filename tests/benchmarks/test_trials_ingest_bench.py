@@ -4,6 +4,7 @@ asserted: the figures live in benchmarks/README.md)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,16 @@ def test_a_single_file_export_is_streamed(tmp_path: Path, form: str) -> None:
     got = _run(tmp_path, "--stream-gb", "0.001", "--stream-form", form, "--cores", "1")
     (run,) = got["stream"]
     assert run["form"] == form and run["n"] >= 30 and run["peak_rss_mb"] > 0
+
+
+def test_the_classifier_split_counts_every_study(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH), "--workdir", str(tmp_path), "--classifier-split",
+         "--n", "60", "--mix", "3", "--repeat", "1"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    counts = [int(n) for n in re.findall(r"(\d+) studies  classify", proc.stdout)]
+    assert sum(counts) == 60, proc.stdout
+    assert "no stem (early exit)" in proc.stdout and "labelled cell_therapy" in proc.stdout
+    assert not list(tmp_path.iterdir())  # its atlas store went with its folder
