@@ -7,10 +7,9 @@ library never prints and the CLI can show a progress bar.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,33 +71,9 @@ def build_report(land: Landscape, trials: Any = None, lang: str = "en") -> Repor
     store) the Pipeline chapter gains its registries part (:mod:`ctatlas.analysis.registries`).
     ``lang``: the language of the charts and of the HTML and PDF documents' words."""
     from ctatlas.analysis import analyse
-
-    analysis = analyse(land)
-    with _unchecked_charts():
-        return _with_charts(analysis, land, trials, lang)
-
-
-@contextlib.contextmanager
-def _unchecked_charts() -> Iterator[None]:
-    """Build the charts with Altair's check at instantiation off (its "debug mode" validates
-    every schema object against the Vega-Lite JSON Schema as it is made, even when the spec
-    is then exported with ``validate=False``: about a tenth of the HTML report's time). The
-    specs are the same; with :data:`ctatlas.analysis.charts.VALIDATE_SPECS` on (the tests)
-    nothing changes."""
-    from ctatlas.analysis import charts
-
-    if charts.VALIDATE_SPECS:
-        yield
-        return
-    from altair.utils.schemapi import debug_mode
-
-    with debug_mode(False):
-        yield
-
-
-def _with_charts(analysis: Any, land: Landscape, trials: Any, lang: str) -> Report:
     from ctatlas.analysis.charts import all_charts
 
+    analysis = analyse(land)
     tables = {t.id: t for t in analysis.tables}
     findings = {f.id: f for f in analysis.findings}
     area_names = {a["name"]: (a.get("names") or {}).get(lang) or a["name"] for a in land.areas}
