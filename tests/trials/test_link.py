@@ -135,6 +135,7 @@ EXPECTED = {
     "KCT0011372": ["ab-201"],  # AB-201 clinical research, HER2+ breast cancer
     "NCT04594850": ["cellgram-ed"],  # Cellgram-ED phase 2
     "KCT0011549": ["tc011"],  # TC011 (CD19 CAR-T) phase 1/2, named only by its code
+    "NCT06868290": ["rapcabtagene-autoleucel"],  # phase 2 of rapcabtagene autoleucel
 }
 
 
