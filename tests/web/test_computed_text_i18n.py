@@ -9,40 +9,14 @@ import json
 import re
 
 import pytest
-from bs4 import BeautifulSoup, NavigableString
-
-#: a word with lower-case letters (abbreviations and registry ids such as NCT01234567 are not
-#: English to translate)
-LATIN_WORD = re.compile(r"[A-Za-z]*[a-z]{2,}[A-Za-z]*")
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+from bs4 import BeautifulSoup
+from tests.web.latin import CJK, unmarked_latin
 
 
 def _soup(client, url: str) -> BeautifulSoup:  # type: ignore[no-untyped-def]
     response = client.get(url, headers={"accept": "text/html"})
     assert response.status_code == 200, url
     return BeautifulSoup(response.text, "html.parser")
-
-
-def _unmarked_english(root) -> list[str]:  # type: ignore[no-untyped-def]
-    """Text in Latin letters only that no ``lang="en"`` element, link or code element holds
-    (links name products and API paths; code is code)."""
-    out = []
-    for node in root.find_all(string=True):
-        if not isinstance(node, NavigableString) or node.parent.name in ("script", "style"):
-            continue
-        text = " ".join(node.split())
-        if not LATIN_WORD.search(text) or CJK.search(text):
-            continue
-        marked = False
-        for parent in node.parents:
-            if parent.name in ("a", "code") or parent.get("lang") == "en":
-                marked = True
-                break
-            if parent.get("lang"):
-                break
-        if not marked:
-            out.append(text)
-    return out
 
 
 @pytest.mark.parametrize("lang", ["ja", "ko"])
@@ -59,7 +33,7 @@ def test_analysis_findings_and_tables_speak_the_page_language(client, lang: str)
         # breakdown rows name jurisdictions, never their codes
         for td in text.select("tbody tr td:first-child"):
             assert not re.fullmatch(r"[A-Z]{2}", td.text), td.text
-    assert _unmarked_english(page.main) == []
+    assert unmarked_latin(page.main, lang) == []
 
 
 def test_disease_areas_by_their_local_names(client) -> None:  # type: ignore[no-untyped-def]
@@ -101,7 +75,7 @@ def test_home_findings_in_korean(client) -> None:  # type: ignore[no-untyped-def
 @pytest.mark.parametrize("lang", ["ja", "ko"])
 def test_pipeline_charts_and_headings_translated(client, lang: str) -> None:
     page = _soup(client, f"/pipeline?lang={lang}")
-    assert _unmarked_english(page.main) == []
+    assert unmarked_latin(page.main, lang) == []
     for chart in ("pipeline_funnel", "pipeline_family_origin"):
         figure = page.select_one(f"#chart-{chart}")
         assert CJK.search(figure.figcaption.text), figure.figcaption.text

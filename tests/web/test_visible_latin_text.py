@@ -6,24 +6,22 @@ term). And the products table and the timeline name jurisdictions, the code only
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from tests.web.latin import CJK, unmarked_latin
+
 from ctatlas import labels
 
-#: a word with lower-case letters (abbreviations, codes and registry ids are not English)
-LATIN_WORD = re.compile(r"[A-Za-z]*[a-z]{2,}[A-Za-z]*")
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 TRIALS = Path(__file__).resolve().parents[1] / "fixtures" / "trials"
 FIXTURE_PRODUCTS = Path(__file__).resolve().parents[1] / "fixtures" / "data" / "products"
 FIXTURE_JURISDICTIONS = FIXTURE_PRODUCTS.parent / "jurisdictions"
@@ -56,33 +54,9 @@ def _get(client, url: str, lang: str) -> BeautifulSoup:  # type: ignore[no-untyp
     return BeautifulSoup(response.text, "html.parser")
 
 
-def unmarked_latin(page: BeautifulSoup, lang: str) -> list[str]:
-    """Visible text in Latin letters only that no link, code element, ``lang="en"`` element or
-    element in another named language holds."""
-    out = []
-    for node in page.body.find_all(string=True):
-        if not isinstance(node, NavigableString) or node.parent.name in ("script", "style"):
-            continue
-        text = " ".join(node.split())
-        if not LATIN_WORD.search(text) or CJK.search(text):
-            continue
-        marked = False
-        for parent in node.parents:
-            if parent.name in ("a", "code"):
-                marked = True
-                break
-            declared = parent.get("lang")
-            if declared:
-                marked = declared not in (lang, "und")
-                break
-        if not marked:
-            out.append(f"<{node.parent.name}> {text}")
-    return out
-
-
 @pytest.mark.parametrize("lang", ["ja", "ko"])
 def test_no_unmarked_english_on_any_page_type(client, lang: str) -> None:  # type: ignore[no-untyped-def]
-    found = {url: unmarked_latin(_get(client, url, lang), lang) for url in PAGES}
+    found = {url: unmarked_latin(_get(client, url, lang).body, lang) for url in PAGES}
     assert {url: texts for url, texts in found.items() if texts} == {}
 
 
@@ -93,7 +67,7 @@ def test_the_check_sees_english_left_unmarked() -> None:
         "<code>cell_therapy</code></body>",
         "html.parser",
     )
-    assert unmarked_latin(page, "ja") == ["<span> Mesoblast Limited", "<p> Approved"]
+    assert unmarked_latin(page.body, "ja") == ["<span> Mesoblast Limited", "<p> Approved"]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja", "ko"])
@@ -141,7 +115,7 @@ def test_trials_pages_leave_no_english_unmarked(trials_client, lang: str) -> Non
     trial_pages = [a["href"].split("?")[0] for a in listing.select("a.trial-page")][:8]
     assert trial_pages
     urls = ["/trials", *trial_pages]
-    found = {url: unmarked_latin(_get(trials_client, url, lang), lang) for url in urls}
+    found = {url: unmarked_latin(_get(trials_client, url, lang).body, lang) for url in urls}
     assert {url: texts for url, texts in found.items() if texts} == {}
 
 
@@ -153,4 +127,4 @@ def test_error_pages_leave_no_english_unmarked(client, lang: str) -> None:  # ty
         assert response.status_code == status, url
         page = BeautifulSoup(response.text, "html.parser")
         assert CJK.search(page.body.get_text()), url
-        assert unmarked_latin(page, lang) == [], url
+        assert unmarked_latin(page.body, lang) == [], url
