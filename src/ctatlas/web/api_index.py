@@ -94,7 +94,7 @@ def api_index(request: Request, snap: SnapshotDep) -> Response:
     endpoints = api_endpoints(request.app.openapi(), snap)
     if "text/html" in request.headers.get("accept", ""):
         from ctatlas.web import contexts
-        from ctatlas.web.pages import render_page
+        from ctatlas.web.rendering import render_page
 
         return render_page(request, contexts.ApiIndexContext(endpoints=endpoints))
     from ctatlas.web.api.common import json_response

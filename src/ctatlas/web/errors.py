@@ -129,7 +129,7 @@ def respond(
     """The error as JSON, or as an HTML page for a browser on a page path."""
     body = error_body(status, message, errors, suggestions, hint)
     if _wants_html(request):
-        from ctatlas.web.pages import render_error
+        from ctatlas.web.rendering import render_error
 
         try:
             return render_error(request, body, headers)

@@ -2,8 +2,12 @@
 
 ``/`` key figures and charts; ``/products`` a filterable, sortable, searchable table whose URL
 holds every filter; ``/products/{slug}`` one product with its timeline, sources and linked trials;
-``/definitions`` the side-by-side comparison; ``/classify`` the classifier's form and
-decision; ``/analysis`` the report's tables, findings and charts with downloads.
+``/jurisdictions`` and ``/jurisdictions/{code}`` the frameworks; ``/definitions`` the
+side-by-side comparison; ``/classify`` the classifier's form and decision; ``/analysis`` the
+report's tables, findings and charts with downloads; ``/conditional`` the conditional
+approvals. The trials pages are in :mod:`ctatlas.web.trial_pages` (their routes are part of
+:data:`router`); how a page is drawn (templates, filters, language) is in
+:mod:`ctatlas.web.rendering`.
 """
 
 from __future__ import annotations
@@ -12,56 +16,29 @@ import json
 import typing
 from enum import Enum
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
-import jinja2
 from fastapi import APIRouter, Path, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.templating import Jinja2Templates
 
-from ctatlas import __version__, labels
-from ctatlas.i18n import LANGS, negotiate, translations
-from ctatlas.report import texts
+from ctatlas import labels
 from ctatlas.vocab import CellClass, Modality, Origin, Pathway, ProfileOrigin, Status
-from ctatlas.web import contexts, service
-from ctatlas.web.assets import package_assets
+from ctatlas.web import contexts, service, trial_pages
 from ctatlas.web.deps import SnapshotDep
 from ctatlas.web.params import parse_page_query
-from ctatlas.web.state import Snapshot
-
-__all__ = ["render_error", "render_page", "router"]
-
-_env = jinja2.Environment(
-    loader=jinja2.PackageLoader("ctatlas.web", "templates"),
-    autoescape=jinja2.select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-    undefined=jinja2.StrictUndefined,
-    extensions=["jinja2.ext.i18n"],
+from ctatlas.web.rendering import (
+    page_language,
+    product_names,
+    render_error,
+    render_page,
+    templates,
 )
-templates = Jinja2Templates(env=_env)
+from ctatlas.web.state import Snapshot
+from ctatlas.web.trial_pages import program_linker, trials_store
+
+__all__ = ["page_language", "render_error", "render_page", "router", "templates"]
 
 router = APIRouter(include_in_schema=False)
-TEMPLATES = {cls: name for name, cls in contexts.PAGE_CONTEXTS.items()}
 
-
-def N_(message: str) -> str:
-    """Marks a string for the message catalogues (translated where it is shown)."""
-    return message
-
-
-NAV = [
-    ("/", N_("Home")),
-    ("/products", N_("Products")),
-    ("/pipeline", N_("Pipeline")),
-    ("/trials", N_("Trials")),
-    ("/jurisdictions", N_("Jurisdictions")),
-    ("/definitions", N_("Definitions")),
-    ("/classify", N_("Classifier")),
-    ("/analysis", N_("Analysis")),
-    ("/conditional", N_("Conditional approvals")),
-    ("/api", N_("API")),
-]
 FILTER_VOCABS: dict[str, type[Enum]] = {
     "modality": Modality,
     "cell_class": CellClass,
@@ -76,144 +53,6 @@ REPORT_MEDIA = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _lang(ctx: Any) -> str:
-    return str(ctx.get("lang") or "en")
-
-
-@jinja2.pass_context
-def _gettext(ctx: Any, message: str) -> str:
-    return translations(_lang(ctx)).gettext(message) if message else message
-
-
-@jinja2.pass_context
-def _ngettext(ctx: Any, singular: str, plural: str, n: int) -> str:
-    return translations(_lang(ctx)).ngettext(singular, plural, n)
-
-
-@jinja2.pass_context
-def _href(ctx: Any, path: str, **params: Any) -> str:
-    """``path`` with ``params``, and ``lang`` when the page was asked for in a language
-    explicitly (``?lang=``): links keep the reader's choice."""
-    pairs = [(k, str(v)) for k, v in params.items() if v is not None]
-    if ctx.get("lang_query"):
-        pairs.append(("lang", _lang(ctx)))
-    if not pairs:
-        return path
-    return path + ("&" if "?" in path else "?") + urlencode(pairs)
-
-
-_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-_env.globals["href"] = _href
-_env.filters["label"] = jinja2.pass_context(
-    lambda ctx, value, vocabulary="yes_no": labels.label(vocabulary, value, _lang(ctx))
-)
-_env.filters["field_label"] = jinja2.pass_context(
-    lambda ctx, name: labels.field_label(name, _lang(ctx))
-)
-_env.filters["jurisdiction_name"] = jinja2.pass_context(
-    lambda ctx, code: labels.jurisdiction_name(code, _lang(ctx))
-)
-_env.filters["category_label"] = jinja2.pass_context(
-    lambda ctx, category, jurisdiction: labels.category_label(
-        jurisdiction, category, _lang(ctx), ctx.get("jurisdiction_docs", {}).get(jurisdiction)
-    )
-)
-_env.filters["extra_label"] = jinja2.pass_context(
-    lambda ctx, value, key: labels.extra_label(key, value, _lang(ctx))
-)
-_env.filters["cell_label"] = jinja2.pass_context(
-    lambda ctx, value, column: labels.cell_label(column, value, _lang(ctx))
-)
-_env.filters["table_description"] = jinja2.pass_context(
-    lambda ctx, table: texts.table_description(table, _lang(ctx))
-)
-_env.filters["table_note"] = jinja2.pass_context(
-    lambda ctx, note: texts.table_note(note, _lang(ctx))
-)
-_env.globals["static_url"] = lambda name: package_assets().url(name)
-_env.filters["local_lang"] = lambda code: labels.lang_of(code) or ""
-_env.filters["script_lang"] = lambda text: labels.script_lang(text) or ""
-#: a text in Latin letters only, with words (curated English on a Japanese or Korean page)
-_env.filters["curated_english"] = lambda text: (
-    isinstance(text, str) and any(c.isascii() and c.isalpha() for c in text)
-    and labels.script_lang(text) is None
-)
-
-
-def _jurisdiction_docs(snap: Snapshot) -> dict[str, dict[str, Any]]:
-    return snap.derived("jurisdiction_docs", snap.jurisdictions)  # type: ignore[no-any-return]
-
-
-def _names(doc: dict[str, Any], lang: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """A product's brand names and local names, each ``{text, lang}``: the local names of the
-    reader's language first, then the others."""
-    brands: list[dict[str, str]] = []
-    local: list[dict[str, str]] = []
-    for auth in doc["authorizations"]:
-        brand = {"text": auth["brand_name"], "lang": ""}
-        if brand not in brands:
-            brands.append(brand)
-        if auth.get("local_name"):
-            name = {"text": auth["local_name"], "lang": labels.lang_of(auth["jurisdiction"]) or ""}
-            if name not in local:
-                local.append(name)
-    if not brands:
-        brands = [{"text": doc["name"], "lang": ""}]
-    mine = [n for n in local if n["lang"] == lang]
-    if mine:
-        return mine, brands + [n for n in local if n["lang"] != lang]
-    return brands, local
-
-
-def page_language(request: Request) -> tuple[str, bool]:
-    """The language of a page (``lang`` in the query, else Accept-Language, else English)
-    and whether the query chose it (then links carry it)."""
-    asked = request.query_params.get("lang")
-    lang = negotiate(asked, request.headers.get("accept-language"))
-    return lang, bool(asked) and asked.strip().lower() == lang
-
-
-def _switch_links(request: Request, lang: str) -> list[tuple[str, str, str, bool]]:
-    """(code, name, URL of this page in that language, current) for the language switch."""
-    items = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    out = []
-    for code in LANGS:
-        query = urlencode([*items, ("lang", code)])
-        out.append((code, labels.LANG_NAMES[code], f"{request.url.path}?{query}", code == lang))
-    return out
-
-
-def _page(request: Request, context: Any, status: int = 200) -> Response:
-    """Render the template of ``context``'s class (:data:`contexts.PAGE_CONTEXTS`)."""
-    name = TEMPLATES[type(context)]
-    lang, lang_query = page_language(request)
-    base = {
-        "request": request,
-        "nav": NAV,
-        "version": __version__,
-        "path": request.url.path,
-        "lang": lang,
-        "lang_query": lang_query,
-        "langs": _switch_links(request, lang),
-        "jurisdiction_docs": _jurisdiction_docs(request.app.state.atlas.current()),
-    }
-    values = {**base, **contexts.as_dict(context)}
-    return templates.TemplateResponse(request, name, values, status_code=status)
-
-
-render_page = _page
-
-
-def render_error(
-    request: Request, body: dict[str, Any], headers: dict[str, str] | None = None
-) -> Response:
-    """An error as a page (the same fields as the JSON envelope)."""
-    response = _page(request, contexts.ErrorContext(err=body), status=body["status"])
-    if headers:
-        response.headers.update(headers)
-    return response
 
 
 def _chart_views(
@@ -238,7 +77,7 @@ def home(request: Request, snap: SnapshotDep) -> Response:
 
     stats = service.stats(snap)
     lang = page_language(request)[0]
-    return _page(
+    return render_page(
         request,
         contexts.HomeContext(
             stats=stats,
@@ -280,9 +119,9 @@ def products_page(request: Request, snap: SnapshotDep) -> Response:
         found = ordered(snap, query)
     lang, lang_query = page_language(request)
     keep = {"lang": lang} if lang_query else {}
-    view = products_view(snap, query, found, lambda doc: _names(doc, lang), keep)
+    view = products_view(snap, query, found, lambda doc: product_names(doc, lang), keep)
     export_query = query_string(query.model_copy(update={"limit": 50, "offset": 0}))
-    return _page(
+    return render_page(
         request,
         contexts.ProductsContext(
             query=query,
@@ -372,8 +211,8 @@ def product_page(
             ("genetically_modified", "yes_no"),
         )
     ]
-    heading, subheading = _names(doc, lang)
-    return _page(
+    heading, subheading = product_names(doc, lang)
+    return render_page(
         request,
         contexts.ProductContext(
             doc=doc,
@@ -385,7 +224,7 @@ def product_page(
             disease_names=disease_names,
             trials=service.product_trials(request.app.state.trials, slug),
             program_trials=service.program_trials(
-                request.app.state.trials, doc, _program_linker(snap)
+                request.app.state.trials, doc, program_linker(snap)
             ),
         ),
     )
@@ -408,7 +247,7 @@ def jurisdictions_page(request: Request, snap: SnapshotDep) -> Response:
         }
         for summary in service.jurisdiction_summaries(snap)
     ]
-    return _page(request, contexts.JurisdictionsContext(rows=rows))
+    return render_page(request, contexts.JurisdictionsContext(rows=rows))
 
 
 @router.get("/jurisdictions/{code}", response_class=HTMLResponse)
@@ -425,7 +264,7 @@ def jurisdiction_page(
         query = request.url.query
         target = f"/jurisdictions/{doc['code']}" + (f"?{query}" if query else "")
         return RedirectResponse(target, status_code=307)
-    return _page(
+    return render_page(
         request,
         contexts.JurisdictionContext(j=jurisdiction_view(doc, COMPARISON_ASPECTS)),
     )
@@ -452,7 +291,7 @@ def definitions_page(request: Request, snap: SnapshotDep) -> Response:
         every.append(
             {"code": code, "local_name": doc.get("local_name"), "definitions": definitions}
         )
-    return _page(
+    return render_page(
         request,
         contexts.DefinitionsContext(table=table, codes=codes, names=names, jurisdictions=every),
     )
@@ -520,7 +359,7 @@ def classify_page(request: Request, snap: SnapshotDep) -> Response:
         k: (v if isinstance(v, list) else ("true" if v is True else "false" if v is False else v))
         for k, v in values.items()
     }
-    return _page(
+    return render_page(
         request, contexts.ClassifyContext(fields=fields, values=shown, result=result, error=error)
     )
 
@@ -537,7 +376,7 @@ def analysis_page(request: Request, snap: SnapshotDep) -> Response:
     result = service.analysis(snap)
     lang = page_language(request)[0]
     views = _chart_views(snap, lang)
-    return _page(
+    return render_page(
         request,
         contexts.AnalysisContext(
             analysis=result,
@@ -568,7 +407,7 @@ def conditional_page(request: Request, snap: SnapshotDep) -> Response:
     params = request.query_params
     codes = [c for c in params.getlist("jurisdiction") if c]
     tracker = service.conditional_tracker(snap, codes, params.get("as_of") or None, 10_000, 0)
-    return _page(
+    return render_page(
         request,
         contexts.ConditionalContext(
             rows=tracker["data"],
@@ -595,7 +434,7 @@ def report_download(
 
     from ctatlas.report import build_report, render
 
-    state, trials = _trials_store(request)
+    state, trials = trials_store(request)
     version = request.app.state.trials.version() if trials is not None else state
     lang = page_language(request)[0] if fmt != "xlsx" else "en"
     key = "report" if lang == "en" else f"report:{lang}"
@@ -626,185 +465,4 @@ def report_download(
     )
 
 
-# --------------------------------------------------------------------------- trials
-
-
-def _trials_store(request: Request) -> tuple[str, Any]:
-    """('ok', store), ('none', None) while there is no trials store, or ('unavailable',
-    None) when it cannot be read."""
-    import sqlalchemy as sa
-
-    trials = request.app.state.trials
-    try:
-        store = trials.store()
-        if store is not None and trials.version().startswith("unreadable:"):
-            return "unavailable", None
-    except sa.exc.SQLAlchemyError:
-        return "unavailable", None
-    return ("ok", store) if store is not None else ("none", None)
-
-
-def _trial_products(snap: Snapshot, slugs: list[str], lang: str) -> list[dict[str, str]]:
-    """The atlas products among ``slugs``, each named as its page's heading names it."""
-    docs = snap.by_slug()
-    out = []
-    for slug in slugs:
-        if slug in docs:
-            first = _names(docs[slug], lang)[0]
-            out.append({"slug": slug, "name": " / ".join(n["text"] for n in first)})
-    return out
-
-
-def _program_linker(snap: Snapshot) -> Any:
-    """The atlas's programs as a trial sees them (one per data version)."""
-    from ctatlas.trials.program_links import ProgramLinker
-
-    return snap.derived("program_linker", lambda: ProgramLinker(snap.store.therapies()))
-
-
-def _trial_programs(snap: Snapshot, trial: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    """The development programs ``trial`` belongs to: {slug, program, name, jurisdiction,
-    stage}, the therapy named as its page's heading names it."""
-    docs = snap.by_slug()
-    out = []
-    for link in _program_linker(snap).links(trial):
-        doc = docs.get(link["slug"])
-        name = (
-            " / ".join(n["text"] for n in _names(doc, lang)[0]) if doc is not None
-            else link["name"]
-        )
-        out.append({**link, "name": name})
-    return out
-
-
-@router.get("/trials", response_class=HTMLResponse)
-def trials_page(request: Request, snap: SnapshotDep) -> Response:
-    """The trials of the trials store, with the filters of ``ctatlas trials list`` (the API's
-    query parameters), counts, charts and paging; the URL holds every filter."""
-    import sqlalchemy as sa
-
-    from ctatlas.trials.record import (
-        CELL_FAMILIES,
-        LABELS,
-        ORIGINS,
-        PHASES,
-        SPONSOR_CLASSES,
-        STATUSES,
-    )
-    from ctatlas.web import trialviews as tv
-
-    query, problems = tv.parse_trial_query(request.query_params.multi_items())
-    lang, lang_query = page_language(request)
-    keep = lang if lang_query else None
-    state, store = _trials_store(request)
-    rows: list[dict[str, Any]] = []
-    count = 0
-    charts: list[dict[str, Any]] = []
-    stored_countries: list[str] = []
-    prev_link = next_link = None
-    if store is not None:
-        filters = tv.store_filters(query)
-        try:
-            count = store.count_trials(**filters)
-            found = list(store.query(**filters, limit=query.limit, offset=query.offset))
-            facets = store.chart_counts(**filters)
-            stored_countries = store.countries()
-        except sa.exc.SQLAlchemyError:
-            state, found, facets = "unavailable", [], []
-        for t in found:
-            start = t.get("start_date") or ""
-            rows.append(
-                {
-                    "trial_id": t["trial_id"],
-                    "page": "/trials/" + t["trial_id"],
-                    "url": t.get("url"),
-                    "registry": tv.REGISTRY_NAMES.get(t["registry"], t["registry"]),
-                    "title": t.get("title") or "",
-                    "phases": t.get("phases") or [],
-                    "status": t.get("status") or "unknown",
-                    "countries": [tv.country_name(c, lang) for c in t.get("countries") or []],
-                    "start_year": start[:4] if start[:4].isdigit() else None,
-                    "label": t.get("label"),
-                    "family": t.get("cell_family"),
-                    "origin": t.get("origin"),
-                    "sponsor": t.get("sponsor"),
-                    "products": _trial_products(snap, t.get("product_slugs") or [], lang),
-                    "programs": _trial_programs(snap, t, lang),
-                }
-            )
-        for view in tv.trial_charts(facets, lang):
-            spec = json.dumps(view["spec"], ensure_ascii=False).replace("</", "<\\/")
-            charts.append({**view, "spec": spec})
-        if query.offset > 0:
-            prev_offset = max(0, query.offset - query.limit)
-            prev_link = "/trials?" + tv.query_string(query, keep, offset=prev_offset)
-        if query.offset + query.limit < count:
-            next_offset = query.offset + query.limit
-            next_link = "/trials?" + tv.query_string(query, keep, offset=next_offset)
-    vocabs = {
-        "label": (N_("Detected as"), "trial_label", [*LABELS, "all"]),
-        "phase": (N_("Phase"), "trial_phase", list(PHASES)),
-        "status": (N_("Status"), "trial_status", list(STATUSES)),
-        "cell_class": (N_("Cell class"), "cell_class", ["somatic", "stem"]),
-        "family": (N_("Cell family"), "cell_family", list(CELL_FAMILIES)),
-        "origin": (N_("Origin of the cells"), "trial_origin", list(ORIGINS)),
-        "sponsor_class": (N_("Sponsor"), "sponsor_class", list(SPONSOR_CLASSES)),
-    }
-    api_query = tv.query_string(query)
-    return _page(
-        request,
-        contexts.TrialsContext(
-            state=state,
-            query=query,
-            problems=problems,
-            rows=rows,
-            count=count,
-            vocabs=vocabs,
-            prev_link=prev_link,
-            next_link=next_link,
-            api_link="/api/v1/trials" + ("?" + api_query if api_query else ""),
-            charts=charts,
-            countries=tv.country_choices(stored_countries, query.country, lang),
-        ),
-        status=503 if state != "ok" else 200,
-    )
-
-
-@router.get("/trials/{trial_id}", response_class=HTMLResponse)
-def trial_page(
-    request: Request, snap: SnapshotDep, trial_id: Annotated[str, Path(max_length=64)]
-) -> Response:
-    """One trial, by any of its registry ids: the normalised record, every secondary id and
-    the evidence behind its label, in words."""
-    import sqlalchemy as sa
-
-    from ctatlas.web import trialviews as tv
-    from ctatlas.web.errors import NotFound
-
-    lang = page_language(request)[0]
-    state, store = _trials_store(request)
-    trial = None
-    if store is not None:
-        try:
-            trial = store.find(trial_id)
-        except sa.exc.SQLAlchemyError:
-            state = "unavailable"
-        if state == "ok" and trial is None:
-            raise NotFound(
-                f"no trial '{trial_id}' in the trials store",
-                [{"loc": ["path", "trial_id"], "msg": f"no record lists the id '{trial_id}'"}],
-            )
-    return _page(
-        request,
-        contexts.TrialContext(
-            state=state,
-            asked=trial_id,
-            trial=trial,
-            registry=tv.REGISTRY_NAMES.get(trial["registry"], trial["registry"]) if trial else "",
-            countries=[tv.country_name(c, lang) for c in (trial or {}).get("countries") or []],
-            products=_trial_products(snap, (trial or {}).get("product_slugs") or [], lang),
-            programs=_trial_programs(snap, trial, lang) if trial else [],
-            evidence=tv.evidence_words((trial or {}).get("evidence") or [], lang),
-        ),
-        status=503 if state != "ok" else 200,
-    )
+router.include_router(trial_pages.router)  # /trials and /trials/{trial_id}, registered last

@@ -165,7 +165,7 @@ def pipeline_page(request: Any, snap: Snapshot) -> Any:
 
     from ctatlas.analysis.pipeline import family_origin_chart, funnel_chart, words_in
     from ctatlas.web import contexts
-    from ctatlas.web.pages import _page, page_language
+    from ctatlas.web.rendering import page_language, render_page
 
     lang = page_language(request)[0]
 
@@ -178,4 +178,4 @@ def pipeline_page(request: Any, snap: Snapshot) -> Any:
         for chart in (funnel_chart(shown, view["codes"], words), family_origin_chart(shown, words)):
             spec = json.dumps(chart.spec, ensure_ascii=False).replace("</", "<\\/")
             charts.append({"id": chart.id, "title": chart.title, "spec": spec})
-    return _page(request, contexts.PipelineContext(view=view, charts=charts))
+    return render_page(request, contexts.PipelineContext(view=view, charts=charts))
