@@ -14,7 +14,7 @@ plain ``pip install -e .`` on a fresh clone works and no compiled ``.mo`` can go
     'ja'
 
 Refresh the catalogues after changing templates with ``scripts/i18n`` (extract with
-``pybabel extract`` and update with ``pybabel update``; see the README).
+``pybabel extract``, then :func:`merge_catalogue` into each language; see the README).
 """
 
 from __future__ import annotations
@@ -27,7 +27,14 @@ from pathlib import Path
 
 from ctatlas.labels import LANGS
 
-__all__ = ["DEFAULT_LANG", "LANGS", "catalogue_path", "negotiate", "translations"]
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "catalogue_path",
+    "merge_catalogue",
+    "negotiate",
+    "translations",
+]
 
 DEFAULT_LANG = "en"
 DOMAIN = "messages"
@@ -53,6 +60,29 @@ def translations(lang: str) -> gettext.NullTranslations:
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
+
+
+def merge_catalogue(template: Path, po: Path) -> None:
+    """Bring the catalogue ``po`` up to the messages of ``template`` (a ``.pot`` written with
+    ``--omit-header``), as ``pybabel update --no-fuzzy-matching --ignore-obsolete`` does: new
+    messages get an empty translation, messages no longer extracted are dropped, translations
+    are kept. Unlike ``pybabel update``, the catalogue's header (its comment and the
+    ``msgid ""`` entry) is kept as written: babel either drops it (``--omit-header``) or
+    rewrites it (the creation date, and the comment wrapped at 76 columns)."""
+    from babel.messages.pofile import read_po, write_po
+
+    text = po.read_text(encoding="utf-8")
+    lang = po.parent.parent.name
+    with template.open("rb") as fh:
+        messages = read_po(fh)
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    catalog.update(messages, no_fuzzy_matching=True, update_creation_date=False)
+    body = io.BytesIO()
+    write_po(body, catalog, omit_header=True, ignore_obsolete=True)
+    first, blank, _rest = text.partition("\n\n")
+    header = first + blank if blank and '\nmsgid ""\n' in f"\n{first}\n" else ""
+    po.write_text(header + body.getvalue().decode("utf-8"), encoding="utf-8")
 
 
 def _accepted(header: str) -> list[str]:
