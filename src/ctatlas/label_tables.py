@@ -456,6 +456,8 @@ FIELDS: dict[str, L] = {
     "approval_date": ("First approval", "初回承認日", "최초 허가일"),
     "category": ("Legal category", "法的区分", "법적 분류"),
     "designations": ("Designations", "指定", "지정"),
+    "designation_dates": ("Designation dates", "指定日", "지정일"),
+    "designation_totals": ("Published designation totals", "指定件数の公表値", "지정 건수 공표치"),
     # the classifier's profile
     "homologous_use": ("Homologous use", "相同利用", "동종 기능 사용"),
     "combined_with_device_or_drug": (

@@ -138,3 +138,42 @@ def test_new_pages_are_cached_per_language_with_etags(client) -> None:  # type: 
             url, headers={**h, "accept-language": "ja", "if-none-match": en.headers["etag"]}
         )
         assert stale.status_code == 200, url
+
+
+def test_designations_in_figures_beside_the_published_totals(client) -> None:  # type: ignore[no-untyped-def]
+    """The jurisdiction's designations as ``ctatlas designations`` counts them (the API's
+    stats), then the regulator's published totals with their sources, running totals set
+    beside the atlas's count: labels, not codes."""
+    api = client.get("/api/v1/designations?jurisdiction=US").json()
+    page = soup(client, "/jurisdictions/US")
+    assert "#designation_figures" in [a["href"] for a in page.select("nav.toc a")]
+    rows = {
+        tr["data-designation"]: [td.text for td in tr.find_all("td")]
+        for tr in page.select("#designation-outcomes tbody tr")
+    }
+    assert sorted(rows) == sorted(s["designation"] for s in api["stats"]) != []
+    for s in api["stats"]:
+        median = s["median_days_to_approval"]
+        assert rows[s["designation"]][1:] == [
+            str(s["designated"]), str(s["approved"]), str(s["in_development"]),
+            str(s["stopped"]), "—" if median is None else f"{median:,g}",
+            str(s["timed_approvals"]),
+        ]  # fmt: skip
+    assert rows["breakthrough_therapy"][0] == "Breakthrough therapy designation"
+    totals = page.select("#designation-totals tbody tr")
+    assert [tr["data-designation"] for tr in totals] == [p["designation"] for p in api["published"]]
+    for tr, published in zip(totals, api["published"], strict=True):
+        assert tr.select_one("td.num").text == f"{published['value']:,}"
+        named = tr.select_one("td.named").text
+        if published["atlas_names"] is None:
+            assert named == "not compared"
+        else:
+            assert named == f"the atlas names {published['atlas_names']} of {published['value']:,}"
+        assert [a["href"] for a in tr.select("li.source > a")] == [published["source"]]
+    assert totals[0].select_one("td").text == "Regenerative Medicine Advanced Therapy (RMAT)"
+    assert "2016-12-13 to 2024-12-31" in totals[0].text
+    ja = soup(client, "/jurisdictions/US?lang=ja")
+    assert ja.select_one("#designation_figures h2").text == "指定の数値"
+    assert ja.select_one("#designation-totals td.named").text == "152件中0件をアトラスに収録"
+    # a jurisdiction with no designated therapy and no published total has no such section
+    assert not soup(client, "/jurisdictions/SG").select("#designation_figures")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
@@ -45,3 +46,17 @@ def test_the_atlas_starts_warm_on_the_shipped_data(tmp_path: Path) -> None:
     with TestClient(app) as client:
         for path in ("/", "/products", "/analysis", "/pipeline", "/conditional"):
             assert client.get(path).status_code == 200, path
+        # the shipped data's dated designations reach the jurisdiction pages as medians
+        medians = []
+        for code in ("JP", "US"):
+            stats = client.get(f"/api/v1/designations?jurisdiction={code}").json()["stats"]
+            page = BeautifulSoup(client.get(f"/jurisdictions/{code}").text, "html.parser")
+            shown = {
+                tr["data-designation"]: tr.select_one("td.median").text
+                for tr in page.select("#designation-outcomes tbody tr")
+            }
+            for s in stats:
+                median = s["median_days_to_approval"]
+                assert shown[s["designation"]] == ("—" if median is None else f"{median:,g}")
+                medians += [median] if median is not None else []
+        assert medians  # SAKIGAKE and RMAT carry dated designations

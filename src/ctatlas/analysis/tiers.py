@@ -125,8 +125,10 @@ def tier_figures_table(land: Landscape) -> Table:
 
 def designation_outcomes_table(land: Landscape) -> Table:
     """Per jurisdiction and designation: therapies designated, approved, still in development
-    (development programs are today's: none for a past as-of date)."""
-    from ctatlas.designations import designation_rows, designation_stats
+    (development programs are today's: none for a past as-of date), the median days from
+    designation to approval where sources date the designation, and the designation's running
+    published total beside them (:func:`ctatlas.designations.published_totals`)."""
+    from ctatlas.designations import designation_rows, designation_stats, published_totals
 
     docs = list(land.products)
     approved = {d["slug"] for d in docs}
@@ -138,27 +140,51 @@ def designation_outcomes_table(land: Landscape) -> Table:
         if r["slug"] not in approved or r["stage"] != "approved"
     ]
     rows = designation_stats(designation_rows(docs + pending, land.selected))
+    # the newest running total per designation (a count for one period is not compared)
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    for total in published_totals(land.jurisdictions, rows, land.selected):
+        key = (total["jurisdiction"], total["designation"])
+        if total["atlas_names"] is not None and (
+            key not in totals or str(total["as_of"]) > str(totals[key]["as_of"])
+        ):
+            totals[key] = total
+    for row in rows:
+        total = totals.get((row["jurisdiction"], row["designation"]))
+        row["published_total"] = total["value"] if total else None
+        row["published_as_of"] = total["as_of"] if total else None
     return Table(
         "designation_outcomes",
         "Designations and expedited routes, and what became of them",
         "Therapies curated in the atlas with each designation (SAKIGAKE, orphan, RMAT, "
         "breakthrough therapy, PRIME, Korea's expedited review...), how many were approved with "
-        "it and how many are still in development there.",
+        "it, how many are still in development there, the median days from designation to "
+        "approval where sources date the designation, and the published total of the "
+        "designation where there is one.",
         [
             Column("jurisdiction", "Jurisdiction"),
             Column("designation", "Designation"),
             Column("designated", "Therapies designated", "int"),
-            Column("approved", "Approved", "int"),
+            Column("approved", "Approved with it", "int"),
             Column("in_development", "Still in development", "int"),
             Column("stopped", "Stopped", "int"),
             Column("approved_share", "Share approved", "share"),
             Column("first_approval", "First approval", "date"),
             Column("latest_approval", "Latest approval", "date"),
+            Column("median_days_to_approval", "Median days from designation to approval", "int"),
+            Column("timed_approvals", "Approvals with a dated designation", "int"),
+            Column("published_total", "Published total", "int"),
+            Column("published_as_of", "Published total as of", "date"),
         ],
         rows,
         [
             "Only designated therapies curated in the atlas are counted: a regulator's own total "
             "(e.g. FDA's count of RMAT designations granted) is larger, so the share approved is "
             "the atlas's, not the route's.",
+            "The median counts only approvals whose designation day a source gives as a full "
+            "date, and only designations granted before the approval.",
+            "The published total is the newest running count of that designation, the "
+            "regulator's own or a tally of its lists (the jurisdiction file names the source); "
+            "it counts every product the route covers, not only the atlas's cell therapies. "
+            "Counts for one period, or of all medicines, are on each jurisdiction's page.",
         ],
     )

@@ -1,6 +1,7 @@
 """What the jurisdiction pages show: ``/jurisdictions`` (every jurisdiction, with counts) and
-``/jurisdictions/{code}`` (regulators, laws, definitions, categories, pathways, designations,
-risk tiers, the tier routes with their figures, events and plans, and the comparison entries).
+``/jurisdictions/{code}`` (regulators, laws, definitions, categories, pathways, designations
+with their outcomes and the regulator's published totals, risk tiers, the tier routes with
+their figures, events and plans, and the comparison entries).
 
 Kept apart from :mod:`ctatlas.web.pages` (one concern). Every citation becomes a visible link
 whose words name the law and article (or the document's title, or the site), so a reader sees
@@ -10,11 +11,11 @@ where a statement comes from without hovering.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["SECTIONS", "cited", "jurisdiction_view", "law_short_name"]
+__all__ = ["SECTIONS", "cited", "designation_figures", "jurisdiction_view", "law_short_name"]
 
 
 def N_(message: str) -> str:
@@ -30,6 +31,7 @@ SECTIONS = [
     ("categories", N_("Legal categories")),
     ("pathways", N_("Approval pathways")),
     ("designations", N_("Designations")),
+    ("designation_figures", N_("Designations in figures")),
     ("risk_tiers", N_("Risk tiers")),
     ("tier_routes", N_("Routes to patients outside product approval")),
     ("tier_figures", N_("Published figures")),
@@ -84,14 +86,44 @@ def _cite_all(value: Any, laws: Mapping[str, Mapping[str, Any]]) -> Any:
     return value
 
 
+def designation_figures(
+    doc: Mapping[str, Any],
+    stats: Sequence[Mapping[str, Any]],
+    published: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """The jurisdiction's designations in figures: ``stats``, the atlas's therapies per
+    designation (:func:`ctatlas.designations.designation_stats`, with the median days from
+    designation to approval), and ``published``, each of the file's ``designation_totals``
+    with its sources and, for a running total, ``atlas_names``: how many of them the atlas
+    names (:func:`ctatlas.designations.published_totals`, for this jurisdiction alone)."""
+    code = doc["code"]
+    named = [p for p in published if p["jurisdiction"] == code]
+    totals = list(doc.get("designation_totals") or [])
+    if len(named) != len(totals):
+        raise ValueError(f"{code}: {len(totals)} designation totals, {len(named)} compared")
+    rows = []
+    for total, compared in zip(totals, named, strict=True):
+        if (str(total["designation"]), total["value"]) != (
+            compared["designation"], compared["value"]
+        ):
+            raise ValueError(f"{code}: designation totals out of order")
+        rows.append({**total, "atlas_names": compared["atlas_names"]})
+    return {"stats": [s for s in stats if s["jurisdiction"] == code], "published": rows}
+
+
 def jurisdiction_view(
-    doc: Mapping[str, Any], aspects: Mapping[str, str]
+    doc: Mapping[str, Any],
+    aspects: Mapping[str, str],
+    designations: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The page's data: the document with its citations as link words, the ids of routes,
-    tiers and laws resolved to their labels, the comparison as (aspect, entry) pairs and the
-    sections that have something to show (``sections``: (anchor, heading))."""
+    tiers and laws resolved to their labels, the comparison as (aspect, entry) pairs, the
+    designations in figures (``designations``: :func:`designation_figures`) and the sections
+    that have something to show (``sections``: (anchor, heading))."""
     laws = {law["id"]: law for law in doc.get("laws", [])}
     page = _cite_all(dict(doc), laws)
+    figures = designations or {}
+    page["designation_figures"] = figures if any(figures.values()) else None
     comparison = page.get("comparison") or {}
     page["comparison"] = [
         (aspects.get(key, key), entry) for key, entry in comparison.items() if entry

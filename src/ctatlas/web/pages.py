@@ -257,16 +257,18 @@ def jurisdiction_page(
     """One jurisdiction's framework, every statement with its citation visible
     (:mod:`ctatlas.web.jurisdiction_view`); a code in another case redirects."""
     from ctatlas.analysis.tables import COMPARISON_ASPECTS
-    from ctatlas.web.jurisdiction_view import jurisdiction_view
+    from ctatlas.web.jurisdiction_view import designation_figures, jurisdiction_view
 
     doc = service.jurisdiction_detail(snap, code)  # NotFound with close codes
     if code != doc["code"]:
         query = request.url.query
         target = f"/jurisdictions/{doc['code']}" + (f"?{query}" if query else "")
         return RedirectResponse(target, status_code=307)
+    found = service.designations(snap, [doc["code"]], limit=0, offset=0)
+    figures = designation_figures(doc, found["stats"], found["published"])
     return render_page(
         request,
-        contexts.JurisdictionContext(j=jurisdiction_view(doc, COMPARISON_ASPECTS)),
+        contexts.JurisdictionContext(j=jurisdiction_view(doc, COMPARISON_ASPECTS, figures)),
     )
 
 
