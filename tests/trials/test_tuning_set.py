@@ -67,3 +67,44 @@ def test_the_second_tuning_set_is_apart_and_loaded():
     first = {t.trial_id for _, t in load_tuning(FIX)} | {t.trial_id for _, t in load_heldout(FIX)}
     first |= {t.trial_id for t in load_fixture_trials(FIX).values()}
     assert not {t.trial_id for _, t in loaded} & first
+
+
+def _ids(loaded) -> set[str]:
+    out: set[str] = set()
+    for _, t in loaded:
+        out.add(t.trial_id)
+        out.update(t.secondary_ids or [])
+    return out
+
+
+def test_the_third_tuning_set_is_apart_and_loaded():
+    """tuning3 (session 7): drawn from the held-out set's own three sources, weighted like its
+    population; every labelled row has its record, and no study (nor any of its secondary ids)
+    is in the development set, either half of the held-out set (by id only), tuning or tuning2."""
+    with open(FIX / "tuning3" / "tuning3_labels.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 250
+    assert len({r["trial_id"] for r in rows}) == len(rows)
+    loaded = load_tuning(FIX, "tuning3")
+    assert len(loaded) == len(rows)
+    assert all(r["trial_id"] == t.trial_id for r, t in loaded)
+    forms = {r["form"] for r in rows}
+    assert forms == {"ctgov_legacy_csv", "ctgov_flat_csv", "ictrp_csv"}
+    negatives = [r for r in rows if r["gold_label"] != "cell_therapy"]
+    assert len(negatives) >= 100
+    assert sum(r["hard_class"] == "coded" for r in rows) >= 15
+    for r in rows:
+        assert r["gold_label"] in {
+            "cell_therapy", "acellular_cell_derived", "hsct_procedure", "not_cell"
+        }, r
+        assert r["note"], r
+        if r["gold_label"] != "cell_therapy":
+            assert not r["gold_family"] and not r["gold_origin"], r
+    dev = load_fixture_trials(FIX)
+    other = {k[1] for k in dev} | {t.trial_id for t in dev.values()}
+    for t in dev.values():
+        other.update(t.secondary_ids or [])
+    other |= _ids(load_heldout(FIX)) | _ids(load_tuning(FIX)) | _ids(load_tuning(FIX, "tuning2"))
+    for _, t in loaded:
+        assert t.trial_id not in other, t.trial_id
+        assert not set(t.secondary_ids or []) & other, t.trial_id

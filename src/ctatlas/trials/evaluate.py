@@ -9,8 +9,9 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   these totals): :func:`evaluate_heldout`;
 - the tuning set, ``tuning/tuning_labels.csv`` beside its records in the held-out set's
   layout (more real studies of the hard classes, labelled before the rules were tuned on
-  them together with half A): :func:`evaluate_tuning`; and a second one, ``tuning2/``
-  (CAR-T monitor rows rich in code-only products and studies around a CAR-T).
+  them together with half A): :func:`evaluate_tuning`; a second one, ``tuning2/`` (CAR-T
+  monitor rows rich in code-only products and studies around a CAR-T); and a third one,
+  ``tuning3/`` (drawn from the held-out set's three sources, weighted like its population).
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.
@@ -192,12 +193,12 @@ def load_heldout(folder: Path, half: str | None = None) -> list[tuple[dict[str, 
     return _load_labelled(folder / "heldout", "heldout_labels.csv", half)
 
 
-TUNING_SETS = ("tuning", "tuning2")
+TUNING_SETS = ("tuning", "tuning2", "tuning3")
 
 
 def load_tuning(folder: Path, name: str = "tuning") -> list[tuple[dict[str, str], Trial]]:
     """(label row, unlabelled Trial) for every study of a tuning set (``folder/<name>``:
-    ``tuning`` or ``tuning2``)."""
+    one of :data:`TUNING_SETS`)."""
     if name not in TUNING_SETS:
         raise ValueError(f"tuning set must be one of {TUNING_SETS}, not {name!r}")
     return _load_labelled(folder / name, f"{name}_labels.csv")
