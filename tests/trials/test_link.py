@@ -55,14 +55,15 @@ def linker(atlas_specs):
 @pytest.fixture(scope="module")
 def fixture_trials():
     """Every real registry record of the development fixtures, normalised (507 trials; the
-    held-out set in ``heldout/`` and the tuning set in ``tuning/`` are not read here)."""
+    held-out set in ``heldout/`` and the tuning sets are not read here)."""
+    from ctatlas.trials.evaluate import TUNING_SETS
     from ctatlas.trials.ingest import _decode, _normalise
     from ctatlas.trials.sources import Problem, iter_items
 
     from .conftest import FIX
 
     out = []
-    labelled_apart = ("heldout", "tuning", "tuning2")  # the held-out and tuning sets are read apart
+    labelled_apart = ("heldout", *TUNING_SETS)  # the held-out and tuning sets are read apart
     for item in iter_items(sorted(p for p in FIX.iterdir() if p.name not in labelled_apart)):
         if isinstance(item, Problem):
             continue
