@@ -15,8 +15,8 @@ from ctatlas.store import product_document
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
 PINNED = {
-    "JP": {"phase1": 24, "phase1_2": 14, "phase2": 9, "phase3": 10, "filed": 3, "approved": 1},
-    "KR": {"phase1": 30, "phase1_2": 22, "phase2": 14, "phase3": 6, "filed": 1, "approved": 3},
+    "JP": {"phase1": 24, "phase1_2": 15, "phase2": 12, "phase3": 11, "filed": 3, "approved": 1},
+    "KR": {"phase1": 30, "phase1_2": 22, "phase2": 15, "phase3": 6, "filed": 1, "approved": 3},
     "US": {"phase1": 6, "phase1_2": 8, "phase2": 6, "phase3": 5},
     "EU": {"phase3": 1},
 }
