@@ -39,9 +39,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import ahocorasick
 
+from . import prefilter
 from .atlas_terms import CellTerms, Term
 from .record import Trial
 from .rules import (
@@ -59,6 +61,7 @@ from .rules import (
     EX_VIVO,
     FAMILY_ANCHORS,
     FAMILY_ORDER,
+    FAMILY_PATTERNS,
     FAMILY_RE,
     FOLLOW_UP,
     GENERIC_AFTER_AGENT,
@@ -351,6 +354,105 @@ def _atlas_mentions(
     return out
 
 
+def _masked_windows(
+    fields: list[tuple[str, str]], field_hits: list[tuple[str, list[Hit]]]
+) -> list[tuple[str, list[tuple[int, str, set[str], str]]]]:
+    """Per field, (window start, window text, stems in it, masked text) of every window."""
+    out = []
+    for (fname, full), (low, hits) in zip(fields, field_hits, strict=True):
+        wins = []
+        for wa, wb in _windows(low, hits):
+            text = full[wa:wb]
+            whits = [(s - wa, e - wa, stem) for s, e, stem in hits if s >= wa and e <= wb]
+            wins.append((wa, text, {h[2] for h in whits}, _masked(text, whits)))
+        out.append((fname, wins))
+    return out
+
+
+def _gate() -> prefilter.Gate:
+    """The positional gate over every pattern :func:`_mentions` runs (built on first use)."""
+    global _GATE
+    if _GATE is None:
+        _GATE = prefilter.Gate({**FAMILY_PATTERNS, _INN: INN_CEL.pattern})
+    return _GATE
+
+
+_GATE: prefilter.Gate | None = None
+_INN = "-cel INN"
+
+
+def _may_mention(masked: str, present: set[str]) -> bool:
+    """False when :func:`_mentions` finds nothing in this masked window: no pattern it would
+    run there can match (:class:`~ctatlas.trials.prefilter.Gate`: each pattern's literals
+    tested where the pattern puts them, on the same lowercased text the pattern runs on)."""
+    low = masked.lower()
+    if len(low) != len(masked):  # the patterns run case-insensitively on the text itself
+        return True
+    names = [fam for fam in FAMILY_RE if not _FAMILY_SETS[fam].isdisjoint(present)]
+    if "cel " in low or "cel|" in low or low.endswith("cel") or "cel," in low or "cel)" in low:
+        names.append(_INN)
+    return bool(_gate().live(low, names))
+
+
+def _may_search(rx: Any, text: str, low: str) -> bool:
+    """False when the folded pattern ``rx`` cannot match ``text`` (``low``: its lower case),
+    by its own positional gate; a pattern run on the whole record is worth one."""
+    if len(low) != len(text):
+        return True
+    gate = _ONE_GATES.get(rx.pattern)
+    if gate is None:
+        gate = _ONE_GATES[rx.pattern] = prefilter.Gate({"": rx.pattern})
+    return bool(gate.live(low, [""]))
+
+
+_ONE_GATES: dict[str, prefilter.Gate] = {}
+
+
+def _without_mentions(
+    trial: Trial,
+    fields: list[tuple[str, str]],
+    alltext: str,
+    low_all: str,
+    present_all: set[str],
+) -> Classification | None:
+    """What :func:`classify` returns for a record none of whose windows holds a mention and
+    which names no atlas therapy, or None when one of the checks that need no mention might
+    fire (an intervention named "… cells", a cell therapy named in the title or called
+    standard of care, a coded product with lymphodepletion, an acellular product): then the
+    whole rules run. Without a mention every other path of :func:`classify` is idle (no
+    positives, settings, negations or laboratory mentions); only the transplant is judged."""
+    for iv in trial.interventions:
+        if INTERVENTION_CELLS.match((iv.get("name") or "").strip()):
+            return None
+    title_text = next((t for f, t in fields if f == "title"), "")
+    if CELL_THERAPY_NAMED.search(title_text) or (
+        _may_search(STANDARD_CARE, alltext, low_all) and STANDARD_CARE.search(alltext)
+    ):
+        return None
+    iv_names = [
+        (iv.get("name") or "").strip().lower()
+        for iv in trial.interventions
+        if len((iv.get("name") or "").strip()) >= 3
+    ]
+    if any(CODE.search(n) for n in iv_names):
+        names = " ".join(iv_names)
+        if ("fludarabine" in names and "cyclophosphamide" in names) or (
+            not LD_ANCHORS.isdisjoint(present_all) and LYMPHODEPLETION.search(alltext)
+        ):
+            return None
+    for fname, text in fields:
+        if (
+            (fname.startswith("interventions") or fname == "title")
+            and _any(text.lower(), ACELL_ANCHORS)
+            and ACELLULAR.search(text)
+        ):
+            return None
+    hsct = _hsct(trial, fields) if not HSCT_ANCHORS.isdisjoint(present_all) else None
+    if hsct:
+        return Classification(label="hsct_procedure", evidence=[hsct])
+    return Classification()
+
+
 def classify(
     trial: Trial, known_products: bool = True, terms: CellTerms | None = None
 ) -> Classification:
@@ -372,6 +474,15 @@ def classify(
     if not has_known and present_all.isdisjoint(_ANY_PRODUCT):
         return Classification()
     field_hits = _field_hits(fields, alltext, low_all, hits_all)
+    windows = _masked_windows(fields, field_hits)
+    if not has_known and prefilter.active() and not any(
+        _may_mention(masked, present) for _, wins in windows for _, _, present, masked in wins
+    ):
+        # no window can hold a cell-product mention (a stem inside another word: "system",
+        # "barcelona"): what the record gets is decided by the few checks that need none
+        quiet = _without_mentions(trial, fields, alltext, low_all, present_all)
+        if quiet is not None:
+            return quiet
 
     evidence: list[dict[str, str]] = []
     positives: list[tuple[str, str, str]] = []  # (field, snippet, matched text)
@@ -400,12 +511,8 @@ def classify(
     title_setting: list[tuple[str, str]] = []  # title mentions that are the population/setting
     laboratory: list[tuple[str, str]] = []  # title mentions of cells studied in the laboratory
 
-    for (fname, full), (low, hits) in zip(fields, field_hits, strict=True):
-        for wa, wb in _windows(low, hits):
-            text = full[wa:wb]
-            whits = [(s - wa, e - wa, stem) for s, e, stem in hits if s >= wa and e <= wb]
-            present = {h[2] for h in whits}
-            masked = _masked(text, whits)
+    for fname, field_windows in windows:
+        for wa, text, present, masked in field_windows:
             for start, end, neg in _mentions(masked, present):
                 if fname == "title" and title_first is None:
                     title_first = wa + start
