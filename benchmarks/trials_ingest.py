@@ -827,8 +827,16 @@ def report(results: list[dict]) -> None:
                      f"{_x(b4['cpu_s'], u['cpu_s'])} its CPU" if u else ""))
     o1, o2 = by.get(("ours", 1)), [by[k] for k in by if k[0] == "ours" and k[1] > 1]
     if o1 and o2:
-        print(f"{o2[0]['cores']} processes take {_x(o2[0]['seconds'], o1['seconds'])} the "
-              "single-process time")
+        n = o2[0]["cores"]
+        print(f"{n} processes take {_x(o2[0]['seconds'], o1['seconds'])} the "
+              f"single-process time (CPU {o1['cpu_s']:.2f}s -> {o2[0]['cpu_s']:.2f}s)")
+        if st:
+            # start-up runs before any worker exists; the rest at best splits evenly
+            ideal = st["seconds"] + (o1["seconds"] - st["seconds"]) / n
+            print(f"  ideal with {n} processes (start-up {st['seconds']:.2f}s alone, the "
+                  f"single process's rest split evenly, no added CPU): {ideal:.2f}s = "
+                  f"{_x(ideal, o1['seconds'])} the single-process time; measured is "
+                  f"{_x(o2[0]['seconds'], ideal)} that ideal")
 
 
 if __name__ == "__main__":

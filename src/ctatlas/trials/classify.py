@@ -384,7 +384,9 @@ _INN = "-cel INN"
 def _may_mention(masked: str, present: set[str]) -> bool:
     """False when :func:`_mentions` finds nothing in this masked window: no pattern it would
     run there can match (:class:`~ctatlas.trials.prefilter.Gate`: each pattern's literals
-    tested where the pattern puts them, on the same lowercased text the pattern runs on)."""
+    tested where the pattern puts them, on the same lowercased text the pattern runs on).
+    Only asked until one window may: the gate spares whole records, never a pattern's run
+    in a record that has a mention (there it costs more than it saves)."""
     low = masked.lower()
     if len(low) != len(masked):  # the patterns run case-insensitively on the text itself
         return True
