@@ -1,7 +1,7 @@
 """The prefilters change no answer (issue 20): the positional gate in front of the
 classifier's mention rules, and the atlas terms' quick test.
 
-Every labelled study (the development set, the held-out set, both tuning sets) and every
+Every labelled study (the development set, the held-out set, every tuning set) and every
 real base study gets the same label, family, class, origin and evidence with the prefilters
 and without them (and without fastre's literal tests: the unoptimised classifier); the gate
 itself never rejects a text one of its patterns matches; and every name and code of the
@@ -20,7 +20,12 @@ import pytest
 
 from ctatlas.trials import classify as cl
 from ctatlas.trials.ctgov import normalise_study
-from ctatlas.trials.evaluate import load_fixture_trials, load_heldout, load_tuning
+from ctatlas.trials.evaluate import (
+    TUNING_SETS,
+    load_fixture_trials,
+    load_heldout,
+    load_tuning,
+)
 from ctatlas.trials.fastre import without_literal_tests
 from ctatlas.trials.prefilter import Gate, without_prefilters
 from ctatlas.trials.record import Trial
@@ -46,8 +51,8 @@ def _answer(t: Trial, terms) -> tuple:
 def _labelled() -> list[Trial]:
     out = list(load_fixture_trials(FIX).values())
     out += [t for _, t in load_heldout(FIX)]
-    out += [t for _, t in load_tuning(FIX)]
-    out += [t for _, t in load_tuning(FIX, "tuning2")]
+    for name in TUNING_SETS:
+        out += [t for _, t in load_tuning(FIX, name)]
     out += [normalise_study(s) for s in real_studies()]
     return out
 
