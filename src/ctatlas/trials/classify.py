@@ -398,8 +398,9 @@ def _may_mention(masked: str, present: set[str]) -> bool:
 
 def _may_search(rx: Any, text: str, low: str) -> bool:
     """False when the folded pattern ``rx`` cannot match ``text`` (``low``: its lower case),
-    by its own positional gate; a pattern run on the whole record is worth one."""
-    if len(low) != len(text):
+    by its own positional gate (:class:`~ctatlas.trials.prefilter.Gate`); a pattern run over
+    the whole record is worth one."""
+    if len(low) != len(text) or not prefilter.active():
         return True
     gate = _ONE_GATES.get(rx.pattern)
     if gate is None:
@@ -408,51 +409,6 @@ def _may_search(rx: Any, text: str, low: str) -> bool:
 
 
 _ONE_GATES: dict[str, prefilter.Gate] = {}
-
-
-def _without_mentions(
-    trial: Trial,
-    fields: list[tuple[str, str]],
-    alltext: str,
-    low_all: str,
-    present_all: set[str],
-) -> Classification | None:
-    """What :func:`classify` returns for a record none of whose windows holds a mention and
-    which names no atlas therapy, or None when one of the checks that need no mention might
-    fire (an intervention named "… cells", a cell therapy named in the title or called
-    standard of care, a coded product with lymphodepletion, an acellular product): then the
-    whole rules run. Without a mention every other path of :func:`classify` is idle (no
-    positives, settings, negations or laboratory mentions); only the transplant is judged."""
-    for iv in trial.interventions:
-        if INTERVENTION_CELLS.match((iv.get("name") or "").strip()):
-            return None
-    title_text = next((t for f, t in fields if f == "title"), "")
-    if CELL_THERAPY_NAMED.search(title_text) or (
-        _may_search(STANDARD_CARE, alltext, low_all) and STANDARD_CARE.search(alltext)
-    ):
-        return None
-    iv_names = [
-        (iv.get("name") or "").strip().lower()
-        for iv in trial.interventions
-        if len((iv.get("name") or "").strip()) >= 3
-    ]
-    if any(CODE.search(n) for n in iv_names):
-        names = " ".join(iv_names)
-        if ("fludarabine" in names and "cyclophosphamide" in names) or (
-            not LD_ANCHORS.isdisjoint(present_all) and LYMPHODEPLETION.search(alltext)
-        ):
-            return None
-    for fname, text in fields:
-        if (
-            (fname.startswith("interventions") or fname == "title")
-            and _any(text.lower(), ACELL_ANCHORS)
-            and ACELLULAR.search(text)
-        ):
-            return None
-    hsct = _hsct(trial, fields) if not HSCT_ANCHORS.isdisjoint(present_all) else None
-    if hsct:
-        return Classification(label="hsct_procedure", evidence=[hsct])
-    return Classification()
 
 
 def classify(
@@ -481,10 +437,9 @@ def classify(
         _may_mention(masked, present) for _, wins in windows for _, _, present, masked in wins
     ):
         # no window can hold a cell-product mention (a stem inside another word: "system",
-        # "barcelona"): what the record gets is decided by the few checks that need none
-        quiet = _without_mentions(trial, fields, alltext, low_all, present_all)
-        if quiet is not None:
-            return quiet
+        # "barcelona"): the loop over mentions below would find none. Only it is skipped;
+        # everything after it runs as ever, so no rule is copied here to drift from the rules
+        windows = []
 
     evidence: list[dict[str, str]] = []
     positives: list[tuple[str, str, str]] = []  # (field, snippet, matched text)
@@ -604,7 +559,11 @@ def classify(
     )
     # The record calls the cell therapy standard of care, commercial or approved: with no
     # positive title mention, the study is of what is given around it.
-    if not title_positive and STANDARD_CARE.search(alltext):
+    if (
+        not title_positive
+        and _may_search(STANDARD_CARE, alltext, low_all)
+        and STANDARD_CARE.search(alltext)
+    ):
         setting_only = True
         if not title_setting:
             title_setting = [("record", _snippet(alltext, *STANDARD_CARE.search(alltext).span()))]
