@@ -1,0 +1,156 @@
+"""Inference for the trial classifier: a mention's cell family, the product's origin, a
+standard transplant as the studied procedure, and whether a cell therapy in the record is
+only the setting of another study (the title names none, or the cells given are authorized
+products around another intervention).
+
+The engine that decides the label is :mod:`ctatlas.trials.classify`; the rule tables are in
+:mod:`ctatlas.trials.rules`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .atlas_terms import Term
+from .classify_text import _cut, _masked, _mentions, _scan, _snippet
+from .record import Trial
+from .rules import (
+    ANCHORS,
+    BRIDGING,
+    CELL_THERAPY_NAMED,
+    FAMILY_ORDER,
+    FAMILY_RE,
+    FOLLOW_UP,
+    HSCT,
+    HSCT_COMPLICATION,
+    HSCT_REGIMEN,
+    HSCT_STUDY,
+    NEG_BEFORE,
+    ORIGIN_ALLO,
+    ORIGIN_AUTO,
+    ROUTINE_WORDS,
+    SEQUENCE_BEFORE,
+)
+
+
+def _family_of(text: str) -> str:
+    for fam in FAMILY_ORDER:
+        if FAMILY_RE[fam].search(text):
+            return fam
+    return "other"
+
+
+
+def _title_silent(fields: list[tuple[str, str]], atlas: list[tuple[str, str, str, Term]]) -> bool:
+    """Whether the title names no cell therapy at all, not even as the setting."""
+    if any(f == "title" for f, _, _, _ in atlas):
+        return False
+    title = next((t for f, t in fields if f == "title"), "")
+    if FOLLOW_UP.search(title):
+        return False  # "long-term follow-up of subjects treated with bb2121"
+    low = title.lower()
+    hits = _scan(low)
+    if not any(h[2] in ANCHORS for h in hits):
+        return True
+    return not _mentions(_masked(title, hits), {h[2] for h in hits}) and not (
+        CELL_THERAPY_NAMED.search(title)
+    )
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _given_with_approved(
+    trial: Trial,
+    atlas: list[tuple[str, str, str, Term]],
+    positives: list[tuple[str, str, str]],
+    title: str,
+    title_is_setting: bool,
+) -> bool:
+    """Whether the only cells the record gives are authorized atlas products and its title
+    is about another of its interventions (named before the cell therapy, if it names one)
+    or names the cell therapy only as the setting ("drug treatments after CAR T-cell
+    therapy")."""
+    cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
+    cell_ivs |= {f for f, _, _, _ in atlas if f.startswith("interventions")}
+    if not cell_ivs or BRIDGING.search(title):
+        return False
+    approved = {f for f, _, _, t in atlas if f.startswith("interventions") and t.authorized}
+    if not cell_ivs <= approved:
+        return False
+    others = [
+        set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
+        for i, iv in enumerate(trial.interventions)
+        if f"interventions[{i}]" not in cell_ivs
+    ]
+    others = [w for w in others if w]
+    if not others or FOLLOW_UP.search(title):
+        return False  # nothing else is given, or the product's own follow-up
+    starts = [m.start() for m in [CELL_THERAPY_NAMED.search(title)] if m]
+    starts += [title.find(w) for f, _, w, _ in atlas if f == "title"]
+    first = min((s for s in starts if s >= 0), default=len(title))
+    head = title[:first].lower()
+    if SEQUENCE_BEFORE.search(head):
+        return False  # "VRd followed by cilta-cel": one regimen, the cells in it
+    if title_is_setting:
+        return True
+    head_words = set(_WORD.findall(head))
+    return any(words & head_words for words in others)
+
+
+def _hsct(trial: Trial, fields: list[tuple[str, str]]) -> dict[str, str] | None:
+    title = next((t for f, t in fields if f == "title"), "")
+    if HSCT_COMPLICATION.search(title):
+        return None
+    for fname, text in fields:
+        if not (fname.startswith("interventions") or fname == "title"):
+            continue
+        for m in HSCT.finditer(text):
+            before = text[max(0, m.start() - 60) : m.start()]
+            after = text[m.end() : m.end() + 40]
+            population = re.search(
+                r"^\W*(?:patients?|recipients?|survivors?|candidates?|setting)", after, re.I
+            )
+            if fname.startswith("interventions") and not population:
+                return {
+                    "field": fname,
+                    "text": _snippet(text, m.start(), m.end()),
+                    "rule": "hsct.intervention",
+                }
+            if fname == "title" and not population:
+                negated = NEG_BEFORE.search(before)
+                if (negated and HSCT_REGIMEN.search(text)) or (
+                    not negated and (HSCT_REGIMEN.search(text) or HSCT_STUDY.search(text))
+                ):
+                    return {
+                        "field": fname,
+                        "text": _snippet(text, m.start(), m.end()),
+                        "rule": "hsct.title",
+                    }
+    return None
+
+
+def _origin(trial: Trial, positives: list[tuple[str, str, str]]) -> str:
+    texts = [snip for _, snip, _ in positives]
+    # the intervention and title texts carry the product's description
+    for iv in trial.interventions:
+        texts.append(_cut(" ".join([iv.get("name") or "", iv.get("description") or ""])))
+    texts.append(_cut(trial.title))
+    if trial.official_title:
+        texts.append(_cut(trial.official_title))
+    joined = " ".join(texts)
+    auto = bool(ORIGIN_AUTO.search(joined))
+    allo = bool(ORIGIN_ALLO.search(joined))
+    if not auto and not allo and trial.summary:
+        summary = _cut(trial.summary)
+        auto = bool(ORIGIN_AUTO.search(summary))
+        allo = bool(ORIGIN_ALLO.search(summary))
+    if auto and allo:
+        return "mixed"
+    if auto:
+        return "autologous"
+    if allo:
+        return "allogeneic"
+    return "unknown"
+
+
