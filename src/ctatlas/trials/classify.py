@@ -45,8 +45,16 @@ from dataclasses import dataclass, field
 
 from . import prefilter
 from .atlas_terms import CellTerms
+from .classify_infer import (
+    _cells_around,
+    _given_with_approved,
+    _hsct,
+    _origin,
+    _prior_cells,
+    _regenerative_transplant,
+    _title_silent,
+)
 from .classify_infer import _family_of as _family_of
-from .classify_infer import _given_with_approved, _hsct, _origin, _title_silent
 from .classify_text import (
     _ANY_PRODUCT,
     _acellular_source,
@@ -70,6 +78,8 @@ from .rules import (
     ACELL_ANCHORS,
     ACELLULAR,
     ASSESSMENT_STUDY,
+    CAR_CARRIERS,
+    CAR_TOKEN,
     CELL_THERAPY_NAMED,
     CODE,
     DRUGLIKE_TYPES,
@@ -89,6 +99,7 @@ from .rules import (
     NO_INTERVENTION,
     OTHER_AGENT,
     PRODUCT_CONTEXT,
+    SAMPLING_ONLY,
     SEQUENCE_BEFORE,
     SETTING_STUDY,
     STANDARD_CARE,
@@ -163,6 +174,11 @@ def classify(
         (iv.get("type") or "").upper() in DRUGLIKE_TYPES for iv in trial.interventions
     )
     observational = (trial.study_type or "").startswith("observ")
+    # every intervention takes samples ("intestinal biopsies during colonoscopy"): cells a
+    # title names are studied in them, not given
+    sampling_only = bool(trial.interventions) and all(
+        SAMPLING_ONLY.search(iv.get("name") or "") for iv in trial.interventions
+    )
     has_cell_intervention = False
     title_positive = False
     title_first: int | None = None  # where the title's first cell mention starts
@@ -208,7 +224,7 @@ def classify(
                         continue  # "cardiomyocyte energy metabolism": biology, not a product
                     if not has_cell_intervention and (
                         LAB_CONTEXT.search(sentence)
-                        or (observational and not PRODUCT_CONTEXT.search(near))
+                        or ((observational or sampling_only) and not PRODUCT_CONTEXT.search(near))
                     ):
                         # "isolation of MSC-like cells from discs", an observational study of
                         # "MSCs and osteoarthritis": cells studied, none given
@@ -300,6 +316,25 @@ def classify(
         # given are only authorized products, and the title studies another intervention
         setting_only = True
         title_setting = [("title", _snippet(title_text, 0, min(len(title_text), 60)))]
+    if not setting_only and not FOLLOW_UP.search(title_text):
+        # the summary says the study gives something else around the cell therapy ("to use
+        # radiation therapy prior to CAR T-cell therapy"), or gives no treatment itself, and
+        # no listed cell product is investigational: the cells are the standard care around it
+        around = _cells_around(trial, atlas, positives)
+        if (
+            around is None
+            and negated
+            and positives
+            and all(p[0].startswith("interventions") for p in positives)
+        ):
+            # a generic cell product listed among other interventions, a title that names no
+            # cell therapy, and a summary that names the cells only as what the patients had
+            # ("relapsed following BCMA-directed CAR-T cells"): the listed cells are the prior
+            # therapy
+            around = _prior_cells(trial, atlas, positives, negated, fields)
+        if around:
+            setting_only = True
+            title_setting = [around]
     if (
         not setting_only
         and title_setting
@@ -400,6 +435,21 @@ def classify(
         positives = []
         strong = False
 
+    if (
+        not positives
+        and not setting_only
+        and not laboratory
+        and not record_in_vivo
+        and not acellular
+        and not HSCT_ANCHORS.isdisjoint(present_all)
+    ):
+        # "autologous bone marrow stem cell transplantation in spinal cord injury": a
+        # transplant of marrow cells to repair a tissue is a cell therapy, not a
+        # haematopoietic transplant
+        regen = _regenerative_transplant(trial, fields)
+        if regen:
+            positives = [regen]
+            has_cell_intervention = regen[0].startswith("interventions")
     if positives and (strong or len(positives) >= 1):
         # the interventions name the product most precisely; a summary may compare it with others
         decisive = [p for p in positives if p[0].startswith("interventions")] or positives
@@ -420,6 +470,15 @@ def classify(
                 better = _family_of(fam_text + " " + context + " " + _masked(_cut(trial.summary)))
             if better != "other" and FAMILY_ORDER.index(better) < FAMILY_ORDER.index(family):
                 family = better
+        if not known_family and family in CAR_CARRIERS:
+            # a CAR written into a construct's name ("CD123CAR-CD28-CD3zeta-EGFRt-expressing
+            # T-lymphocytes", "IL13Ra2-specific CAR Tcm cells", "CD19.CAR-multiVST"): the cells
+            # carry a chimeric antigen receptor
+            names = " ".join(
+                [fam_text, title_text] + [iv.get("name") or "" for iv in trial.interventions]
+            )
+            if CAR_TOKEN.search(names.lower()):
+                family = CAR_CARRIERS[family]
         # prefer the most specific family seen in the decisive fields
         origin = _origin(trial, positives)
         origin_field = "record"

@@ -16,18 +16,27 @@ from .classify_text import _cut, _masked, _mentions, _scan, _snippet
 from .record import Trial
 from .rules import (
     ANCHORS,
+    AROUND_CELLS,
     BRIDGING,
     CELL_THERAPY_NAMED,
+    CELL_WORD,
+    CODE,
     FAMILY_ORDER,
     FAMILY_RE,
     FOLLOW_UP,
+    HAEM_OR_IMMUNE,
     HSCT,
     HSCT_COMPLICATION,
     HSCT_REGIMEN,
     HSCT_STUDY,
+    INVESTIGATED_OTHER,
     NEG_BEFORE,
+    NO_TREATMENT_GIVEN,
     ORIGIN_ALLO,
     ORIGIN_AUTO,
+    OTHER_AGENT,
+    REGEN_CELLS,
+    REGEN_TARGET,
     ROUTINE_WORDS,
     SEQUENCE_BEFORE,
 )
@@ -154,3 +163,106 @@ def _origin(trial: Trial, positives: list[tuple[str, str, str]]) -> str:
     return "unknown"
 
 
+# a target antigen or a generic prefix at the start of a name is not a development code
+_NOT_A_CODE = re.compile(r"^(?:cd|il|her|gd|car|anti)[- ]?\d", re.I)
+
+
+def _investigational_cells(
+    trial: Trial,
+    atlas: list[tuple[str, str, str, Term]],
+    positives: list[tuple[str, str, str]],
+) -> bool:
+    """Whether a listed intervention that gives cells is an investigational product: one of
+    the atlas's therapies authorized nowhere, or a name that starts with a development code
+    ("C-CAR011", "CT103A"). A generic name ("CAR-T", "CD19 CAR-T cells") or an authorized
+    product (liso-cel) may be the standard care a study gives something else around."""
+    if any(f.startswith("interventions") and not t.authorized for f, _, _, t in atlas):
+        return True
+    cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
+    for i, iv in enumerate(trial.interventions):
+        if cell_ivs and f"interventions[{i}]" not in cell_ivs:
+            continue  # the cells are listed: only their names matter
+        # (none listed: a coded intervention may be the cell product the summary describes)
+        name = (iv.get("name") or "").strip()
+        if CODE.search(name) and not _NOT_A_CODE.match(name):
+            return True
+    return False
+
+
+def _cells_around(
+    trial: Trial,
+    atlas: list[tuple[str, str, str, Term]],
+    positives: list[tuple[str, str, str]],
+) -> tuple[str, str] | None:
+    """(field, snippet) of the summary sentence in which the study gives something else
+    around a cell therapy ("to use radiation therapy with vancomycin prior to CAR T-cell
+    therapy", "evaluates chidamide ... as maintenance therapy following CAR-T"), or that says
+    the study gives no treatment at all; None when there is none, or when a listed cell
+    product is investigational (then the study gives the cells itself)."""
+    summary = _cut(trial.summary or "")
+    if not summary or _investigational_cells(trial, atlas, positives):
+        return None
+    cell_ivs = {p[0] for p in positives} | {f for f, _, _, _ in atlas}
+    other_words: set[str] = set()
+    for i, iv in enumerate(trial.interventions):
+        if f"interventions[{i}]" not in cell_ivs:
+            other_words |= set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
+    for m in AROUND_CELLS.finditer(summary):
+        obj = m.group("obj")
+        if CELL_WORD.search(obj):
+            continue  # the study gives the cells ("to give CAR-T cells after ...")
+        if OTHER_AGENT.search(obj) or set(_WORD.findall(obj.lower())) & other_words:
+            return ("summary", _snippet(summary, m.start(), m.end(), pad=0))
+    for m in INVESTIGATED_OTHER.finditer(summary):
+        sent_a = max(summary.rfind(".", 0, m.start()), summary.rfind("\n", 0, m.start())) + 1
+        if not CELL_WORD.search(summary[sent_a : m.start()]):
+            return ("summary", _snippet(summary, sent_a, m.end(), pad=0))
+    m = NO_TREATMENT_GIVEN.search(summary)
+    if m and not any(p[0].startswith("interventions") for p in positives):
+        return ("summary", _snippet(summary, m.start(), m.end()))
+    return None
+
+
+def _prior_cells(
+    trial: Trial,
+    atlas: list[tuple[str, str, str, Term]],
+    positives: list[tuple[str, str, str]],
+    negated: list[tuple[str, str]],
+    fields: list[tuple[str, str]],
+) -> tuple[str, str] | None:
+    """(field, snippet) of the summary's population mention of a cell therapy when the only
+    cells the record gives are a generic product listed beside another intervention and the
+    title names no cell therapy ("A Study of Belantamab Mafodotin and Mezigdomide", "CAR-T
+    cells" listed, "patients who relapsed following BCMA-directed CAR-T cells"); else None."""
+    in_summary = [n for n in negated if n[0] == "summary"]
+    if not in_summary or atlas or not _title_silent(fields, atlas):
+        return None
+    if _investigational_cells(trial, atlas, positives):
+        return None
+    cell_ivs = {p[0] for p in positives}
+    others = [
+        set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
+        for i, iv in enumerate(trial.interventions)
+        if f"interventions[{i}]" not in cell_ivs
+    ]
+    if not any(others):
+        return None
+    return in_summary[0]
+
+
+def _regenerative_transplant(
+    trial: Trial, fields: list[tuple[str, str]]
+) -> tuple[str, str, str] | None:
+    """(field, snippet, words) of a marrow or stem-cell transplant the title or an
+    intervention names when the record treats a tissue to repair (spinal cord injury,
+    osteonecrosis, heart failure ...) and no blood, immune or cancer disease: the cells
+    given are the product. None otherwise."""
+    told = " ".join([trial.title, trial.official_title or "", *trial.conditions])
+    if not REGEN_TARGET.search(told) or HAEM_OR_IMMUNE.search(told):
+        return None
+    for fname, text in fields:
+        if fname == "title" or fname.startswith("interventions"):
+            m = HSCT.search(text) or REGEN_CELLS.search(text)
+            if m:
+                return (fname, _snippet(text, m.start(), m.end()), m.group(0))
+    return None

@@ -27,6 +27,7 @@ from .rules import (
     FAMILY_PATTERNS,
     FAMILY_RE,
     GIVEN_AFTER,
+    GIVEN_BACK,
     HSCT,
     HSCT_ANCHORS,
     INN_CEL,
@@ -37,6 +38,7 @@ from .rules import (
     NEG_AFTER,
     NEG_BEFORE,
     NOT_INN,
+    OWN_BEFORE,
     VIVO_ANCHORS,
     WINDOW,
 )
@@ -71,6 +73,9 @@ def _masked(text: str, hits: list[Hit] | None = None) -> str:
 
 # between a mention and its abbreviation: "chimeric antigen receptor T cell (CAR-T)"
 _ABBREVIATION_GAP = re.compile(r"^[\s\w-]{0,12}\($")
+# a mention listed with "+" after other things given ("bridging therapy + chemotherapy + CD19
+# CAR-T cells"): one of the things given, not the setting a word before the "+" names
+_PLUS_BEFORE = re.compile(r"\+\s*(?:[\w-]+\s+){0,2}$")
 # between two mentions that are one name: "chimeric antigen receptor T-cell therapy"
 _ADJACENT_GAP = re.compile(r"^[\s-]{0,2}$")
 
@@ -125,6 +130,10 @@ def _mentions(text: str, present: frozenset[str] | set[str]) -> list[tuple[int, 
             and EFFECT_BEFORE.search(text[max(0, start - 160) : start])
         ):
             neg = False  # "regeneration after JOINTSTEM administration": the product studied
+        elif neg and _PLUS_BEFORE.search(before):
+            neg = False  # "bridging therapy + fludarabine-based chemotherapy + CD19 CAR-T cells"
+        elif neg and OWN_BEFORE.search(before) and GIVEN_BACK.search(text[end : end + 120]):
+            neg = False  # "have their own T cells modified ... and given back": the product
         out.append((start, end, neg))
     return out
 
