@@ -882,3 +882,85 @@ def test_cells_named_in_a_title_of_a_biopsy_study_are_studied_not_given():
         [("PROCEDURE", "bone marrow aspirate")],
     )
     assert classify(given).label == "cell_therapy", classify(given).evidence
+
+
+# --- rules 16.10: the hard negatives of tuning3's second batch (standard transplants named by
+# what they do, cells measured rather than given, devices and donations) and its code-only
+# CAR-T and NK products ---
+NOT_GIVEN_AS_A_PRODUCT = [
+    # high-dose therapy with a standard transplant named by what it does (NCT00003397,
+    # NCT00761384, NCT03352765)
+    _t(
+        "Peripheral Stem Cell Transplantation Plus Combination Chemotherapy and Monoclonal "
+        "Antibody Therapy in Treating Patients With Non-Hodgkin's Lymphoma",
+        [("BIOLOGICAL", "rituximab"), ("DRUG", "carmustine"),
+         ("PROCEDURE", "bone marrow ablation with stem cell support")],
+    ),
+    _t(
+        "High Dose, Absorbed Dose Adjusted 90Y-ibritumomab With Peripheral Blood Stem Cells "
+        "(PBSC) Support in B-cell Lymphoma",
+        [("DRUG", "90Y-ibritumomab")],
+    ),
+    _t(
+        "Rituximab, Bendamustine and Melphalan Chemo-immunotherapy Followed by Reinfusion of "
+        "One's Own Stem Cell for Treatment of B-cell Lymphoma in Elderly Patients",
+        [("DRUG", "rituximab"), ("DRUG", "melphalan"),
+         ("PROCEDURE", "Autologous Stem Cell Transplantation (ASCT)")],
+    ),
+    # the cord blood graft of a transplant whose regimen is studied (NCT01962636)
+    _t(
+        "Umbilical Cord Blood Transplantation Using a Myeloablative Preparative Regimen for "
+        "Hematological Diseases",
+        [("DRUG", "Fludarabine"), ("RADIATION", "Total Body Irradiation"),
+         ("BIOLOGICAL", "Umbilical cord blood")],
+    ),
+    # cells measured, not given (NCT00989586, NCT01541072)
+    _t(
+        "Veltuzumab and Milatuzumab in Treating Patients With Relapsed or Refractory B-Cell "
+        "Non-Hodgkin Lymphoma",
+        [("BIOLOGICAL", "milatuzumab"), ("PROCEDURE", "Quantitative T-, B-, and NK cell subsets")],
+    ),
+    _t(
+        "Lymphocyte Reconstitution After Administration of Pegfilgrastim Versus Filgrastim After "
+        "Peripheral Stem Cell Transplantation",
+        [("DRUG", "Pegfilgrastim"), ("DRUG", "Filgrastim")],
+    ),
+    # a metabolic cart is a device (NCT04350073)
+    _t(
+        "Longitudinal Energy Expenditure and Metabolic Effects in Patients With COVID-19",
+        [("DEVICE", "Q-NRG Metobolic Cart Device"), ("DEVICE", "MuscleSound Ultrasound")],
+    ),
+    # an observational study whose only intervention is a blood donation (NCT04351659)
+    _t(
+        "Novel Adoptive Cellular Therapy With SARS-CoV-2 Specific T Cells in Patients With "
+        "Severe COVID-19",
+        [("OTHER", "Blood donation from convalescent donor")],
+        study_type="observational",
+    ),
+]
+
+
+@pytest.mark.parametrize("trial", NOT_GIVEN_AS_A_PRODUCT)
+def test_transplant_support_measured_cells_devices_and_donations_are_not_cell_products(trial):
+    assert classify(trial).label != "cell_therapy", classify(trial).evidence
+
+
+@pytest.mark.parametrize(
+    ("trial", "family"),
+    [
+        # code-only CAR-T and NK products named in forms the rules did not read (NCT03154775,
+        # NCT02976857, NCT03497533, NCT04344548)
+        (_t("Study of Safety and Efficacy of C-CAR011 in B-NHL Patients",
+            [("BIOLOGICAL", "C-CAR011")]), "CAR_T"),
+        (_t("A Phase 1 Study Evaluating Safety and Efficacy of C-CAR011 Treatment in DLBCL",
+            [("BIOLOGICAL", "C-CAR-011")]), "CAR_T"),
+        (_t("Treatment of Refractory/Relapsed Non-Hodgkin Lymphoma With TriCAR-T_CD19",
+            [("BIOLOGICAL", "TriCAR-T-CD19")]), "CAR_T"),
+        (_t("Phase I / II Clinical Study of Immunotherapy Based on Adoptive Cell Transfer as a "
+            "Therapeutic Alternative for Patients With COVID-19 in Colombia",
+            [("BIOLOGICAL", "Allogeneic NK transfer")]), "NK"),
+    ],
+)
+def test_coded_car_t_and_nk_products_are_cells(trial, family):
+    c = classify(trial)
+    assert (c.label, c.cell_family) == ("cell_therapy", family), c.evidence

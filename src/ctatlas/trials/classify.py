@@ -48,6 +48,7 @@ from .atlas_terms import CellTerms
 from .classify_infer import (
     _cells_around,
     _given_with_approved,
+    _graft_of_a_transplant,
     _hsct,
     _origin,
     _prior_cells,
@@ -225,6 +226,7 @@ def classify(
                     if not has_cell_intervention and (
                         LAB_CONTEXT.search(sentence)
                         or ((observational or sampling_only) and not PRODUCT_CONTEXT.search(near))
+                        or (observational and sampling_only)
                     ):
                         # "isolation of MSC-like cells from discs", an observational study of
                         # "MSCs and osteoarthritis": cells studied, none given
@@ -370,6 +372,15 @@ def classify(
             title_setting = title_setting or [
                 ("title", _snippet(title_text, 0, min(len(title_text), 60)))
             ]
+    if (
+        not setting_only
+        and not title_positive
+        and _graft_of_a_transplant(trial, positives, title_text)
+    ):
+        # "Umbilical Cord Blood Transplantation Using a Myeloablative Preparative Regimen", the
+        # cord blood listed: the graft of the transplant whose regimen is studied
+        positives = [p for p in positives if not p[0].startswith("interventions")]
+        has_cell_intervention = False
     if setting_only:
         positives = []
         has_cell_intervention = False

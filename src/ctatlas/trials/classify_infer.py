@@ -24,6 +24,7 @@ from .rules import (
     FAMILY_ORDER,
     FAMILY_RE,
     FOLLOW_UP,
+    GRAFT_ONLY,
     HAEM_OR_IMMUNE,
     HSCT,
     HSCT_COMPLICATION,
@@ -266,3 +267,17 @@ def _regenerative_transplant(
             if m:
                 return (fname, _snippet(text, m.start(), m.end()), m.group(0))
     return None
+
+
+def _graft_of_a_transplant(
+    trial: Trial, positives: list[tuple[str, str, str]], title: str
+) -> bool:
+    """Whether the title studies a transplant's regimen and every listed cell intervention is
+    only its graft ("Umbilical cord blood", "peripheral blood stem cells")."""
+    if not (HSCT.search(title) and HSCT_REGIMEN.search(title)):
+        return False
+    cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
+    return bool(cell_ivs) and all(
+        GRAFT_ONLY.match(trial.interventions[int(f[len("interventions[") : -1])].get("name") or "")
+        for f in cell_ivs
+    )

@@ -62,18 +62,19 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"[- ](?:\w+[- ]){0,3}(?:natural killer|nk)\b|\bnk[- ]?cells? (?:expressing|engineered)"
     r"(?: with)? (?:a )?(?:car|chimeric)|\bab-?201\b"
     r"|\bcar[.\w-]*(?:[\s-]+[\w-]+){0,6}?[\s-]+(?:nk|natural killer) cells?",
-    "CAR_T": r"\bu?car[- ]?t\b|\bu?car[- ]?t[- ]?cells?"
-    r"|\bcart(?:[- ]?\d+|[- ]cells?|[- ][a-z]+\d*)?\b"
+    "CAR_T": r"\bu?car[- ]?t\b(?![- ]device)|\bu?car[- ]?t[- ]?cells?"
+    r"|\bcart(?![- ]device)(?:[- ]?\d+|[- ]cells?|[- ][a-z]+\d*)?\b"
     r"|\bcar\d+[a-z.]*\b|chimeric antigen[- ]receptor|\bcar[- ](?:γδ|gd|gamma[- ]delta|treg|m)\b"
     r"|\b\w+(?:leucel|lecleucel|ucel)\b|\bstar[- ]t\b|\bcar[- ]modified|\bcar[- ]engineered"
     r"|\bcar[- ]transduced|\bunicar\d*|\bcar[- ]expressing|\bcar\s?(?:19|20|22|123|30|33|38|70)"
     r"|\bnkr-2\b|\bcarcik\b|\bcar\.[a-z0-9]+|\b(?:cd\d+\w*|bcma) car[- ]therap\w*"
     r"|expressing (?:[\w-]+ ){0,3}?(?:car\b|chimeric)"
-    r"|\b[a-z]+cart\d+[a-z0-9]*\b|\b[a-z]+car\.[a-z0-9]+"
+    r"|\b[a-z]+cart\d+[a-z0-9]*\b|\b[a-z]+car\.[a-z0-9]+|\bcar-\d{3}\b|\b[a-z]+car-t\b"
     r"|\bcar[- ](?:cd\d+\w*|bcma|gprc5d|gpc3|cld18\w*|claudin\w*|her2|egfr\w*|meso\w*|psma|psca|gd2"
     r"|b7-?h3|muc1|cea|dll3|nkg2d|ror[12]|epcam|lewis\w*|kappa|flt3|cs1|slamf7|taci|april)\b",
     "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
     "NK": r"natural killer(?: \(nk\))? cells?|\bnk[- ]?cells?\b|\bnk\d{3}\b|\bnk cell injection"
+    r"|\b(?:allogeneic |autologous )?nk (?:cell )?(?:transfer|infusion)s?\b"
     r"|\bnkt[- ]?cells?\b|\bcord blood[- ]derived nk|\bnk세포|자연살해",
     "T_cell_other": r"cytotoxic t[- ](?:lymphocytes?|cells?)|\bctls?\b|virus[- ]specific t"
     r"|\bvsts?\b"
@@ -164,7 +165,8 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
                      "ft5", "ft8", "cnty", "유도만능"),
     "ESC_derived": ("embryonic", "hesc", "esc-derived", "esc derived", "es-nk", "es nk", "배아"),
     "CAR_NK": ("car-", "car ", "car.", "carnk", "chimeric", "ab-2", "ab2"),
-    "CAR_T": ("car-", "car ", "cart", "car)", "car.", "car1", "car2", "car3", "car7", "car4",
+    "CAR_T": ("car-", "car ", "cart", "car)", "car.", "car0", "car1", "car2", "car3", "car4",
+              "car5", "car6", "car7", "car8", "car9",
               "carcik", "unicar", "chimeric", "leucel", "ucel", "star-t", "star t", "nkr-2"),
     "TIL": ("infiltrating", " til", "(til", "tils", "lifileucel"),
     "NK": ("nk ", "nk-", "nk cell", "nkt", "nk0", "nk1", "nk2", "nk3", "nk4", "natural killer",
@@ -227,7 +229,7 @@ NEG_AFTER = _folded(
     r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na["
     r"iï]ve|exposure|experienced|"
     r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?|counts?\b|"
-    r"yields?\b)"
+    r"yields?\b|subsets?\b|reconstitution|recovery\b)"
     r"|^\W*(?:세포\s*)?(?:치료\s*)?(?:전|후|이후|이전)\b",
 )
 
@@ -296,7 +298,7 @@ LAB_CONTEXT = _folded(
 # An intervention that only takes samples from the participants
 SAMPLING_ONLY = re.compile(
     r"^\W*(?:[\w-]+\s+){0,3}(?:biops(?:y|ies)|specimens?|samples?|sampling|blood draws?|"
-    r"aspirates?|swabs?)\b",
+    r"aspirates?|swabs?|donations?)\b",
     re.I,
 )
 # A title about follow-up of patients given a cell product: the product stays the object
@@ -468,7 +470,14 @@ HSCT = _folded(
     r"|\b(?:allo-?)?pbsct\b"
     r"|(?:haplo-?identical|haplo|allogeneic|autologous|cord blood|unrelated donor|"
     r"matched (?:sibling|unrelated)) (?:stem cell |bone marrow |ha?ematopoietic (?:stem )?cell |)"
-    r"transplant\w*|조혈모세포 ?이식|자가 ?조혈모|haplo-hsct",
+    r"transplant\w*|조혈모세포 ?이식|자가 ?조혈모|haplo-hsct"
+    # a transplant named by what it does after high-dose therapy: "bone marrow ablation with
+    # stem cell support", "peripheral blood stem cells (PBSC) support", "reinfusion of one's own
+    # stem cell"
+    r"|(?:peripheral blood |autologous |ha?ematopoietic )?stem cells?(?: \(pbscs?\))? "
+    r"(?:support|rescue)|\bpbscs? (?:support|rescue)"
+    r"|re-?infusion of (?:the patient'?s |patients'? |one'?s |their )?own (?:ha?ematopoietic |"
+    r"peripheral blood )?stem cells?",
 )
 HSCT_REGIMEN = _folded(
     r"conditioning|myeloablative|reduced[- ]intensity|\bric\b|\bmac\b|total body irrad"
@@ -476,7 +485,7 @@ HSCT_REGIMEN = _folded(
     r"|gvhd prophylaxis|graft[- ]versus[- ]host disease prophylaxis|prophyla\w*|post[- ]transplant"
     r" cyclophosphamide|\bptcy\b|\batg\b|anti-?thymocyte|graft (?:manipulation|engineering|source)"
     r"|t[- ]cell deplet\w*|cd34\+? selection|new model|timing of|second transplant|tandem|"
-    r"graft failure|engraftment",
+    r"graft failure|engraftment|high[- ]dose|myeloablat\w*",
 )
 HSCT_STUDY = _folded(
     r"(?:efficacy|safety|outcomes?|role|feasibility|benefit) of (?:upfront |early |salvage |)"
@@ -509,6 +518,17 @@ REGEN_CELLS = re.compile(
     re.I,
 )
 
+# An intervention that is only the graft of a standard transplant ("Umbilical cord blood",
+# "peripheral blood stem cells", "donor bone marrow"): not a product of its own when the title
+# studies the transplant's regimen. Expanded or engineered grafts have other words.
+GRAFT_ONLY = re.compile(
+    r"^\W*(?:(?:umbilical|unrelated|double|single|dual|allogeneic|autologous|donor|related|"
+    r"haplo-?identical|peripheral blood|mobili[sz]ed|unmanipulated|\d+)\W+){0,4}"
+    r"(?:cord blood|stem cells?|bone marrow|pbscs?|grafts?)"
+    r"(?:\W+(?:units?|grafts?|transplant\w*|infusion|transfusion))?\W*$",
+    re.I,
+)
+
 LYMPHODEPLETION = _folded(
     r"lymphodeplet\w*(?: chemotherapy| regimens?)?|preconditioning with fludarabine|\bld regimens?",
 )
@@ -523,7 +543,7 @@ CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.9"
+RULES_VERSION = "16.10"
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
 HSCT_COMPLICATION = _folded(
@@ -591,7 +611,10 @@ ACELL_ANCHORS = frozenset(
         "혈소판",
     }
 )
-HSCT_ANCHORS = frozenset({"transplant", "hsct", "hct", "sct", "bmt", "이식"})
+HSCT_ANCHORS = frozenset(
+    {"transplant", "hsct", "hct", "sct", "bmt", "이식", "support", "rescue", "reinfusion",
+     "re-infusion"}
+)
 VIVO_ANCHORS = frozenset(
     {"vivo", "nanopart", "lnp", "gene therapy", "directly into", "mrna encod", "mrna coding"}
 )
