@@ -97,7 +97,7 @@ FLOORS = {
     "B": {"precision": 0.90, "recall": 0.96, "family": 0.95, "origin": 0.95, "atlas": 11},
     "tuning": {"precision": 0.98, "recall": 0.88, "family": 0.95, "origin": 0.93, "atlas": 8},
     "tuning2": {"precision": 0.99, "recall": 0.99, "family": 0.97, "origin": 0.0, "atlas": 20},
-    "tuning3": {"precision": 0.95, "recall": 0.95, "family": 0.95, "origin": 0.95, "atlas": 11},
+    "tuning3": {"precision": 0.99, "recall": 0.98, "family": 0.97, "origin": 0.95, "atlas": 11},
 }
 
 
