@@ -389,7 +389,12 @@ def classifier_split(n: int, mix: int, code_every: int, work: Path, repeat: int 
             kinds.append("stem, not a cell therapy")
         else:
             kinds.append(f"labelled {t.label}")
+    try:  # the positional gate and the terms' quick test (session 7): timed with and without
+        from ctatlas.trials.prefilter import without_prefilters as ungated
+    except ImportError:
+        ungated = None
     best = [float("inf")] * len(trials)
+    bare = [float("inf")] * len(trials)
     link = [float("inf")] * len(trials)
     clock = time.process_time
     with ing._few_gc_passes():
@@ -402,12 +407,20 @@ def classifier_split(n: int, mix: int, code_every: int, work: Path, repeat: int 
                 c2 = clock()
                 best[i] = min(best[i], c1 - c0)
                 link[i] = min(link[i], c2 - c1)
+            if ungated is not None:  # in turns: the same windows of the machine
+                with ungated():
+                    for i, t in enumerate(trials):
+                        c0 = clock()
+                        ing.apply(t, terms)
+                        bare[i] = min(bare[i], clock() - c0)
     out: dict[str, dict] = {}
-    for kind, took, linked in zip(kinds, best, link, strict=True):
-        part = out.setdefault(kind, {"studies": 0, "classify_cpu": 0.0, "link_cpu": 0.0})
+    for kind, took, untested, linked in zip(kinds, best, bare, link, strict=True):
+        part = out.setdefault(kind, {"studies": 0, "classify_cpu": 0.0, "link_cpu": 0.0,
+                                     "without_prefilters_cpu": 0.0})
         part["studies"] += 1
         part["classify_cpu"] += took
         part["link_cpu"] += linked
+        part["without_prefilters_cpu"] += untested if ungated is not None else took
     return out
 
 
@@ -428,6 +441,10 @@ def reference_rows(zip_path: str, linker, terms=None) -> dict[str, dict]:
         from ctatlas.trials.fastre import without_literal_tests as unfiltered
     except ImportError:  # a tree from before the literal tests
         unfiltered = contextlib.nullcontext
+    try:
+        from ctatlas.trials.prefilter import without_prefilters as ungated
+    except ImportError:  # a tree from before the positional gate (session 7)
+        ungated = contextlib.nullcontext
     from ctatlas.trials.sources import iter_items
     from ctatlas.trials.store import trial_row
     from ctatlas.trials.zipstream import inflate_bounded
@@ -435,7 +452,7 @@ def reference_rows(zip_path: str, linker, terms=None) -> dict[str, dict]:
     out = {}
     for item in iter_items([zip_path]):
         trial = normalise_study(orjson.loads(inflate_bounded(item.payload)))
-        with unfiltered():  # every rule's regex runs, with no literal test before it
+        with unfiltered(), ungated():  # every rule's regex runs, nothing tested before it
             apply(trial, terms)
         trial.product_slugs = linker.link(trial)
         row = trial_row(trial)
@@ -655,13 +672,19 @@ def main() -> None:
         with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
             split = classifier_split(args.n, args.mix, args.code_only, Path(tmp), args.repeat)
         total = sum(p["classify_cpu"] for p in split.values())
+        bare = sum(p["without_prefilters_cpu"] for p in split.values())
         print(f"classifier by kind of study, {args.n} studies, mix 1 in {args.mix}, "
-              f"fastest of {args.repeat} (CPU s): classify {total:.2f} s, link "
+              f"fastest of {args.repeat} (CPU s): classify {total:.2f} s (without the "
+              f"prefilters {bare:.2f} s), link "
               f"{sum(p['link_cpu'] for p in split.values()):.2f} s")
         for kind, p in sorted(split.items(), key=lambda kv: -kv[1]["classify_cpu"]):
             print(f"  {kind:28} {p['studies']:6} studies  classify {p['classify_cpu']:6.2f} s "
-                  f"({p['classify_cpu'] / p['studies'] * 1e6:5.0f} us each)  "
+                  f"({p['classify_cpu'] / p['studies'] * 1e6:5.0f} us each; without the "
+                  f"prefilters {p['without_prefilters_cpu']:6.2f} s, "
+                  f"{p['without_prefilters_cpu'] / p['studies'] * 1e6:5.0f} us)  "
                   f"link {p['link_cpu']:5.2f} s")
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps(split, indent=2))
         return
     if args._run:  # inside a timed subprocess
         if args._run == "floor":
@@ -804,8 +827,16 @@ def report(results: list[dict]) -> None:
                      f"{_x(b4['cpu_s'], u['cpu_s'])} its CPU" if u else ""))
     o1, o2 = by.get(("ours", 1)), [by[k] for k in by if k[0] == "ours" and k[1] > 1]
     if o1 and o2:
-        print(f"{o2[0]['cores']} processes take {_x(o2[0]['seconds'], o1['seconds'])} the "
-              "single-process time")
+        n = o2[0]["cores"]
+        print(f"{n} processes take {_x(o2[0]['seconds'], o1['seconds'])} the "
+              f"single-process time (CPU {o1['cpu_s']:.2f}s -> {o2[0]['cpu_s']:.2f}s)")
+        if st:
+            # start-up runs before any worker exists; the rest at best splits evenly
+            ideal = st["seconds"] + (o1["seconds"] - st["seconds"]) / n
+            print(f"  ideal with {n} processes (start-up {st['seconds']:.2f}s alone, the "
+                  f"single process's rest split evenly, no added CPU): {ideal:.2f}s = "
+                  f"{_x(ideal, o1['seconds'])} the single-process time; measured is "
+                  f"{_x(o2[0]['seconds'], ideal)} that ideal")
 
 
 if __name__ == "__main__":

@@ -146,3 +146,15 @@ def test_show_any_therapy_with_its_programs(
     assert "hs-001" not in {d["slug"] for d in json.loads(listed.stdout)}
     search = run(runner, data_copy, any_db_url, "products", "--search", "heartseed", "-f", "json")
     assert json.loads(search.stdout) == []
+
+
+def test_show_names_a_partners_role_in_words(
+    runner: CliRunner, data_copy: Path, sqlite_url: str
+) -> None:
+    """The role is a label ("co-developer"), never the vocabulary's code ("co_developer")."""
+    path = data_copy / "products" / "hs-001.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("role: licensee", "role: co_developer"), encoding="utf-8")
+    text = run(runner, data_copy, sqlite_url, "show", "hs-001").stdout
+    assert "Novo Nordisk A/S, co-developer (worldwide except Japan)" in text
+    assert "co_developer" not in text

@@ -615,3 +615,352 @@ def test_cells_expanding_in_vivo_or_made_with_mrna_stay_cells():
         "anti-BCMA chimeric antigen receptor.",
     )
     assert classify(electroporated).label == "cell_therapy"
+
+
+# --- rules 16.9, tuned on development + half A + tuning + tuning2 (never half B) ---
+# Who gives the cells, read sentence by sentence: the study gives something else around a
+# standard or generic CAR-T that the record also lists (tuning NCT07478848; tuning2
+# NCT07489989, the CAR-T and the maintenance written as one intervention), or gives no
+# treatment at all (tuning2 NCT04300998), or names something else as what is investigated
+# (tuning NCT07280793); a generic CAR-T listed beside a drug study whose summary names the
+# CAR-T only as what the patients relapsed after (tuning2 NCT07612787); a title that names
+# the CAR-T only as the outcomes a test predicts (tuning NCT06993766, no interventions).
+AROUND_THE_CELLS = [
+    _t(
+        "Radiation, Oral Vancomycin, and CAR-T for B-Cell Lymphomas",
+        [("", "CAR-T"), ("", "Radiation Therapy"), ("", "Vancomycin 125mg")],
+        "This clinical trial assesses whether it is feasible to use radiation therapy with "
+        "vancomycin prior to CAR T-cell therapy for patients with large B-cell lymphomas",
+    ),
+    _t(
+        "Enhancing CAR-T Cell Therapy Efficacy in B-cell Lymphoma Via Chidamide and PD-1 "
+        "Inhibitor Combination.",
+        [("", "CAR-T Cell Therapy + Chidamide and PD-1 Inhibitor Maintenance")],
+        "This study evaluates the incorporation of chidamide (an HDAC inhibitor) combined with "
+        "a PD-1 inhibitor as maintenance therapy following CAR-T cell immunotherapy in patients "
+        "with relapsed/refractory high-risk aggressive B-cell lymphoma.",
+    ),
+    _t(
+        "Study of CAR-T Therapy in Older Patients",
+        [("", "Blood draw"), ("", "Cognition"), ("", "Geriatric Depression Scale")],
+        "This study is being done to find out how older patients respond to CAR-T cell therapy "
+        "and how the treatment affects their quality of life. This is a quality of life study "
+        "and participating in the study does not involve receiving any treatment, other than "
+        "the standard treatment for participants' disease.",
+    ),
+    _t(
+        "CAR-T Cell Efficacy With Molecular Imaging in Multiple Myeloma",
+        [("", "BCMA-Targeting CAR-T Cell Therapy"), ("", "PET/CT Imaging")],
+        "68Ga-NOTA-BCMA is a novel, targeted PET tracer under clinical investigation. It is "
+        "designed to provide a non-invasive method for monitoring the biodistribution and "
+        "persistence of BCMA CAR-T cells in patients.",
+    ),
+    _t(
+        "A Multicenter Study of Belantamab Mafodotin and Mezigdomide in Patients With Relapsed "
+        "Multiple Myeloma",
+        [("", "BCMA bispecific"), ("", "CAR-T cells")],
+        "The BELAMI trial is an open label, multicenter, phase 2 study for patients with MM who "
+        "relapsed following BCMA-directed CAR-T cells or bispecific antibodies.",
+    ),
+    _t(
+        "The Predictability of CD19 Expression Across Primitive Cellular Fractions of Relapsed "
+        "B-ALL on Outcomes of CD19-targeted CAR T-cells",
+    ),
+]
+
+
+@pytest.mark.parametrize("trial", AROUND_THE_CELLS)
+def test_cells_given_around_another_studied_thing_are_the_setting(trial):
+    c = classify(trial)
+    assert c.label == "not_cell", c.evidence
+    assert any(r.startswith("negative.") for r in _rules(c)), _rules(c)
+
+
+# ... the same reading keeps what the development set labels cell therapy: a bridging therapy
+# or the lymphodepletion before the cells is part of the cell therapy (development
+# NCT07093554, tuning2 NCT05052528), and an investigational code gives the cells itself
+@pytest.mark.parametrize(
+    "trial",
+    [
+        _t(
+            "Cilta-Talq Fusion Study: A Phase 1b Study of Talquetamab Bridging Therapy Followed "
+            "by Ciltacabtagene Autoleucel in Patients With Relapsed/Refractory Multiple Myeloma",
+            [("", "Ciltacabtagene Autoleucel"), ("", "Talquetamab")],
+            "This is a single-arm, open-label, phase 1b study evaluating the safety and "
+            "feasibility of using talquetamab as bridging therapy prior to cilta-cel in patients "
+            "with relapsed and refractory multiple myeloma (RRMM).",
+        ),
+        _t(
+            "Fludarabine and Cyclophosphamide With or Without Rituximab Before CD19 Chimeric "
+            "Antigen Receptor T Cells for the Treatment of Relapsed or Refractory Diffuse Large "
+            "B-Cell Lymphoma",
+            [("", "Chimeric Antigen Receptor T-Cell Therapy"), ("", "Cyclophosphamide"),
+             ("", "Fludarabine Phosphate"), ("", "Rituximab")],
+            "This phase I trial evaluates the best dose, possible benefits and/or side effects "
+            "of fludarabine and cyclophosphamide with or without rituximab before CD19 chimeric "
+            "antigen receptor T cells in treating patients with diffuse large B-cell lymphoma.",
+        ),
+        _t(
+            "Radiation Before CT103A in Multiple Myeloma",
+            [("", "CT103A CAR-T cells"), ("", "Radiation Therapy")],
+            "This trial assesses whether it is feasible to use radiation therapy prior to CAR "
+            "T-cell therapy with CT103A.",
+        ),
+    ],
+)
+def test_bridging_lymphodepletion_and_coded_products_stay_cell_therapy(trial):
+    assert classify(trial).label == "cell_therapy"
+
+
+# Code-only products whose summary says what the study gives in words the rules did not read
+# as its purpose (tuning2: NCT06497361, NCT04966143, NCT04720313, NCT06730659 "UCAR-T",
+# NCT07030907 "own T cells ... given back", NCT06326008 "CD19 CAR Therapy")
+CODE_ONLY_SAID_IN_THE_SUMMARY = [
+    (
+        _t(
+            "Safety and Efficacy of PRG-2311 for Refractory Lupus Nephritis and IgG4-Related "
+            "Disease",
+            [("", "PRG-2311")],
+            "A Clinical Study on the Safety and Effectiveness of CD19/BCMA Chimeric Antigen "
+            "Receptor T Cells in the Treatment of Refractory Lupus Nephritis and IgG4-Related "
+            "Disease.",
+        ),
+        "CAR_T",
+    ),
+    (
+        _t(
+            "Clinical Study of LY011 in the Treatment of Advanced Pancreatic Cancer",
+            [("", "LY011")],
+            "CLDN 18.2 chimeric antigen receptor T cells Clinical research plan for the treatment "
+            "of recurrent or refractory pancreatic cancer.",
+        ),
+        "CAR_T",
+    ),
+    (
+        _t(
+            "NXC-201 (formerly HBI0101) Multiple Myeloma",
+            [("", "NXC-201 (formerly HBI0101)")],
+            "It is a phase one study with dose escalation and safety CART in BCMA- Expressing "
+            "Multiple Myeloma and AL amyloidosis Patients",
+        ),
+        "CAR_T",
+    ),
+    (
+        _t(
+            "A Clinical Study of CHT101 in CD70-Positive Advanced Solid Tumors",
+            [("", "CHT101")],
+            "Evaluate the safety and efficacy of CD70-targeting UCAR-T cells in the treatment of "
+            "CD70-positive advanced solid tumors.",
+        ),
+        "CAR_T",
+    ),
+    (
+        _t(
+            "A Study to Evaluate the Safety and Efficacy of OPB-101 in Platinum-resistant "
+            "Ovarian Cancer",
+            [("", "OPB-101")],
+            "The goal of this clinical trial is to learn if OPB-101 is safe in platinum resistant "
+            "ovarian cancer participants.\n\nParticipants will have their own T cells modified in "
+            "a laboratory and given back to them as OPB-101 in this one-time treatment.",
+        ),
+        None,  # "T cells" alone: the label names no family
+    ),
+    (
+        _t(
+            "Safety, Tolerability, and Pharmacokinetics of Donor-derived CD19 CAR Therapy "
+            "Bridged Allo-HSCT and Sequential Donor-derived CD22 CAR Therapy for r/r B-ALL",
+            [("", "Donor-derived CD19 CAR Therapy Bridged Allo-HSCT and Sequential "
+                  "Donor-derived CD22 CAR Therapy")],
+        ),
+        "CAR_T",
+    ),
+]
+
+
+@pytest.mark.parametrize(("trial", "family"), CODE_ONLY_SAID_IN_THE_SUMMARY)
+def test_a_code_only_product_the_summary_describes_is_cells(trial, family):
+    c = classify(trial)
+    assert c.label == "cell_therapy", c.evidence
+    assert family is None or c.cell_family == family, c.evidence
+
+
+# A CAR written into a construct's name makes the family CAR (tuning2: NCT02159495,
+# NCT02208362, NCT05654038)
+@pytest.mark.parametrize(
+    ("trial", "family"),
+    [
+        (
+            _t(
+                "Genetically Modified T-cell Immunotherapy in Treating Patients With "
+                "Relapsed/Refractory Acute Myeloid Leukemia",
+                [("", "Autologous CD123CAR-CD28-CD3zeta-EGFRt-expressing T Lymphocytes"),
+                 ("", "Fludarabine Phosphate")],
+            ),
+            "CAR_T",
+        ),
+        (
+            _t(
+                "Genetically Modified T-cells in Treating Patients With Recurrent or Refractory "
+                "Malignant Glioma",
+                [("", "Arm 1: IL13Ra2-specific CAR Tcm cells"),
+                 ("", "Laboratory Biomarker Analysis")],
+            ),
+            "CAR_T",
+        ),
+        (
+            _t(
+                "A Study of Universal CD19-Targeted UCAR-NK Cells Combined With HSCT for B Cell "
+                "Hematologic Malignancies",
+                [("", "Anti-CD19 UCAR-NK cells")],
+            ),
+            "CAR_NK",
+        ),
+    ],
+)
+def test_a_car_in_a_constructs_name_is_a_car_family(trial, family):
+    c = classify(trial)
+    assert (c.label, c.cell_family) == ("cell_therapy", family), c.evidence
+
+
+def test_cells_listed_with_plus_after_a_bridging_therapy_are_given():
+    """"bridging therapy + chemotherapy + CD19 CAR-T Cells" lists what the study gives; the
+    bridging word does not make the cells the setting (tuning NCT06220097)."""
+    t = _t(
+        "Mitoxantrone Hydrochloride Liposome Injection-containing Bridging Regimen and "
+        "CD19-targeting CAR-T Therapies",
+        [("", "Mitoxantrone hydrochloride liposome Injection-based bridging therapy+ "
+              "Fludarabine-based chemotherapy +CD19 CAR-T Cells")],
+    )
+    c = classify(t)
+    assert (c.label, c.cell_family) == ("cell_therapy", "CAR_T"), c.evidence
+
+
+# --- rules 16.9, classes of the third tuning set (fixtures/trials/tuning3) ---
+def test_a_marrow_transplant_to_repair_a_tissue_is_a_cell_therapy():
+    """A marrow stem-cell transplant for a spinal cord injury gives cells to repair a tissue
+    (NCT01325103); the same words for a blood cancer stay a haematopoietic transplant."""
+    repair = _t(
+        "Autologous Bone Marrow Stem Cell Transplantation in Patients With Spinal Cord Injury",
+        [("PROCEDURE", "Stem Cell Transplantation")],
+    )
+    assert classify(repair).label == "cell_therapy", classify(repair).evidence
+    blood = _t(
+        "Autologous Bone Marrow Stem Cell Transplantation in Patients With Multiple Myeloma",
+        [("PROCEDURE", "Stem Cell Transplantation")],
+    )
+    assert classify(blood).label == "hsct_procedure", classify(blood).evidence
+
+
+def test_a_product_the_summary_says_was_developed_is_cells():
+    """"a new and optimized anti-BCMA CAR-T has been developed, with the aim of using it"
+    names the coded product the study gives (NCT05982275, CARTemis-1)."""
+    t = _t(
+        "Trial of an Investigational Drug After Rejecting the Relapse of an Allogeneic "
+        "Transplant",
+        [("", "CARTemis-1")],
+        "To overcome some of the potential limitations of this therapy, a new and optimized "
+        "Anti-BCMA CAR-T has been developed, with the aim of using it in patients with MM who "
+        "relapse after Allogeneic Haematopoietic Progenitor transplantation.",
+    )
+    c = classify(t)
+    assert (c.label, c.cell_family) == ("cell_therapy", "CAR_T"), c.evidence
+
+
+def test_cells_named_in_a_title_of_a_biopsy_study_are_studied_not_given():
+    """Every intervention takes samples: the MSCs the title names are studied in them
+    (NCT03115749); a title that gives the cells ("administration of autologous MSCs") keeps
+    them, whatever the bone marrow aspirate they come from (NCT01700920)."""
+    biopsies = _t(
+        "Intestinal Mesenchymal Stem Stells and Inflammatory Bowel Diseases",
+        [("OTHER", "Intestinal biopsies during colonoscopy"),
+         ("OTHER", "Biopsies taken on surgical specimen")],
+    )
+    assert classify(biopsies).label == "not_cell", classify(biopsies).evidence
+    given = _t(
+        "Treatment of Osteonecrosis of the Femoral Head by the Administration of Autologous "
+        "Mesenchymal Stem Cells",
+        [("PROCEDURE", "bone marrow aspirate")],
+    )
+    assert classify(given).label == "cell_therapy", classify(given).evidence
+
+
+# --- rules 16.10: the hard negatives of tuning3's second batch (standard transplants named by
+# what they do, cells measured rather than given, devices and donations) and its code-only
+# CAR-T and NK products ---
+NOT_GIVEN_AS_A_PRODUCT = [
+    # high-dose therapy with a standard transplant named by what it does (NCT00003397,
+    # NCT00761384, NCT03352765)
+    _t(
+        "Peripheral Stem Cell Transplantation Plus Combination Chemotherapy and Monoclonal "
+        "Antibody Therapy in Treating Patients With Non-Hodgkin's Lymphoma",
+        [("BIOLOGICAL", "rituximab"), ("DRUG", "carmustine"),
+         ("PROCEDURE", "bone marrow ablation with stem cell support")],
+    ),
+    _t(
+        "High Dose, Absorbed Dose Adjusted 90Y-ibritumomab With Peripheral Blood Stem Cells "
+        "(PBSC) Support in B-cell Lymphoma",
+        [("DRUG", "90Y-ibritumomab")],
+    ),
+    _t(
+        "Rituximab, Bendamustine and Melphalan Chemo-immunotherapy Followed by Reinfusion of "
+        "One's Own Stem Cell for Treatment of B-cell Lymphoma in Elderly Patients",
+        [("DRUG", "rituximab"), ("DRUG", "melphalan"),
+         ("PROCEDURE", "Autologous Stem Cell Transplantation (ASCT)")],
+    ),
+    # the cord blood graft of a transplant whose regimen is studied (NCT01962636)
+    _t(
+        "Umbilical Cord Blood Transplantation Using a Myeloablative Preparative Regimen for "
+        "Hematological Diseases",
+        [("DRUG", "Fludarabine"), ("RADIATION", "Total Body Irradiation"),
+         ("BIOLOGICAL", "Umbilical cord blood")],
+    ),
+    # cells measured, not given (NCT00989586, NCT01541072)
+    _t(
+        "Veltuzumab and Milatuzumab in Treating Patients With Relapsed or Refractory B-Cell "
+        "Non-Hodgkin Lymphoma",
+        [("BIOLOGICAL", "milatuzumab"), ("PROCEDURE", "Quantitative T-, B-, and NK cell subsets")],
+    ),
+    _t(
+        "Lymphocyte Reconstitution After Administration of Pegfilgrastim Versus Filgrastim After "
+        "Peripheral Stem Cell Transplantation",
+        [("DRUG", "Pegfilgrastim"), ("DRUG", "Filgrastim")],
+    ),
+    # a metabolic cart is a device (NCT04350073)
+    _t(
+        "Longitudinal Energy Expenditure and Metabolic Effects in Patients With COVID-19",
+        [("DEVICE", "Q-NRG Metobolic Cart Device"), ("DEVICE", "MuscleSound Ultrasound")],
+    ),
+    # an observational study whose only intervention is a blood donation (NCT04351659)
+    _t(
+        "Novel Adoptive Cellular Therapy With SARS-CoV-2 Specific T Cells in Patients With "
+        "Severe COVID-19",
+        [("OTHER", "Blood donation from convalescent donor")],
+        study_type="observational",
+    ),
+]
+
+
+@pytest.mark.parametrize("trial", NOT_GIVEN_AS_A_PRODUCT)
+def test_transplant_support_measured_cells_devices_and_donations_are_not_cell_products(trial):
+    assert classify(trial).label != "cell_therapy", classify(trial).evidence
+
+
+@pytest.mark.parametrize(
+    ("trial", "family"),
+    [
+        # code-only CAR-T and NK products named in forms the rules did not read (NCT03154775,
+        # NCT02976857, NCT03497533, NCT04344548)
+        (_t("Study of Safety and Efficacy of C-CAR011 in B-NHL Patients",
+            [("BIOLOGICAL", "C-CAR011")]), "CAR_T"),
+        (_t("A Phase 1 Study Evaluating Safety and Efficacy of C-CAR011 Treatment in DLBCL",
+            [("BIOLOGICAL", "C-CAR-011")]), "CAR_T"),
+        (_t("Treatment of Refractory/Relapsed Non-Hodgkin Lymphoma With TriCAR-T_CD19",
+            [("BIOLOGICAL", "TriCAR-T-CD19")]), "CAR_T"),
+        (_t("Phase I / II Clinical Study of Immunotherapy Based on Adoptive Cell Transfer as a "
+            "Therapeutic Alternative for Patients With COVID-19 in Colombia",
+            [("BIOLOGICAL", "Allogeneic NK transfer")]), "NK"),
+    ],
+)
+def test_coded_car_t_and_nk_products_are_cells(trial, family):
+    c = classify(trial)
+    assert (c.label, c.cell_family) == ("cell_therapy", family), c.evidence

@@ -344,6 +344,7 @@ def _print_product(doc: dict[str, Any]) -> None:
 
 def _print_programs(console: Any, programs: list[dict[str, Any]]) -> None:
     from ctatlas.cli.pipeline import STAGE_LABELS, STATUS_LABELS
+    from ctatlas.labels import label as vocab_label
 
     for program in programs:
         console.print(
@@ -353,15 +354,16 @@ def _print_programs(console: Any, programs: list[dict[str, Any]]) -> None:
         console.print(f"  Developer: {program.get('developer') or 'unknown'}")
         for partner in program.get("partners") or []:
             where = f" ({', '.join(partner['territories'])})" if partner.get("territories") else ""
-            console.print(f"  Partner: {partner['name']}, {partner['role']}{where}")
-        for label, key in (
+            role = vocab_label("partner_role", partner["role"]).lower()
+            console.print(f"  Partner: {partner['name']}, {role}{where}")
+        for heading, key in (
             ("First trial", "first_trial_start"),
             ("Filed", "filed"),
             ("Decision expected", "expected_decision"),
             ("Discontinued", "discontinued"),
         ):
             if program.get(key):
-                console.print(f"  {label}: {program[key]}")
+                console.print(f"  {heading}: {program[key]}")
         if program.get("discontinuation_reason"):
             console.print(f"  Why discontinued: {program['discontinuation_reason']}")
         if program.get("trial_ids"):

@@ -29,6 +29,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import ahocorasick
+
+from . import prefilter
 from .link import _entry, _variants
 from .rules import RULES_VERSION
 
@@ -41,6 +44,10 @@ _ASCII_WORD = re.compile(r"[0-9a-z]+")
 _WORD = re.compile(r"[^\W_]+")
 #: what may stand between the words of one term: "EN 001", "KTE-X19", "ALLO_ASC"
 _JOIN = re.compile(r"[\s\-_./]{0,2}")
+#: every character :data:`_JOIN` allows between the words of a term
+_SEPARATORS = re.compile(r"[\s\-_./]+")
+#: the same, for ASCII text: a deletion table (``str.translate`` is twice as fast as ``sub``)
+_ASCII_SEPARATORS = {c: None for c in range(128) if _SEPARATORS.fullmatch(chr(c))}
 MAX_WORDS = 8
 
 
@@ -103,6 +110,7 @@ class CellTerms:
             if key_kind == "short":
                 self.short[key] = re.compile(found[0][1][1])
         self.prefixes = frozenset(k[:i] for k in self.keys for i in range(1, len(k)))
+        self._keys_auto: Any = None  # built on first use (see :meth:`_may_hold`)
         self.firsts = frozenset(
             w for k in self.keys for w in _firsts(k) if w in self.prefixes or w in self.keys
         )
@@ -129,7 +137,10 @@ class CellTerms:
         if len(low) != len(text):  # a letter whose lower case is longer: no spans to trust
             low = "".join(ch.lower()[0] for ch in text)
         ascii_text = low.isascii()
-        words = list((_ASCII_WORD if ascii_text else _WORD).finditer(low))
+        words = (
+            list((_ASCII_WORD if ascii_text else _WORD).finditer(low)) if self._may_hold(low)
+            else []
+        )
         out: list[tuple[int, int, Term]] = []
         firsts, prefixes, keys = self.firsts, self.prefixes, self.keys
         n = len(words)
@@ -169,6 +180,31 @@ class CellTerms:
                     out.append((at, at + len(key), term))
             out.sort(key=lambda m: (m[0], -m[1]))
         return out
+
+    def _may_hold(self, low: str) -> bool:
+        """False when no term can be found in ``low``: a term found is the words ``i..j`` of
+        the text joined, with only :data:`_JOIN`'s characters between them, so with every
+        such character removed it is a substring of the text. One Aho-Corasick pass over that
+        compact text says whether any term is one (in C, stopping at the first): almost no
+        title or intervention of an ordinary study holds one, and the word loop is skipped."""
+        if not prefilter.active():
+            return True
+        auto = self._keys_auto
+        if auto is None:
+            auto = ahocorasick.Automaton()
+            for key in self.keys:
+                auto.add_word(key, key)
+            auto.make_automaton()
+            self._keys_auto = auto
+        if not self.keys:
+            return False
+        compact = low.translate(_ASCII_SEPARATORS) if low.isascii() else _SEPARATORS.sub("", low)
+        return next(auto.iter(compact), None) is not None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_keys_auto"] = None  # rebuilt on first use in the process that unpickles
+        return state
 
     def _as_written(self, key: str, text: str, start: int, end: int) -> bool:
         pattern = self.short.get(key)

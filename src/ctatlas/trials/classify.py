@@ -1,8 +1,11 @@
 """Is a trial's investigational product living cells? The engine that applies the rules.
 
 The rule tables (patterns, literal stems) are in :mod:`ctatlas.trials.rules`; this module
-applies them. What the atlas knows (the names and codes of its cell therapies) comes in as a
-:class:`~ctatlas.trials.atlas_terms.CellTerms`, built once per atlas.
+applies them. The evidence it weighs is built in :mod:`ctatlas.trials.classify_text` (fields,
+stem scan, masking, mentions); a mention's family, the product's origin, a transplant's rule
+and the "cell therapy only as the setting" checks are in :mod:`ctatlas.trials.classify_infer`;
+the label decision is here. What the atlas knows (the names and codes of its cell therapies)
+comes in as a :class:`~ctatlas.trials.atlas_terms.CellTerms`, built once per atlas.
 
 Every call returns the label and the evidence that decided it: which field, which words, which
 rule. The rules were written after the labelled set in ``tests/fixtures/trials`` was frozen.
@@ -40,66 +43,75 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import ahocorasick
-
-from .atlas_terms import CellTerms, Term
+from . import prefilter
+from .atlas_terms import CellTerms
+from .classify_infer import (
+    _cells_around,
+    _given_with_approved,
+    _graft_of_a_transplant,
+    _hsct,
+    _origin,
+    _prior_cells,
+    _regenerative_transplant,
+    _title_silent,
+)
+from .classify_infer import _family_of as _family_of
+from .classify_text import (
+    _ANY_PRODUCT,
+    _acellular_source,
+    _any,
+    _atlas_mentions,
+    _cut,
+    _field_hits,
+    _masked,
+    _masked_windows,
+    _may_mention,
+    _may_search,
+    _mentions,
+    _snippet,
+)
+from .classify_text import MAX_FIELD_CHARS as MAX_FIELD_CHARS
+from .classify_text import _fields as _fields
+from .classify_text import _scan as _scan
+from .classify_text import _windows as _windows
 from .record import Trial
 from .rules import (
     ACELL_ANCHORS,
-    ACELL_SOURCE_AFTER,
-    ACELL_SOURCE_BEFORE,
     ACELLULAR,
-    ANCHORS,
     ASSESSMENT_STUDY,
-    BRIDGING,
+    CAR_CARRIERS,
+    CAR_TOKEN,
     CELL_THERAPY_NAMED,
     CODE,
     DRUGLIKE_TYPES,
-    EFFECT_BEFORE,
     EX_VIVO,
-    FAMILY_ANCHORS,
     FAMILY_ORDER,
-    FAMILY_RE,
     FOLLOW_UP,
     GENERIC_AFTER_AGENT,
     GENERIC_FAMILIES,
-    GIVEN_AFTER,
     HSCT,
     HSCT_ANCHORS,
-    HSCT_COMPLICATION,
     HSCT_REGIMEN,
-    HSCT_STUDY,
     IN_VIVO_CAR,
-    INN_CEL,
     INTERVENTION_CELLS,
     LAB_CONTEXT,
     LD_ANCHORS,
     LYMPHODEPLETION,
-    MASK,
-    MASK_ANCHORS,
-    MASK_REACH,
-    NEG_AFTER,
-    NEG_BEFORE,
     NO_INTERVENTION,
-    NOT_INN,
-    ORIGIN_ALLO,
-    ORIGIN_AUTO,
     OTHER_AGENT,
     PRODUCT_CONTEXT,
-    ROUTINE_WORDS,
+    SAMPLING_ONLY,
     SEQUENCE_BEFORE,
     SETTING_STUDY,
     STANDARD_CARE,
     STEM_FAMILIES,
     STUDY_PURPOSE,
     VIVO_ANCHORS,
-    WINDOW,
 )
+from .rules import ANCHORS as ANCHORS  # re-exported: benchmarks/trials_ingest.py
 
 __all__ = ["MAX_FIELD_CHARS", "Classification", "apply", "classify"]
 
-#: The most text examined per field (ClinicalTrials.gov caps a brief summary at 5,000).
-MAX_FIELD_CHARS = 20_000
 #: The most text a mention's "sentence" reaches to each side of it.
 SENTENCE_REACH = 300
 
@@ -112,243 +124,6 @@ class Classification:
     stem_type: str | None = None
     origin: str | None = None
     evidence: list[dict[str, str]] = field(default_factory=list)
-
-
-def _snippet(text: str, start: int, end: int, pad: int = 40) -> str:
-    a = max(0, start - pad)
-    b = min(len(text), end + pad)
-    return (
-        ("…" if a else "") + text[a:b].replace("\n", " ").strip() + ("…" if b < len(text) else "")
-    )
-
-
-def _masked(text: str, hits: list[Hit] | None = None) -> str:
-    """Mask disease/population phrases and transplants. ``hits``: the stems found in ``text``
-    (by :func:`_scan`), when the caller already has them."""
-    if hits is None:
-        hits = _scan(text.lower())
-    present = {h[2] for h in hits}
-    if not MASK_ANCHORS.isdisjoint(present):
-        # every disease/population phrase contains a mask stem ("cell", "mobili"…)
-        near = [(h[0], h[1]) for h in hits if h[2] in MASK_ANCHORS]
-        text = MASK.mask(text, "#", near=near, reach=MASK_REACH)
-    # a haematopoietic transplant is judged by the hsct rule, never as a cell product
-    if not HSCT_ANCHORS.isdisjoint(present):
-        text = HSCT.mask(text, "~")
-    return text
-
-
-# between a mention and its abbreviation: "chimeric antigen receptor T cell (CAR-T)"
-_ABBREVIATION_GAP = re.compile(r"^[\s\w-]{0,12}\($")
-# between two mentions that are one name: "chimeric antigen receptor T-cell therapy"
-_ADJACENT_GAP = re.compile(r"^[\s-]{0,2}$")
-
-
-def _acellular_source(masked: str, start: int, end: int) -> bool:
-    """Whether the mention at ``start:end`` names the source of an acellular product
-    ("MSC-derived exosomes", "secretome of mesenchymal stem cells")."""
-    return bool(
-        ACELL_SOURCE_AFTER.search(masked[end : end + 80])
-        or ACELL_SOURCE_BEFORE.search(masked[max(0, start - 80) : start])
-    )
-
-
-def _family_of(text: str) -> str:
-    for fam in FAMILY_ORDER:
-        if FAMILY_RE[fam].search(text):
-            return fam
-    return "other"
-
-
-def _mentions(text: str, present: frozenset[str] | set[str]) -> list[tuple[int, int, bool]]:
-    """(start, end, negated) for every cell-product mention in already-masked text.
-
-    Each family's pattern only runs when one of its literal stems is ``present`` (the anchors
-    found in the text before masking, a superset of those left after it): one big alternation
-    over every family is ten times slower in Python's ``re``.
-    """
-    low = text.lower()
-    spans: set[tuple[int, int]] = set()
-    for fam, rx in FAMILY_RE.items():
-        if fam == "other" and spans:
-            continue  # the generic words only matter where nothing specific was found
-        if not _FAMILY_SETS[fam].isdisjoint(present):
-            spans.update(m.span() for m in rx.finditer(text))
-    if "cel " in low or "cel|" in low or low.endswith("cel") or "cel," in low or "cel)" in low:
-        for m in INN_CEL.finditer(text):
-            if m.group(0).lower() not in NOT_INN:
-                spans.add(m.span())
-    ordered = sorted(spans, key=lambda sp: (sp[0], -sp[1]))
-    out = []
-    last_end = -1
-    for start, end in ordered:
-        if end <= last_end:  # inside a longer mention already kept
-            continue
-        gap = text[last_end:start] if last_end >= 0 else None
-        last_end = end
-        if out and gap is not None and (
-            _ABBREVIATION_GAP.match(gap) or (out[-1][2] and _ADJACENT_GAP.match(gap))
-        ):
-            # "chimeric antigen receptor T cells (CAR-T)": the abbreviation is the same mention
-            out.append((start, end, out[-1][2]))
-            continue
-        before = text[max(0, start - 90) : start]
-        after = text[end : end + 40]
-        neg = bool(NEG_BEFORE.search(before) or NEG_AFTER.search(after))
-        if (
-            neg
-            and GIVEN_AFTER.search(after)
-            and EFFECT_BEFORE.search(text[max(0, start - 160) : start])
-        ):
-            neg = False  # "regeneration after JOINTSTEM administration": the product studied
-        out.append((start, end, neg))
-    return out
-
-
-def _fields(trial: Trial) -> list[tuple[str, str]]:
-    return [(name, _cut(text)) for name, text in _all_fields(trial)]
-
-
-def _cut(text: str) -> str:
-    """At most :data:`MAX_FIELD_CHARS` of ``text``, ended at a space when there is one."""
-    if len(text) <= MAX_FIELD_CHARS:
-        return text
-    space = text.rfind(" ", MAX_FIELD_CHARS - 200, MAX_FIELD_CHARS)
-    return text[: space if space != -1 else MAX_FIELD_CHARS]
-
-
-def _all_fields(trial: Trial) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for i, iv in enumerate(trial.interventions):
-        parts = [iv.get("name") or ""] + list(iv.get("other_names") or [])
-        if iv.get("description"):
-            parts.append(iv["description"])
-        text = " | ".join(p for p in parts if p)
-        if text:
-            out.append((f"interventions[{i}]", text))
-    title = trial.title
-    if trial.official_title and trial.official_title != trial.title:
-        title = f"{trial.title} | {trial.official_title}"
-    out.append(("title", title))
-    for i, a in enumerate(trial.arm_descriptions):
-        out.append((f"arms[{i}]", a))
-    if trial.summary:
-        out.append(("summary", trial.summary))
-    if trial.keywords:
-        out.append(("keywords", " | ".join(trial.keywords)))
-    return out
-
-
-def _any(low: str, anchors: frozenset[str]) -> bool:
-    return any(a in low for a in anchors)
-
-
-# One Aho-Corasick automaton finds every occurrence of every literal stem (overlapping ones
-# included) in a single pass; the rules below only ever ask which stems occur where. This is
-# what ``any(a in low for a in anchors)`` and ``low.find(a)`` loops computed, stem by stem.
-_FAMILY_SETS = {fam: frozenset(a) for fam, a in FAMILY_ANCHORS.items()}
-_ANY_PRODUCT = ANCHORS | ACELL_ANCHORS  # a record without these is not cell-derived
-
-
-def _automaton() -> ahocorasick.Automaton:
-    auto = ahocorasick.Automaton()
-    stems = ANCHORS | ACELL_ANCHORS | HSCT_ANCHORS | VIVO_ANCHORS | LD_ANCHORS | MASK_ANCHORS
-    for stem in stems:
-        auto.add_word(stem, (len(stem) - 1, stem))
-    auto.make_automaton()
-    return auto
-
-
-_AC = _automaton()
-
-Hit = tuple[int, int, str]  # (start, end, stem) in lowercased text
-
-
-def _scan(low: str) -> list[Hit]:
-    """Every occurrence of every stem in ``low``, in order of its end."""
-    return [(end - n, end + 1, stem) for end, (n, stem) in _AC.iter(low)]
-
-
-def _windows(low: str, hits: list[Hit] | None = None) -> list[tuple[int, int]]:
-    """Merged [start, end) windows around every anchor hit in lowercased text."""
-    if hits is None:
-        hits = _scan(low)
-    if len(low) <= 2 * WINDOW:
-        return [(0, len(low))] if any(h[2] in ANCHORS for h in hits) else []
-    starts = sorted(h[0] for h in hits if h[2] in ANCHORS)
-    if not starts:
-        return []
-    out: list[tuple[int, int]] = []
-    n = len(low)
-    for h in starts:
-        a = max(0, h - WINDOW)
-        if a:
-            sp = low.rfind(" ", 0, a)
-            a = sp + 1 if sp != -1 else 0
-        b = min(n, h + WINDOW)
-        if b < n:
-            sp = low.find(" ", b)
-            b = sp if sp != -1 else n
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
-
-
-def _bounded(low: str, hits: list[Hit], stems: frozenset[str]) -> bool:
-    """Whether a stem of ``stems`` occurs as a whole [0-9a-z] token."""
-    n = len(low)
-    for s, e, stem in hits:
-        if (
-            stem in stems
-            and (s == 0 or not _isalnum(low[s - 1]))
-            and (e == n or not _isalnum(low[e]))
-        ):
-            return True
-    return False
-
-
-def _isalnum(ch: str) -> bool:
-    return "0" <= ch <= "9" or "a" <= ch <= "z"
-
-
-def _field_hits(
-    fields: list[tuple[str, str]], alltext: str, low_all: str, hits_all: list[Hit]
-) -> list[tuple[str, list[Hit]]]:
-    """(lowercased text, stem hits) per field, cut from the scan of the joined text."""
-    if len(low_all) != len(alltext):  # lowercasing changed a length: scan field by field
-        return [(low, _scan(low)) for low in (t.lower() for _, t in fields)]
-    out = []
-    off = 0
-    for _, text in fields:
-        end = off + len(text)
-        out.append(
-            (
-                low_all[off:end],
-                [(s - off, e - off, stem) for s, e, stem in hits_all if s >= off and e <= end],
-            )
-        )
-        off = end + 1
-    return out
-
-
-def _atlas_mentions(
-    terms: CellTerms | None, fields: list[tuple[str, str]]
-) -> list[tuple[str, str, str, Term]]:
-    """(field, snippet, words, term) of every atlas cell-therapy name or code in the
-    interventions and the title, in that order; a title's mention only when it is not the
-    setting ("nivolumab after idecabtagene vicleucel", "patients receiving … Kymriah")."""
-    if terms is None:
-        return []
-    out = []
-    for fname, text in fields:
-        if fname.startswith("interventions") or fname == "title":
-            for start, end, term in terms.find(text):
-                if fname == "title" and NEG_BEFORE.search(text[max(0, start - 90) : start]):
-                    continue
-                out.append((fname, _snippet(text, start, end), text[start:end], term))
-    return out
 
 
 def classify(
@@ -372,6 +147,14 @@ def classify(
     if not has_known and present_all.isdisjoint(_ANY_PRODUCT):
         return Classification()
     field_hits = _field_hits(fields, alltext, low_all, hits_all)
+    windows = _masked_windows(fields, field_hits)
+    if not has_known and prefilter.active() and not any(
+        _may_mention(masked, present) for _, wins in windows for _, _, present, masked in wins
+    ):
+        # no window can hold a cell-product mention (a stem inside another word: "system",
+        # "barcelona"): the loop over mentions below would find none. Only it is skipped;
+        # everything after it runs as ever, so no rule is copied here to drift from the rules
+        windows = []
 
     evidence: list[dict[str, str]] = []
     positives: list[tuple[str, str, str]] = []  # (field, snippet, matched text)
@@ -392,6 +175,11 @@ def classify(
         (iv.get("type") or "").upper() in DRUGLIKE_TYPES for iv in trial.interventions
     )
     observational = (trial.study_type or "").startswith("observ")
+    # every intervention takes samples ("intestinal biopsies during colonoscopy"): cells a
+    # title names are studied in them, not given
+    sampling_only = bool(trial.interventions) and all(
+        SAMPLING_ONLY.search(iv.get("name") or "") for iv in trial.interventions
+    )
     has_cell_intervention = False
     title_positive = False
     title_first: int | None = None  # where the title's first cell mention starts
@@ -400,12 +188,8 @@ def classify(
     title_setting: list[tuple[str, str]] = []  # title mentions that are the population/setting
     laboratory: list[tuple[str, str]] = []  # title mentions of cells studied in the laboratory
 
-    for (fname, full), (low, hits) in zip(fields, field_hits, strict=True):
-        for wa, wb in _windows(low, hits):
-            text = full[wa:wb]
-            whits = [(s - wa, e - wa, stem) for s, e, stem in hits if s >= wa and e <= wb]
-            present = {h[2] for h in whits}
-            masked = _masked(text, whits)
+    for fname, field_windows in windows:
+        for wa, text, present, masked in field_windows:
             for start, end, neg in _mentions(masked, present):
                 if fname == "title" and title_first is None:
                     title_first = wa + start
@@ -441,7 +225,8 @@ def classify(
                         continue  # "cardiomyocyte energy metabolism": biology, not a product
                     if not has_cell_intervention and (
                         LAB_CONTEXT.search(sentence)
-                        or (observational and not PRODUCT_CONTEXT.search(near))
+                        or ((observational or sampling_only) and not PRODUCT_CONTEXT.search(near))
+                        or (observational and sampling_only)
                     ):
                         # "isolation of MSC-like cells from discs", an observational study of
                         # "MSCs and osteoarthritis": cells studied, none given
@@ -495,7 +280,11 @@ def classify(
     )
     # The record calls the cell therapy standard of care, commercial or approved: with no
     # positive title mention, the study is of what is given around it.
-    if not title_positive and STANDARD_CARE.search(alltext):
+    if (
+        not title_positive
+        and _may_search(STANDARD_CARE, alltext, low_all)
+        and STANDARD_CARE.search(alltext)
+    ):
         setting_only = True
         if not title_setting:
             title_setting = [("record", _snippet(alltext, *STANDARD_CARE.search(alltext).span()))]
@@ -529,6 +318,25 @@ def classify(
         # given are only authorized products, and the title studies another intervention
         setting_only = True
         title_setting = [("title", _snippet(title_text, 0, min(len(title_text), 60)))]
+    if not setting_only and not FOLLOW_UP.search(title_text):
+        # the summary says the study gives something else around the cell therapy ("to use
+        # radiation therapy prior to CAR T-cell therapy"), or gives no treatment itself, and
+        # no listed cell product is investigational: the cells are the standard care around it
+        around = _cells_around(trial, atlas, positives)
+        if (
+            around is None
+            and negated
+            and positives
+            and all(p[0].startswith("interventions") for p in positives)
+        ):
+            # a generic cell product listed among other interventions, a title that names no
+            # cell therapy, and a summary that names the cells only as what the patients had
+            # ("relapsed following BCMA-directed CAR-T cells"): the listed cells are the prior
+            # therapy
+            around = _prior_cells(trial, atlas, positives, negated, fields)
+        if around:
+            setting_only = True
+            title_setting = [around]
     if (
         not setting_only
         and title_setting
@@ -564,6 +372,15 @@ def classify(
             title_setting = title_setting or [
                 ("title", _snippet(title_text, 0, min(len(title_text), 60)))
             ]
+    if (
+        not setting_only
+        and not title_positive
+        and _graft_of_a_transplant(trial, positives, title_text)
+    ):
+        # "Umbilical Cord Blood Transplantation Using a Myeloablative Preparative Regimen", the
+        # cord blood listed: the graft of the transplant whose regimen is studied
+        positives = [p for p in positives if not p[0].startswith("interventions")]
+        has_cell_intervention = False
     if setting_only:
         positives = []
         has_cell_intervention = False
@@ -629,6 +446,21 @@ def classify(
         positives = []
         strong = False
 
+    if (
+        not positives
+        and not setting_only
+        and not laboratory
+        and not record_in_vivo
+        and not acellular
+        and not HSCT_ANCHORS.isdisjoint(present_all)
+    ):
+        # "autologous bone marrow stem cell transplantation in spinal cord injury": a
+        # transplant of marrow cells to repair a tissue is a cell therapy, not a
+        # haematopoietic transplant
+        regen = _regenerative_transplant(trial, fields)
+        if regen:
+            positives = [regen]
+            has_cell_intervention = regen[0].startswith("interventions")
     if positives and (strong or len(positives) >= 1):
         # the interventions name the product most precisely; a summary may compare it with others
         decisive = [p for p in positives if p[0].startswith("interventions")] or positives
@@ -649,6 +481,15 @@ def classify(
                 better = _family_of(fam_text + " " + context + " " + _masked(_cut(trial.summary)))
             if better != "other" and FAMILY_ORDER.index(better) < FAMILY_ORDER.index(family):
                 family = better
+        if not known_family and family in CAR_CARRIERS:
+            # a CAR written into a construct's name ("CD123CAR-CD28-CD3zeta-EGFRt-expressing
+            # T-lymphocytes", "IL13Ra2-specific CAR Tcm cells", "CD19.CAR-multiVST"): the cells
+            # carry a chimeric antigen receptor
+            names = " ".join(
+                [fam_text, title_text] + [iv.get("name") or "" for iv in trial.interventions]
+            )
+            if CAR_TOKEN.search(names.lower()):
+                family = CAR_CARRIERS[family]
         # prefer the most specific family seen in the decisive fields
         origin = _origin(trial, positives)
         origin_field = "record"
@@ -702,119 +543,6 @@ def classify(
     for fname, snip in negated[:2]:
         evidence.append({"field": fname, "text": snip, "rule": "negative.context"})
     return Classification(evidence=evidence)
-
-
-def _title_silent(fields: list[tuple[str, str]], atlas: list[tuple[str, str, str, Term]]) -> bool:
-    """Whether the title names no cell therapy at all, not even as the setting."""
-    if any(f == "title" for f, _, _, _ in atlas):
-        return False
-    title = next((t for f, t in fields if f == "title"), "")
-    if FOLLOW_UP.search(title):
-        return False  # "long-term follow-up of subjects treated with bb2121"
-    low = title.lower()
-    hits = _scan(low)
-    if not any(h[2] in ANCHORS for h in hits):
-        return True
-    return not _mentions(_masked(title, hits), {h[2] for h in hits}) and not (
-        CELL_THERAPY_NAMED.search(title)
-    )
-
-
-_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
-def _given_with_approved(
-    trial: Trial,
-    atlas: list[tuple[str, str, str, Term]],
-    positives: list[tuple[str, str, str]],
-    title: str,
-    title_is_setting: bool,
-) -> bool:
-    """Whether the only cells the record gives are authorized atlas products and its title
-    is about another of its interventions (named before the cell therapy, if it names one)
-    or names the cell therapy only as the setting ("drug treatments after CAR T-cell
-    therapy")."""
-    cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
-    cell_ivs |= {f for f, _, _, _ in atlas if f.startswith("interventions")}
-    if not cell_ivs or BRIDGING.search(title):
-        return False
-    approved = {f for f, _, _, t in atlas if f.startswith("interventions") and t.authorized}
-    if not cell_ivs <= approved:
-        return False
-    others = [
-        set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
-        for i, iv in enumerate(trial.interventions)
-        if f"interventions[{i}]" not in cell_ivs
-    ]
-    others = [w for w in others if w]
-    if not others or FOLLOW_UP.search(title):
-        return False  # nothing else is given, or the product's own follow-up
-    starts = [m.start() for m in [CELL_THERAPY_NAMED.search(title)] if m]
-    starts += [title.find(w) for f, _, w, _ in atlas if f == "title"]
-    first = min((s for s in starts if s >= 0), default=len(title))
-    head = title[:first].lower()
-    if SEQUENCE_BEFORE.search(head):
-        return False  # "VRd followed by cilta-cel": one regimen, the cells in it
-    if title_is_setting:
-        return True
-    head_words = set(_WORD.findall(head))
-    return any(words & head_words for words in others)
-
-
-def _hsct(trial: Trial, fields: list[tuple[str, str]]) -> dict[str, str] | None:
-    title = next((t for f, t in fields if f == "title"), "")
-    if HSCT_COMPLICATION.search(title):
-        return None
-    for fname, text in fields:
-        if not (fname.startswith("interventions") or fname == "title"):
-            continue
-        for m in HSCT.finditer(text):
-            before = text[max(0, m.start() - 60) : m.start()]
-            after = text[m.end() : m.end() + 40]
-            population = re.search(
-                r"^\W*(?:patients?|recipients?|survivors?|candidates?|setting)", after, re.I
-            )
-            if fname.startswith("interventions") and not population:
-                return {
-                    "field": fname,
-                    "text": _snippet(text, m.start(), m.end()),
-                    "rule": "hsct.intervention",
-                }
-            if fname == "title" and not population:
-                negated = NEG_BEFORE.search(before)
-                if (negated and HSCT_REGIMEN.search(text)) or (
-                    not negated and (HSCT_REGIMEN.search(text) or HSCT_STUDY.search(text))
-                ):
-                    return {
-                        "field": fname,
-                        "text": _snippet(text, m.start(), m.end()),
-                        "rule": "hsct.title",
-                    }
-    return None
-
-
-def _origin(trial: Trial, positives: list[tuple[str, str, str]]) -> str:
-    texts = [snip for _, snip, _ in positives]
-    # the intervention and title texts carry the product's description
-    for iv in trial.interventions:
-        texts.append(_cut(" ".join([iv.get("name") or "", iv.get("description") or ""])))
-    texts.append(_cut(trial.title))
-    if trial.official_title:
-        texts.append(_cut(trial.official_title))
-    joined = " ".join(texts)
-    auto = bool(ORIGIN_AUTO.search(joined))
-    allo = bool(ORIGIN_ALLO.search(joined))
-    if not auto and not allo and trial.summary:
-        summary = _cut(trial.summary)
-        auto = bool(ORIGIN_AUTO.search(summary))
-        allo = bool(ORIGIN_ALLO.search(summary))
-    if auto and allo:
-        return "mixed"
-    if auto:
-        return "autologous"
-    if allo:
-        return "allogeneic"
-    return "unknown"
 
 
 def apply(trial: Trial, terms: CellTerms | None = None) -> Trial:

@@ -11,7 +11,8 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   layout (more real studies of the hard classes, labelled before the rules were tuned on
   them together with half A): :func:`evaluate_tuning`; a second one, ``tuning2/`` (CAR-T
   monitor rows rich in code-only products and studies around a CAR-T); and a third one,
-  ``tuning3/`` (drawn from the held-out set's three sources, weighted like its population).
+  ``tuning3/`` (the held-out set's three sources, weighted like its population, and two more
+  legacy CSV exports holding the hard classes those sources no longer have).
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.

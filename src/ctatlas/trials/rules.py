@@ -57,22 +57,24 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|\bip?sc[- ]\w*(?:nk|car)\b|\bft(?:500|516|519|522|536|538|576|596|819|825)\b"
     r"|\bcnty-?101\b|\bips細胞|유도만능",
     "ESC_derived": r"embryonic stem|\bh?esc[- ]?derived\b|\bhescs?\b|\bes[- ]nk\b|배아줄기",
-    "CAR_NK": r"\bcar[- ]?(?:p?nk|nkt)\b|\bcar[- ]?engineered nk|\bcar[- ]nk\b|chimeric antigen "
+    "CAR_NK": r"\bu?car[- ]?(?:p?nk|nkt)\b|\bcar[- ]?engineered nk|\bcar[- ]nk\b|chimeric antigen "
         r"receptor"
     r"[- ](?:\w+[- ]){0,3}(?:natural killer|nk)\b|\bnk[- ]?cells? (?:expressing|engineered)"
     r"(?: with)? (?:a )?(?:car|chimeric)|\bab-?201\b"
     r"|\bcar[.\w-]*(?:[\s-]+[\w-]+){0,6}?[\s-]+(?:nk|natural killer) cells?",
-    "CAR_T": r"\bcar[- ]?t\b|\bcar[- ]?t[- ]?cells?|\bcart(?:[- ]?\d+|[- ]cells?|[- ][a-z]+\d*)?\b"
+    "CAR_T": r"\bu?car[- ]?t\b(?![- ]device)|\bu?car[- ]?t[- ]?cells?"
+    r"|\bcart(?![- ]device)(?:[- ]?\d+|[- ]cells?|[- ][a-z]+\d*)?\b"
     r"|\bcar\d+[a-z.]*\b|chimeric antigen[- ]receptor|\bcar[- ](?:γδ|gd|gamma[- ]delta|treg|m)\b"
     r"|\b\w+(?:leucel|lecleucel|ucel)\b|\bstar[- ]t\b|\bcar[- ]modified|\bcar[- ]engineered"
     r"|\bcar[- ]transduced|\bunicar\d*|\bcar[- ]expressing|\bcar\s?(?:19|20|22|123|30|33|38|70)"
-    r"|\bnkr-2\b|\bcarcik\b|\bcar\.[a-z0-9]+"
+    r"|\bnkr-2\b|\bcarcik\b|\bcar\.[a-z0-9]+|\b(?:cd\d+\w*|bcma) car[- ]therap\w*"
     r"|expressing (?:[\w-]+ ){0,3}?(?:car\b|chimeric)"
-    r"|\b[a-z]+cart\d+[a-z0-9]*\b|\b[a-z]+car\.[a-z0-9]+"
+    r"|\b[a-z]+cart\d+[a-z0-9]*\b|\b[a-z]+car\.[a-z0-9]+|\bcar-\d{3}\b|\b[a-z]+car-t\b"
     r"|\bcar[- ](?:cd\d+\w*|bcma|gprc5d|gpc3|cld18\w*|claudin\w*|her2|egfr\w*|meso\w*|psma|psca|gd2"
     r"|b7-?h3|muc1|cea|dll3|nkg2d|ror[12]|epcam|lewis\w*|kappa|flt3|cs1|slamf7|taci|april)\b",
     "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
     "NK": r"natural killer(?: \(nk\))? cells?|\bnk[- ]?cells?\b|\bnk\d{3}\b|\bnk cell injection"
+    r"|\b(?:allogeneic |autologous )?nk (?:cell )?(?:transfer|infusion)s?\b"
     r"|\bnkt[- ]?cells?\b|\bcord blood[- ]derived nk|\bnk세포|자연살해",
     "T_cell_other": r"cytotoxic t[- ](?:lymphocytes?|cells?)|\bctls?\b|virus[- ]specific t"
     r"|\bvsts?\b"
@@ -151,13 +153,20 @@ FAMILY_ORDER = [
     "islet",
     "other",
 ]
+# "car" as a token of a construct's name ("cd123car-cd28", "il13ra2-specific car tcm",
+# "gd2-car-vzv"), in lowercased text: not inside a word ("scar", "oscar")
+CAR_TOKEN = re.compile(r"(?<![a-z])car\b")
+# families that a CAR token makes a CAR family: T cells and unnamed cells carry a CAR-T, NK cells
+# a CAR-NK
+CAR_CARRIERS = {"T_cell_other": "CAR_T", "other": "CAR_T", "NK": "CAR_NK"}
 FAMILY_RE = {k: _folded(v) for k, v in FAMILY_PATTERNS.items()}
 FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
     "iPSC_derived": ("ipsc", "ips cell", "ips-", "psc-derived", "psc derived", "pluripotent",
                      "ft5", "ft8", "cnty", "유도만능"),
     "ESC_derived": ("embryonic", "hesc", "esc-derived", "esc derived", "es-nk", "es nk", "배아"),
     "CAR_NK": ("car-", "car ", "car.", "carnk", "chimeric", "ab-2", "ab2"),
-    "CAR_T": ("car-", "car ", "cart", "car)", "car.", "car1", "car2", "car3", "car7", "car4",
+    "CAR_T": ("car-", "car ", "cart", "car)", "car.", "car0", "car1", "car2", "car3", "car4",
+              "car5", "car6", "car7", "car8", "car9",
               "carcik", "unicar", "chimeric", "leucel", "ucel", "star-t", "star t", "nkr-2"),
     "TIL": ("infiltrating", " til", "(til", "tils", "lifileucel"),
     "NK": ("nk ", "nk-", "nk cell", "nkt", "nk0", "nk1", "nk2", "nk3", "nk4", "natural killer",
@@ -209,7 +218,7 @@ NEG_BEFORE = _folded(
     r"ex vivo (?:expansion|culture) of|counts? of|levels? of|"
     r"function of|monitoring of|(?<!safety )(?<!efficacy )assessment of|imaging of|"
     r"(?<!pharmaco)kinetics of|"
-    r"persistence of|"
+    r"persistence of|\bon (?:the )?(?:clinical )?outcomes? (?:of|after|following)|"
     r"in vivo(?: generated| prepared| produced)?|in[- ]?vivo|invivo|directly into)\W+"
     r"(?:\w+\W+){0,4}$",
 )
@@ -220,7 +229,7 @@ NEG_AFTER = _folded(
     r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na["
     r"iï]ve|exposure|experienced|"
     r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?|counts?\b|"
-    r"yields?\b)"
+    r"yields?\b|subsets?\b|reconstitution|recovery\b)"
     r"|^\W*(?:세포\s*)?(?:치료\s*)?(?:전|후|이후|이전)\b",
 )
 
@@ -286,6 +295,12 @@ LAB_CONTEXT = _folded(
     r"alterations?|culture passage|clonogenic|colonogenic|cologenicity|assays?|mobili[sz]\w*|"
     r"xenograft|humani[sz]ed mice|animal models?|production method|characteristics",
 )
+# An intervention that only takes samples from the participants
+SAMPLING_ONLY = re.compile(
+    r"^\W*(?:[\w-]+\s+){0,3}(?:biops(?:y|ies)|specimens?|samples?|sampling|blood draws?|"
+    r"aspirates?|swabs?|donations?)\b",
+    re.I,
+)
 # A title about follow-up of patients given a cell product: the product stays the object
 # even when the title says "treated with" or "after".
 FOLLOW_UP = _folded(r"follow[- ]?up|\bltfu\b|long[- ]term (?:safety|outcome|effect)")
@@ -302,6 +317,13 @@ EFFECT_BEFORE = _folded(
 )
 GIVEN_AFTER = _folded(
     r"^\W*(?:(?:cells?|mscs?)\W+)?(?:transplant\w*|administration|injection|infusion|implantation)",
+)
+# "Participants will have their own T cells modified in a laboratory and given back to them":
+# the patient's own cells, made into the product and given back, are the product (not the
+# population "have" would make them). The words before the mention, and after it.
+OWN_BEFORE = re.compile(r"\bown\s+$", re.I)
+GIVEN_BACK = _folded(
+    r"^[^.]{0,100}?\b(?:modified|engineered|transduced|expanded|given back|returned|re-?infused)"
 )
 # A cell therapy named in a title as such (even where a mask hides it as "CAR-T cell
 # mediated"): with SETTING_STUDY and no positive mention, it is the setting.
@@ -377,7 +399,67 @@ STUDY_PURPOSE = _folded(
     r"(?:trial|study) (?:studies|tests|evaluates|investigates|assesses|"
     r"will (?:evaluate|assess|test))"
     r"|investigational|purpose of|(?:aims?|designed) to|to (?:evaluate|assess|determine|test|inve"
-    r"stigate)|(?:best )?dose of",
+    r"stigate)|(?:best )?dose of"
+    # what the study is on ("a clinical study on the safety and effectiveness of CD19/BCMA CAR T
+    # cells", "evaluate the safety and efficacy of CD70-targeting UCAR-T cells", "CLDN 18.2 CAR
+    # T cells clinical research plan", "dose escalation and safety CART")
+    r"|(?:study|trial|research) (?:on|of) the (?:safety|efficacy|effectiveness)"
+    r"|(?:safety|efficacy|effectiveness|tolerability) (?:and (?:safety|efficacy|effectiveness|"
+    r"tolerability) )?of\b|research plan|dose[- ]escalation"
+    # the study gives the cells: "T-cells will be engineered", "cells will be injected"
+    r"|\bwill be (?:engineered|transduced|genetically modified|injected|infused|administered|"
+    r"given back|returned)"
+    # a product the study made: "a new and optimized anti-BCMA CAR-T has been developed, with
+    # the aim of using it in patients ..."
+    r"|(?:has|have) been developed|aim of using",
+)
+
+# A summary sentence in which the study gives something else around the cell therapy: "to
+# give people radiation treatment before they receive a CAR T-cell treatment", "to use
+# radiation therapy with vancomycin prior to CAR T-cell therapy", "evaluates chidamide ... as
+# maintenance therapy following CAR-T cell immunotherapy". ``obj`` is what the study gives
+# (the engine checks it names no cells and names an agent); the cells are only the time
+# anchor. A sentence that gives the cells ("infuse CAR-T cells after lymphodepletion") has
+# them in ``obj`` or not after the preposition.
+AROUND_CELLS = re.compile(
+    r"\b(?:to (?:give|use|add|administer|deliver)|giv(?:e|ing)|us(?:e|ing)|add(?:ing)?|"
+    r"administer(?:s|ing)?|incorporat(?:e|es|ing)|evaluat(?:e|es|ing)|assess(?:es|ing)?|"
+    r"investigat(?:e|es|ing)|tests?|testing)\b"
+    r"(?P<obj>[^.;:?!|\n]{3,160}?)"
+    r"\b(?:before|prior to|following|after|ahead of)\s+"
+    r"(?:(?:they|patients?|participants?|people|subjects?|the patients?)\s+)?"
+    r"(?:(?:receive|receiving|get|getting|undergo|undergoing|start|starting)\s+)?"
+    r"(?:[\w()/-]+\s+){0,5}?"
+    r"(?:car[- )]*t\b|chimeric antigen|cell therap\w*|\w+leucel\b|\w+-cel\b|\bcart\b)",
+    re.I,
+)
+# A summary sentence that names a thing other than cells as what is under investigation
+# ("68Ga-NOTA-BCMA is a novel, targeted PET tracer under clinical investigation"); the
+# engine checks the sentence up to it names no cells.
+INVESTIGATED_OTHER = re.compile(
+    r"\b(?:is|as) an? (?:[\w,-]+ ){0,4}?(?:tracer|radiotracer|agent|drug|compound|"
+    r"radiopharmaceutical|probe|device|vaccine|antibody|inhibitor)\b[^.]{0,40}?"
+    r"\bunder (?:clinical )?(?:investigation|development|evaluation)",
+    re.I,
+)
+# A cell word in what the study gives: then the sentence gives cells. A bridging therapy or a
+# lymphodepleting regimen given before the cells is part of the cell therapy (the development
+# set's convention: "talquetamab as bridging therapy prior to cilta-cel", "fludarabine and
+# cyclophosphamide with or without rituximab before CD19 CAR T cells").
+CELL_WORD = _folded(
+    r"\bcar\b|car[- ]?t|cells?\b|chimeric|leucel|\w-cel\b|\bcart\b|lymphocyte|\bbridg\w*|"
+    r"lymphodeplet\w*|fludarabine|cyclophosphamide|bendamustine|conditioning"
+)
+# A summary that says the study itself gives no treatment ("participating in the study does
+# not involve receiving any treatment, other than the standard treatment"): a cell therapy it
+# names is what its participants receive as standard care.
+NO_TREATMENT_GIVEN = _folded(
+    r"(?:does|do|will) not (?:involve|include|require) (?:receiving |the administration of |"
+    r"giving )?any (?:\w+ )?(?:treatment|therapy|intervention|drug)"
+    r"|no (?:study |investigational |experimental )?(?:treatment|therapy|intervention|drug)s? "
+    r"(?:will be|is|are) (?:given|administered|provided)"
+    r"|(?:participants|patients|subjects) will not receive any (?:study |investigational )?"
+    r"(?:treatment|therapy|intervention|drug)"
 )
 
 # A haematopoietic transplant as the object of study.
@@ -388,7 +470,14 @@ HSCT = _folded(
     r"|\b(?:allo-?)?pbsct\b"
     r"|(?:haplo-?identical|haplo|allogeneic|autologous|cord blood|unrelated donor|"
     r"matched (?:sibling|unrelated)) (?:stem cell |bone marrow |ha?ematopoietic (?:stem )?cell |)"
-    r"transplant\w*|조혈모세포 ?이식|자가 ?조혈모|haplo-hsct",
+    r"transplant\w*|조혈모세포 ?이식|자가 ?조혈모|haplo-hsct"
+    # a transplant named by what it does after high-dose therapy: "bone marrow ablation with
+    # stem cell support", "peripheral blood stem cells (PBSC) support", "reinfusion of one's own
+    # stem cell"
+    r"|(?:peripheral blood |autologous |ha?ematopoietic )?stem cells?(?: \(pbscs?\))? "
+    r"(?:support|rescue)|\bpbscs? (?:support|rescue)"
+    r"|re-?infusion of (?:the patient'?s |patients'? |one'?s |their )?own (?:ha?ematopoietic |"
+    r"peripheral blood )?stem cells?",
 )
 HSCT_REGIMEN = _folded(
     r"conditioning|myeloablative|reduced[- ]intensity|\bric\b|\bmac\b|total body irrad"
@@ -396,13 +485,48 @@ HSCT_REGIMEN = _folded(
     r"|gvhd prophylaxis|graft[- ]versus[- ]host disease prophylaxis|prophyla\w*|post[- ]transplant"
     r" cyclophosphamide|\bptcy\b|\batg\b|anti-?thymocyte|graft (?:manipulation|engineering|source)"
     r"|t[- ]cell deplet\w*|cd34\+? selection|new model|timing of|second transplant|tandem|"
-    r"graft failure|engraftment",
+    r"graft failure|engraftment|high[- ]dose|myeloablat\w*",
 )
 HSCT_STUDY = _folded(
     r"(?:efficacy|safety|outcomes?|role|feasibility|benefit) of (?:upfront |early |salvage |)"
     r"(?:autologous|allogeneic|haplo\w*|ha?ematopoietic|stem|bone marrow|cord blood)|"
     r"(?:versus|vs\.?|compared (?:to|with)|or) (?:\w+ ){0,2}(?:autologous|allogeneic) (?:stem|"
     r"ha?ematopoietic)|^\W*(?:\w+ ){0,3}(?:transplant\w*|hsct|bmt)",
+)
+
+# A tissue to repair: a marrow or stem-cell transplant for it is a cell therapy ("autologous
+# bone marrow stem cell transplantation in spinal cord injury", "core decompression with
+# autologous bone marrow implantation" for osteonecrosis) ...
+REGEN_TARGET = re.compile(
+    r"spinal cord injur\w*|osteonecrosis|avascular necrosis|myocardial infarction|heart failure|"
+    r"cardiomyopath\w*|cirrhosis|limb isch\w*|peripheral arter\w* disease|stroke|cerebral palsy|"
+    r"non-?union|bone defects?|osteoarthritis|cartilage|diabetic foot|brain injur\w*",
+    re.I,
+)
+# ... unless the record names a blood, immune or cancer disease, which a transplant treats as
+# a haematopoietic transplant
+HAEM_OR_IMMUNE = re.compile(
+    r"leuk\w*|lymphom\w*|myelom\w*|myelodysplas\w*|an(?:a)?emi\w*|thalass\w*|sickle|aplastic|"
+    r"immunodeficien\w*|sclerosis|crohn|lupus|autoimmun\w*|cancer|tumou?r|carcinom\w*|"
+    r"amyloidosis|neuroblastom\w*|sarcom\w*|graft[- ]versus",
+    re.I,
+)
+# marrow cells implanted or injected, in an intervention or title of such a record
+REGEN_CELLS = re.compile(
+    r"(?:autologous |autogenous )?bone marrow (?:\w+ )?(?:implant\w*|injection|transplant\w*|"
+    r"concentrate|cells?)",
+    re.I,
+)
+
+# An intervention that is only the graft of a standard transplant ("Umbilical cord blood",
+# "peripheral blood stem cells", "donor bone marrow"): not a product of its own when the title
+# studies the transplant's regimen. Expanded or engineered grafts have other words.
+GRAFT_ONLY = re.compile(
+    r"^\W*(?:(?:umbilical|unrelated|double|single|dual|allogeneic|autologous|donor|related|"
+    r"haplo-?identical|peripheral blood|mobili[sz]ed|unmanipulated|\d+)\W+){0,4}"
+    r"(?:cord blood|stem cells?|bone marrow|pbscs?|grafts?)"
+    r"(?:\W+(?:units?|grafts?|transplant\w*|infusion|transfusion))?\W*$",
+    re.I,
 )
 
 LYMPHODEPLETION = _folded(
@@ -419,7 +543,7 @@ CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.8"
+RULES_VERSION = "16.10"
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
 HSCT_COMPLICATION = _folded(
@@ -487,7 +611,10 @@ ACELL_ANCHORS = frozenset(
         "혈소판",
     }
 )
-HSCT_ANCHORS = frozenset({"transplant", "hsct", "hct", "sct", "bmt", "이식"})
+HSCT_ANCHORS = frozenset(
+    {"transplant", "hsct", "hct", "sct", "bmt", "이식", "support", "rescue", "reinfusion",
+     "re-infusion"}
+)
 VIVO_ANCHORS = frozenset(
     {"vivo", "nanopart", "lnp", "gene therapy", "directly into", "mrna encod", "mrna coding"}
 )

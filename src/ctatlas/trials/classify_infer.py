@@ -1,0 +1,283 @@
+"""Inference for the trial classifier: a mention's cell family, the product's origin, a
+standard transplant as the studied procedure, and whether a cell therapy in the record is
+only the setting of another study (the title names none, or the cells given are authorized
+products around another intervention).
+
+The engine that decides the label is :mod:`ctatlas.trials.classify`; the rule tables are in
+:mod:`ctatlas.trials.rules`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .atlas_terms import Term
+from .classify_text import _cut, _masked, _mentions, _scan, _snippet
+from .record import Trial
+from .rules import (
+    ANCHORS,
+    AROUND_CELLS,
+    BRIDGING,
+    CELL_THERAPY_NAMED,
+    CELL_WORD,
+    CODE,
+    FAMILY_ORDER,
+    FAMILY_RE,
+    FOLLOW_UP,
+    GRAFT_ONLY,
+    HAEM_OR_IMMUNE,
+    HSCT,
+    HSCT_COMPLICATION,
+    HSCT_REGIMEN,
+    HSCT_STUDY,
+    INVESTIGATED_OTHER,
+    NEG_BEFORE,
+    NO_TREATMENT_GIVEN,
+    ORIGIN_ALLO,
+    ORIGIN_AUTO,
+    OTHER_AGENT,
+    REGEN_CELLS,
+    REGEN_TARGET,
+    ROUTINE_WORDS,
+    SEQUENCE_BEFORE,
+)
+
+
+def _family_of(text: str) -> str:
+    for fam in FAMILY_ORDER:
+        if FAMILY_RE[fam].search(text):
+            return fam
+    return "other"
+
+
+
+def _title_silent(fields: list[tuple[str, str]], atlas: list[tuple[str, str, str, Term]]) -> bool:
+    """Whether the title names no cell therapy at all, not even as the setting."""
+    if any(f == "title" for f, _, _, _ in atlas):
+        return False
+    title = next((t for f, t in fields if f == "title"), "")
+    if FOLLOW_UP.search(title):
+        return False  # "long-term follow-up of subjects treated with bb2121"
+    low = title.lower()
+    hits = _scan(low)
+    if not any(h[2] in ANCHORS for h in hits):
+        return True
+    return not _mentions(_masked(title, hits), {h[2] for h in hits}) and not (
+        CELL_THERAPY_NAMED.search(title)
+    )
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _given_with_approved(
+    trial: Trial,
+    atlas: list[tuple[str, str, str, Term]],
+    positives: list[tuple[str, str, str]],
+    title: str,
+    title_is_setting: bool,
+) -> bool:
+    """Whether the only cells the record gives are authorized atlas products and its title
+    is about another of its interventions (named before the cell therapy, if it names one)
+    or names the cell therapy only as the setting ("drug treatments after CAR T-cell
+    therapy")."""
+    cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
+    cell_ivs |= {f for f, _, _, _ in atlas if f.startswith("interventions")}
+    if not cell_ivs or BRIDGING.search(title):
+        return False
+    approved = {f for f, _, _, t in atlas if f.startswith("interventions") and t.authorized}
+    if not cell_ivs <= approved:
+        return False
+    others = [
+        set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
+        for i, iv in enumerate(trial.interventions)
+        if f"interventions[{i}]" not in cell_ivs
+    ]
+    others = [w for w in others if w]
+    if not others or FOLLOW_UP.search(title):
+        return False  # nothing else is given, or the product's own follow-up
+    starts = [m.start() for m in [CELL_THERAPY_NAMED.search(title)] if m]
+    starts += [title.find(w) for f, _, w, _ in atlas if f == "title"]
+    first = min((s for s in starts if s >= 0), default=len(title))
+    head = title[:first].lower()
+    if SEQUENCE_BEFORE.search(head):
+        return False  # "VRd followed by cilta-cel": one regimen, the cells in it
+    if title_is_setting:
+        return True
+    head_words = set(_WORD.findall(head))
+    return any(words & head_words for words in others)
+
+
+def _hsct(trial: Trial, fields: list[tuple[str, str]]) -> dict[str, str] | None:
+    title = next((t for f, t in fields if f == "title"), "")
+    if HSCT_COMPLICATION.search(title):
+        return None
+    for fname, text in fields:
+        if not (fname.startswith("interventions") or fname == "title"):
+            continue
+        for m in HSCT.finditer(text):
+            before = text[max(0, m.start() - 60) : m.start()]
+            after = text[m.end() : m.end() + 40]
+            population = re.search(
+                r"^\W*(?:patients?|recipients?|survivors?|candidates?|setting)", after, re.I
+            )
+            if fname.startswith("interventions") and not population:
+                return {
+                    "field": fname,
+                    "text": _snippet(text, m.start(), m.end()),
+                    "rule": "hsct.intervention",
+                }
+            if fname == "title" and not population:
+                negated = NEG_BEFORE.search(before)
+                if (negated and HSCT_REGIMEN.search(text)) or (
+                    not negated and (HSCT_REGIMEN.search(text) or HSCT_STUDY.search(text))
+                ):
+                    return {
+                        "field": fname,
+                        "text": _snippet(text, m.start(), m.end()),
+                        "rule": "hsct.title",
+                    }
+    return None
+
+
+def _origin(trial: Trial, positives: list[tuple[str, str, str]]) -> str:
+    texts = [snip for _, snip, _ in positives]
+    # the intervention and title texts carry the product's description
+    for iv in trial.interventions:
+        texts.append(_cut(" ".join([iv.get("name") or "", iv.get("description") or ""])))
+    texts.append(_cut(trial.title))
+    if trial.official_title:
+        texts.append(_cut(trial.official_title))
+    joined = " ".join(texts)
+    auto = bool(ORIGIN_AUTO.search(joined))
+    allo = bool(ORIGIN_ALLO.search(joined))
+    if not auto and not allo and trial.summary:
+        summary = _cut(trial.summary)
+        auto = bool(ORIGIN_AUTO.search(summary))
+        allo = bool(ORIGIN_ALLO.search(summary))
+    if auto and allo:
+        return "mixed"
+    if auto:
+        return "autologous"
+    if allo:
+        return "allogeneic"
+    return "unknown"
+
+
+# a target antigen or a generic prefix at the start of a name is not a development code
+_NOT_A_CODE = re.compile(r"^(?:cd|il|her|gd|car|anti)[- ]?\d", re.I)
+
+
+def _investigational_cells(
+    trial: Trial,
+    atlas: list[tuple[str, str, str, Term]],
+    positives: list[tuple[str, str, str]],
+) -> bool:
+    """Whether a listed intervention that gives cells is an investigational product: one of
+    the atlas's therapies authorized nowhere, or a name that starts with a development code
+    ("C-CAR011", "CT103A"). A generic name ("CAR-T", "CD19 CAR-T cells") or an authorized
+    product (liso-cel) may be the standard care a study gives something else around."""
+    if any(f.startswith("interventions") and not t.authorized for f, _, _, t in atlas):
+        return True
+    cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
+    for i, iv in enumerate(trial.interventions):
+        if cell_ivs and f"interventions[{i}]" not in cell_ivs:
+            continue  # the cells are listed: only their names matter
+        # (none listed: a coded intervention may be the cell product the summary describes)
+        name = (iv.get("name") or "").strip()
+        if CODE.search(name) and not _NOT_A_CODE.match(name):
+            return True
+    return False
+
+
+def _cells_around(
+    trial: Trial,
+    atlas: list[tuple[str, str, str, Term]],
+    positives: list[tuple[str, str, str]],
+) -> tuple[str, str] | None:
+    """(field, snippet) of the summary sentence in which the study gives something else
+    around a cell therapy ("to use radiation therapy with vancomycin prior to CAR T-cell
+    therapy", "evaluates chidamide ... as maintenance therapy following CAR-T"), or that says
+    the study gives no treatment at all; None when there is none, or when a listed cell
+    product is investigational (then the study gives the cells itself)."""
+    summary = _cut(trial.summary or "")
+    if not summary or _investigational_cells(trial, atlas, positives):
+        return None
+    cell_ivs = {p[0] for p in positives} | {f for f, _, _, _ in atlas}
+    other_words: set[str] = set()
+    for i, iv in enumerate(trial.interventions):
+        if f"interventions[{i}]" not in cell_ivs:
+            other_words |= set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
+    for m in AROUND_CELLS.finditer(summary):
+        obj = m.group("obj")
+        if CELL_WORD.search(obj):
+            continue  # the study gives the cells ("to give CAR-T cells after ...")
+        if OTHER_AGENT.search(obj) or set(_WORD.findall(obj.lower())) & other_words:
+            return ("summary", _snippet(summary, m.start(), m.end(), pad=0))
+    for m in INVESTIGATED_OTHER.finditer(summary):
+        sent_a = max(summary.rfind(".", 0, m.start()), summary.rfind("\n", 0, m.start())) + 1
+        if not CELL_WORD.search(summary[sent_a : m.start()]):
+            return ("summary", _snippet(summary, sent_a, m.end(), pad=0))
+    m = NO_TREATMENT_GIVEN.search(summary)
+    if m and not any(p[0].startswith("interventions") for p in positives):
+        return ("summary", _snippet(summary, m.start(), m.end()))
+    return None
+
+
+def _prior_cells(
+    trial: Trial,
+    atlas: list[tuple[str, str, str, Term]],
+    positives: list[tuple[str, str, str]],
+    negated: list[tuple[str, str]],
+    fields: list[tuple[str, str]],
+) -> tuple[str, str] | None:
+    """(field, snippet) of the summary's population mention of a cell therapy when the only
+    cells the record gives are a generic product listed beside another intervention and the
+    title names no cell therapy ("A Study of Belantamab Mafodotin and Mezigdomide", "CAR-T
+    cells" listed, "patients who relapsed following BCMA-directed CAR-T cells"); else None."""
+    in_summary = [n for n in negated if n[0] == "summary"]
+    if not in_summary or atlas or not _title_silent(fields, atlas):
+        return None
+    if _investigational_cells(trial, atlas, positives):
+        return None
+    cell_ivs = {p[0] for p in positives}
+    others = [
+        set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
+        for i, iv in enumerate(trial.interventions)
+        if f"interventions[{i}]" not in cell_ivs
+    ]
+    if not any(others):
+        return None
+    return in_summary[0]
+
+
+def _regenerative_transplant(
+    trial: Trial, fields: list[tuple[str, str]]
+) -> tuple[str, str, str] | None:
+    """(field, snippet, words) of a marrow or stem-cell transplant the title or an
+    intervention names when the record treats a tissue to repair (spinal cord injury,
+    osteonecrosis, heart failure ...) and no blood, immune or cancer disease: the cells
+    given are the product. None otherwise."""
+    told = " ".join([trial.title, trial.official_title or "", *trial.conditions])
+    if not REGEN_TARGET.search(told) or HAEM_OR_IMMUNE.search(told):
+        return None
+    for fname, text in fields:
+        if fname == "title" or fname.startswith("interventions"):
+            m = HSCT.search(text) or REGEN_CELLS.search(text)
+            if m:
+                return (fname, _snippet(text, m.start(), m.end()), m.group(0))
+    return None
+
+
+def _graft_of_a_transplant(
+    trial: Trial, positives: list[tuple[str, str, str]], title: str
+) -> bool:
+    """Whether the title studies a transplant's regimen and every listed cell intervention is
+    only its graft ("Umbilical cord blood", "peripheral blood stem cells")."""
+    if not (HSCT.search(title) and HSCT_REGIMEN.search(title)):
+        return False
+    cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
+    return bool(cell_ivs) and all(
+        GRAFT_ONLY.match(trial.interventions[int(f[len("interventions[") : -1])].get("name") or "")
+        for f in cell_ivs
+    )
