@@ -137,6 +137,7 @@ EXPECTED = {
     "NCT04594850": ["cellgram-ed"],  # Cellgram-ED phase 2
     "KCT0011549": ["tc011"],  # TC011 (CD19 CAR-T) phase 1/2, named only by its code
     "NCT06868290": ["rapcabtagene-autoleucel"],  # phase 2 of rapcabtagene autoleucel
+    "ChiCTR1900027678": ["azd0120"],  # GC012F (now AZD0120) BCMA/CD19 CAR-T in myeloma
 }
 
 
