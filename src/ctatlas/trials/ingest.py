@@ -261,8 +261,6 @@ def _process_batch(items: list[Item]) -> list[dict[str, Any] | Problem]:
 #: (passed on compressed) are ~2-3 MB, 400 records of a JSON export (as read) ~11 MB, and
 #: each batch in flight is held by the reader, the pipe and a worker at once.
 BATCH_BYTES = 2_000_000
-#: With workers, a batch sent to one holds ``batch_size // _SPLIT`` records.
-_SPLIT = 4
 
 
 def _batches(
@@ -346,16 +344,7 @@ def ingest_items(
 
     # one process holds one batch at a time; with workers several are in flight, each in
     # the reader, the pipe and a worker: those are bounded by bytes too
-    if workers > 1:
-        # workers get small batches, so at the end no worker is left alone with a long
-        # last one while the other core idles (a 400-record batch is ~0.2 s of work); the
-        # store still writes ``batch_size`` records per transaction (``collect`` below), and
-        # as many bytes are in flight as before (twice the batches, half the bytes each)
-        batches = _batches(
-            items, max(1, batch_size // _SPLIT), summary, BATCH_BYTES // 2
-        )
-    else:
-        batches = _batches(items, batch_size, summary, 1 << 62)
+    batches = _batches(items, batch_size, summary, BATCH_BYTES if workers > 1 else 1 << 62)
     if workers <= 1:
         previous = _set_linker(specs)
         previous_terms = _set_terms(terms)
@@ -385,7 +374,7 @@ def ingest_items(
         pending: deque[tuple[list[Item], Future[list[Any]]]] = deque()
         for batch in batches:
             pending.append((batch, pool.submit(_process_batch, batch)))
-            if len(pending) >= workers * 4:
+            if len(pending) >= workers * 2:
                 b, fut = pending.popleft()
                 collect(b, fut.result(), False)
         while pending:
