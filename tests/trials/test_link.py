@@ -63,7 +63,8 @@ def fixture_trials():
     from .conftest import FIX
 
     out = []
-    labelled_apart = ("heldout", *TUNING_SETS)  # the held-out and tuning sets are read apart
+    # the held-out sets and the tuning sets are read apart
+    labelled_apart = ("heldout", "heldout2", *TUNING_SETS)
     for item in iter_items(sorted(p for p in FIX.iterdir() if p.name not in labelled_apart)):
         if isinstance(item, Problem):
             continue
