@@ -12,7 +12,10 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   them together with half A): :func:`evaluate_tuning`; a second one, ``tuning2/`` (CAR-T
   monitor rows rich in code-only products and studies around a CAR-T); and a third one,
   ``tuning3/`` (the held-out set's three sources, weighted like its population, and two more
-  legacy CSV exports holding the hard classes those sources no longer have).
+  legacy CSV exports holding the hard classes those sources no longer have);
+- held-out set 2, ``heldout2/``: a new held-out set (half B of the first was read after its
+  final figure, so it is spent), in parts with one label file each (``labels_part1.csv``,
+  ``labels_part2.csv`` …), judged whole: :func:`load_heldout2`, :func:`evaluate_heldout2`.
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.
@@ -37,9 +40,11 @@ __all__ = [
     "Evaluation",
     "evaluate",
     "evaluate_heldout",
+    "evaluate_heldout2",
     "evaluate_tuning",
     "load_fixture_trials",
     "load_heldout",
+    "load_heldout2",
     "load_tuning",
 ]
 
@@ -225,6 +230,123 @@ def evaluate_heldout(
         raise ValueError(f"half must be 'A' or 'B', not {half!r}")
     ev = Evaluation()
     for row, t in load_heldout(folder, half):
+        apply(t, terms)
+        ev.score(row["trial_id"], row, t)
+    return ev
+
+
+# held-out set 2: each label row names its record file (``source_file``, in the set's folder)
+# and the form the file is in
+_HELDOUT2_FORMS = {
+    "ctgov_legacy_csv": normalise_legacy_row,
+    "ctgov_flat_csv": normalise_flat_row,
+    "ictrp_csv": normalise_ictrp,
+    "ctgov_json": normalise_study,
+    "cris_json": normalise_cris,
+}
+_LABEL_COLUMNS = (
+    "trial_id", "form", "source_file", "gold_label", "gold_family", "gold_origin",
+    "hard_class", "note",
+)
+
+
+def _records(path: Path, form: str) -> list[dict]:
+    """The raw records of one record file of held-out set 2, in ``form``: CSV rows, or JSON
+    (an array, an API v2 page ``{"studies": [...]}``, one study, or JSON lines, gzipped or not)."""
+    if form in ("ctgov_legacy_csv", "ctgov_flat_csv", "ictrp_csv"):
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            return list(csv.DictReader(fh))
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        text = fh.read()
+    if ".jsonl" in path.suffixes:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    data = json.loads(text)
+    if isinstance(data, dict):
+        return data.get("studies") or data.get("items") or [data]
+    return data
+
+
+def _earlier_ids(folder: Path) -> set[str]:
+    """Every trial id and secondary id of the development set and of every earlier labelled
+    set (the first held-out set and the tuning sets)."""
+    ids: set[str] = set()
+    trials = list(load_fixture_trials(folder).values())
+    trials += [t for _, t in load_heldout(folder)]
+    for name in TUNING_SETS:
+        trials += [t for _, t in load_tuning(folder, name)]
+    for t in trials:
+        ids.add(t.trial_id)
+        ids.update(t.secondary_ids or [])
+    return ids
+
+
+def load_heldout2(folder: Path, name: str = "heldout2") -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of held-out set 2 (``folder/<name>``):
+    the rows of every ``labels_part*.csv`` there, each with its record from the file its
+    ``source_file`` names, read in its ``form``.
+
+    Raises ``ValueError`` (naming the file, the field and the reason) on a label file without
+    the set's columns, an unknown form, a record file or record that is missing, a study
+    labelled twice (within a part or across parts), or a study (or one of its secondary ids)
+    that is in the development set or an earlier labelled set (``heldout``, the tuning sets)."""
+    base = folder / name
+    parts = sorted(base.glob("labels_part*.csv"))
+    if not parts:
+        raise ValueError(f"{base}: no labels_part*.csv file")
+    rows: list[tuple[str, dict[str, str]]] = []
+    seen: dict[str, str] = {}
+    for part in parts:
+        with open(part, newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in _LABEL_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise ValueError(f"{part.name}: missing column(s) {', '.join(missing)}")
+            for line, r in enumerate(reader, start=2):
+                where = f"{part.name} line {line}"
+                tid = r["trial_id"].strip()
+                if r["form"] not in _HELDOUT2_FORMS:
+                    raise ValueError(
+                        f"{where}: form {r['form']!r} is not one of {sorted(_HELDOUT2_FORMS)}"
+                    )
+                if tid in seen:
+                    raise ValueError(
+                        f"{where}: trial_id {tid} is labelled twice (also in {seen[tid]})"
+                    )
+                seen[tid] = where
+                rows.append((where, r))
+    records: dict[tuple[str, str], Trial] = {}
+    for source_file, form in sorted({(r["source_file"], r["form"]) for _, r in rows}):
+        path = base / source_file
+        if not source_file or not path.is_file():
+            raise ValueError(f"{name}: source_file {source_file!r} ({form}) is not in {base}")
+        for raw in _records(path, form):
+            t = _HELDOUT2_FORMS[form](raw)
+            records[(source_file, t.trial_id)] = t
+    earlier = _earlier_ids(folder)
+    out = []
+    for where, r in rows:
+        t = records.get((r["source_file"], r["trial_id"].strip()))
+        if t is None:
+            raise ValueError(
+                f"{where}: trial_id {r['trial_id']} has no record in {r['source_file']}"
+            )
+        clash = ({t.trial_id} | set(t.secondary_ids or [])) & earlier
+        if clash:
+            raise ValueError(
+                f"{where}: trial_id {t.trial_id} is already in an earlier labelled set "
+                f"({', '.join(sorted(clash))})"
+            )
+        out.append((r, t))
+    return out
+
+
+def evaluate_heldout2(
+    folder: Path, terms: CellTerms | None = None, name: str = "heldout2"
+) -> Evaluation:
+    """Held-out set 2 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
+    ev = Evaluation()
+    for row, t in load_heldout2(folder, name):
         apply(t, terms)
         ev.score(row["trial_id"], row, t)
     return ev

@@ -1,0 +1,137 @@
+"""Held-out set 2 (issue 16, session 8): what it holds and that it stands apart.
+
+Half B of the first held-out set was read after its final figure, so the next rule change is
+judged on this set. These tests check its composition and that no study is in another
+labelled set; they never run the classifier on it (its figures are judged once, by
+``benchmarks/trials_accuracy.py --heldout2``, and written in ``benchmarks/TRIALS.md``).
+"""
+
+from __future__ import annotations
+
+import collections
+import csv
+import shutil
+
+import pytest
+
+from ctatlas.trials.evaluate import load_heldout2
+
+from .conftest import FIX
+
+HARD = {"acell", "lab", "mobil", "drug", "cond", "cytokine"}
+LABELS = {"cell_therapy", "acellular_cell_derived", "hsct_procedure", "not_cell"}
+CLASSES = HARD | {"coded", "pos", "other"}
+
+
+def _part(name: str) -> list[dict[str, str]]:
+    with open(FIX / "heldout2" / name, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_heldout2(FIX)
+
+
+def test_every_labelled_study_has_its_record_and_none_is_in_another_set(loaded):
+    # load_heldout2 refuses a study labelled twice or one already in an earlier set; here it
+    # loaded, so each label row has one record and the ids are new
+    rows = [r for p in sorted((FIX / "heldout2").glob("labels_part*.csv")) for r in _part(p.name)]
+    assert len(loaded) == len(rows)
+    assert all(r["trial_id"] == t.trial_id for r, t in loaded)
+    assert len({t.trial_id for _, t in loaded}) == len(loaded)
+    for r, _ in loaded:
+        assert r["gold_label"] in LABELS, r
+        assert r["hard_class"] in CLASSES, r
+        assert r["note"], r
+        if r["gold_label"] != "cell_therapy":
+            assert not r["gold_family"] and not r["gold_origin"], r
+        else:
+            assert r["gold_origin"] in {"", "autologous", "allogeneic", "mixed", "unknown"}, r
+
+
+def test_part_1_holds_the_hard_negative_classes():
+    rows = _part("labels_part1.csv")
+    count = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
+    assert count == {
+        ("hsct_procedure", "cond"): 63,
+        ("not_cell", "drug"): 41,
+        ("not_cell", "lab"): 12,
+        ("not_cell", "cytokine"): 11,
+        ("not_cell", "mobil"): 4,
+        ("not_cell", "other"): 69,
+        ("cell_therapy", "pos"): 36,
+        ("cell_therapy", "coded"): 4,
+    }
+    negatives = [r for r in rows if r["gold_label"] != "cell_therapy"]
+    assert sum(r["hard_class"] in HARD for r in negatives) == 131  # the brief asks >= 110
+    # legacy rows without summaries, the shape of half B's laboratory and collection errors
+    assert {r["form"] for r in rows} == {"ctgov_legacy_csv"}
+
+
+def _copy_set(tmp_path, *, extra_rows=(), part2=None):
+    """A fixtures root beside the real one: every folder linked, heldout2 copied so that its
+    label files can be changed."""
+    root = tmp_path / "trials"
+    root.mkdir(parents=True)
+    for p in FIX.iterdir():
+        if p.name != "heldout2":
+            (root / p.name).symlink_to(p)
+    shutil.copytree(FIX / "heldout2", root / "heldout2")
+    if extra_rows:
+        with open(root / "heldout2" / "labels_part1.csv", "a", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            for row in extra_rows:
+                w.writerow(row)
+    if part2 is not None:
+        with open(root / "heldout2" / "labels_part2.csv", "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["trial_id", "form", "source_file", "gold_label", "gold_family",
+                        "gold_origin", "hard_class", "note"])
+            for row in part2:
+                w.writerow(row)
+    return root
+
+
+def _first_label_row() -> list[str]:
+    r = _part("labels_part1.csv")[0]
+    return list(r.values())
+
+
+def test_a_study_labelled_in_two_parts_is_refused(tmp_path):
+    root = _copy_set(tmp_path, part2=[_first_label_row()])
+    twice = r"labels_part2.csv line 2: trial_id \S+ is labelled twice"
+    with pytest.raises(ValueError, match=twice):
+        load_heldout2(root)
+
+
+def test_a_study_of_an_earlier_set_is_refused(tmp_path):
+    # a row of the first held-out set, copied with its record into held-out set 2
+    with open(FIX / "heldout" / "heldout_labels.csv", newline="", encoding="utf-8") as fh:
+        old = next(r for r in csv.DictReader(fh) if r["form"] == "ctgov_legacy_csv")
+    with open(FIX / "heldout" / "ctgov_legacy_mesenchymal_rows.csv", newline="",
+              encoding="utf-8") as fh:
+        record = next(r for r in csv.DictReader(fh) if r["NCT Number"] == old["trial_id"])
+    root = _copy_set(tmp_path, part2=[[old["trial_id"], "ctgov_legacy_csv", "old_rows.csv",
+                                       old["gold_label"], old["gold_family"], old["gold_origin"],
+                                       old["hard_class"], old["note"]]])
+    with open(root / "heldout2" / "old_rows.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(record))
+        w.writeheader()
+        w.writerow(record)
+    with pytest.raises(ValueError, match=f"{old['trial_id']} is already in an earlier labelled"):
+        load_heldout2(root)
+
+
+def test_a_label_without_its_record_or_form_is_refused(tmp_path):
+    row = _first_label_row()
+    missing = ["NCT99999999", *row[1:]]
+    root = _copy_set(tmp_path, extra_rows=[missing])
+    with pytest.raises(ValueError, match="NCT99999999 has no record in ctgov_legacy_bcell"):
+        load_heldout2(root)
+    root = _copy_set(tmp_path / "b", part2=[["NCT99999998", "pdf", *row[2:]]])
+    with pytest.raises(ValueError, match="labels_part2.csv line 2: form 'pdf' is not one of"):
+        load_heldout2(root)
+    root = _copy_set(tmp_path / "c", part2=[["NCT99999997", row[1], "gone.csv", *row[3:]]])
+    with pytest.raises(ValueError, match="source_file 'gone.csv'"):
+        load_heldout2(root)
