@@ -135,3 +135,35 @@ def test_a_label_without_its_record_or_form_is_refused(tmp_path):
     root = _copy_set(tmp_path / "c", part2=[["NCT99999997", row[1], "gone.csv", *row[3:]]])
     with pytest.raises(ValueError, match="source_file 'gone.csv'"):
         load_heldout2(root)
+
+
+@pytest.mark.parametrize("form", ["ctgov_json", "ctgov_json_page", "ctgov_jsonl_gz", "cris_json"])
+def test_json_and_cris_records_are_read_in_their_forms(tmp_path, form):
+    """A development-set record put into the set in each JSON form is read, normalised and
+    then refused as already labelled: the refusal names its id, which only a record that was
+    read and normalised can give."""
+    import gzip
+    import json
+
+    if form == "cris_json":
+        rec = json.loads((FIX / "cris" / "cris_list_api_20260203_subset.json").read_text())[0]
+        tid, name, text = rec["trial_id"], "cris.json", json.dumps([rec])
+    else:
+        study = json.loads((FIX / "ctgov" / "NCT00465816.json").read_text())
+        tid = "NCT00465816"
+        name, text = {
+            "ctgov_json": ("one.json", json.dumps(study)),
+            "ctgov_json_page": ("page.json", json.dumps({"studies": [study]})),
+            "ctgov_jsonl_gz": ("lines.jsonl.gz", json.dumps(study) + "\n"),
+        }[form]
+    row = [tid, "cris_json" if form == "cris_json" else "ctgov_json", name, "not_cell", "", "",
+           "other", "a development-set record"]
+    root = _copy_set(tmp_path, part2=[row])
+    path = root / "heldout2" / name
+    if name.endswith(".gz"):
+        with gzip.open(path, "wt", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=f"{tid} is already in an earlier labelled set"):
+        load_heldout2(root)
