@@ -54,17 +54,17 @@ def test_part_1_holds_the_hard_negative_classes():
     rows = _part("labels_part1.csv")
     count = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
     assert count == {
-        ("hsct_procedure", "cond"): 63,
+        ("hsct_procedure", "cond"): 62,
         ("not_cell", "drug"): 41,
         ("not_cell", "lab"): 12,
         ("not_cell", "cytokine"): 11,
         ("not_cell", "mobil"): 4,
         ("not_cell", "other"): 69,
-        ("cell_therapy", "pos"): 36,
+        ("cell_therapy", "pos"): 37,
         ("cell_therapy", "coded"): 4,
     }
     negatives = [r for r in rows if r["gold_label"] != "cell_therapy"]
-    assert sum(r["hard_class"] in HARD for r in negatives) == 131  # the brief asks >= 110
+    assert sum(r["hard_class"] in HARD for r in negatives) == 130  # the brief asks >= 110
     # legacy rows without summaries, the shape of half B's laboratory and collection errors
     assert {r["form"] for r in rows} == {"ctgov_legacy_csv"}
 
