@@ -125,15 +125,36 @@ def test_a_study_of_an_earlier_set_is_refused(tmp_path):
 
 def test_a_label_without_its_record_or_form_is_refused(tmp_path):
     row = _first_label_row()
-    missing = ["NCT99999999", *row[1:]]
-    root = _copy_set(tmp_path, extra_rows=[missing])
-    with pytest.raises(ValueError, match="NCT99999999 has no record in ctgov_legacy_bcell"):
+    root = _copy_set(tmp_path, extra_rows=[["NCT99999999", *row[1:]]])
+    with pytest.raises(ValueError, match="line 242: trial_id NCT99999999 has no ctgov_legacy_csv"):
         load_heldout2(root)
     root = _copy_set(tmp_path / "b", part2=[["NCT99999998", "pdf", *row[2:]]])
     with pytest.raises(ValueError, match="labels_part2.csv line 2: form 'pdf' is not one of"):
         load_heldout2(root)
-    root = _copy_set(tmp_path / "c", part2=[["NCT99999997", row[1], "gone.csv", *row[3:]]])
-    with pytest.raises(ValueError, match="source_file 'gone.csv'"):
+
+
+def test_a_record_in_two_files_or_outside_its_named_file_is_refused(tmp_path):
+    root = _copy_set(tmp_path)
+    rows = (root / "heldout2" / "part1_ctgov_legacy_rows.csv").read_text(encoding="utf-8")
+    header, first = rows.splitlines()[:2]
+    (root / "heldout2" / "more_rows.csv").write_text(f"{header}\n{first}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"has a record in (more_rows|part1_ctgov_legacy_rows)"):
+        load_heldout2(root)
+    # a source_file that names a file of the folder must hold the record
+    (root / "heldout2" / "more_rows.csv").write_text(f"{header}\n", encoding="utf-8")
+    labels = root / "heldout2" / "labels_part1.csv"
+    text = labels.read_text(encoding="utf-8").replace(
+        "B-cell lymphoma (Danko711/Clinical-Trial-Classification)", "more_rows.csv", 1
+    )
+    labels.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="not in its source_file more_rows.csv"):
+        load_heldout2(root)
+
+
+def test_a_file_of_no_record_form_is_refused(tmp_path):
+    root = _copy_set(tmp_path)
+    (root / "heldout2" / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="notes.csv: a CSV file whose header is no record form"):
         load_heldout2(root)
 
 

@@ -235,8 +235,9 @@ def evaluate_heldout(
     return ev
 
 
-# held-out set 2: each label row names its record file (``source_file``, in the set's folder)
-# and the form the file is in
+# held-out set 2: its record files lie beside its label files; each row's record is found by
+# its form and trial id among the files of that form (``source_file`` names the upstream
+# export, as in the earlier sets; when it names a file of the folder, the record must be there)
 _HELDOUT2_FORMS = {
     "ctgov_legacy_csv": normalise_legacy_row,
     "ctgov_flat_csv": normalise_flat_row,
@@ -250,21 +251,48 @@ _LABEL_COLUMNS = (
 )
 
 
-def _records(path: Path, form: str) -> list[dict]:
-    """The raw records of one record file of held-out set 2, in ``form``: CSV rows, or JSON
-    (an array, an API v2 page ``{"studies": [...]}``, one study, or JSON lines, gzipped or not)."""
-    if form in ("ctgov_legacy_csv", "ctgov_flat_csv", "ictrp_csv"):
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            return list(csv.DictReader(fh))
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        text = fh.read()
-    if ".jsonl" in path.suffixes:
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    data = json.loads(text)
-    if isinstance(data, dict):
-        return data.get("studies") or data.get("items") or [data]
-    return data
+def _record_files(base: Path) -> list[tuple[Path, str, list[dict]]]:
+    """(path, form, raw records) for every record file of a held-out set 2 folder: CSV files
+    (other than the label files) by their header (``NCT Number``: legacy; ``NCTId``:
+    flattened; ``TrialID``: ICTRP), JSON files (an array, an API v2 page ``{"studies": [...]}``,
+    one study, or JSON lines, gzipped or not) by their records (``protocolSection``: API v2;
+    ``trial_id``: CRIS)."""
+    out: list[tuple[Path, str, list[dict]]] = []
+    for path in sorted(base.iterdir()):
+        name = path.name
+        if name.startswith("labels_part") or not path.is_file():
+            continue
+        if name.endswith(".csv"):
+            with open(path, newline="", encoding="utf-8-sig") as fh:
+                reader = csv.DictReader(fh)
+                rows = list(reader)
+            header = {k.strip().lower() for k in reader.fieldnames or [] if k}
+            if "nct number" in header:
+                out.append((path, "ctgov_legacy_csv", rows))
+            elif "nctid" in header:
+                out.append((path, "ctgov_flat_csv", rows))
+            elif "trialid" in header:
+                out.append((path, "ictrp_csv", rows))
+            else:
+                raise ValueError(f"{name}: a CSV file whose header is no record form")
+        elif name.endswith((".json", ".jsonl", ".json.gz", ".jsonl.gz")):
+            opener = gzip.open if name.endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8") as fh:
+                text = fh.read()
+            if ".jsonl" in name:
+                items = [json.loads(line) for line in text.splitlines() if line.strip()]
+            else:
+                data = json.loads(text)
+                if isinstance(data, dict):
+                    data = data.get("studies") or data.get("items") or [data]
+                items = data
+            if items and all("protocolSection" in i for i in items):
+                out.append((path, "ctgov_json", items))
+            elif items and all("trial_id" in i for i in items):
+                out.append((path, "cris_json", items))
+            else:
+                raise ValueError(f"{name}: JSON records neither of API v2 nor of CRIS")
+    return out
 
 
 def _earlier_ids(folder: Path) -> set[str]:
@@ -283,13 +311,14 @@ def _earlier_ids(folder: Path) -> set[str]:
 
 def load_heldout2(folder: Path, name: str = "heldout2") -> list[tuple[dict[str, str], Trial]]:
     """(label row, unlabelled Trial) for every study of held-out set 2 (``folder/<name>``):
-    the rows of every ``labels_part*.csv`` there, each with its record from the file its
-    ``source_file`` names, read in its ``form``.
+    the rows of every ``labels_part*.csv`` there, each with its record, found by its ``form``
+    and ``trial_id`` among the set's record files of that form (:func:`_record_files`).
 
-    Raises ``ValueError`` (naming the file, the field and the reason) on a label file without
-    the set's columns, an unknown form, a record file or record that is missing, a study
-    labelled twice (within a part or across parts), or a study (or one of its secondary ids)
-    that is in the development set or an earlier labelled set (``heldout``, the tuning sets)."""
+    Raises ``ValueError`` (naming the file, the line or field and the reason) on a label file
+    without the set's columns, an unknown form, a study labelled twice (within a part or across
+    parts), a study with no record or with records in two files, a record file of no known
+    form, or a study (or one of its secondary ids) that is in the development set or an
+    earlier labelled set (``heldout``, the tuning sets)."""
     base = folder / name
     parts = sorted(base.glob("labels_part*.csv"))
     if not parts:
@@ -315,21 +344,27 @@ def load_heldout2(folder: Path, name: str = "heldout2") -> list[tuple[dict[str, 
                     )
                 seen[tid] = where
                 rows.append((where, r))
-    records: dict[tuple[str, str], Trial] = {}
-    for source_file, form in sorted({(r["source_file"], r["form"]) for _, r in rows}):
-        path = base / source_file
-        if not source_file or not path.is_file():
-            raise ValueError(f"{name}: source_file {source_file!r} ({form}) is not in {base}")
-        for raw in _records(path, form):
+    records: dict[tuple[str, str], tuple[str, Trial]] = {}
+    for path, form, raws in _record_files(base):
+        for raw in raws:
             t = _HELDOUT2_FORMS[form](raw)
-            records[(source_file, t.trial_id)] = t
+            key = (form, t.trial_id)
+            if key in records and records[key][0] != path.name:
+                raise ValueError(
+                    f"{path.name}: {t.trial_id} ({form}) has a record in {records[key][0]} too"
+                )
+            records[key] = (path.name, t)
     earlier = _earlier_ids(folder)
     out = []
     for where, r in rows:
-        t = records.get((r["source_file"], r["trial_id"].strip()))
-        if t is None:
+        found = records.get((r["form"], r["trial_id"].strip()))
+        if found is None:
+            raise ValueError(f"{where}: trial_id {r['trial_id']} has no {r['form']} record")
+        source, t = found
+        if (base / r["source_file"]).is_file() and source != r["source_file"]:
             raise ValueError(
-                f"{where}: trial_id {r['trial_id']} has no record in {r['source_file']}"
+                f"{where}: trial_id {r['trial_id']}'s record is in {source}, "
+                f"not in its source_file {r['source_file']}"
             )
         clash = ({t.trial_id} | set(t.secondary_ids or [])) & earlier
         if clash:
