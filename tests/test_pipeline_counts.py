@@ -15,7 +15,7 @@ from ctatlas.store import product_document
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
 PINNED = {
-    "JP": {"phase1": 41, "phase1_2": 23, "phase2": 18, "phase3": 23, "filed": 3, "approved": 1},
+    "JP": {"phase1": 54, "phase1_2": 26, "phase2": 19, "phase3": 23, "filed": 3, "approved": 1},
     "KR": {"phase1": 33, "phase1_2": 25, "phase2": 17, "phase3": 15, "filed": 1, "approved": 3},
     "US": {"phase1": 8, "phase1_2": 9, "phase2": 8, "phase3": 5},
     "EU": {"phase2": 1, "phase3": 1},
