@@ -78,6 +78,9 @@ from .record import Trial
 from .rules import (
     ACELL_ANCHORS,
     ACELLULAR,
+    ASC_ALONE,
+    ASC_CONTEXT,
+    ASC_WORD,
     ASSESSMENT_STUDY,
     CAR_CARRIERS,
     CAR_TOKEN,
@@ -97,6 +100,7 @@ from .rules import (
     LAB_CONTEXT,
     LD_ANCHORS,
     LYMPHODEPLETION,
+    MEASURED_TYPES,
     NO_INTERVENTION,
     OTHER_AGENT,
     PRODUCT_CONTEXT,
@@ -171,6 +175,7 @@ def classify(
         w for w in (n.split()[0] for n in iv_names if " " in n) if len(w) >= 4 and any(
             ch.isdigit() for ch in w)
     ]
+    iv_types = [(iv.get("type") or "").upper() for iv in trial.interventions]
     druglike_only = bool(trial.interventions) and all(
         (iv.get("type") or "").upper() in DRUGLIKE_TYPES for iv in trial.interventions
     )
@@ -205,6 +210,11 @@ def classify(
                 if IN_VIVO_CAR.search(sentence) and not EX_VIVO.search(sentence):
                     in_vivo.append((fname, snippet))
                     continue
+                if not neg and fname.startswith("interventions") and (
+                    iv_types[int(fname[len("interventions[") : -1])] in MEASURED_TYPES
+                ):
+                    neg = True  # "progenitor potential of gingival mesenchymal cells" as a
+                    # diagnostic test: cells measured, not given
                 if neg:
                     negated.append((fname, snippet))
                     if fname.startswith("interventions"):
@@ -263,12 +273,31 @@ def classify(
                 positives.append((f"interventions[{i}]", name, name))
                 has_cell_intervention = True
                 break
+    # "ASC" for adipose-derived stem cells, where the record speaks of fat or the ASC is a
+    # biological intervention of its own name ("ASC enriched lipofilling", "ASC")
+    asc_given = ""
+    if not has_cell_intervention and "asc" in low_all:
+        told = " ".join(
+            [trial.title, *(iv.get("name") or "" for iv in trial.interventions),
+             *trial.conditions, trial.summary or ""]
+        )
+        for i, iv in enumerate(trial.interventions):
+            name = (iv.get("name") or "").strip()
+            if ASC_WORD.search(name) and f"interventions[{i}]" not in negated_ivs and (
+                ASC_CONTEXT.search(told)
+                or (ASC_ALONE.match(name) and iv_types[i] in ("BIOLOGICAL", "GENETIC"))
+            ):
+                positives.append((f"interventions[{i}]", name, name))
+                has_cell_intervention = True
+                asc_given = name
+                break
 
     # The title names the cell therapy only as the setting ("anakinra to prevent CAR-T
     # neurotoxicity", "radiotherapy before CAR T-cell infusion") and never as the product: the
     # cell products among the interventions and in the summary are the background of a study
     # of something else. A follow-up of treated patients keeps the product as its object.
     title_text = next((t for f, t in fields if f == "title"), "")
+    title_population = bool(title_setting) and not title_positive  # "in DLBCL receiving CAR-T"
     named = CELL_THERAPY_NAMED.search(title_text) if not title_setting else None
     if named:  # masked as a population ("CAR-T cell mediated neurotoxicity")
         title_setting = [("title", _snippet(title_text, named.start(), named.end()))]
@@ -312,7 +341,8 @@ def classify(
         setting_only = True
         title_setting = [("title", _snippet(title_text, 0, min(len(title_text), 60)))]
     if not setting_only and _given_with_approved(
-        trial, atlas, positives, title_text, bool(title_setting) and not title_positive
+        trial, atlas, positives, title_text, bool(title_setting) and not title_positive,
+        title_population,
     ):
         # "NKTR-255 in combination with CAR-T", "dasatinib and quercetin with CAR-T": the cells
         # given are only authorized products, and the title studies another intervention
@@ -465,7 +495,7 @@ def classify(
         # the interventions name the product most precisely; a summary may compare it with others
         decisive = [p for p in positives if p[0].startswith("interventions")] or positives
         fam_text = " ".join(p[2] for p in decisive)
-        family = known_family or _family_of(fam_text)
+        family = known_family or ("MSC" if asc_given else _family_of(fam_text))
         if family in GENERIC_FAMILIES or family == "other":
             # a generic mention ("cells suspension"): let the rest of the record be specific
             # the summary only for a wholly generic mention ("MT027 cells suspension"): beside a
@@ -508,6 +538,8 @@ def classify(
             seen.add(snip)
             if known_family and fname == positives[0][0]:  # the atlas says what the name is
                 rule = f"cell.known_product.{known_family}"
+            elif snip == asc_given:
+                rule = "cell.MSC"  # adipose-derived stem cells, named "ASC"
             else:
                 rule = f"cell.{_family_of(snip)}"
             evidence.append({"field": fname, "text": snip, "rule": rule})

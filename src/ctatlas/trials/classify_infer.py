@@ -31,6 +31,7 @@ from .rules import (
     HSCT_REGIMEN,
     HSCT_STUDY,
     INVESTIGATED_OTHER,
+    LYMPHODEPLETION,
     NEG_BEFORE,
     NO_TREATMENT_GIVEN,
     ORIGIN_ALLO,
@@ -76,17 +77,31 @@ def _given_with_approved(
     positives: list[tuple[str, str, str]],
     title: str,
     title_is_setting: bool,
+    title_population: bool = False,
 ) -> bool:
     """Whether the only cells the record gives are authorized atlas products and its title
     is about another of its interventions (named before the cell therapy, if it names one)
     or names the cell therapy only as the setting ("drug treatments after CAR T-cell
-    therapy")."""
-    cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
+    therapy"). ``title_population``: the title's cell mention is who the patients are
+    ("in DLBCL receiving CAR T cell therapy"); then generic cells listed (not
+    investigational) may be the standard care too, when the title names another listed
+    intervention before them."""
+    # a lymphodepleting regimen listed on its own ("Lymphodepleting chemotherapy:
+    # Bendamustine") is part of the cell therapy, not a cell product of its own
+    cell_ivs = {
+        p[0] for p in positives
+        if p[0].startswith("interventions") and not LYMPHODEPLETION.search(p[2])
+    }
     cell_ivs |= {f for f, _, _, _ in atlas if f.startswith("interventions")}
     if not cell_ivs or BRIDGING.search(title):
         return False
     approved = {f for f, _, _, t in atlas if f.startswith("interventions") and t.authorized}
-    if not cell_ivs <= approved:
+    # cells other than authorized products are listed: they are the study's own, unless the
+    # title names the cell therapy only as who the patients are ("itacitinib pre-modulation in
+    # DLBCL receiving CAR T cell therapy"), no listed cell product is investigational, and the
+    # title names another listed intervention before the cells (checked below)
+    generic = not cell_ivs <= approved
+    if generic and (not title_population or _investigational_cells(trial, atlas, positives)):
         return False
     others = [
         set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
@@ -102,7 +117,11 @@ def _given_with_approved(
     head = title[:first].lower()
     if SEQUENCE_BEFORE.search(head):
         return False  # "VRd followed by cilta-cel": one regimen, the cells in it
-    if title_is_setting:
+    if generic and CELL_WORD.search(head):
+        # "fludarabine and cyclophosphamide with or without rituximab before CD19 CAR T
+        # cells": a lymphodepleting or bridging regimen is part of the cell therapy
+        return False
+    if title_is_setting and not generic:
         return True
     head_words = set(_WORD.findall(head))
     return any(words & head_words for words in others)

@@ -19,6 +19,7 @@ from .atlas_terms import CellTerms, Term
 from .record import Trial
 from .rules import (
     ACELL_ANCHORS,
+    ACELL_GLUED,
     ACELL_SOURCE_AFTER,
     ACELL_SOURCE_BEFORE,
     ANCHORS,
@@ -84,8 +85,9 @@ def _acellular_source(masked: str, start: int, end: int) -> bool:
     """Whether the mention at ``start:end`` names the source of an acellular product
     ("MSC-derived exosomes", "secretome of mesenchymal stem cells")."""
     return bool(
-        ACELL_SOURCE_AFTER.search(masked[end : end + 80])
-        or ACELL_SOURCE_BEFORE.search(masked[max(0, start - 80) : start])
+        ACELL_GLUED.match(masked[start:end].lower())
+        or ACELL_SOURCE_AFTER.search(masked[end : end + 80])
+        or ACELL_SOURCE_BEFORE.search(masked[max(0, start - 200) : start])
     )
 
 

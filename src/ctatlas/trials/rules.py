@@ -42,7 +42,9 @@ MASK = _folded(
     # production cell lines ("vaccine made in Sf9 cells") and proteins named after cells
     r"|\b(?:sf9|sf21|hek[- ]?293t?|vero|cho|per\.?c6|mdck|hela) cells?"
     r"|\b(?:mesenchymal )?(?:stem|stromal) cells? antigen"
-    r"|\beto-?cell\b|lymphocyte stimulator|\bcells? dysfunction|endothelial cells?",
+    r"|\beto-?cell\b|lymphocyte stimulator|\bcells? dysfunction|endothelial cells?"
+    # cells worked on in a laboratory ("intervention on primary cultured cells")
+    r"|\bprimary (?:cultured |cell )?cells?\b|\bcultured primary cells?\b",
 )
 
 MASK_ANCHORS = frozenset({"cell", "mobili", "stimulator", "car", "ctdna", "eto", "factor"})
@@ -204,15 +206,15 @@ NOT_INN = {"excel", "cancel", "parcel", "marcel", "hotel", "novel", "panel", "ch
 # Context in front of a mention that makes it the population, not the product.
 NEG_BEFORE = _folded(
     r"(?:sampling(?: of)?|(?:impact|effects?|influence) of (?:[\w-]+ ){1,3}on|"
-    r"treated with|(?:patients|pts) with|receiv(?:ed|ing)|(?:scheduled|planned) to receive|"
+    r"treated (?:with|by)|(?:patients|pts) with|receiv(?:ed|ing)|(?:scheduled|planned) to receive|"
     r"(?:did not |not )?ha(?:ve|d|s)(?: (?:a|an|the|p"
-    r"rior|previous))?|eligibility(?: determination)? for|including|who (?:have )?(?:r"
-    r"eceived|underwent|undergo|had|failed)|"
+    r"rior|previous))?|eligibility(?: determination)? for|including|who (?:have |will )?(?:r"
+    r"eceived|receive|underwent|undergo|had|failed)|"
     r"undergo(?:ing)?|underwent|after|following|post[- ]?|prior(?: to)?|before|previous(?:ly)?|"
     r"bridging(?: therapy)?(?: to| before| prior to)?|eligible for|candidates? for|ineligible for|"
     r"unsuitable for|not (?:eligible|candidates?) for|refractory to|relapsed? after|failure of|"
     r"failed|exposed to|in (?:the )?setting of|relapse (?:after|following|post)|"
-    r"toxicit(?:y|ies) (?:of|after|from|associated with)|associated with|induced by|"
+    r"toxicit(?:y|ies) (?:of|after|from|associated with)|associated with|related to|induced by|"
     r"(?:cytokine release syndrome|crs|icans|neurotoxicity)\b.{0,40}?(?:of|after|follo"
     r"wing|from|in)|"
     r"ex vivo (?:expansion|culture) of|counts? of|levels? of|"
@@ -224,8 +226,9 @@ NEG_BEFORE = _folded(
 )
 # Context right after a mention: the mention is the population ("CAR-T recipients").
 NEG_AFTER = _folded(
-    r"^\W*(?:(?:therapy|treatment|infusion|stem|stromal|cells?|products?)\W+){0,2}"
-    r"(?:recipients?|patients?|survivors?|candidates?|failure|relapse|related|associated|mediated|"
+    r"^\W*(?:(?:therapy|treatment|infusion|stem|stromal|cells?|products?|t)\W+){0,3}"
+    r"(?:recipients?|patients?|survivors?|candidates?|(?:in)?eligible|failure|relapse|related|"
+    r"associated|mediated|"
     r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na["
     r"iï]ve|exposure|experienced|"
     r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?|counts?\b|"
@@ -262,17 +265,21 @@ ACELLULAR = _folded(
     r"exosomes?|extracellular vesicles?|\bevs?\b(?= (?:derived|from|therapy|product))|secretome|"
     r"conditioned (?:culture )?medi(?:um|a)|cell[- ]free|(?:cell|platelet|stem cell) lysates?|"
     r"platelet[- ]rich (?:plasma|fibrin)|\bprp\b|\bprf\b|platelet lysate|엑소좀|혈소판 ?풍부"
-    r"|(?:trophic|pleiotropic|paracrine) factors?",
+    r"|(?:trophic|pleiotropic|paracrine) factors?|cytokines derived from",
 )
 
 # A cell mention that names the source of an acellular product ("MSC-derived exosomes",
 # "secretome of hypoxic mesenchymal stem cells"), not cells given alongside it ("MSCs plus
 # PRP", "MSCs and conditioned medium"): the text right after the mention, and right before.
+# Cells "enriched by / loaded with / supplemented with" vesicles are the product, the vesicles
+# added to them: those words end the reach.
 ACELL_SOURCE_AFTER = _folded(
     r"^[\s-]*(?:\(\w+\)\s*)?"
-    r"(?:(?!and\b|or\b|plus\b|with\b|vs\b|versus\b|in\b|for\b)[\w-]+[\s-]+){0,3}?"
+    r"(?:(?!and\b|or\b|plus\b|with\b|vs\b|versus\b|in\b|for\b|enriched\b|loaded\b|"
+    r"supplemented\b|combined\b|together\b|along\b)[\w-]+[\s-]+){0,3}?"
     r"(?:(?:derived|conditioned|culture[- ]derived|secreted|isolated)\W+){0,2}"
-    r"(?:(?!and\b|or\b|plus\b|with\b|vs\b|versus\b|in\b|for\b)[\w-]+ ){0,2}?"
+    r"(?:(?!and\b|or\b|plus\b|with\b|vs\b|versus\b|in\b|for\b|enriched\b|loaded\b|"
+    r"supplemented\b|combined\b|together\b|along\b)[\w-]+ ){0,2}?"
     r"(?:exo\w*|secretomes?|extracellular vesicles?|(?:micro)?vesicles?|evs?\b|conditioned (?:cul"
     r"ture )?medi\w*|lysates?|(?:trophic |pleiotropic |growth )?factors?\b|signal\w* molecules?|"
     r"mitochondria|cytokines?\b)"
@@ -281,7 +288,17 @@ ACELL_SOURCE_AFTER = _folded(
 ACELL_SOURCE_BEFORE = _folded(
     r"(?:exo\w*|secretomes?|vesicles?|\bevs?|conditioned (?:culture )?medi\w*|lysates?|factors?|"
     r"molecules?|mitochondria|cytokines?)(?:\W+(?:(?:derived|isolated|secreted|produced|obtained|"
-    r"purified)\W+)?(?:from|of|by)\W+|\s*[-:–]\s*)(?:[\w'-]+\W+){0,4}$",
+    r"purified)\W+)?(?:from|of|by)\W+|\s*[-:–]\s*)(?:[\w'-]+\W+){0,4}$"
+    # a second source of the same product: "cytokines derived from human amniotic membrane
+    # (HAM) and mesenchymal stem cells derived from Wharton's jelly"
+    r"|(?:exo\w*|secretomes?|vesicles?|\bevs?|conditioned (?:culture )?medi\w*|lysates?|factors?|"
+    r"cytokines?) (?:derived|isolated|obtained|produced) from\b[^.|]{0,80}?\band\W+"
+    r"(?:[\w'-]+\W+){0,8}$",
+)
+# An acellular word glued to the cell word it came from, which a family pattern reads as one
+# name ("Secretome-MSCs", "Exosome-MSC", "EV-MSC"): the lowercased mention starts with it.
+ACELL_GLUED = re.compile(
+    r"^(?:exosom\w*|secretomes?|evs?|extracellular[- ]vesicles?|vesicles?|lysates?|cm)[-–]"
 )
 
 # A laboratory or observational study of cells (isolation, characterisation, differentiation,
@@ -293,7 +310,13 @@ LAB_CONTEXT = _folded(
     r"production and expansion|process development|properties|biomarkers?|"
     r"in the (?:synovial fluid|peripheral blood|bone marrow|blood)|damage (?:on|to)|genome|"
     r"alterations?|culture passage|clonogenic|colonogenic|cologenicity|assays?|mobili[sz]\w*|"
-    r"xenograft|humani[sz]ed mice|animal models?|production method|characteristics",
+    r"xenograft|humani[sz]ed mice|animal models?|production method|characteristics"
+    # collection studies and tests of cells taken from people: "collection of bone marrow from
+    # healthy volunteers ... for the production of", "progenitor potential of mesenchymal stem
+    # cells in palatal tissue harvested from molar sites"
+    r"|\b(?:collection|procurement|harvest(?:ing)?) of (?:[\w-]+ ){0,2}(?:bone marrow|blood|"
+    r"tissues?|cells?|samples?|fat|adipose)\b|\bharvested from\b"
+    r"|\b(?:progenitor|stem|regenerative|differentiation) potential\b",
 )
 # An intervention that only takes samples from the participants
 SAMPLING_ONLY = re.compile(
@@ -537,13 +560,13 @@ GENERIC_FAMILIES = {"other", "dendritic", "NK", "T_cell_other"}
 PRODUCT_CONTEXT = _folded(
     r"infus|inject|administ|transfus|implant|\bdoses?\b|expanded|engineered|modified|autologous|"
     r"allogeneic|product|therapy|adoptive|manufactur|cells/kg|10\^|x ?10|suspension|transplant"
-    r"|\binj\b|microbeads?|encapsulat\w*",
+    r"|\binj\b|microbeads?|encapsulat\w*|\bfor (?:the )?treatment of\b",
 )
 CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.10"
+RULES_VERSION = "16.11"
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
 HSCT_COMPLICATION = _folded(
@@ -577,6 +600,23 @@ DRUGLIKE_TYPES = {
     "PROCEDURE",
 }
 
+# "ASC" alone (adipose-derived stem/stromal cells): not a stem of its own, since the letters
+# are common in other senses (ASC-US, antibody-secreting cells, ascorbate). It names cells in
+# an intervention of a record that speaks of fat (ASC_CONTEXT: "ASC enriched lipofilling" in a
+# fat-grafting study), or as the whole name of a biological intervention ("ASC" beside fibrin
+# glue).
+ASC_WORD = re.compile(r"\bascs?\b(?![-/ ]?us\b|-h\b)", re.I)
+ASC_CONTEXT = re.compile(
+    r"adipose|\bfat\b|lipo(?:filling|aspirat\w*|suction|graft\w*|injection|transfer)|"
+    r"\bstromal\b|\bsvf\b",
+    re.I,
+)
+ASC_ALONE = re.compile(r"^\W*ascs?\W*$", re.I)
+
+# Intervention types that never give a product: cells an intervention of this type names are
+# measured ("progenitor potential of gingival mesenchymal cells" as a diagnostic test).
+MEASURED_TYPES = {"DIAGNOSTIC_TEST"}
+
 STEM_FAMILIES = {
     "MSC": "MSC",
     "HSC": "HSC",
@@ -609,6 +649,7 @@ ACELL_ANCHORS = frozenset(
         "pleiotropic",
         "paracrine",
         "혈소판",
+        "cytokines derived",
     }
 )
 HSCT_ANCHORS = frozenset(
