@@ -200,8 +200,15 @@ Hit = tuple[int, int, str]  # (start, end, stem) in lowercased text
 
 
 def _scan(low: str) -> list[Hit]:
-    """Every occurrence of every stem in ``low``, in order of its end."""
-    return [(end - n, end + 1, stem) for end, (n, stem) in _AC.iter(low)]
+    """Every occurrence of every stem in ``low``, in order of its end. The text is read with
+    a space on each side, as a field is between others in a record: a stem written with the
+    space a pattern's word boundary implies (" til", "nk ") is found at the text's edges too
+    (an intervention named "TIL"); such a hit is cut to the text."""
+    last = len(low)
+    return [
+        (max(end - n - 1, 0), min(end, last), stem)
+        for end, (n, stem) in _AC.iter(f" {low} ")
+    ]
 
 
 def _windows(low: str, hits: list[Hit] | None = None) -> list[tuple[int, int]]:
@@ -241,10 +248,16 @@ def _field_hits(
     off = 0
     for _, text in fields:
         end = off + len(text)
+        # a stem that takes in the space joining two fields (" til", "nk ") belongs to the
+        # field whose words it holds, cut to it, as a scan of the field alone finds it
         out.append(
             (
                 low_all[off:end],
-                [(s - off, e - off, stem) for s, e, stem in hits_all if s >= off and e <= end],
+                [
+                    (max(s - off, 0), min(e, end) - off, stem)
+                    for s, e, stem in hits_all
+                    if s >= off - 1 and e <= end + 1 and s < end and e > off
+                ],
             )
         )
         off = end + 1

@@ -164,21 +164,24 @@ CAR_CARRIERS = {"T_cell_other": "CAR_T", "other": "CAR_T", "NK": "CAR_NK"}
 FAMILY_RE = {k: _folded(v) for k, v in FAMILY_PATTERNS.items()}
 FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
     "iPSC_derived": ("ipsc", "ips cell", "ips-", "psc-derived", "psc derived", "pluripotent",
-                     "ft5", "ft8", "cnty", "유도만능"),
-    "ESC_derived": ("embryonic", "hesc", "esc-derived", "esc derived", "es-nk", "es nk", "배아"),
-    "CAR_NK": ("car-", "car ", "car.", "carnk", "chimeric", "ab-2", "ab2"),
+                     "ft5", "ft8", "cnty", "유도만능", "pscderived", " isc-", " isc ", "ips細胞"),
+    "ESC_derived": ("embryonic", "hesc", "esc-derived", "esc derived", "es-nk", "es nk", "배아",
+                    "escderived"),
+    "CAR_NK": ("car-", "car ", "car.", "carnk", "chimeric", "ab-2", "ab2", "carpnk",
+               "carengineered", "nk cell", "nk-cell", "nkcell", "natural killer"),
     "CAR_T": ("car-", "car ", "cart", "car)", "car.", "car0", "car1", "car2", "car3", "car4",
               "car5", "car6", "car7", "car8", "car9",
               "carcik", "unicar", "chimeric", "leucel", "ucel", "star-t", "star t", "nkr-2"),
     "TIL": ("infiltrating", " til", "(til", "tils", "lifileucel"),
-    "NK": ("nk ", "nk-", "nk cell", "nkt", "nk0", "nk1", "nk2", "nk3", "nk4", "natural killer",
-           "(nk)", "nk세포", "자연살해"),
+    "NK": ("nk ", "nk-", "nk cell", "nkt", "nk0", "nk1", "nk2", "nk3", "nk4", "nk5", "nk6", "nk7",
+           "nk8", "nk9", "natural killer", "(nk)", "nk세포", "자연살해", "nkcell", "derived nk"),
     "T_cell_other": ("ctl", "cytotoxic", "vst", "tcr", "t cell", "t-cell", "cik", "killer", "γδ",
                      "gamma", "gd-t", "gd t", "treg", " dli", "t lymph", "t-lymph", "lymphocyte",
-                     "zeushield", "nkr", "t receptor"),
+                     "zeushield", "nkr", "t receptor", "virus-specific", "virus specific",
+                     "tcell"),
     "dendritic": ("dendritic", "dc-", "dc ", "dcvax", "antigen-present", "antigen present",
                   "pulsed", "cd14", "monocyte", "수지상", "car-dc", "car dc", "cardc", "dc/",
-                  "dcs/"),
+                  "dcs/", "dcvaccine", "dcbased"),
     "MSC": ("mesenchym", "msc", "asc", "chymal", "stromal", "derived stem", "adsc", "adipose",
             "wharton", "exfoliated", "dental pulp",
             "multipotent", "mapc",
@@ -650,14 +653,18 @@ ACELL_ANCHORS = frozenset(
         "paracrine",
         "혈소판",
         "cytokines derived",
+        # "EV(s)" only before these words (ACELLULAR)
+        "ev derived", "evs derived", "ev from", "evs from", "ev therapy", "evs therapy",
+        "ev product", "evs product",
     }
 )
 HSCT_ANCHORS = frozenset(
     {"transplant", "hsct", "hct", "sct", "bmt", "이식", "support", "rescue", "reinfusion",
-     "re-infusion"}
+     "re-infusion", "조혈모"}
 )
 VIVO_ANCHORS = frozenset(
-    {"vivo", "nanopart", "lnp", "gene therapy", "directly into", "mrna encod", "mrna coding"}
+    {"vivo", "nanopart", "lnp", "gene therapy", "directly into", "mrna encod", "mrna coding",
+     "generate car", "generate functional car"}
 )
 LD_ANCHORS = frozenset({"lymphodeplet", "precondition", "ld regimen"})
 WINDOW = 110
