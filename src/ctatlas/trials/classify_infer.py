@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 
+from . import fastre
 from .atlas_terms import Term
 from .classify_text import _cut, _masked, _mentions, _scan, _snippet
+from .fastre import required_literals
 from .record import Trial
 from .rules import (
     ANCHORS,
     AROUND_CELLS,
+    AROUND_CELLS_END,
     BRIDGING,
     CELL_THERAPY_NAMED,
     CELL_WORD,
@@ -69,6 +72,33 @@ def _title_silent(fields: list[tuple[str, str]], atlas: list[tuple[str, str, str
 
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+class _Precheck:
+    """A cheap first check in front of a case-insensitive pattern that runs over a whole
+    summary: the strings every match holds (read from the pattern's parse:
+    :func:`~ctatlas.trials.fastre.required_literals`), then, when given, a shorter pattern
+    every match holds a match of. False means the pattern cannot match the text; it is exact,
+    so no rule is copied here. Off with fastre's literal tests (the equivalence checks)."""
+
+    def __init__(self, rx: re.Pattern[str], part: str | None = None) -> None:
+        self.need = required_literals(rx.pattern, keep=4)
+        # run on the lowercased text, only its branches whose literals the text holds
+        self.part = fastre.Folded(part) if part else None
+
+    def may(self, text: str) -> bool:
+        if not fastre._LITERAL_TESTS[0]:
+            return True
+        low = text.lower()
+        if len(low) != len(text):
+            return True  # lowercasing moved the text: the pattern decides
+        if not all(any(lit in low for lit in group) for group in self.need):
+            return False
+        return self.part is None or self.part.search(text) is not None
+
+
+_AROUND = _Precheck(AROUND_CELLS, AROUND_CELLS_END)
+_INVESTIGATED = _Precheck(INVESTIGATED_OTHER)
 
 
 def _given_with_approved(
@@ -227,13 +257,14 @@ def _cells_around(
     for i, iv in enumerate(trial.interventions):
         if f"interventions[{i}]" not in cell_ivs:
             other_words |= set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
-    for m in AROUND_CELLS.finditer(summary):
+    # the pattern costs tens of milliseconds on a long summary: asked only where it can match
+    for m in AROUND_CELLS.finditer(summary) if _AROUND.may(summary) else ():
         obj = m.group("obj")
         if CELL_WORD.search(obj):
             continue  # the study gives the cells ("to give CAR-T cells after ...")
         if OTHER_AGENT.search(obj) or set(_WORD.findall(obj.lower())) & other_words:
             return ("summary", _snippet(summary, m.start(), m.end(), pad=0))
-    for m in INVESTIGATED_OTHER.finditer(summary):
+    for m in INVESTIGATED_OTHER.finditer(summary) if _INVESTIGATED.may(summary) else ():
         sent_a = max(summary.rfind(".", 0, m.start()), summary.rfind("\n", 0, m.start())) + 1
         if not CELL_WORD.search(summary[sent_a : m.start()]):
             return ("summary", _snippet(summary, sent_a, m.end(), pad=0))

@@ -447,6 +447,12 @@ STUDY_PURPOSE = _folded(
 # (the engine checks it names no cells and names an agent); the cells are only the time
 # anchor. A sentence that gives the cells ("infuse CAR-T cells after lymphodepletion") has
 # them in ``obj`` or not after the preposition.
+# The cell therapy that ends such a sentence: every match of AROUND_CELLS holds a match of
+# this, so a summary without one is not searched (the engine's cheap first check, with the
+# literals every match holds).
+AROUND_CELLS_END = (
+    r"(?:car[- )]*t\b|chimeric antigen|cell therap\w*|\w+leucel\b|\w+-cel\b|\bcart\b)"
+)
 AROUND_CELLS = re.compile(
     r"\b(?:to (?:give|use|add|administer|deliver)|giv(?:e|ing)|us(?:e|ing)|add(?:ing)?|"
     r"administer(?:s|ing)?|incorporat(?:e|es|ing)|evaluat(?:e|es|ing)|assess(?:es|ing)?|"
@@ -455,8 +461,7 @@ AROUND_CELLS = re.compile(
     r"\b(?:before|prior to|following|after|ahead of)\s+"
     r"(?:(?:they|patients?|participants?|people|subjects?|the patients?)\s+)?"
     r"(?:(?:receive|receiving|get|getting|undergo|undergoing|start|starting)\s+)?"
-    r"(?:[\w()/-]+\s+){0,5}?"
-    r"(?:car[- )]*t\b|chimeric antigen|cell therap\w*|\w+leucel\b|\w+-cel\b|\bcart\b)",
+    r"(?:[\w()/-]+\s+){0,5}?" + AROUND_CELLS_END,
     re.I,
 )
 # A summary sentence that names a thing other than cells as what is under investigation
