@@ -210,6 +210,8 @@ NOT_INN = {"excel", "cancel", "parcel", "marcel", "hotel", "novel", "panel", "ch
 NEG_BEFORE = _folded(
     r"(?:sampling(?: of)?|(?:impact|effects?|influence) of (?:[\w-]+ ){1,3}on|"
     r"treated (?:with|by)|(?:patients|pts) with|receiv(?:ed|ing)|(?:scheduled|planned) to receive|"
+    r"(?:recipients|survivors) of|(?:scheduled|planned|referred|considered|indicated) for|"
+    r"(?:intended|expected|about|going) to receive|awaiting|"
     r"(?:did not |not )?ha(?:ve|d|s)(?: (?:a|an|the|p"
     r"rior|previous))?|eligibility(?: determination)? for|including|who (?:have |will )?(?:r"
     r"eceived|receive|underwent|undergo|had|failed)|"
@@ -235,6 +237,7 @@ NEG_AFTER = _folded(
     r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na["
     r"iï]ve|exposure|experienced|"
     r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?|counts?\b|"
+    r"exposed\b|setting\b|"
     r"yields?\b|subsets?\b|reconstitution|recovery\b)"
     r"|^\W*(?:세포\s*)?(?:치료\s*)?(?:전|후|이후|이전)\b",
 )
@@ -283,7 +286,8 @@ ACELL_SOURCE_AFTER = _folded(
     r"(?:(?:derived|conditioned|culture[- ]derived|secreted|isolated)\W+){0,2}"
     r"(?:(?!and\b|or\b|plus\b|with\b|vs\b|versus\b|in\b|for\b|enriched\b|loaded\b|"
     r"supplemented\b|combined\b|together\b|along\b)[\w-]+ ){0,2}?"
-    r"(?:exo\w*|secretomes?|extracellular vesicles?|(?:micro)?vesicles?|evs?\b|conditioned (?:cul"
+    r"(?:exo\w*|secretomes?|extracellular vesicles?|(?:micro)?vesicles?|s?evs?\b|cm\b|"
+    r"conditioned (?:cul"
     r"ture )?medi\w*|lysates?|(?:trophic |pleiotropic |growth )?factors?\b|signal\w* molecules?|"
     r"mitochondria|cytokines?\b)"
     r"|^\s*(?:유래\s*)?(?:엑소좀|배양액)",
@@ -301,7 +305,7 @@ ACELL_SOURCE_BEFORE = _folded(
 # An acellular word glued to the cell word it came from, which a family pattern reads as one
 # name ("Secretome-MSCs", "Exosome-MSC", "EV-MSC"): the lowercased mention starts with it.
 ACELL_GLUED = re.compile(
-    r"^(?:exosom\w*|secretomes?|evs?|extracellular[- ]vesicles?|vesicles?|lysates?|cm)[-–]"
+    r"^(?:exo(?:some)?s?|secretomes?|s?evs?|extracellular[- ]vesicles?|vesicles?|lysates?|cm)[-–]"
 )
 
 # A laboratory or observational study of cells (isolation, characterisation, differentiation,
@@ -319,7 +323,8 @@ LAB_CONTEXT = _folded(
     # cells in palatal tissue harvested from molar sites"
     r"|\b(?:collection|procurement|harvest(?:ing)?) of (?:[\w-]+ ){0,2}(?:bone marrow|blood|"
     r"tissues?|cells?|samples?|fat|adipose)\b|\bharvested from\b"
-    r"|\b(?:progenitor|stem|regenerative|differentiation) potential\b",
+    r"|\b(?:progenitor|stem|regenerative|differentiation) potential\b|for (?:the )?production of"
+    r"|transcriptom\w*|proteom\w*|methylation|gene expression|immunophenotyp\w*",
 )
 # An intervention that only takes samples from the participants
 SAMPLING_ONLY = re.compile(
