@@ -7,7 +7,8 @@ reviewed list of named cell products. How they are applied is :mod:`ctatlas.tria
 
 Every regex pattern here contains one of the literal stems in ``ANCHORS``, ``ACELL_ANCHORS``,
 ``HSCT_ANCHORS``, ``VIVO_ANCHORS``, ``LD_ANCHORS`` or ``MASK_ANCHORS`` (the engine only runs a
-pattern where a stem occurs): add the stem with the pattern.
+pattern where a stem occurs): add the stem with the pattern. ``tests/trials/test_rule_stems.py``
+reads every such pattern's parse and fails on a branch that can match without one.
 """
 
 from __future__ import annotations
