@@ -182,6 +182,8 @@ OTHER_WORDS = [
         [("", "Ibrutinib")]), "not_cell"),
     (_t("Letermovir for Cytomegalovirus in the CAR-T Setting", [("", "Letermovir")]),
      "not_cell"),
+    (_t("Anakinra for the Treatment of CAR-T Neurotoxicity", [("", "Anakinra")]), "not_cell"),
+    (_t("Dexamethasone in CAR T-cell Encephalopathy", [("", "Dexamethasone")]), "not_cell"),
     (_t("Safety of MSC-CM Eye Drops in Dry Eye Disease", [("BIOLOGICAL", "MSC-CM eye drops")]),
      "not_cell"),
     (_t("Exo-MSC Nebulisation in Acute Lung Injury", [("BIOLOGICAL", "Exo-MSC")]), "not_cell"),

@@ -240,7 +240,12 @@ NEG_AFTER = _folded(
     r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?|counts?\b|"
     r"exposed\b|setting\b|"
     r"yields?\b|subsets?\b|reconstitution|recovery\b)"
-    r"|^\W*(?:세포\s*)?(?:치료\s*)?(?:전|후|이후|이전)\b",
+    r"|^\W*(?:세포\s*)?(?:치료\s*)?(?:전|후|이후|이전)\b"
+    # a toxicity named right after the cell therapy, in the same phrase ("CAR-T neurotoxicity",
+    # "CAR T-cell therapy cytokine release syndrome")
+    r"|^[\s-]*(?:(?:t|cells?|therapy|treatment|infusion)[\s-]+){0,3}"
+    r"(?:(?:neuro|cardio|hepato|nephro|ha?emato)toxicit|encephalopath|cytokine release|crs\b|"
+    r"icans\b)",
 )
 
 # In vivo CAR: a vector, LNP or mRNA that makes CAR cells inside the patient.
