@@ -191,6 +191,10 @@ OTHER_WORDS = [
      "not_cell"),
     (_t("Bone Marrow Aspiration for the Production of Mesenchymal Stromal Cells",
         study_type="observational"), "not_cell"),
+    (_t("Sildenafil and Circulating Endothelial Progenitor Cells in Pulmonary Hypertension",
+        [("", "Sildenafil")]), "not_cell"),
+    (_t("Atorvastatin and the Frequency of Regulatory T Cells in Lupus", [("", "Atorvastatin")]),
+     "not_cell"),
 ]
 
 
