@@ -148,7 +148,14 @@ def test_asc_without_fat_or_a_biological_of_its_own_name_is_not_cells(atlas_term
     _, t = _record("NCT04612465")  # "ASC" (biological) and fibrin glue, for Crohn's fistula
     t.interventions[0]["type"] = "DRUG"
     assert classify(t, terms=atlas_terms).label == "not_cell"
+    # "ASC" in another sense, as a drug of a record that speaks of fat
+    t.title, t.conditions = "ASC Inhibitor in Adipose Tissue Inflammation", ["Obesity"]
+    t.interventions[0]["name"] = "ASC inhibitor"
+    assert classify(t, terms=atlas_terms).label == "not_cell"
     t.interventions[0]["type"] = "BIOLOGICAL"
+    t.interventions[0]["name"] = "ASC"
+    t.title = "Clinical Study to Evaluate Efficacy and Safety of ASC in Crohn's Fistula"
+    assert classify(t, terms=atlas_terms).label == "cell_therapy"  # the rule is still on
     t.interventions[0]["name"] = "ASC-US triage"  # atypical squamous cells: another sense
     t.conditions = ["Crohn's Fistula", "Adipose tissue"]
     assert classify(t, terms=atlas_terms).label == "not_cell"

@@ -284,6 +284,8 @@ def classify(
         for i, iv in enumerate(trial.interventions):
             name = (iv.get("name") or "").strip()
             if ASC_WORD.search(name) and f"interventions[{i}]" not in negated_ivs and (
+                iv_types[i] not in DRUGLIKE_TYPES or iv_types[i] == "PROCEDURE"
+            ) and (
                 ASC_CONTEXT.search(told)
                 or (ASC_ALONE.match(name) and iv_types[i] in ("BIOLOGICAL", "GENETIC"))
             ):
