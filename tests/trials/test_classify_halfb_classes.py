@@ -209,3 +209,31 @@ OTHER_WORDS = [
 def test_the_classes_in_other_words(trial, label):
     c = classify(trial)
     assert c.label == label, c.evidence
+
+
+# cell_family: names the family patterns did not read ("NK T-Cells Expressing CD19 Specific
+# CAR", "SARS-CoV-2 Specific T Cells", codes built on "car": "JCAR017", "SYNCAR-001",
+# "Mesenchyme Stem Cells")
+@pytest.mark.parametrize(
+    ("trial_id", "family"),
+    [
+        ("NCT05487651", "CAR_NK"),  # half B
+        ("NCT04457726", "T_cell_other"),  # half B
+        ("NCT03743246", "CAR_T"),  # tuning2
+        ("NCT06544330", "CAR_T"),  # tuning
+        ("NCT04034615", "MSC"),  # tuning3
+    ],
+)
+def test_families_the_patterns_now_read(trial_id, family, atlas_terms):
+    row, t = _record(trial_id)
+    c = classify(t, terms=atlas_terms)
+    assert (row["gold_family"], c.label, c.cell_family) == (family, "cell_therapy", family)
+
+
+def test_a_follow_up_of_a_car_coded_product_is_a_cell_therapy():
+    """JCAR015's long-term follow-up (development set, NCT02813252): the code alone."""
+    from ctatlas.trials.evaluate import load_fixture_trials
+
+    t = next(t for (_, tid), t in load_fixture_trials(FIX).items() if tid == "NCT02813252")
+    c = classify(t)
+    assert (c.label, c.cell_family) == ("cell_therapy", "CAR_T")

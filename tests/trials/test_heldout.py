@@ -92,10 +92,10 @@ def atlas_terms():
 # counted against it; how many the atlas supplies is a floor of its own ("atlas"). The atlas
 # grows (more programs, more codes): floors, not exact figures.
 FLOORS = {
-    "dev": {"precision": 0.99, "recall": 0.95, "family": 0.96, "origin": 0.58, "atlas": 27},
+    "dev": {"precision": 0.99, "recall": 0.96, "family": 0.96, "origin": 0.58, "atlas": 27},
     "A": {"precision": 0.99, "recall": 0.96, "family": 0.99, "origin": 0.99, "atlas": 11},
     # half B is tuning data since its errors were read (rules 16.11 were written against them)
-    "B": {"precision": 0.99, "recall": 0.99, "family": 0.95, "origin": 0.95, "atlas": 11},
+    "B": {"precision": 0.99, "recall": 0.99, "family": 0.97, "origin": 0.95, "atlas": 11},
     "tuning": {"precision": 0.98, "recall": 0.88, "family": 0.95, "origin": 0.93, "atlas": 8},
     "tuning2": {"precision": 0.99, "recall": 0.99, "family": 0.97, "origin": 0.0, "atlas": 20},
     "tuning3": {"precision": 0.99, "recall": 0.98, "family": 0.97, "origin": 0.95, "atlas": 11},

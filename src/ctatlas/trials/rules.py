@@ -64,6 +64,9 @@ FAMILY_PATTERNS: dict[str, str] = {
         r"receptor"
     r"[- ](?:\w+[- ]){0,3}(?:natural killer|nk)\b|\bnk[- ]?cells? (?:expressing|engineered)"
     r"(?: with)? (?:a )?(?:car|chimeric)|\bab-?201\b"
+    # NK T cells carrying a CAR ("NK T-Cells Expressing CD19 Specific CAR")
+    r"|\bnk[- ]?t[- ]?cells? (?:expressing|engineered)(?: with)?(?: [\w-]+){0,3}? "
+    r"(?:car|chimeric)\b"
     r"|\bcar[.\w-]*(?:[\s-]+[\w-]+){0,6}?[\s-]+(?:nk|natural killer) cells?",
     "CAR_T": r"\bu?car[- ]?t\b(?![- ]device)|\bu?car[- ]?t[- ]?cells?"
     r"|\bcart(?![- ]device)(?:[- ]?\d+|[- ]cells?|[- ][a-z]+\d*)?\b"
@@ -73,6 +76,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|\bnkr-2\b|\bcarcik\b|\bcar\.[a-z0-9]+|\b(?:cd\d+\w*|bcma) car[- ]therap\w*"
     r"|expressing (?:[\w-]+ ){0,3}?(?:car\b|chimeric)"
     r"|\b[a-z]+cart\d+[a-z0-9]*\b|\b[a-z]+car\.[a-z0-9]+|\bcar-\d{3}\b|\b[a-z]+car-t\b"
+    # codes built on "car" ("JCAR017", "SYNCAR-001")
+    r"|\b[a-z]{1,4}car-?\d{3}\b"
     r"|\bcar[- ](?:cd\d+\w*|bcma|gprc5d|gpc3|cld18\w*|claudin\w*|her2|egfr\w*|meso\w*|psma|psca|gd2"
     r"|b7-?h3|muc1|cea|dll3|nkg2d|ror[12]|epcam|lewis\w*|kappa|flt3|cs1|slamf7|taci|april)\b",
     "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
@@ -85,7 +90,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"[- ](?:engineered|transduced|gene therapy)"
     r"|cytokine[- ]induced killer|\bciks?\b|γδ[- ]?t|gamma[- ]delta t|\bgd[- ]?t[- ]cells?"
     r"|regulatory t[- ]cells?|\btregs?\b|donor lymphocyte infusion|\bdli\b"
-    r"|(?:antigen|tumou?r|virus|ebv|cmv|hpv|neoantigen|lung cancer)[- ]specific t[- ]?cells?"
+    r"|(?:antigen|tumou?r|virus|ebv|cmv|hpv|neoantigen|lung cancer|sars-cov-2|covid-19|"
+    r"adenovirus|bk virus|multi-?virus)[- ]specific t[- ]?cells?"
     r"|\bt[- ]cells? (?:injection|infusion|therapy)|\bt[- ]lymphocytes?\b(?! stimulator)"
     r"|\bautologous t[- ]cells?|\ballogeneic t[- ]cells?|\bactivated t[- ]cells?"
     r"|expanded t[- ]cells?|\bt[- ]cell injection|\blymphocytes? (?:infusion|injection|therapy)"
@@ -94,7 +100,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|\bcar[- ]?dcs?\b|\bdcs?/(?:mm|aml|tumou?r|myeloma)\b"
     r"|pulsed (?:cd14|monocyte|dendritic)|(?:cd14|monocyte)[- ]?(?:positive |\+ )?cells?"
     r"|수지상",
-    "MSC": r"mesenchymal|\bstromal-cells?\b|\b[\w-]+[- ]derived (?:mesenchymal |stromal )?stem "
+    "MSC": r"mesenchymal|\bmesenchyme (?:stem|stromal) cells?|\bstromal-cells?\b"
+    r"|\b[\w-]+[- ]derived (?:mesenchymal |stromal )?stem "
     r"cells?|\bmscs?\b|\b\w*-?mscs?\b|\b(?:ad|uc|bm|wj|hb)-?(?:ad)?mscs?\b|stroma"
         r"l cells?"
     r"|\badscs?\b|adipose[- ](?:tissue[- ])?derived (?:adult )?(?:stem|stromal|regenerative|mesen"
