@@ -159,7 +159,7 @@ def test_every_stem_gated_pattern_holds_one_of_its_stems(name, rx, stems):
 def test_the_car0_gap_is_caught():
     """Rules 16.9's CAR-T stems lacked "car0": the test finds the branch it left unscanned."""
     stems = set(R.FAMILY_ANCHORS["CAR_T"]) - {"car0"}
-    assert uncovered(R.FAMILY_PATTERNS["CAR_T"], stems) == [r"\bcar\d+[a-z.]*\b"]
+    assert r"\bcar\d+[a-z.]*\b" in uncovered(R.FAMILY_PATTERNS["CAR_T"], stems)
     # and a stem written with the space a boundary implies covers a word at a field's edge
     assert uncovered(r"\btils?\b", {" til", "tils"}) == []
     assert uncovered(r"\bnk\d{3}\b", {"nk0", "nk1"}) == [r"\bnk\d{3}\b"]
