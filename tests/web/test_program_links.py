@@ -3,9 +3,10 @@ interventions belongs to the program of its country (or to one that lists its id
 pages show the programs, a product page lists each program's linked trials.
 
 The atlas is the fixture data with the curated Cartistem record of ``data/products`` (its
-programs in Japan, the United States and Korea); the trials are the real ClinicalTrials.gov
-rows of ``tests/fixtures/trials/ctgov_legacy`` (four Cartistem trials sited in Korea, one in
-the United States)."""
+programs in Japan, the United States and Korea: in Korea the approved knee product and the
+ankle phase 3, which lists its trial NCT04310215) and the diseases it names; the trials are
+the real ClinicalTrials.gov rows of ``tests/fixtures/trials/ctgov_legacy`` (four Cartistem
+trials sited in Korea, one in the United States)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"
 KOREA = {"NCT01041001", "NCT02755376", "NCT04310215", "NCT01626677"}
+ANKLE = "NCT04310215"
 US = "NCT01733186"
 
 
@@ -27,6 +30,18 @@ US = "NCT01733186"
 def atlas_data(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     data = Path(shutil.copytree(FIX / "data", tmp_path_factory.mktemp("atlas") / "data"))
     shutil.copy(ROOT / "data" / "products" / "cartistem.yaml", data / "products")
+    # the diseases Cartistem's programs name that the fixture list lacks, from the real list
+    fixture = yaml.safe_load((data / "diseases.yaml").read_text(encoding="utf-8"))
+    real = yaml.safe_load((ROOT / "data" / "diseases.yaml").read_text(encoding="utf-8"))
+    product = yaml.safe_load((data / "products" / "cartistem.yaml").read_text(encoding="utf-8"))
+    named = {
+        d for p in product["programs"] for i in p.get("indications") or () for d in i["disease_ids"]
+    }
+    have = {d["id"] for d in fixture["diseases"]}
+    fixture["diseases"] += [d for d in real["diseases"] if d["id"] in named - have]
+    (data / "diseases.yaml").write_text(
+        yaml.safe_dump(fixture, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return data
 
 
@@ -37,9 +52,13 @@ def therapies(atlas_data: Path) -> list[dict[str, Any]]:
     return [p.model_dump(mode="json") for p in load_dataset(atlas_data).products]
 
 
-def _program(therapies: list[dict[str, Any]], jurisdiction: str) -> int:
+def _program(therapies: list[dict[str, Any]], jurisdiction: str, stage: str | None = None) -> int:
     doc = next(d for d in therapies if d["slug"] == "cartistem")
-    found = [i for i, p in enumerate(doc["programs"]) if p["jurisdiction"] == jurisdiction]
+    found = [
+        i
+        for i, p in enumerate(doc["programs"])
+        if p["jurisdiction"] == jurisdiction and stage in (None, p["stage"])
+    ]
     assert len(found) == 1
     return found[0]
 
@@ -62,9 +81,14 @@ def test_a_trial_naming_the_therapy_belongs_to_the_program_of_its_country(therap
         }
         return [(p["slug"], p["program"]) for p in linker.links(row)]
 
-    kr, us = _program(therapies, "KR"), _program(therapies, "US")
+    kr, us = _program(therapies, "KR", "approved"), _program(therapies, "US")
+    ankle = _program(therapies, "KR", "phase3")
+    # a Korean trial naming the therapy: both Korean programs (the country does not tell the
+    # knee from the ankle); the ankle trial is also the one its program lists
     for tid in KOREA:
-        assert links(tid) == [("cartistem", kr)], tid
+        assert links(tid) == sorted([("cartistem", kr), ("cartistem", ankle)]), tid
+    assert links(ANKLE, interventions=[]) == [("cartistem", ankle)]
+    assert links(sorted(KOREA - {ANKLE})[0], interventions=[]) == []
     assert links(US) == [("cartistem", us)]
     # no country, and the therapy has programs in several: which one is not known
     assert links(US, countries=[]) == []
@@ -129,10 +153,12 @@ def test_trial_pages_show_the_programs(client, therapies) -> None:  # type: igno
 
 def test_product_page_lists_each_programs_trials(client, therapies) -> None:  # type: ignore[no-untyped-def]
     page = _soup(client, "/products/cartistem")
-    kr, us = _program(therapies, "KR"), _program(therapies, "US")
-    korea = page.select_one(f"section#program-{kr} td.program-trials")
-    assert {a.text for a in korea.select("a.trial-page")} == KOREA
-    assert all(a["href"] == f"/trials/{a.text}" for a in korea.select("a.trial-page"))
+    kr, us = _program(therapies, "KR", "approved"), _program(therapies, "US")
+    ankle = _program(therapies, "KR", "phase3")
+    for index in (kr, ankle):
+        korea = page.select_one(f"section#program-{index} td.program-trials")
+        assert {a.text for a in korea.select("a.trial-page")} == KOREA
+        assert all(a["href"] == f"/trials/{a.text}" for a in korea.select("a.trial-page"))
     usa = page.select_one(f"section#program-{us} td.program-trials")
     assert [a.text for a in usa.select("a.trial-page")] == [US]
     # the Japanese programs have no trial in this store
