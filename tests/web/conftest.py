@@ -22,6 +22,30 @@ with warnings.catch_warnings():  # starlette's TestClient warns about httpx at i
 FIXTURE_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 
 
+def cartistem_atlas(dest: Path) -> Path:
+    """The fixture data copied to ``dest`` with the curated Cartistem record of ``data/products``
+    and, from the real list, the diseases its programs name that the fixture list lacks."""
+    import shutil
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    data = Path(shutil.copytree(root / "tests" / "fixtures" / "data", dest))
+    shutil.copy(root / "data" / "products" / "cartistem.yaml", data / "products")
+    fixture = yaml.safe_load((data / "diseases.yaml").read_text(encoding="utf-8"))
+    real = yaml.safe_load((root / "data" / "diseases.yaml").read_text(encoding="utf-8"))
+    product = yaml.safe_load((data / "products" / "cartistem.yaml").read_text(encoding="utf-8"))
+    named = {
+        d for p in product["programs"] for i in p.get("indications") or () for d in i["disease_ids"]
+    }
+    have = {d["id"] for d in fixture["diseases"]}
+    fixture["diseases"] += [d for d in real["diseases"] if d["id"] in named - have]
+    (data / "diseases.yaml").write_text(
+        yaml.safe_dump(fixture, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return data
+
+
 def _postgres_url() -> str | None:
     url = os.environ.get("CTATLAS_TEST_POSTGRES_URL")
     if not url and os.environ.get("CI") == "true":

@@ -10,14 +10,14 @@ trials sited in Korea, one in the United States)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
+
+from .conftest import cartistem_atlas
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"
@@ -28,21 +28,7 @@ US = "NCT01733186"
 
 @pytest.fixture(scope="module")
 def atlas_data(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    data = Path(shutil.copytree(FIX / "data", tmp_path_factory.mktemp("atlas") / "data"))
-    shutil.copy(ROOT / "data" / "products" / "cartistem.yaml", data / "products")
-    # the diseases Cartistem's programs name that the fixture list lacks, from the real list
-    fixture = yaml.safe_load((data / "diseases.yaml").read_text(encoding="utf-8"))
-    real = yaml.safe_load((ROOT / "data" / "diseases.yaml").read_text(encoding="utf-8"))
-    product = yaml.safe_load((data / "products" / "cartistem.yaml").read_text(encoding="utf-8"))
-    named = {
-        d for p in product["programs"] for i in p.get("indications") or () for d in i["disease_ids"]
-    }
-    have = {d["id"] for d in fixture["diseases"]}
-    fixture["diseases"] += [d for d in real["diseases"] if d["id"] in named - have]
-    (data / "diseases.yaml").write_text(
-        yaml.safe_dump(fixture, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
-    return data
+    return cartistem_atlas(tmp_path_factory.mktemp("atlas") / "data")
 
 
 @pytest.fixture(scope="module")

@@ -2,20 +2,19 @@
 to, as the trial pages show them, on SQLite and on PostgreSQL.
 
 The atlas is the fixture data with the curated Cartistem record of ``data/products`` (programs
-in Japan, the United States and Korea); the trials are the real ClinicalTrials.gov rows of
-``tests/fixtures/trials/ctgov_legacy`` (four Cartistem trials sited in Korea, one in the United
-States), as in ``test_program_links.py``."""
+in Japan, the United States and Korea, two in Korea) and the diseases it names; the trials are
+the real ClinicalTrials.gov rows of ``tests/fixtures/trials/ctgov_legacy`` (four Cartistem trials
+sited in Korea, one in the United States), as in ``test_program_links.py``."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import _postgres_url
+from .conftest import _postgres_url, cartistem_atlas
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"
@@ -36,8 +35,7 @@ def client(request, tmp_path_factory, empty_trials) -> Iterator[Any]:  # type: i
     from ctatlas.web import create_app
 
     folder = tmp_path_factory.mktemp("api-programs")
-    data = Path(shutil.copytree(FIX / "data", folder / "data"))
-    shutil.copy(ROOT / "data" / "products" / "cartistem.yaml", data / "products")
+    data = cartistem_atlas(folder / "data")
     if request.param == "sqlite":
         atlas_url = f"sqlite:///{folder / 'atlas.sqlite'}"
     else:
@@ -57,13 +55,16 @@ def client(request, tmp_path_factory, empty_trials) -> Iterator[Any]:  # type: i
     empty_trials.drop(trials_url)
 
 
-def _programs(therapy: str = "cartistem") -> dict[str, int]:
-    """jurisdiction -> program index of the curated record (read from the data, not assumed)."""
+def _programs(therapy: str = "cartistem") -> dict[str, list[int]]:
+    """jurisdiction -> program indexes of the curated record (read from the data, not assumed)."""
     from ctatlas.dataset import load_dataset
 
     data = load_dataset(ROOT / "data")
     doc = next(p for p in data.products if p.slug == therapy)
-    return {p.jurisdiction: i for i, p in enumerate(doc.programs)}
+    found: dict[str, list[int]] = {}
+    for i, p in enumerate(doc.programs):
+        found.setdefault(p.jurisdiction, []).append(i)
+    return found
 
 
 def test_the_list_carries_each_trials_programs(client) -> None:  # type: ignore[no-untyped-def]
@@ -71,13 +72,14 @@ def test_the_list_carries_each_trials_programs(client) -> None:  # type: ignore[
     body = client.get(f"{API}?product=cartistem&label=all&limit=500").json()
     rows = {t["trial_id"]: t for t in body["data"]}
     assert set(rows) == KOREA | {US}, client.backend
+    # a Korean trial naming the therapy belongs to both Korean programs (knee and ankle)
     for tid in KOREA:
         assert [(p["slug"], p["program"], p["jurisdiction"]) for p in rows[tid]["programs"]] == [
-            ("cartistem", programs["KR"], "KR")
+            ("cartistem", i, "KR") for i in programs["KR"]
         ], tid
     us = rows[US]["programs"]
     assert [(p["slug"], p["program"], p["jurisdiction"]) for p in us] == [
-        ("cartistem", programs["US"], "US")
+        ("cartistem", i, "US") for i in programs["US"]
     ]
     assert us[0]["name"] and us[0]["stage"] and us[0]["status"]
     # a trial of no program says so with an empty list, never a missing key
@@ -89,7 +91,9 @@ def test_the_list_carries_each_trials_programs(client) -> None:  # type: ignore[
 def test_one_trial_carries_its_programs_by_any_id(client) -> None:  # type: ignore[no-untyped-def]
     programs = _programs()
     one = client.get(f"{API}/{US}").json()
-    assert [(p["slug"], p["program"]) for p in one["programs"]] == [("cartistem", programs["US"])]
+    assert [(p["slug"], p["program"]) for p in one["programs"]] == [
+        ("cartistem", i) for i in programs["US"]
+    ]
     # the same answer again (from the cache) and gzipped
     again = client.get(f"{API}/{US}", headers={"Accept-Encoding": "gzip"}).json()
     assert again["programs"] == one["programs"]
