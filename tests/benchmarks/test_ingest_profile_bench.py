@@ -1,0 +1,34 @@
+"""Smoke run of ``benchmarks/ingest_profile.py`` on a tiny corpus (no timings asserted: the
+figures live in benchmarks/README.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "ingest_profile.py"
+
+
+def test_every_part_of_ingest_is_timed_and_every_study_has_a_kind(tmp_path: Path) -> None:
+    out = tmp_path / "profile.json"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH), "--n", "30", "--mix", "5", "--repeat", "1",
+         "--workdir", str(tmp_path), "--json", str(out)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(out.read_text())
+    assert got["studies"] == 30
+    for part in ("walk", "unzip", "decode", "write", "classify", "link", "row", "hash", "raw",
+                 "ingest_items"):
+        assert got[part] >= 0, part
+    kinds = got["classify_by_kind"]
+    assert sum(count for count, _ in kinds.values()) == 30
+    # one study in 5 carries a real cell-therapy trial's words: some are labelled, most not
+    assert kinds["labelled a cell therapy / HSCT / acellular"][0] >= 1
+    assert kinds["no stem (early exit)"][0] + kinds["stem inside another word"][0] >= 15
+    assert set(got["startup"]) == {"python", "imports", "imports + atlas terms"}
+    assert "= the floor" in proc.stdout and "the rest" in proc.stdout
+    assert not [p for p in tmp_path.iterdir() if p.is_dir()]  # its work folder is removed
