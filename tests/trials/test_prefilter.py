@@ -183,3 +183,19 @@ def test_every_atlas_code_and_name_gets_through_on_code_only_trials(atlas_terms)
                 b = _answer(t, atlas_terms)
             assert a == b, written
     assert found > len(atlas_terms.codes)  # every code at least once, and names
+
+
+def test_the_joined_quick_test_lets_through_every_text_with_a_term(atlas_terms):
+    """``may_hold_any`` (one quick test over a study's interventions and title joined) is
+    False only when ``find`` finds no term in any of them: every key and every name written
+    without spaces, in an ASCII or a non-ASCII neighbour, in either field."""
+    assert not atlas_terms.may_hold_any(["Placebo", "A Study of Metformin in Type 2 Diabetes"])
+    assert not atlas_terms.may_hold_any(["Café au lait", "Étude de la metformine"])
+    written = sorted(atlas_terms.keys) + sorted(atlas_terms.unspaced)
+    assert atlas_terms.unspaced  # the atlas has names in scripts written without spaces
+    for value in written:
+        for around in ("A phase 2 study of {} in adults", "Étude de {} chez l'adulte",
+                       "{}を用いた臨床研究"):
+            for texts in (["Placebo", around.format(value)], [around.format(value), "Saline"]):
+                if any(atlas_terms.find(t) for t in texts):
+                    assert atlas_terms.may_hold_any(texts), texts

@@ -48,6 +48,7 @@ _JOIN = re.compile(r"[\s\-_./]{0,2}")
 _SEPARATORS = re.compile(r"[\s\-_./]+")
 #: the same, for ASCII text: a deletion table (``str.translate`` is twice as fast as ``sub``)
 _ASCII_SEPARATORS = {c: None for c in range(128) if _SEPARATORS.fullmatch(chr(c))}
+_ASCII_SEPARATOR_BYTES = bytes(sorted(_ASCII_SEPARATORS))
 MAX_WORDS = 8
 
 
@@ -181,6 +182,21 @@ class CellTerms:
             out.sort(key=lambda m: (m[0], -m[1]))
         return out
 
+    def may_hold_any(self, texts: list[str]) -> bool:
+        """False when :meth:`find` finds no term in any of ``texts``: the quick test of
+        :meth:`_may_hold` once over them joined (each text's compact form is a piece of the
+        joined text's, so a term in one of them is in the joined one), and the names written
+        without spaces looked for in it as :meth:`find` looks for them."""
+        joined = " ".join(texts)
+        low = joined.lower()
+        if len(low) != len(joined):  # find() lowercases such a text its own way
+            return True
+        if self._may_hold(low):
+            return True
+        return bool(self.unspaced) and not low.isascii() and any(
+            key in low for key in self.unspaced
+        )
+
     def _may_hold(self, low: str) -> bool:
         """False when no term can be found in ``low``: a term found is the words ``i..j`` of
         the text joined, with only :data:`_JOIN`'s characters between them, so with every
@@ -198,7 +214,10 @@ class CellTerms:
             self._keys_auto = auto
         if not self.keys:
             return False
-        compact = low.translate(_ASCII_SEPARATORS) if low.isascii() else _SEPARATORS.sub("", low)
+        if low.isascii():  # bytes.translate deletes in C, ~2.5x faster than str.translate
+            compact = low.encode("ascii").translate(None, _ASCII_SEPARATOR_BYTES).decode("ascii")
+        else:
+            compact = _SEPARATORS.sub("", low)
         return next(auto.iter(compact), None) is not None
 
     def __getstate__(self) -> dict[str, Any]:

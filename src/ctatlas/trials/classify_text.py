@@ -272,13 +272,15 @@ def _atlas_mentions(
     setting ("nivolumab after idecabtagene vicleucel", "patients receiving … Kymriah")."""
     if terms is None:
         return []
+    named = [(f, t) for f, t in fields if f.startswith("interventions") or f == "title"]
+    if not terms.may_hold_any([t for _, t in named]):
+        return []  # one quick test for them all: almost no ordinary study names a term
     out = []
-    for fname, text in fields:
-        if fname.startswith("interventions") or fname == "title":
-            for start, end, term in terms.find(text):
-                if fname == "title" and NEG_BEFORE.search(text[max(0, start - 90) : start]):
-                    continue
-                out.append((fname, _snippet(text, start, end), text[start:end], term))
+    for fname, text in named:
+        for start, end, term in terms.find(text):
+            if fname == "title" and NEG_BEFORE.search(text[max(0, start - 90) : start]):
+                continue
+            out.append((fname, _snippet(text, start, end), text[start:end], term))
     return out
 
 
