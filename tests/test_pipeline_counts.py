@@ -15,9 +15,9 @@ from ctatlas.store import product_document
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
 PINNED = {
-    "JP": {"phase1": 54, "phase1_2": 26, "phase2": 19, "phase3": 23, "filed": 3, "approved": 1},
-    "KR": {"phase1": 33, "phase1_2": 25, "phase2": 17, "phase3": 15, "filed": 1, "approved": 3},
-    "US": {"phase1": 8, "phase1_2": 9, "phase2": 8, "phase3": 5},
+    "JP": {"phase1": 57, "phase1_2": 27, "phase2": 19, "phase3": 24, "filed": 3, "approved": 1},
+    "KR": {"phase1": 37, "phase1_2": 30, "phase2": 19, "phase3": 16, "filed": 1, "approved": 3},
+    "US": {"phase1": 8, "phase1_2": 9, "phase2": 9, "phase3": 5},
     "EU": {"phase2": 1, "phase3": 1},
 }
 
