@@ -50,6 +50,22 @@ def test_every_labelled_study_has_its_record_and_none_is_in_another_set(loaded):
             assert r["gold_origin"] in {"", "autologous", "allogeneic", "mixed", "unknown"}, r
 
 
+def test_the_whole_set_is_what_the_issue_asks_for(loaded):
+    """Both parts together: at least 300 studies, 100 hard negatives and 60 positives that are
+    not CAR-T (issue 16), in two forms."""
+    rows = [r for r, _ in loaded]
+    assert len(rows) >= 300
+    negatives = [r for r in rows if r["gold_label"] != "cell_therapy"]
+    assert sum(r["hard_class"] in HARD for r in negatives) >= 100
+    positives = [r for r in rows if r["gold_label"] == "cell_therapy"]
+    assert sum(r["gold_family"] != "CAR_T" for r in positives) >= 60
+    assert sum(r["hard_class"] == "coded" for r in positives) >= 20
+    assert {r["form"] for r in rows} == {"ctgov_legacy_csv", "ctgov_flat_csv"}
+    assert {p.name for p in (FIX / "heldout2").glob("labels_part*.csv")} == {
+        "labels_part1.csv", "labels_part2.csv"
+    }
+
+
 def test_part_1_holds_the_hard_negative_classes():
     rows = _part("labels_part1.csv")
     count = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
