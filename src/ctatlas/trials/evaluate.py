@@ -27,14 +27,18 @@ import csv
 import gzip
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import orjson
 
 from .atlas_terms import CellTerms
 from .classify import apply
 from .ctgov import normalise_flat_row, normalise_legacy_row, normalise_study
 from .record import Trial
 from .registries import normalise_cris, normalise_ictrp
+from .sources import Item, Problem, iter_items
 
 __all__ = [
     "Evaluation",
@@ -245,54 +249,51 @@ _HELDOUT2_FORMS = {
     "ctgov_json": normalise_study,
     "cris_json": normalise_cris,
 }
+_RECORD_SUFFIXES = (".csv", ".json", ".jsonl", ".json.gz", ".jsonl.gz")
 _LABEL_COLUMNS = (
     "trial_id", "form", "source_file", "gold_label", "gold_family", "gold_origin",
     "hard_class", "note",
 )
 
 
-def _record_files(base: Path) -> list[tuple[Path, str, list[dict]]]:
-    """(path, form, raw records) for every record file of a held-out set 2 folder: CSV files
-    (other than the label files) by their header (``NCT Number``: legacy; ``NCTId``:
-    flattened; ``TrialID``: ICTRP), JSON files (an array, an API v2 page ``{"studies": [...]}``,
-    one study, or JSON lines, gzipped or not) by their records (``protocolSection``: API v2;
-    ``trial_id``: CRIS)."""
-    out: list[tuple[Path, str, list[dict]]] = []
+def _form(name: str, item: Item) -> tuple[str, dict]:
+    """(form, raw record) of one record :func:`~ctatlas.trials.sources.iter_items` read: a CSV
+    row by its registry and columns (``NCT Number``: legacy; otherwise flattened), a JSON
+    record by its fields (``protocolSection``: API v2; ``trial_id``: CRIS)."""
+    if item.encoding == "row":
+        if item.source == "ictrp":
+            return "ictrp_csv", item.payload
+        legacy = "NCT Number" in item.payload
+        return ("ctgov_legacy_csv" if legacy else "ctgov_flat_csv"), item.payload
+    raw = orjson.loads(item.payload) if item.encoding == "json" else item.payload
+    if isinstance(raw, dict) and "protocolSection" in raw:
+        return "ctgov_json", raw
+    if isinstance(raw, dict) and "trial_id" in raw:
+        return "cris_json", raw
+    raise ValueError(f"{name}: JSON records neither of API v2 nor of CRIS")
+
+
+def _record_files(base: Path) -> Iterator[tuple[str, str, dict]]:
+    """(file name, form, raw record) for every record of a held-out set 2 folder, read as the
+    ingest reads its files (:func:`~ctatlas.trials.sources.iter_items`: CSV by its header,
+    JSON arrays, API v2 pages, single studies and JSON lines, gzipped or not); the label
+    files and files of other kinds (the README) are passed over."""
     for path in sorted(base.iterdir()):
         name = path.name
-        if name.startswith("labels_part") or not path.is_file():
+        if name.startswith("labels_part") or not name.endswith(_RECORD_SUFFIXES):
             continue
-        if name.endswith(".csv"):
-            with open(path, newline="", encoding="utf-8-sig") as fh:
-                reader = csv.DictReader(fh)
-                rows = list(reader)
-            header = {k.strip().lower() for k in reader.fieldnames or [] if k}
-            if "nct number" in header:
-                out.append((path, "ctgov_legacy_csv", rows))
-            elif "nctid" in header:
-                out.append((path, "ctgov_flat_csv", rows))
-            elif "trialid" in header:
-                out.append((path, "ictrp_csv", rows))
-            else:
-                raise ValueError(f"{name}: a CSV file whose header is no record form")
-        elif name.endswith((".json", ".jsonl", ".json.gz", ".jsonl.gz")):
-            opener = gzip.open if name.endswith(".gz") else open
-            with opener(path, "rt", encoding="utf-8") as fh:
-                text = fh.read()
-            if ".jsonl" in name:
-                items = [json.loads(line) for line in text.splitlines() if line.strip()]
-            else:
-                data = json.loads(text)
-                if isinstance(data, dict):
-                    data = data.get("studies") or data.get("items") or [data]
-                items = data
-            if items and all("protocolSection" in i for i in items):
-                out.append((path, "ctgov_json", items))
-            elif items and all("trial_id" in i for i in items):
-                out.append((path, "cris_json", items))
-            else:
-                raise ValueError(f"{name}: JSON records neither of API v2 nor of CRIS")
-    return out
+        if not path.is_file():
+            continue
+        read = 0
+        for item in iter_items([path]):
+            if isinstance(item, Problem):
+                if name.endswith(".csv") and not read:
+                    raise ValueError(
+                        f"{name}: a CSV file whose header is no record form ({item.reason})"
+                    )
+                raise ValueError(f"{name}: {item.reason}")
+            read += 1
+            yield (name, *_form(name, item))
 
 
 def _earlier_ids(folder: Path) -> set[str]:
@@ -345,15 +346,12 @@ def load_heldout2(folder: Path, name: str = "heldout2") -> list[tuple[dict[str, 
                 seen[tid] = where
                 rows.append((where, r))
     records: dict[tuple[str, str], tuple[str, Trial]] = {}
-    for path, form, raws in _record_files(base):
-        for raw in raws:
-            t = _HELDOUT2_FORMS[form](raw)
-            key = (form, t.trial_id)
-            if key in records and records[key][0] != path.name:
-                raise ValueError(
-                    f"{path.name}: {t.trial_id} ({form}) has a record in {records[key][0]} too"
-                )
-            records[key] = (path.name, t)
+    for file, form, raw in _record_files(base):
+        t = _HELDOUT2_FORMS[form](raw)
+        key = (form, t.trial_id)
+        if key in records and records[key][0] != file:
+            raise ValueError(f"{file}: {t.trial_id} ({form}) has a record in {records[key][0]} too")
+        records[key] = (file, t)
     earlier = _earlier_ids(folder)
     out = []
     for where, r in rows:
