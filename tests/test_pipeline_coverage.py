@@ -3,8 +3,9 @@ jurisdiction file, validated, and shown by ``ctatlas pipeline`` (SQLite and Post
 the report's Pipeline chapter.
 
 The fixture JP and US files carry the block as curated in data/jurisdictions/ (JP: not yet
-complete, newest source 2026-02-24); KR carries none. A test that needs a complete
-jurisdiction sets JP's date in a copy."""
+complete, newest source 2026-02-24, with two parts said on their own: foreign developers'
+CAR-T trials complete as of 2026-08-22, academic research not complete); KR carries none. A
+test that needs a complete jurisdiction sets JP's date in a copy."""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def _set(data: Path, code: str, old: str, new: str) -> None:
 
 def _complete_jp(data: Path, day: str = "2026-11-30") -> None:
     _set(data, "JP", "pipeline:\n  complete_as_of:\n", f"pipeline:\n  complete_as_of: '{day}'\n")
+    _complete_academic_part(data)
+
+
+def _complete_academic_part(data: Path, day: str = "2026-11-30") -> None:
+    _set(data, "JP", "Safety of Regenerative Medicine\n    complete_as_of:\n",
+         f"Safety of Regenerative Medicine\n    complete_as_of: '{day}'\n")
 
 
 def test_the_fixture_blocks_load(data_copy: Path) -> None:
@@ -37,6 +44,31 @@ def test_the_fixture_blocks_load(data_copy: Path) -> None:
     assert jp is not None and jp.complete_as_of is None
     assert jp.sources_through == "2026-02-24" and jp.excludes
     assert dataset.jurisdictions["KR"].pipeline is None
+    car_t, academic = jp.parts
+    assert car_t.complete_as_of == dt.date(2026, 8, 22) and "CAR-T" in car_t.scope
+    assert academic.complete_as_of is None and "quarter" in academic.basis
+
+
+def test_a_future_day_in_a_part_names_file_and_field(data_copy: Path) -> None:
+    _complete_academic_part(data_copy, "2027-02-01")
+    dataset, problems = validate_dataset(data_copy, TODAY)
+    assert dataset is None
+    [problem] = [p for p in problems if p.severity == "error"]
+    assert (problem.file, problem.code) == ("jurisdictions/JP.yaml", ProblemCode.future_date)
+    assert problem.field == "pipeline.parts[1].complete_as_of"
+
+
+def test_a_complete_jurisdiction_with_a_part_not_complete_is_inconsistent(
+    data_copy: Path,
+) -> None:
+    _set(data_copy, "JP", "pipeline:\n  complete_as_of:\n",
+         "pipeline:\n  complete_as_of: '2026-11-30'\n")
+    dataset, problems = validate_dataset(data_copy, TODAY)
+    assert dataset is None
+    [problem] = [p for p in problems if p.severity == "error"]
+    assert (problem.field, problem.code) == (
+        "pipeline.parts[1].complete_as_of", ProblemCode.inconsistent)
+    assert "Academic clinical research" in problem.message
 
 
 def test_a_future_complete_as_of_names_file_and_field(data_copy: Path) -> None:
@@ -80,10 +112,13 @@ def test_the_table_says_how_complete_each_jurisdiction_is(
     args = ["--db", any_db_url, "--data", str(data_copy), "pipeline"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
-    tail = result.stdout.splitlines()[-4:]
+    tail = result.stdout.splitlines()[-6:]
     assert tail == [
         "Programs recorded, how complete:",
         "  Japan (JP): not yet complete (newest source 2026-02-24)",
+        "    - Foreign developers' CAR-T trials with a Japanese site: complete as of 2026-08-22",
+        "    - Academic clinical research under the Act on the Safety of Regenerative Medicine: "
+        "not yet complete",
         "  Republic of Korea (KR): not yet complete (coverage not stated)",
         "  United States (US): not yet complete (newest source 2026-05-15)",
     ], tail
@@ -94,9 +129,12 @@ def test_the_table_says_how_complete_each_jurisdiction_is(
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
     # no JP program is filed, yet the jurisdiction asked for is still said complete
-    assert result.stdout.splitlines()[-2:] == [
+    assert result.stdout.splitlines()[-4:] == [
         "Programs recorded, how complete:",
         "  Japan (JP): complete as of 2026-11-30",
+        "    - Foreign developers' CAR-T trials with a Japanese site: complete as of 2026-08-22",
+        "    - Academic clinical research under the Act on the Safety of Regenerative Medicine: "
+        "complete as of 2026-11-30",
     ]
 
 
@@ -108,8 +146,14 @@ def test_the_report_chapter_has_the_table(data_copy: Path) -> None:
     table = analyse(landscape_from_dataset(load_dataset(data_copy))).table(
         "pipeline_completeness"
     )
-    by_name = {r["jurisdiction"]: r for r in table.rows}
+    by_name = {r["jurisdiction"]: r for r in table.rows if r["sources_through"] or
+               r["jurisdiction"] != "Japan"}
     assert set(by_name) == {"Japan", "Republic of Korea", "United States"}
+    japan = [r for r in table.rows if r["jurisdiction"] == "Japan"]
+    assert [r["completeness"] for r in japan] == [
+        "complete as of 2026-11-30", "complete as of 2026-08-22", "complete as of 2026-11-30"]
+    assert japan[1]["coverage"].startswith("Foreign developers' CAR-T trials with a Japanese "
+                                           "site: Every trial with a Japanese site")
     assert by_name["Japan"]["completeness"] == "complete as of 2026-11-30"
     assert by_name["Japan"]["sources_through"] == "2026-02-24"
     assert "Act on the Safety of Regenerative Medicine" in by_name["Japan"]["excludes"]

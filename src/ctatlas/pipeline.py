@@ -25,6 +25,7 @@ __all__ = [
     "completeness_line",
     "filter_programs",
     "flat_row",
+    "part_line",
     "program_rows",
     "programs_for_export",
     "stage_counts",
@@ -288,6 +289,14 @@ def completeness(
                 "coverage": block.get("coverage"),
                 "method": block.get("method"),
                 "excludes": list(block.get("excludes") or ()),
+                "parts": [
+                    {
+                        "scope": part.get("scope"),
+                        "complete_as_of": part.get("complete_as_of"),
+                        "basis": part.get("basis"),
+                    }
+                    for part in block.get("parts") or ()
+                ],
             }
         )
     return out
@@ -305,6 +314,14 @@ def completeness_line(entry: dict[str, Any]) -> str:
     elif entry["coverage"] is None:
         text += " (coverage not stated)"
     return text
+
+
+def part_line(part: dict[str, Any]) -> str:
+    """One part of a :func:`completeness` entry in plain English: "company programs ...:
+    complete as of 2026-08-19" or "...: not yet complete"."""
+    if part["complete_as_of"]:
+        return f"{part['scope']}: complete as of {part['complete_as_of']}"
+    return f"{part['scope']}: not yet complete"
 
 
 def stage_counts(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:

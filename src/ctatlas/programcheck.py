@@ -46,14 +46,28 @@ def trial_id_problem(trial_id: str) -> str | None:
 
 
 def check_program_coverage(chk: _Checker, loaded: _Loaded) -> None:
-    """A jurisdiction file's ``pipeline:`` block: its dates lie in the past, and a sweep said
-    complete as of a day read no source newer than that day."""
+    """A jurisdiction file's ``pipeline:`` block: its dates (its parts' too) lie in the past, a
+    sweep said complete as of a day read no source newer than that day, and a jurisdiction
+    said complete has no part said incomplete."""
     jur: Jurisdiction = loaded.model
     block = jur.pipeline
     if block is None:
         return
     chk.future(loaded, ["pipeline", "complete_as_of"], block.complete_as_of)
     chk.future(loaded, ["pipeline", "sources_through"], block.sources_through)
+    for i, part in enumerate(block.parts):
+        chk.future(loaded, ["pipeline", "parts", i, "complete_as_of"], part.complete_as_of)
+        if block.complete_as_of is not None and part.complete_as_of is None:
+            from ctatlas.dataset import ProblemCode
+
+            chk.add(
+                loaded,
+                ["pipeline", "parts", i, "complete_as_of"],
+                ProblemCode.inconsistent,
+                f"the part '{part.scope}' is not complete, but the jurisdiction is complete as of "
+                f"{block.complete_as_of.isoformat()}",
+                "a jurisdiction is complete only when each of its parts is",
+            )
     if block.complete_as_of is not None and block.sources_through is not None:
         from ctatlas.dataset import ProblemCode
         from ctatlas.model import date_start

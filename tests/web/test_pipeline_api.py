@@ -42,7 +42,11 @@ def test_pipeline_says_how_complete_each_jurisdiction_is(client) -> None:
         "2026-02-24",
     )
     assert "jRCT" in " ".join(jp["excludes"]) and "PIPELINE.md" in jp["method"]
+    assert [(p["scope"].split(" ")[0], p["complete_as_of"]) for p in jp["parts"]] == [
+        ("Foreign", "2026-08-22"), ("Academic", None)]
+    assert "quarter" in jp["parts"][1]["basis"]
     assert by_code["KR"]["coverage"] is None  # the fixture KR file does not say
+    assert by_code["KR"]["parts"] == []
     # a jurisdiction filtered on is reported even when no program matches
     none = client.get(f"{API}/pipeline?jurisdiction=KR&stage=filed").json()
     assert none["count"] == 0 and [c["jurisdiction"] for c in none["completeness"]] == ["KR"]

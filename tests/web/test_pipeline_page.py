@@ -47,11 +47,17 @@ def test_the_page_says_how_complete_each_jurisdiction_is(client) -> None:
     assert item["data-jurisdiction"] == "JP" and item["data-complete-as-of"] == ""
     text = " ".join(item.text.split())
     assert "not yet complete (newest source found: 2026-02-24)" in text
-    assert "jRCT" in item.select_one("details").text
+    assert "jRCT" in item.select("details")[-1].text
+    parts = item.select("ul.parts > li")
+    assert [p["data-complete-as-of"] for p in parts] == ["2026-08-22", ""]
+    assert "complete as of 2026-08-22" in " ".join(parts[0].text.split())
+    assert "quarter of the plans" in parts[1].select_one("details").text
     ja = _page(client, "/pipeline?jurisdiction=JP&lang=ja")
     item = ja.select_one("#completeness > ul > li")
     own = " ".join(item.find_all(string=True, recursive=False))
     assert "まだ網羅していない" in own and "not yet complete" not in own
+    part = item.select_one("ul.parts > li")
+    assert "2026-08-22 時点で網羅" in part.text and "complete as of" not in part.text
 
 
 def test_filters_are_in_the_url(client) -> None:

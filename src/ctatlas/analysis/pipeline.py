@@ -348,18 +348,31 @@ def completeness_table(jurisdictions: dict[str, dict[str, Any]], codes: Sequence
         "How complete the programs are",
         "For each jurisdiction, the day through which every program there is believed "
         "recorded (or that it is not yet complete), the newest source found, what the "
-        "programs cover and what they leave out.",
+        "programs cover and what they leave out; then each part whose completeness is said "
+        "on its own (e.g. company programs), with why.",
         [Column("jurisdiction", "Jurisdiction"), Column("completeness", "Complete"),
          Column("sources_through", "Newest source"), Column("coverage", "Coverage"),
          Column("excludes", "Not covered")],
-        [{"jurisdiction": e["name"],
-          "completeness": (f"complete as of {e['complete_as_of']}" if e["complete_as_of"]
-                           else "not yet complete"),
-          "sources_through": e["sources_through"], "coverage": e["coverage"],
-          "excludes": "; ".join(e["excludes"]) or None} for e in entries],
+        [row for e in entries for row in _completeness_rows(e)],
         ["The search method of each jurisdiction is in its file's pipeline block and in "
          "data/notes/PIPELINE.md."],
     )
+
+
+def _completeness_rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The table's rows for one jurisdiction: the whole, then each part said on its own."""
+    rows = [{"jurisdiction": entry["name"],
+             "completeness": (f"complete as of {entry['complete_as_of']}"
+                              if entry["complete_as_of"] else "not yet complete"),
+             "sources_through": entry["sources_through"], "coverage": entry["coverage"],
+             "excludes": "; ".join(entry["excludes"]) or None}]
+    for part in entry["parts"]:
+        rows.append({"jurisdiction": entry["name"],
+                     "completeness": (f"complete as of {part['complete_as_of']}"
+                                      if part["complete_as_of"] else "not yet complete"),
+                     "sources_through": None,
+                     "coverage": f"{part['scope']}: {part['basis']}", "excludes": None})
+    return rows
 
 
 def pipeline_tables(land: Any) -> list[Any]:

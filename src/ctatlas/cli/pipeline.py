@@ -110,7 +110,7 @@ def pipeline(
 def _emit(
     rows: list[dict[str, Any]], format: OutputFormat, covered: list[dict[str, Any]]
 ) -> None:
-    from ctatlas.pipeline import PIPELINE_FIELDS, completeness_line, flat_row
+    from ctatlas.pipeline import PIPELINE_FIELDS, completeness_line, flat_row, part_line
 
     if format is OutputFormat.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -129,6 +129,8 @@ def _emit(
         typer.echo("Programs recorded, how complete:")
         for entry in covered:
             typer.echo("  " + completeness_line(entry))
+            for part in entry["parts"]:
+                typer.echo("    - " + part_line(part))
 
 
 def render_table(rows: list[dict[str, Any]], width: int | None = None) -> str:

@@ -220,6 +220,22 @@ class ComparisonBlock(Strict):
     governing_laws: ComparisonEntry = Field(description="The laws that govern.")
 
 
+class CoveragePart(Strict):
+    """A part of a jurisdiction's programs whose completeness is said on its own (issue 15):
+    company programs swept until every route gave nothing new may be complete while academic
+    clinical research, whose lists are not public, is not."""
+
+    scope: Text = Field(description="Which programs this part holds, in plain words.")
+    complete_as_of: dt.date | None = Field(
+        description="Every program of this part is believed recorded, at its stage and status, "
+        "through this day; null: not yet complete."
+    )
+    basis: Text = Field(
+        description="Why: the routes swept until they gave nothing new, or what keeps the part "
+        "from being complete, with the figures (details in data/notes/PIPELINE.md)."
+    )
+
+
 class ProgramCoverage(Strict):
     """How complete the development programs recorded for a jurisdiction are (issue 15): the
     programs whose trials run or whose filing is there (``programs[].jurisdiction``)."""
@@ -239,6 +255,11 @@ class ProgramCoverage(Strict):
     excludes: list[Text] = Field(
         default_factory=list,
         description="What is known not to be covered (kinds of programs, sources not searched).",
+    )
+    parts: list[CoveragePart] = Field(
+        default_factory=list,
+        description="Parts of the programs whose completeness differs from the whole "
+        "jurisdiction's, each with its own complete_as_of and basis.",
     )
 
 

@@ -106,6 +106,17 @@ class ProgramRow(Open):
     sources: list[SourcePublic]
 
 
+class ProgramCompletenessPart(Open):
+    """A part of a jurisdiction's programs whose completeness is said on its own."""
+
+    scope: str = Field(description="Which programs the part holds.")
+    complete_as_of: str | None = Field(
+        description="Every program of the part is believed recorded through this day; null: "
+        "not yet complete."
+    )
+    basis: str = Field(description="Why it is (or is not yet) complete, with the figures.")
+
+
 class ProgramCompleteness(Open):
     """How complete the programs recorded for one jurisdiction are (its file's ``pipeline``)."""
 
@@ -120,6 +131,11 @@ class ProgramCompleteness(Open):
     coverage: str | None = Field(description="What the recorded programs cover.")
     method: str | None = Field(description="How they were searched.")
     excludes: list[str] = Field(description="What is known not to be covered.")
+    parts: list[ProgramCompletenessPart] = Field(
+        default_factory=list,
+        description="Parts whose completeness differs from the jurisdiction's (e.g. company "
+        "programs complete, academic research not).",
+    )
 
 
 class PipelinePublic(ListEnvelope):
