@@ -147,15 +147,38 @@ def test_the_report_chapter_has_the_table(data_copy: Path) -> None:
         "pipeline_completeness"
     )
     by_name = {r["jurisdiction"]: r for r in table.rows if r["sources_through"] or
-               r["jurisdiction"] != "Japan"}
-    assert set(by_name) == {"Japan", "Republic of Korea", "United States"}
-    japan = [r for r in table.rows if r["jurisdiction"] == "Japan"]
+               r["jurisdiction"] != "JP"}
+    assert set(by_name) == {"JP", "KR", "US"}  # codes in the table, names where people read
+    japan = [r for r in table.rows if r["jurisdiction"] == "JP"]
     assert [r["completeness"] for r in japan] == [
         "complete as of 2026-11-30", "complete as of 2026-08-22", "complete as of 2026-11-30"]
     assert japan[1]["coverage"].startswith("Foreign developers' CAR-T trials with a Japanese "
                                            "site: Every trial with a Japanese site")
-    assert by_name["Japan"]["completeness"] == "complete as of 2026-11-30"
-    assert by_name["Japan"]["sources_through"] == "2026-02-24"
-    assert "Act on the Safety of Regenerative Medicine" in by_name["Japan"]["excludes"]
-    assert by_name["Republic of Korea"]["completeness"] == "not yet complete"
-    assert by_name["Republic of Korea"]["coverage"] is None
+    assert by_name["JP"]["completeness"] == "complete as of 2026-11-30"
+    assert by_name["JP"]["sources_through"] == "2026-02-24"
+    assert "Act on the Safety of Regenerative Medicine" in by_name["JP"]["excludes"]
+    assert by_name["KR"]["completeness"] == "not yet complete"
+    assert by_name["KR"]["coverage"] is None
+
+
+def test_the_report_table_reads_in_japanese_and_korean(data_copy: Path) -> None:
+    from ctatlas.analysis import analyse, landscape_from_dataset
+    from ctatlas.dataset import load_dataset
+    from ctatlas.report.common import cell_text
+
+    table = analyse(landscape_from_dataset(load_dataset(data_copy))).table(
+        "pipeline_completeness"
+    )
+    columns = {c.key: c for c in table.columns}
+    jp_whole, jp_car_t = table.rows[0], table.rows[1]
+
+    def shown(row: dict, key: str, lang: str) -> str:
+        return cell_text(row[key], columns[key], lang)
+
+    assert shown(jp_whole, "jurisdiction", "en") == "Japan"
+    assert shown(jp_whole, "jurisdiction", "ja") == "日本"
+    assert shown(jp_whole, "completeness", "ja") == "まだ網羅していない"
+    assert shown(jp_whole, "completeness", "ko") == "아직 완전하지 않음"
+    assert shown(jp_car_t, "completeness", "en") == "complete as of 2026-08-22"
+    assert shown(jp_car_t, "completeness", "ja") == "2026-08-22 時点で網羅"
+    assert shown(jp_car_t, "completeness", "ko") == "2026-08-22 기준 완전"

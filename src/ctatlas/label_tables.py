@@ -743,4 +743,5 @@ CELL_WORDS: dict[str, L] = {
     "none recorded": ("none recorded", "記録なし", "기록 없음"),
     "none": ("none", "なし", "없음"),
     "first anywhere": ("first anywhere", "いずれかで最初の承認", "어디서든 최초 허가"),
+    "not yet complete": ("not yet complete", "まだ網羅していない", "아직 완전하지 않음"),
 }

@@ -79,6 +79,9 @@ _IDX = {lang: i for i, lang in enumerate(LANGS)}
 #: 2031-07)".
 _CONDITIONAL_UNTIL = re.compile(r"^(?P<code>\w+) \(conditional until (?P<day>[^)]+)\)$")
 _UNTIL: L = ("conditional until %s", "%sまでの条件付き", "%s까지 조건부")
+#: The programs' completeness table (the report's Pipeline chapter): "complete as of D".
+_COMPLETE_AS_OF = re.compile(r"^complete as of (?P<day>\d{4}-\d{2}-\d{2})$")
+_COMPLETE: L = ("complete as of %s", "%s 時点で網羅", "%s 기준 완전")
 #: Columns listing names per jurisdiction, "JP: TEMCELL HS Inj.; US: RYONCIL": codes named.
 _PER_JURISDICTION_COLUMNS = frozenset({"products"})
 _CODE_PREFIX = re.compile(r"(?:^|(?<=; ))(?P<code>[A-Z]{2}): ")
@@ -180,6 +183,9 @@ def cell_label(column: str, value: Any, lang: str = "en") -> Any:
         return value
     if value in CELL_WORDS:
         return _pick(CELL_WORDS[value], lang)
+    complete = _COMPLETE_AS_OF.match(value) if column == "completeness" else None
+    if complete is not None:
+        return _pick(_COMPLETE, lang) % complete["day"]
     if column in LABEL_COLUMNS:
         return _relabel(LABEL_COLUMNS[column], value, lang)
     if column in _PER_JURISDICTION_COLUMNS:

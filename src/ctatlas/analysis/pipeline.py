@@ -361,13 +361,13 @@ def completeness_table(jurisdictions: dict[str, dict[str, Any]], codes: Sequence
 
 def _completeness_rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
     """The table's rows for one jurisdiction: the whole, then each part said on its own."""
-    rows = [{"jurisdiction": entry["name"],
+    rows = [{"jurisdiction": entry["jurisdiction"],
              "completeness": (f"complete as of {entry['complete_as_of']}"
                               if entry["complete_as_of"] else "not yet complete"),
              "sources_through": entry["sources_through"], "coverage": entry["coverage"],
              "excludes": "; ".join(entry["excludes"]) or None}]
     for part in entry["parts"]:
-        rows.append({"jurisdiction": entry["name"],
+        rows.append({"jurisdiction": entry["jurisdiction"],
                      "completeness": (f"complete as of {part['complete_as_of']}"
                                       if part["complete_as_of"] else "not yet complete"),
                      "sources_through": None,
