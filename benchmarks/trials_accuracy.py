@@ -5,9 +5,10 @@
 Sets: the development set (``tests/fixtures/trials/labelled_trials.csv``, the rules were
 written against it) and the two halves of the held-out set (``heldout/``): half A, on which
 rules are tuned, and half B, which is only ever read through these totals; and the tuning
-sets (``tuning/``, ``tuning2/`` and ``tuning3/``: more real studies of the hard classes, tuned
-on with half A). ``--verbose`` lists the errors of the development set, half A and the tuning
-sets; never those of half B.
+sets (``tuning/``, ``tuning2/``, ``tuning3/`` and ``tuning4/``: more real studies of the hard
+classes, tuned on with half A; ``tuning4/`` is drawn from the export held-out set 2's part 1
+came from, without its studies). ``--verbose`` lists the errors of the development set, half A
+and the tuning sets; never those of half B.
 ``--skip-b`` leaves half B out altogether (while rules are being tuned).
 
 Held-out set 2 (``heldout2/``, every ``labels_part*.csv``) replaces half B, which was read
@@ -75,6 +76,7 @@ def main() -> None:
         _print("tuning set", evaluate_tuning(FIXTURES, t), verbose and t is not None)
         _print("tuning set 2", evaluate_tuning(FIXTURES, t, "tuning2"), verbose and t is not None)
         _print("tuning set 3", evaluate_tuning(FIXTURES, t, "tuning3"), verbose and t is not None)
+        _print("tuning set 4", evaluate_tuning(FIXTURES, t, "tuning4"), verbose and t is not None)
         if not skip_b:
             _print("held-out half B (spent: read after its final figure; errors never listed)",
                    evaluate_heldout(FIXTURES, "B", t), False)

@@ -12,7 +12,9 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   them together with half A): :func:`evaluate_tuning`; a second one, ``tuning2/`` (CAR-T
   monitor rows rich in code-only products and studies around a CAR-T); and a third one,
   ``tuning3/`` (the held-out set's three sources, weighted like its population, and two more
-  legacy CSV exports holding the hard classes those sources no longer have);
+  legacy CSV exports holding the hard classes those sources no longer have); and a fourth,
+  ``tuning4/`` (drawn after held-out set 2 from the export its part 1 came from, labelled in
+  parts ``tuning4_labels_a.csv``, ``tuning4_labels_b.csv`` … and read like held-out set 2);
 - held-out set 2, ``heldout2/``: a new held-out set (half B of the first was read after its
   final figure, so it is spent), in parts with one label file each (``labels_part1.csv``,
   ``labels_part2.csv`` …), judged whole: :func:`load_heldout2`, :func:`evaluate_heldout2`.
@@ -203,14 +205,30 @@ def load_heldout(folder: Path, half: str | None = None) -> list[tuple[dict[str, 
     return _load_labelled(folder / "heldout", "heldout_labels.csv", half)
 
 
-TUNING_SETS = ("tuning", "tuning2", "tuning3")
+# the tuning sets drawn before held-out set 2, each with one ``<name>_labels.csv`` beside the
+# held-out set's record files; and those drawn after it, labelled in parts (one label file per
+# labeller, ``<name>_labels*.csv``) with their records found like held-out set 2's
+_EARLIER_TUNING = ("tuning", "tuning2", "tuning3")
+_PARTED_TUNING = ("tuning4",)
+TUNING_SETS = _EARLIER_TUNING + _PARTED_TUNING
 
 
 def load_tuning(folder: Path, name: str = "tuning") -> list[tuple[dict[str, str], Trial]]:
     """(label row, unlabelled Trial) for every study of a tuning set (``folder/<name>``:
-    one of :data:`TUNING_SETS`)."""
+    one of :data:`TUNING_SETS`).
+
+    A set drawn after held-out set 2 (``tuning4``) is read from every ``<name>_labels*.csv`` of
+    its folder, each row's record found by form and id among the folder's record files, and
+    refused (``ValueError`` naming the file, the line and the reason) as held-out set 2 is by
+    :func:`load_heldout2`; its studies must be in none of the development set, the first
+    held-out set, the earlier tuning sets and held-out set 2 (ids compared only)."""
     if name not in TUNING_SETS:
         raise ValueError(f"tuning set must be one of {TUNING_SETS}, not {name!r}")
+    if name in _PARTED_TUNING:
+        return _load_parts(
+            folder / name, f"{name}_labels", _earlier_ids(folder),
+            _heldout2_ids(folder), "held-out set 2 (the judged set)",
+        )
     return _load_labelled(folder / name, f"{name}_labels.csv")
 
 
@@ -239,9 +257,10 @@ def evaluate_heldout(
     return ev
 
 
-# held-out set 2: its record files lie beside its label files; each row's record is found by
-# its form and trial id among the files of that form (``source_file`` names the upstream
-# export, as in the earlier sets; when it names a file of the folder, the record must be there)
+# held-out set 2 and the tuning sets drawn after it: their record files lie beside their label
+# files; each row's record is found by its form and trial id among the files of that form
+# (``source_file`` names the upstream export, as in the earlier sets; when it names a file of the
+# folder, the record must be there)
 _HELDOUT2_FORMS = {
     "ctgov_legacy_csv": normalise_legacy_row,
     "ctgov_flat_csv": normalise_flat_row,
@@ -273,14 +292,15 @@ def _form(name: str, item: Item) -> tuple[str, dict]:
     raise ValueError(f"{name}: JSON records neither of API v2 nor of CRIS")
 
 
-def _record_files(base: Path) -> Iterator[tuple[str, str, dict]]:
-    """(file name, form, raw record) for every record of a held-out set 2 folder, read as the
-    ingest reads its files (:func:`~ctatlas.trials.sources.iter_items`: CSV by its header,
-    JSON arrays, API v2 pages, single studies and JSON lines, gzipped or not); the label
-    files and files of other kinds (the README) are passed over."""
+def _record_files(base: Path, labels: str = "labels_part") -> Iterator[tuple[str, str, dict]]:
+    """(file name, form, raw record) for every record of a held-out set 2 folder (or of a
+    tuning set labelled in parts), read as the ingest reads its files
+    (:func:`~ctatlas.trials.sources.iter_items`: CSV by its header, JSON arrays, API v2 pages,
+    single studies and JSON lines, gzipped or not); the label files (names starting with
+    ``labels``) and files of other kinds (the README) are passed over."""
     for path in sorted(base.iterdir()):
         name = path.name
-        if name.startswith("labels_part") or not name.endswith(_RECORD_SUFFIXES):
+        if name.startswith(labels) or not name.endswith(_RECORD_SUFFIXES):
             continue
         if not path.is_file():
             continue
@@ -302,7 +322,7 @@ def _earlier_ids(folder: Path) -> set[str]:
     ids: set[str] = set()
     trials = list(load_fixture_trials(folder).values())
     trials += [t for _, t in load_heldout(folder)]
-    for name in TUNING_SETS:
+    for name in _EARLIER_TUNING:
         trials += [t for _, t in load_tuning(folder, name)]
     for t in trials:
         ids.add(t.trial_id)
@@ -319,11 +339,36 @@ def load_heldout2(folder: Path, name: str = "heldout2") -> list[tuple[dict[str, 
     without the set's columns, an unknown form, a study labelled twice (within a part or across
     parts), a study with no record or with records in two files, a record file of no known
     form, or a study (or one of its secondary ids) that is in the development set or an
-    earlier labelled set (``heldout``, the tuning sets)."""
-    base = folder / name
-    parts = sorted(base.glob("labels_part*.csv"))
+    earlier labelled set (``heldout``, the tuning sets drawn before it)."""
+    return _load_parts(folder / name, "labels_part", _earlier_ids(folder))
+
+
+def _heldout2_ids(folder: Path) -> set[str]:
+    """Every trial id and secondary id of held-out set 2's record files: ids only, read without
+    its labels, so that a later set can be kept apart from the judged one without reading it."""
+    ids: set[str] = set()
+    base = folder / "heldout2"
+    if not base.is_dir():
+        return ids
+    for _, form, raw in _record_files(base):
+        t = _HELDOUT2_FORMS[form](raw)
+        ids.add(t.trial_id)
+        ids.update(t.secondary_ids or [])
+    return ids
+
+
+def _load_parts(
+    base: Path, labels: str, earlier: set[str], judged: set[str] | None = None,
+    judged_name: str = "",
+) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every row of the ``<labels>*.csv`` files of ``base``,
+    each with its record among the folder's record files; refused as :func:`load_heldout2`
+    says, and a study whose id or a secondary id is in ``earlier`` (the development set and
+    the sets labelled before) or in ``judged`` (``judged_name``: a judged set that must stay
+    unread, whose ids only are compared; a refusal names only the study's own ids)."""
+    parts = sorted(base.glob(f"{labels}*.csv"))
     if not parts:
-        raise ValueError(f"{base}: no labels_part*.csv file")
+        raise ValueError(f"{base}: no {labels}*.csv file")
     rows: list[tuple[str, dict[str, str]]] = []
     seen: dict[str, str] = {}
     for part in parts:
@@ -346,13 +391,12 @@ def load_heldout2(folder: Path, name: str = "heldout2") -> list[tuple[dict[str, 
                 seen[tid] = where
                 rows.append((where, r))
     records: dict[tuple[str, str], tuple[str, Trial]] = {}
-    for file, form, raw in _record_files(base):
+    for file, form, raw in _record_files(base, labels):
         t = _HELDOUT2_FORMS[form](raw)
         key = (form, t.trial_id)
         if key in records and records[key][0] != file:
             raise ValueError(f"{file}: {t.trial_id} ({form}) has a record in {records[key][0]} too")
         records[key] = (file, t)
-    earlier = _earlier_ids(folder)
     out = []
     for where, r in rows:
         found = records.get((r["form"], r["trial_id"].strip()))
@@ -369,6 +413,12 @@ def load_heldout2(folder: Path, name: str = "heldout2") -> list[tuple[dict[str, 
             raise ValueError(
                 f"{where}: trial_id {t.trial_id} is already in an earlier labelled set "
                 f"({', '.join(sorted(clash))})"
+            )
+        clash = ({t.trial_id} | set(t.secondary_ids or [])) & (judged or set())
+        if clash:
+            raise ValueError(
+                f"{where}: trial_id {t.trial_id} is in {judged_name} "
+                f"({', '.join(sorted(clash))}); ids compared only"
             )
         out.append((r, t))
     return out
