@@ -149,6 +149,9 @@ OTHER_WORDS = [
     (_t("Reduced-Intensity Allogeneic Transplant Followed by Donor Lymphocyte Infusions",
         [("PROCEDURE", "allogeneic hematopoietic stem cell transplantation"),
          ("BIOLOGICAL", "donor lymphocyte infusion")]), "hsct_procedure"),
+    (_t("Non-Ablative Stem Cell Transplant From Matched Sibling Donors in Treating Patients "
+        "With Lymphoma", [("BIOLOGICAL", "therapeutic allogeneic lymphocytes")]),
+     "hsct_procedure"),
     # the guards: donor lymphocytes for relapse after a transplant the study does not give, and
     # a donor lymphocyte product the record engineers
     (_t("Donor Lymphocyte Infusion for Relapse After Allogeneic Stem Cell Transplant",

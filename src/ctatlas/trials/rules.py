@@ -560,7 +560,7 @@ HSCT_REGIMEN = _folded(
     r" cyclophosphamide|\bptcy\b|\batg\b|anti-?thymocyte|graft (?:manipulation|engineering|source)"
     r"|t[- ]cell deplet\w*|cd34\+? selection|cd34\+?[- ]selected|new model|timing of|"
     r"second transplant|tandem|"
-    r"graft failure|engraftment|high[- ]dose|myeloablat\w*",
+    r"graft failure|engraftment|high[- ]dose|myeloablat\w*|non-?ablative",
 )
 HSCT_STUDY = _folded(
     r"(?:efficacy|safety|outcomes?|role|feasibility|benefit) of (?:upfront |early |salvage |)"
@@ -598,8 +598,9 @@ REGEN_CELLS = re.compile(
 # studies the transplant's regimen. Expanded or engineered grafts have other words.
 GRAFT_ONLY = re.compile(
     r"^\W*(?:(?:umbilical|unrelated|double|single|dual|allogeneic|autologous|donor|related|"
-    r"haplo-?identical|peripheral blood|mobili[sz]ed|unmanipulated|or|and|\d+)\W+){0,5}"
-    r"(?:cord blood|stem cells?|bone marrow(?: cells?)?|pbscs?|grafts?"
+    r"haplo-?identical|peripheral blood|mobili[sz]ed|unmanipulated|ha?ematopoietic|"
+    r"matched|sibling|or|and|\d+)\W+){0,5}"
+    r"(?:cord blood|(?:stem|progenitor) cells?|bone marrow(?: cells?)?|pbs?cs?|pbpcs?|grafts?"
     # the graft as the registry's cancer vocabulary (PDQ) lists it in a transplant record:
     # "therapeutic allogeneic lymphocytes" (described as the CD34+ cell dose infused on day 0),
     # and the donor lymphocytes the transplant's protocol gives after it
