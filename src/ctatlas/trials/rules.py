@@ -613,7 +613,7 @@ GRAFT_ONLY = re.compile(
 # "Donor Lymphocyte Infusion (DLI)", the cancer vocabulary's "therapeutic allogeneic
 # lymphocytes"
 DONOR_LYMPHOCYTES = re.compile(
-    r"\bdonor (?:lymphocytes?|white blood cells?|leukocytes?|t[- ]cells?)(?: infusions?)?\b"
+    r"\bdonor (?:lymphocytes?|white blood cells?|leukocytes?)(?: infusions?)?\b"
     r"|\bdlis?\b|\b(?:therapeutic )?allogeneic lymphocytes\b",
     re.I,
 )
