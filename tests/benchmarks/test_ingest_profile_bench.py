@@ -31,4 +31,9 @@ def test_every_part_of_ingest_is_timed_and_every_study_has_a_kind(tmp_path: Path
     assert kinds["no stem (early exit)"][0] + kinds["stem inside another word"][0] >= 15
     assert set(got["startup"]) == {"python", "imports", "imports + atlas terms"}
     assert "= the floor" in proc.stdout and "the rest" in proc.stdout
+    # the whole process: fresh processes, each ingesting twice (cold, then warm)
+    for run in ("first", "again"):
+        assert set(got["whole"][run]) == {"wall", "user", "sys"}
+        assert got["whole"][run]["user"] > 0
+    assert "paid once per process" in proc.stdout
     assert not [p for p in tmp_path.iterdir() if p.is_dir()]  # its work folder is removed

@@ -99,14 +99,17 @@ FLOORS = {
     "tuning": {"precision": 0.98, "recall": 0.88, "family": 0.95, "origin": 0.93, "atlas": 8},
     "tuning2": {"precision": 0.99, "recall": 0.99, "family": 0.97, "origin": 0.0, "atlas": 20},
     "tuning3": {"precision": 0.99, "recall": 0.98, "family": 0.97, "origin": 0.95, "atlas": 11},
+    # drawn from the export held-out set 2's part 1 came from; rules 16.12 were written against
+    # it (its 3 false negatives name no cell in the row: benchmarks/TRIALS.md (n))
+    "tuning4": {"precision": 0.99, "recall": 0.94, "family": 0.95, "origin": 0.94, "atlas": 0},
 }
 
 
-@pytest.mark.parametrize("name", ["dev", "A", "B", "tuning", "tuning2", "tuning3"])
+@pytest.mark.parametrize("name", ["dev", "A", "B", "tuning", "tuning2", "tuning3", "tuning4"])
 def test_figures_hold(name, atlas_terms):
     if name == "dev":
         ev = evaluate(FIX, atlas_terms)
-    elif name in ("tuning", "tuning2", "tuning3"):
+    elif name in ("tuning", "tuning2", "tuning3", "tuning4"):
         ev = evaluate_tuning(FIX, atlas_terms, name)
     else:
         ev = evaluate_heldout(FIX, name, atlas_terms)

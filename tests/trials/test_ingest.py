@@ -316,3 +316,50 @@ def test_small_batches_are_written_in_large_transactions(tmp_path, monkeypatch):
     assert summary.records == 62 and not summary.problems
     assert sum(sizes) == 62 and len(sizes) == 3
     assert all(n >= 25 for n in sizes[:-1])
+
+
+_REAL_PROCESS_BATCH = None
+
+
+def _process_batch_marking_pid(items):
+    """``_process_batch`` that marks each row with the process that made it (a module-level
+    function, so the pool can pickle it by name; the store ignores the extra key)."""
+    rows = _REAL_PROCESS_BATCH(items)
+    for r in rows:
+        if isinstance(r, dict):
+            r["_made_by"] = os.getpid()
+    return rows
+
+
+def test_with_two_processes_this_one_classifies_too(tmp_path, monkeypatch):
+    """``--workers 2`` is this process and one in a pool: the batches are shared between
+    them (this one takes a batch whenever the worker has two queued), every record is
+    written once and in order, and the rows are those of one process."""
+    global _REAL_PROCESS_BATCH
+    from ctatlas.trials import ingest as ing
+
+    _REAL_PROCESS_BATCH = ing._process_batch
+    monkeypatch.setattr(ing, "_process_batch", _process_batch_marking_pid)
+    studies = [json.loads(json.dumps(s)) for _ in range(6) for s in real_studies()]
+    for i, s in enumerate(studies):  # 372 records under new ids, 31 batches of 12
+        s["protocolSection"]["identificationModule"]["nctId"] = f"NCT8{i:07d}"
+    z = make_bulk_zip(tmp_path / "many.zip", studies)
+    b = TrialStore(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    makers: list[int] = []
+    written: list[str] = []
+    real_write = b.write_batch
+
+    def spy(records):
+        makers.extend(r["_made_by"] for r in records)
+        written.extend(r["trial_id"] for r in records)
+        return real_write(records)
+
+    monkeypatch.setattr(b, "write_batch", spy)
+    sb = ingest([z], b, workers=2, batch_size=12)
+    assert sb.records == 372 and not sb.problems
+    assert written == [it.name.rsplit("/", 1)[-1][:-5] for it in iter_items([z])]
+    assert os.getpid() in makers and len(set(makers)) == 2  # this process and the worker
+    monkeypatch.setattr(ing, "_process_batch", _REAL_PROCESS_BATCH)
+    a = TrialStore(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    ingest([z], a, workers=1, batch_size=12)
+    assert list(a.query(label=None)) == list(b.query(label=None))

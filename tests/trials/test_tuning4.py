@@ -88,6 +88,42 @@ def test_part_a_holds_what_its_readme_counts():
     }
 
 
+def test_part_b_is_the_exports_own_lines():
+    """Part b's record file, like part a's: the export's header and its lines verbatim, one
+    study a line, in the order of its label rows."""
+    text = (FIX / "tuning4" / "ctgov_legacy_rows_b.csv").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    assert lines[0] == ('"Rank","NCT Number","Title","Acronym","Status","Study Results",'
+                        '"Interventions","Phases","Results First Posted","URL"')
+    assert lines[-1] == ""
+    body = lines[1:-1]
+    ids = [next(csv.reader([line]))[1] for line in body]
+    labels = _rows("tuning4_labels_b.csv")
+    assert ids == [r["trial_id"] for r in labels]
+    assert all(line.split(",", 1)[0].isdigit() for line in body)
+    assert {r["source_file"] for r in labels} == {"ctgov_legacy_rows_b.csv"}
+
+
+def test_part_b_holds_what_its_readme_counts():
+    rows = _rows("tuning4_labels_b.csv")
+    count = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
+    assert count == {
+        ("cell_therapy", "pos"): 23,
+        ("cell_therapy", "coded"): 5,
+        ("hsct_procedure", "cond"): 63,
+        ("not_cell", "drug"): 13,
+        ("not_cell", "cytokine"): 9,
+        ("not_cell", "mobil"): 1,
+        ("not_cell", "lab"): 14,
+        ("not_cell", "other"): 68,
+    }
+    cells = [r for r in rows if r["gold_label"] == "cell_therapy"]
+    assert collections.Counter(r["gold_origin"] for r in cells) == {
+        "autologous": 5, "allogeneic": 9, "mixed": 1, "unknown": 13}
+    assert collections.Counter(r["gold_family"] for r in cells) == {
+        "CAR_T": 12, "NK": 5, "T_cell_other": 5, "HSC": 4, "": 2}
+
+
 def _root(tmp_path, labels: list[list[str]], records: dict[str, str] | None = None,
           judged: dict[str, str] | None = None):
     """A fixtures root beside the real one: every folder but tuning4 and heldout2 linked; a

@@ -47,6 +47,7 @@ from . import prefilter
 from .atlas_terms import CellTerms
 from .classify_infer import (
     _cells_around,
+    _engineered_graft,
     _given_with_approved,
     _graft_of_a_transplant,
     _hsct,
@@ -54,6 +55,7 @@ from .classify_infer import (
     _prior_cells,
     _regenerative_transplant,
     _title_silent,
+    _transplant_protocol_cells,
 )
 from .classify_infer import _family_of as _family_of
 from .classify_text import (
@@ -413,6 +415,16 @@ def classify(
         # cord blood listed: the graft of the transplant whose regimen is studied
         positives = [p for p in positives if not p[0].startswith("interventions")]
         has_cell_intervention = False
+    if (
+        not setting_only
+        and not has_known
+        and _transplant_protocol_cells(trial, positives, title_text)
+    ):
+        # "Low-dose TBI and donor PBSC transplant followed by donor lymphocyte infusion": the
+        # donor lymphocytes belong to the transplant's protocol, which is what is studied
+        positives = []
+        has_cell_intervention = False
+        title_positive = False
     if setting_only:
         positives = []
         has_cell_intervention = False
@@ -488,8 +500,8 @@ def classify(
     ):
         # "autologous bone marrow stem cell transplantation in spinal cord injury": a
         # transplant of marrow cells to repair a tissue is a cell therapy, not a
-        # haematopoietic transplant
-        regen = _regenerative_transplant(trial, fields)
+        # haematopoietic transplant; nor is a transplant of a genetically modified graft
+        regen = _regenerative_transplant(trial, fields) or _engineered_graft(fields)
         if regen:
             positives = [regen]
             has_cell_intervention = regen[0].startswith("interventions")

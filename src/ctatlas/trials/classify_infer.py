@@ -24,6 +24,9 @@ from .rules import (
     CELL_THERAPY_NAMED,
     CELL_WORD,
     CODE,
+    CONDITIONING_AGENT,
+    DONOR_LYMPHOCYTES,
+    ENGINEERED_GRAFT,
     FAMILY_ORDER,
     FAMILY_RE,
     FOLLOW_UP,
@@ -179,7 +182,11 @@ def _hsct(trial: Trial, fields: list[tuple[str, str]]) -> dict[str, str] | None:
             if fname == "title" and not population:
                 negated = NEG_BEFORE.search(before)
                 if (negated and HSCT_REGIMEN.search(text)) or (
-                    not negated and (HSCT_REGIMEN.search(text) or HSCT_STUDY.search(text))
+                    not negated and (
+                        HSCT_REGIMEN.search(text)
+                        or HSCT_STUDY.search(text)
+                        or CONDITIONING_AGENT.search(text, 0, m.start())
+                    )
                 ):
                     return {
                         "field": fname,
@@ -324,10 +331,68 @@ def _graft_of_a_transplant(
 ) -> bool:
     """Whether the title studies a transplant's regimen and every listed cell intervention is
     only its graft ("Umbilical cord blood", "peripheral blood stem cells")."""
-    if not (HSCT.search(title) and HSCT_REGIMEN.search(title)):
+    hsct = HSCT.search(title)
+    if not hsct or not (
+        HSCT_REGIMEN.search(title)
+        or HSCT_STUDY.search(title)
+        # the conditioning agents named before the transplant
+        or CONDITIONING_AGENT.search(title, 0, hsct.start())
+    ):
         return False
     cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
     return bool(cell_ivs) and all(
         GRAFT_ONLY.match(trial.interventions[int(f[len("interventions[") : -1])].get("name") or "")
         for f in cell_ivs
     )
+
+
+def _transplant_protocol_cells(
+    trial: Trial, positives: list[tuple[str, str, str]], title: str
+) -> bool:
+    """Whether every cell the record gives is the graft of a standard transplant or donor
+    lymphocytes given within its protocol ("... donor peripheral blood stem cell transplant
+    followed by donor lymphocyte infusion", "donor stem cell transplant or donor white blood
+    cell infusions", "Donor Lymphocyte Infusion (DLI)" listed beside the transplant), and the
+    study gives that transplant itself: the title names it as what is given (not as who the
+    patients are: "donor lymphocyte infusion ... after donor stem cell transplant" studies the
+    lymphocytes) or an intervention is the transplant."""
+    if not positives:
+        return False
+    for fname, snip, words in positives:
+        if fname.startswith("interventions"):
+            name = trial.interventions[int(fname[len("interventions[") : -1])].get("name") or ""
+            if not (DONOR_LYMPHOCYTES.search(name) or GRAFT_ONLY.match(name)):
+                return False
+            continue
+        # the mention and the few words before it ("donor white blood cell infusions")
+        at = snip.find(words)
+        near = snip[max(0, at - 25) : at + len(words)] if at != -1 else snip
+        if not DONOR_LYMPHOCYTES.search(near):
+            return False
+    for iv in trial.interventions:
+        if HSCT.search(iv.get("name") or ""):
+            return True
+    for m in HSCT.finditer(title):
+        before = title[max(0, m.start() - 60) : m.start()]
+        after = title[m.end() : m.end() + 40]
+        if not NEG_BEFORE.search(before) and not re.search(
+            r"^\W*(?:patients?|recipients?|survivors?|candidates?|setting)", after, re.I
+        ):
+            return True
+    return False
+
+
+def _engineered_graft(fields: list[tuple[str, str]]) -> tuple[str, str, str] | None:
+    """(field, snippet, words) of a transplant whose graft is genetically modified before it
+    is given ("Genetically Modified Peripheral Blood Stem Cell Transplant"), in the title or
+    an intervention: the cells are an ex vivo gene therapy, not a standard graft. None
+    otherwise."""
+    for fname, text in fields:
+        if fname == "title" or fname.startswith("interventions"):
+            low = text.lower()
+            if "modified" not in low and "engineered" not in low and "transduced" not in low:
+                continue
+            m = ENGINEERED_GRAFT.search(text)
+            if m:
+                return (fname, _snippet(text, m.start(), m.end()), m.group(0))
+    return None

@@ -45,7 +45,11 @@ MASK = _folded(
     r"|\b(?:mesenchymal )?(?:stem|stromal) cells? antigen"
     r"|\beto-?cell\b|lymphocyte stimulator|\bcells? dysfunction|endothelial cells?"
     # cells worked on in a laboratory ("intervention on primary cultured cells")
-    r"|\bprimary (?:cultured |cell )?cells?\b|\bcultured primary cells?\b",
+    r"|\bprimary (?:cultured |cell )?cells?\b|\bcultured primary cells?\b"
+    # what is counted in or done to a transplant's graft: "impact of CD34+ cell dose on
+    # progression-free survival following ... autologous stem cell transplantation",
+    # "CD34+ cell selection" (graft engineering)
+    r"|\bcd34\+?[- ]?(?:positive )?cells? (?:dose|selection|count|content|yield|enumeration)s?\b",
 )
 
 MASK_ANCHORS = frozenset({"cell", "mobili", "stimulator", "car", "ctdna", "eto", "factor"})
@@ -67,7 +71,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     # NK T cells carrying a CAR ("NK T-Cells Expressing CD19 Specific CAR")
     r"|\bnk[- ]?t[- ]?cells? (?:expressing|engineered)(?: with)?(?: [\w-]+){0,3}? "
     r"(?:car|chimeric)\b"
-    r"|\bcar[.\w-]*(?:[\s-]+[\w-]+){0,6}?[\s-]+(?:nk|natural killer) cells?",
+    # (the token CAR, not a word that starts with it: "Carmustine | ... Natural Killer Cells")
+    r"|\bcar(?![a-z])[.\w-]*(?:[\s-]+[\w-]+){0,6}?[\s-]+(?:nk|natural killer) cells?",
     "CAR_T": r"\bu?car[- ]?t\b(?![- ]device)|\bu?car[- ]?t[- ]?cells?"
     r"|\bcart(?![- ]device)(?:[- ]?\d+|[- ]cells?|[- ][a-z]+\d*)?\b"
     r"|\bcar\d+[a-z.]*\b|chimeric antigen[- ]receptor|\bcar[- ](?:γδ|gd|gamma[- ]delta|treg|m)\b"
@@ -76,8 +81,9 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|\bnkr-2\b|\bcarcik\b|\bcar\.[a-z0-9]+|\b(?:cd\d+\w*|bcma) car[- ]therap\w*"
     r"|expressing (?:[\w-]+ ){0,3}?(?:car\b|chimeric)"
     r"|\b[a-z]+cart\d+[a-z0-9]*\b|\b[a-z]+car\.[a-z0-9]+|\bcar-\d{3}\b|\b[a-z]+car-t\b"
-    # codes built on "car" ("JCAR017", "SYNCAR-001")
-    r"|\b[a-z]{1,4}car-?\d{3}\b"
+    # codes built on "car" ("JCAR017", "SYNCAR-001"), and fourth-generation "4SCAR" constructs
+    # ("4SCAR19/22 T cells")
+    r"|\b[a-z]{1,4}car-?\d{3}\b|\b\dscar[\d-]\w*"
     r"|\bcar[- ](?:cd\d+\w*|bcma|gprc5d|gpc3|cld18\w*|claudin\w*|her2|egfr\w*|meso\w*|psma|psca|gd2"
     r"|b7-?h3|muc1|cea|dll3|nkg2d|ror[12]|epcam|lewis\w*|kappa|flt3|cs1|slamf7|taci|april)\b",
     "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
@@ -94,7 +100,9 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"adenovirus|bk virus|multi-?virus)[- ]specific t[- ]?cells?"
     r"|\bt[- ]cells? (?:injection|infusion|therapy)|\bt[- ]lymphocytes?\b(?! stimulator)"
     r"|\bautologous t[- ]cells?|\ballogeneic t[- ]cells?|\bactivated t[- ]cells?"
-    r"|expanded t[- ]cells?|\bt[- ]cell injection|\blymphocytes? (?:infusion|injection|therapy)"
+    r"|expanded t[- ]cells?|\bt[- ]cell injection"
+    r"|\bcd[48]\+?(?: memory)? t[- ]cells?|\bmemory t[- ]cells?"
+    r"|\blymphocytes? (?:infusion|injection|therapy)"
     r"|\bzeushield|\bnkr\b|\bdc[- ]?cik\b",
     "dendritic": r"dendritic cells?|\bdc[- ]?(?:vaccine|based)|\bdcvax|antigen[- ]presenting cells?"
     r"|\bcar[- ]?dcs?\b|\bdcs?/(?:mm|aml|tumou?r|myeloma)\b"
@@ -122,7 +130,10 @@ FAMILY_PATTERNS: dict[str, str] = {
         r"progenitor )?cells? "
     r"(?:gene|product|therapy|infusion|expan)|hematopoietic stem (?:and progenitor )?cells? "
     r"(?:gene|product|therapy|infusion|expan)|expanded (?:umbilical )?cord blood|omidubicel"
-    r"|\bhspcs?\b",
+    r"|\bhspcs?\b|ha?ematopoietic (?:stem and )?progenitor cells?|myeloid progenitor cells?"
+    # a graft changed by a gene before it is given: "genetically modified peripheral blood stem
+    # cell transplant"
+    r"|\b(?:genetically|gene)[- ]modified (?:[\w-]+ ){0,3}?(?:stem|progenitor) cells?",
     "chondrocyte": r"chondrocytes?|\bmaci\b|\baci\b|chondrosphere|연골세포",
     "keratinocyte_or_epithelial": r"keratinocytes?|epiderm\w* (?:cells?|sheet|graft)|limbal"
     r"(?: epithelial| stem)? cells?|epithelial cells?|\bcultured epiderm"
@@ -200,7 +211,9 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
                      "marrow concentrat", "marrow graft", "marrow aspirate",
                      "bmac", "bone marrow cell", "간질"),
     "HSC": ("cd34", "haematopoietic stem", "hematopoietic stem", "cord blood", "omidubicel",
-            "hspc"),
+            "hspc", "genetically modified", "genetically-modified", "gene-modified",
+            "gene modified", "hematopoietic progenitor", "haematopoietic progenitor",
+            "myeloid progenitor"),
     "chondrocyte": ("chondro", "maci", " aci", "(aci", "연골세포"),
     "keratinocyte_or_epithelial": ("keratin", "epiderm", "limbal", "epitheli", "cell sheet",
                                    "retinal pigment", "rpe", "holoclar"),
@@ -527,15 +540,27 @@ HSCT = _folded(
     r"|(?:peripheral blood |autologous |ha?ematopoietic )?stem cells?(?: \(pbscs?\))? "
     r"(?:support|rescue)|\bpbscs? (?:support|rescue)"
     r"|re-?infusion of (?:the patient'?s |patients'? |one'?s |their )?own (?:ha?ematopoietic |"
-    r"peripheral blood )?stem cells?",
+    r"peripheral blood )?stem cells?"
+    # ... or with the support named first: "high-dose chemoimmunotherapy with support of
+    # peripheral autologous stem cell"
+    r"|\bsupport of (?:peripheral (?:blood )?)?(?:autologous |allogeneic )?(?:ha?ematopoietic )?"
+    r"(?:stem|progenitor) cells?"
+    # a cord-blood transplant with its abbreviation or a second source between the words:
+    # "umbilical cord blood (UCB) transplant", "umbilical cord blood and placental blood
+    # transplantation"
+    r"|cord blood (?:\(\w+\) |and placental blood )(?:stem cell )?transplant\w*"
+    # a transplant of a CD34+-selected graft: "CD34+ Selected ASCT"
+    r"|\bcd34\+?[- ]selected (?:autologous |allogeneic )?(?:a|h|pb)?sct"
+    r"|\bcd34\+?[- ]selected (?:autologous |allogeneic )?transplant\w*",
 )
 HSCT_REGIMEN = _folded(
     r"conditioning|myeloablative|reduced[- ]intensity|\bric\b|\bmac\b|total body irrad"
     r"iation|\btbi\b"
     r"|gvhd prophylaxis|graft[- ]versus[- ]host disease prophylaxis|prophyla\w*|post[- ]transplant"
     r" cyclophosphamide|\bptcy\b|\batg\b|anti-?thymocyte|graft (?:manipulation|engineering|source)"
-    r"|t[- ]cell deplet\w*|cd34\+? selection|new model|timing of|second transplant|tandem|"
-    r"graft failure|engraftment|high[- ]dose|myeloablat\w*",
+    r"|t[- ]cell deplet\w*|cd34\+? selection|cd34\+?[- ]selected|new model|timing of|"
+    r"second transplant|tandem|"
+    r"graft failure|engraftment|high[- ]dose|myeloablat\w*|non-?ablative",
 )
 HSCT_STUDY = _folded(
     r"(?:efficacy|safety|outcomes?|role|feasibility|benefit) of (?:upfront |early |salvage |)"
@@ -573,9 +598,39 @@ REGEN_CELLS = re.compile(
 # studies the transplant's regimen. Expanded or engineered grafts have other words.
 GRAFT_ONLY = re.compile(
     r"^\W*(?:(?:umbilical|unrelated|double|single|dual|allogeneic|autologous|donor|related|"
-    r"haplo-?identical|peripheral blood|mobili[sz]ed|unmanipulated|\d+)\W+){0,4}"
-    r"(?:cord blood|stem cells?|bone marrow|pbscs?|grafts?)"
-    r"(?:\W+(?:units?|grafts?|transplant\w*|infusion|transfusion))?\W*$",
+    r"haplo-?identical|peripheral blood|mobili[sz]ed|unmanipulated|ha?ematopoietic|"
+    r"matched|sibling|or|and|\d+)\W+){0,5}"
+    r"(?:cord blood|(?:stem|progenitor) cells?|bone marrow(?: cells?)?|pbs?cs?|pbpcs?|grafts?"
+    # the graft as the registry's cancer vocabulary (PDQ) lists it in a transplant record:
+    # "therapeutic allogeneic lymphocytes" (described as the CD34+ cell dose infused on day 0),
+    # and the donor lymphocytes the transplant's protocol gives after it
+    r"|(?:therapeutic )?(?:allogeneic|donor) lymphocytes)"
+    r"(?:\W+(?:units?|grafts?|transplant\w*|infusions?|transfusion))?\W*$",
+    re.I,
+)
+# Donor lymphocytes given within a standard transplant's protocol (to convert chimerism, on
+# relapse): "followed by donor lymphocyte infusion", "donor white blood cell infusions",
+# "Donor Lymphocyte Infusion (DLI)", the cancer vocabulary's "therapeutic allogeneic
+# lymphocytes"
+DONOR_LYMPHOCYTES = re.compile(
+    r"\bdonor (?:lymphocytes?|white blood cells?|leukocytes?)(?: infusions?)?\b"
+    r"|\bdlis?\b|\b(?:therapeutic )?allogeneic lymphocytes\b",
+    re.I,
+)
+# A transplant whose graft is changed by a gene before it is given is an ex vivo gene therapy:
+# the cells given are the product ("Genetically Modified Peripheral Blood Stem Cell
+# Transplant"); read on the words the transplant mask hides
+ENGINEERED_GRAFT = re.compile(
+    r"\b(?:genetically|gene)[- ](?:modified|engineered|transduced)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:stem|progenitor) cells?",
+    re.I,
+)
+# A title that names the conditioning agents given before the transplant it studies
+# ("Fludarabine and Cyclophosphamide Followed by Peripheral Stem Cell Transplant")
+CONDITIONING_AGENT = re.compile(
+    r"\b(?:busulf\w*|fludarabine|melphalan|treosulfan|thiotepa|carmustine|bcnu|beam|"
+    r"cyclophosphamide|etoposide|cytarabine|(?:total[- ]body |total[- ]marrow )?irradiation|"
+    r"\btbi|alemtuzumab|anti-?thymocyte|\batg)\b",
     re.I,
 )
 
@@ -593,7 +648,7 @@ CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.11"
+RULES_VERSION = "16.12"
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
 HSCT_COMPLICATION = _folded(
