@@ -120,6 +120,23 @@ def test_conditions_map_through_diseases_yaml(land) -> None:  # type: ignore[no-
     assert not match("Healthy volunteers")
 
 
+def test_a_non_name_does_not_name_the_disease_it_negates() -> None:
+    import yaml
+
+    from ctatlas.analysis.registries import condition_diseases
+
+    root = Path(__file__).resolve().parents[2]
+    diseases = yaml.safe_load((root / "data/diseases.yaml").read_text(encoding="utf-8"))
+    match = condition_diseases(diseases["diseases"])
+    assert match("Non-Small Cell Lung Cancer") == {"non_small_cell_lung_cancer"}
+    assert match("Extensive-stage Small Cell Lung Cancer") == {"small_cell_lung_cancer"}
+    assert "hodgkin_lymphoma" not in match("B-cell Non-Hodgkin Lymphoma")
+    assert "b_cell_non_hodgkin_lymphoma" in match("B-cell Non-Hodgkin Lymphoma")
+    assert "hodgkin_lymphoma" in match("Hodgkin Lymphoma, relapsed")
+    # one negated mention does not hide a plain one later in the text
+    assert "small_cell_lung_cancer" in match("non-small cell or small cell lung cancer")
+
+
 def test_html_report_shows_the_part(report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from ctatlas.report import render
 

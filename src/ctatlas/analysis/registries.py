@@ -69,6 +69,17 @@ def _norm(text: str) -> str:
     return f" {t.strip()} "
 
 
+def _names(text: str, key: str) -> bool:
+    """Whether normalized ``text`` holds ``key`` other than as the tail of a "non" name
+    ("non small cell lung cancer" does not name small cell lung cancer)."""
+    at = text.find(key)
+    while at >= 0:
+        if not text[: at + 1].endswith(" non "):
+            return True
+        at = text.find(key, at + 1)
+    return False
+
+
 def condition_diseases(
     diseases: Sequence[dict[str, Any]], areas: Sequence[dict[str, Any]] = ()
 ) -> Callable[[str], set[str]]:
@@ -87,7 +98,7 @@ def condition_diseases(
 
     def match(condition: str) -> set[str]:
         text = _norm(condition)
-        return {did for n, did in keys if n in text}
+        return {did for n, did in keys if _names(text, n)}
 
     return match
 
