@@ -1,10 +1,8 @@
 """Ingest: read -> decode -> normalise -> classify -> store, streaming, on one or more cores.
 
 The main process reads raw records (cheap: a zip member is passed on compressed) and writes
-batches to the store; with ``workers`` > 1, a pool of ``workers - 1`` processes does the
-expensive part (inflate, decode, normalise, classify) and the main process does it too for
-the batches that come while the pool has enough queued. At most a few batches are in
-flight, so memory stays flat whatever the corpus size.
+batches to the store; worker processes do the expensive part (inflate, decode, normalise,
+classify). At most a few batches are in flight, so memory stays flat whatever the corpus size.
 """
 
 from __future__ import annotations
