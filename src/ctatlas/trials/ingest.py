@@ -110,20 +110,6 @@ def _few_gc_passes() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
-@contextmanager
-def _installed(
-    products: list[ProductSpec] | None, terms: CellTerms | None
-) -> Iterator[None]:
-    """The linker and the classifier's terms installed in this process for the ingest."""
-    previous = _set_linker(products)
-    previous_terms = _set_terms(terms)
-    try:
-        yield
-    finally:
-        _restore_linker(previous)
-        _set_terms(previous_terms)
-
-
 def _init_worker(
     products: list[ProductSpec] | None, parent: int | None = None, terms: CellTerms | None = None
 ) -> None:
@@ -360,9 +346,15 @@ def ingest_items(
     # the reader, the pipe and a worker: those are bounded by bytes too
     batches = _batches(items, batch_size, summary, BATCH_BYTES if workers > 1 else 1 << 62)
     if workers <= 1:
-        with _installed(specs, terms), _few_gc_passes():
-            for batch in batches:
-                write(batch, _process_batch(batch))
+        previous = _set_linker(specs)
+        previous_terms = _set_terms(terms)
+        try:
+            with _few_gc_passes():
+                for batch in batches:
+                    write(batch, _process_batch(batch))
+        finally:
+            _restore_linker(previous)
+            _set_terms(previous_terms)
         return summary
     # what the workers give back is written ``batch_size`` records at a time: a batch closed
     # early by its bytes must not make a transaction of its own (each costs ~15 ms of CPU in
@@ -378,23 +370,11 @@ def ingest_items(
             done_items.clear()
             done.clear()
 
-    # ``workers`` processes classify: this one and ``workers - 1`` in a pool. This process
-    # also reads and writes, which leaves it idle most of the time while it waits for a
-    # worker's results; it processes a batch itself whenever the pool already has two per
-    # worker queued (so none of them starves), instead of waiting. With a pool of ``workers``
-    # beside it, three processes shared two cores, each worker paid the patterns' first use
-    # and the pickling of every record and row, and this process sat blocked (session 9).
-    helpers = workers - 1
-    with _pool(helpers, specs, terms) as pool, _few_gc_passes(), _installed(specs, terms):
+    with _pool(workers, specs, terms) as pool, _few_gc_passes():
         pending: deque[tuple[list[Item], Future[list[Any]]]] = deque()
         for batch in batches:
-            if sum(1 for _, f in pending if not f.done()) < helpers * 2:
-                pending.append((batch, pool.submit(_process_batch, batch)))
-            else:
-                done_here: Future[list[Any]] = Future()
-                done_here.set_result(_process_batch(batch))
-                pending.append((batch, done_here))
-            while pending and (pending[0][1].done() or len(pending) > workers * 2):
+            pending.append((batch, pool.submit(_process_batch, batch)))
+            if len(pending) >= workers * 2:
                 b, fut = pending.popleft()
                 collect(b, fut.result(), False)
         while pending:
