@@ -37,3 +37,13 @@ def store(tmp_path: Path):
     s = TrialStore(f"sqlite:///{tmp_path / 'trials.sqlite'}")
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def atlas_terms():
+    """The curated atlas's cell-therapy names and codes (``data/``), as the ingest reads them;
+    loaded once for every trials test that asks."""
+    from ctatlas.dataset import load_dataset
+    from ctatlas.trials.atlas_terms import cell_terms
+
+    return cell_terms(load_dataset(Path(__file__).resolve().parents[2] / "data"))

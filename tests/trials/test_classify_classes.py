@@ -391,17 +391,6 @@ def test_follow_up_keeps_the_product():
 # ---------------------------------------------------------------- with the atlas's terms (c)
 
 
-@pytest.fixture(scope="module")
-def atlas_terms():
-    """The curated atlas's cell-therapy names and codes (``data/``)."""
-    from pathlib import Path
-
-    from ctatlas.dataset import load_dataset
-    from ctatlas.trials.atlas_terms import cell_terms
-
-    return cell_terms(load_dataset(Path(__file__).resolve().parents[2] / "data"))
-
-
 _CT = [
     ("BIOPSY", "Biospecimen Collection"),
     ("", "Computed Tomography"),

@@ -9,8 +9,6 @@ guards (records that keep their label, "ASC" in another sense) pass on both.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ctatlas.trials.classify import classify
@@ -18,16 +16,6 @@ from ctatlas.trials.evaluate import TUNING_SETS, load_heldout, load_tuning
 from ctatlas.trials.record import Trial
 
 from .conftest import FIX
-
-
-@pytest.fixture(scope="module")
-def atlas_terms():
-    """The curated atlas's cell-therapy names and codes, as the ingest reads them."""
-    from ctatlas.dataset import load_dataset
-    from ctatlas.trials.atlas_terms import cell_terms
-
-    return cell_terms(load_dataset(Path(__file__).resolve().parents[2] / "data"))
-
 
 _RECORDS: dict[str, tuple[dict[str, str], Trial]] = {}
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from pathlib import Path
 
 import pytest
 
@@ -75,15 +74,6 @@ def test_halves_are_split_by_a_hash_of_the_id():
 def test_a_bad_half_is_refused():
     with pytest.raises(ValueError, match="half must be"):
         evaluate_heldout(FIX, "C")
-
-
-@pytest.fixture(scope="module")
-def atlas_terms():
-    """The curated atlas's cell-therapy names and codes (``data/``), as the ingest reads them."""
-    from ctatlas.dataset import load_dataset
-    from ctatlas.trials.atlas_terms import cell_terms
-
-    return cell_terms(load_dataset(Path(__file__).resolve().parents[2] / "data"))
 
 
 # Floors at the level reached, with the atlas's terms; raise them when the classifier improves

@@ -34,15 +34,6 @@ from ctatlas.trials.rules import FAMILY_PATTERNS, INN_CEL, STANDARD_CARE
 from .conftest import FIX, real_studies
 
 
-@pytest.fixture(scope="module")
-def atlas_terms():
-    """The curated atlas's cell-therapy names and codes (``data/``), as the ingest reads them."""
-    from ctatlas.dataset import load_dataset
-    from ctatlas.trials.atlas_terms import cell_terms
-
-    return cell_terms(load_dataset(Path(__file__).resolve().parents[2] / "data"))
-
-
 def _answer(t: Trial, terms) -> tuple:
     c = cl.classify(t, terms=terms)
     return (c.label, c.cell_class, c.cell_family, c.stem_type, c.origin, c.evidence)

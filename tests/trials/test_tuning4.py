@@ -57,20 +57,21 @@ def test_every_label_of_every_part_has_its_record(loaded):
         assert t.title, r
 
 
-def test_part_a_is_the_exports_own_lines():
-    """The record file holds the export's lines verbatim under its header: the legacy export's
-    ten columns, ``Rank`` unquoted, one line a study, each label row's record in it."""
-    text = (FIX / "tuning4" / "ctgov_legacy_rows_a.csv").read_text(encoding="utf-8")
+@pytest.mark.parametrize("part", ["a", "b"])
+def test_each_part_is_the_exports_own_lines(part: str):
+    """A part's record file holds the export's lines verbatim under its header: the legacy
+    export's ten columns, ``Rank`` unquoted, one line a study, in the order of its label rows."""
+    text = (FIX / "tuning4" / f"ctgov_legacy_rows_{part}.csv").read_text(encoding="utf-8")
     lines = text.split("\n")
     assert lines[0] == ('"Rank","NCT Number","Title","Acronym","Status","Study Results",'
                         '"Interventions","Phases","Results First Posted","URL"')
     assert lines[-1] == ""
     body = lines[1:-1]
     ids = [next(csv.reader([line]))[1] for line in body]
-    labels = _rows("tuning4_labels_a.csv")
+    labels = _rows(f"tuning4_labels_{part}.csv")
     assert ids == [r["trial_id"] for r in labels]
     assert all(line.split(",", 1)[0].isdigit() for line in body)
-    assert {r["source_file"] for r in labels} == {"ctgov_legacy_rows_a.csv"}
+    assert {r["source_file"] for r in labels} == {f"ctgov_legacy_rows_{part}.csv"}
 
 
 def test_part_a_holds_what_its_readme_counts():
@@ -86,22 +87,6 @@ def test_part_a_holds_what_its_readme_counts():
         ("not_cell", "mobil"): 3,
         ("not_cell", "other"): 55,
     }
-
-
-def test_part_b_is_the_exports_own_lines():
-    """Part b's record file, like part a's: the export's header and its lines verbatim, one
-    study a line, in the order of its label rows."""
-    text = (FIX / "tuning4" / "ctgov_legacy_rows_b.csv").read_text(encoding="utf-8")
-    lines = text.split("\n")
-    assert lines[0] == ('"Rank","NCT Number","Title","Acronym","Status","Study Results",'
-                        '"Interventions","Phases","Results First Posted","URL"')
-    assert lines[-1] == ""
-    body = lines[1:-1]
-    ids = [next(csv.reader([line]))[1] for line in body]
-    labels = _rows("tuning4_labels_b.csv")
-    assert ids == [r["trial_id"] for r in labels]
-    assert all(line.split(",", 1)[0].isdigit() for line in body)
-    assert {r["source_file"] for r in labels} == {"ctgov_legacy_rows_b.csv"}
 
 
 def test_part_b_holds_what_its_readme_counts():
