@@ -53,13 +53,14 @@ def check_program_coverage(chk: _Checker, loaded: _Loaded) -> None:
     block = jur.pipeline
     if block is None:
         return
+    from ctatlas.dataset import ProblemCode
+    from ctatlas.model import date_start
+
     chk.future(loaded, ["pipeline", "complete_as_of"], block.complete_as_of)
     chk.future(loaded, ["pipeline", "sources_through"], block.sources_through)
     for i, part in enumerate(block.parts):
         chk.future(loaded, ["pipeline", "parts", i, "complete_as_of"], part.complete_as_of)
         if block.complete_as_of is not None and part.complete_as_of is None:
-            from ctatlas.dataset import ProblemCode
-
             chk.add(
                 loaded,
                 ["pipeline", "parts", i, "complete_as_of"],
@@ -69,9 +70,6 @@ def check_program_coverage(chk: _Checker, loaded: _Loaded) -> None:
                 "a jurisdiction is complete only when each of its parts is",
             )
     if block.complete_as_of is not None and block.sources_through is not None:
-        from ctatlas.dataset import ProblemCode
-        from ctatlas.model import date_start
-
         if date_start(block.sources_through) > block.complete_as_of:
             chk.add(
                 loaded,
