@@ -55,7 +55,8 @@ def linker(atlas_specs):
 @pytest.fixture(scope="module")
 def fixture_trials():
     """Every real registry record of the development fixtures, normalised (507 trials; the
-    held-out set in ``heldout/`` and the tuning sets are not read here)."""
+    held-out sets (``heldout/``, ``heldout2/``, ``judge3/``) and the tuning sets are not read
+    here)."""
     from ctatlas.trials.evaluate import TUNING_SETS
     from ctatlas.trials.ingest import _decode, _normalise
     from ctatlas.trials.sources import Problem, iter_items
@@ -64,7 +65,7 @@ def fixture_trials():
 
     out = []
     # the held-out sets and the tuning sets are read apart
-    labelled_apart = ("heldout", "heldout2", *TUNING_SETS)
+    labelled_apart = ("heldout", "heldout2", "judge3", *TUNING_SETS)
     for item in iter_items(sorted(p for p in FIX.iterdir() if p.name not in labelled_apart)):
         if isinstance(item, Problem):
             continue
