@@ -47,6 +47,7 @@ from . import prefilter
 from .atlas_terms import CellTerms
 from .classify_infer import (
     _cells_around,
+    _drug_after_transplant,
     _engineered_graft,
     _given_with_approved,
     _graft_of_a_transplant,
@@ -80,6 +81,8 @@ from .record import Trial
 from .rules import (
     ACELL_ANCHORS,
     ACELLULAR,
+    ANTIRETROVIRAL,
+    ANTIRETROVIRAL_CART,
     ASC_ALONE,
     ASC_CONTEXT,
     ASC_WORD,
@@ -202,6 +205,10 @@ def classify(
                     title_first = wa + start
                 snippet = _snippet(text, start, end)
                 matched = text[start:end]
+                if matched.lower() == "cart" and (
+                    matched == ANTIRETROVIRAL_CART or ANTIRETROVIRAL in low_all
+                ):
+                    continue  # "R-EPOCH and cART": combination antiretroviral therapy
                 # in vivo CAR: judge on the sentence around the mention (bounded: see above)
                 floor = max(0, start - SENTENCE_REACH)
                 sent_a = max(masked.rfind(".", floor, start), masked.rfind("|", floor, start))
@@ -425,6 +432,17 @@ def classify(
         positives = []
         has_cell_intervention = False
         title_positive = False
+    elif (
+        not setting_only
+        and not has_known
+        and not title_positive
+        and _drug_after_transplant(trial, positives, title_text)
+    ):
+        # "Ipilimumab After Allogeneic Stem Cell Transplant", the registry's "therapeutic
+        # allogeneic lymphocytes" listed: the drug given after the transplant is studied; the
+        # donor cells listed are the transplant's
+        positives = []
+        has_cell_intervention = False
     if setting_only:
         positives = []
         has_cell_intervention = False

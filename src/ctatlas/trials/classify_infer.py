@@ -382,6 +382,38 @@ def _transplant_protocol_cells(
     return False
 
 
+def _drug_after_transplant(
+    trial: Trial, positives: list[tuple[str, str, str]], title: str
+) -> bool:
+    """Whether the title studies something given after a transplant it names as the setting
+    ("Ipilimumab After Allogeneic Stem Cell Transplant"), every cell the record gives is that
+    transplant's graft or donor lymphocytes (the registry's "therapeutic allogeneic
+    lymphocytes"), and another intervention, which the title names before the transplant, is
+    not cells."""
+    cell_ivs = {p[0] for p in positives}
+    if not cell_ivs or not all(f.startswith("interventions[") for f in cell_ivs):
+        return False
+    for f in cell_ivs:
+        name = trial.interventions[int(f[len("interventions[") : -1])].get("name") or ""
+        if not (DONOR_LYMPHOCYTES.search(name) or GRAFT_ONLY.match(name)):
+            return False
+    setting = None
+    for m in HSCT.finditer(title):
+        if NEG_BEFORE.search(title[max(0, m.start() - 60) : m.start()]):
+            setting = m
+            break
+    if setting is None:
+        return False
+    head = title[: setting.start()].lower()
+    for i, iv in enumerate(trial.interventions):
+        if f"interventions[{i}]" in cell_ivs:
+            continue
+        words = [w for w in _WORD.findall((iv.get("name") or "").lower()) if len(w) >= 4]
+        if words and words[0] in head:
+            return True
+    return False
+
+
 def _engineered_graft(fields: list[tuple[str, str]]) -> tuple[str, str, str] | None:
     """(field, snippet, words) of a transplant whose graft is genetically modified before it
     is given ("Genetically Modified Peripheral Blood Stem Cell Transplant"), in the title or

@@ -77,8 +77,12 @@ _ABBREVIATION_GAP = re.compile(r"^[\s\w-]{0,12}\($")
 # a mention listed with "+" after other things given ("bridging therapy + chemotherapy + CD19
 # CAR-T cells"): one of the things given, not the setting a word before the "+" names
 _PLUS_BEFORE = re.compile(r"\+\s*(?:[\w-]+\s+){0,2}$")
-# between two mentions that are one name: "chimeric antigen receptor T-cell therapy"
-_ADJACENT_GAP = re.compile(r"^[\s-]{0,2}$")
+# between two mentions that are one name: "chimeric antigen receptor T-cell therapy",
+# "chimeric antigen receptor modified T cell therapy"
+_ADJACENT_GAP = re.compile(
+    r"^[\s-]{0,2}(?:(?:modified|engineered|transduced|redirected|expressing|armed)[\s-]{1,2})?$",
+    re.I,
+)
 
 
 def _acellular_source(masked: str, start: int, end: int) -> bool:

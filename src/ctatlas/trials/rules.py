@@ -120,7 +120,10 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|\b\w+strocel\b|\b\w+stemcel\b|중간엽|간엽|줄기세포 치료"
     # development codes built on MSC / ASC (adipose stem cells): MSC11FCD, ALLO-ASC-DFU
     r"|\bmsc[\d_]\w*|\b\w+-ascs?\b|\bascs\b|\basc (?:therapy|injection|transplant\w*|implant\w*)"
-    r"|\b\w+chymal\b",
+    r"|\b\w+chymal\b"
+    # stem cells of teeth and the mouth by their abbreviations: DPSCs (dental pulp), PDLSCs
+    # (periodontal ligament), BFPSCs (buccal fat pad), SCAPs (apical papilla)
+    r"|\b(?:h?dp|pdl|bfp|dfp|gm)scs?\b|\bscaps?\b",
     "SVF_or_BMMNC": r"stromal vascular fraction|\bsvf\b|bone marrow[- ](?:derived )?mononuclear"
     r"|\bbm-?mncs?\b|\bmncs?\b|mononuclear cells?|bone marrow aspirate concentrate"
     r"|\bbmac\b|bone marrow cells?|bone marrow (?:aspirate )?concentrat\w*|bone[- ]marrow grafting"
@@ -145,6 +148,7 @@ FAMILY_PATTERNS: dict[str, str] = {
     "other": r"\b[a-z]+-?stem\b(?<!system)(?<!brainstem)(?<!brain-stem)(?<!mainstem)"
     r"|\bseeded cells?"
     r"|\b(?:autologous|allogene?ic|autologic) (?:[\w-]+ ){0,3}?cells?\b|\bregenerative cells?"
+    r"|\b(?:autologous|allogene?ic|donor|adoptive) (?:[\w-]+ ){0,2}?cellular (?:immuno)?therap\w*"
     r"|\b[a-z0-9-]*\d[a-z0-9-]* cells?\b|\bcell[- ]based (?:therap\w*|products?|treatments?)"
     r"|\bstem cells?\b|\bprogenitor cells?\b|\bcell[- ]?therapy\b|\bcell(?:ular)? ("
         r"?:injection|"
@@ -206,7 +210,7 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
             "multipotent", "mapc",
             "stem cell product", "cartistem", "pneumostem", "neuronata", "cellgram", "jointstem",
             "astrostem", "smup", "hcr040", "strocel", "stemcel", "cx601", "alofisel", "temcell",
-            "stempeucel", "중간엽", "간엽", "줄기세포"),
+            "stempeucel", "중간엽", "간엽", "줄기세포", "dpsc", "pdlsc", "bfpsc", "dfpsc", "scap"),
     "SVF_or_BMMNC": ("stromal vascular", "svf", "mononuclear", "mnc", "aspirate concentrate",
                      "marrow concentrat", "marrow graft", "marrow aspirate",
                      "bmac", "bone marrow cell", "간질"),
@@ -249,12 +253,20 @@ NEG_BEFORE = _folded(
     r"(?<!pharmaco)kinetics of|"
     r"persistence of|\bon (?:the )?(?:clinical )?outcomes? (?:of|after|following)|"
     r"in vivo(?: generated| prepared| produced)?|in[- ]?vivo|invivo|directly into)\W+"
-    r"(?:\w+\W+){0,4}$",
+    r"(?:\w+\W+){0,4}$"
+    # what a drug is studied for its effect on: "Impact of Semaglutide on CD34+ EPC and Fat
+    # Derived MSC" (cells measured in the people given the drug, several words on)
+    r"|(?:impact|effects?|influence) of (?:[\w-]+ ){1,3}on\W+(?:[\w+-]+\W+){0,7}$"
+    # the disease state the cells came before: "DLBCL Relapsed/Refractory Stem Cell
+    # Transfusion (ASCT)"
+    r"|\b(?:relapsed|refractory)\s*/\s*(?:relapsed|refractory)\W+$",
 )
 # Context right after a mention: the mention is the population ("CAR-T recipients").
 NEG_AFTER = _folded(
-    r"^\W*(?:(?:therapy|treatment|infusion|stem|stromal|cells?|products?|t)\W+){0,3}"
-    r"(?:recipients?|patients?|survivors?|candidates?|(?:in)?eligible|failure|relapse|related|"
+    r"^\W*(?:\(\w+\)\W*)?"
+    r"(?:(?:therapy|treatment|infusion|stem|stromal|cells?|products?|t)\W+){0,3}"
+    r"(?:(?:or|and) (?:not )?(?:in)?eligible|recipients?|patients?|survivors?|candidates?|"
+    r"(?:in)?eligible|failure|relapse|related|"
     r"associated|mediated|"
     r"toxicit|induced|era\b|outcomes? (?:registry|study)|-?treated|mobili[sz]|[- ]?na["
     r"iï]ve|exposure|experienced|"
@@ -525,6 +537,11 @@ NO_TREATMENT_GIVEN = _folded(
     r"(?:treatment|therapy|intervention|drug)"
 )
 
+# "cART": combination antiretroviral therapy, not a CAR-T ("R-EPOCH and cART" for AIDS-related
+# lymphoma): the token written so, or in a record that speaks of antiretroviral therapy.
+ANTIRETROVIRAL_CART = "cART"
+ANTIRETROVIRAL = "antiretroviral"
+
 # A haematopoietic transplant as the object of study.
 HSCT = _folded(
     r"(?:ha?ematopoietic|blood|peripheral blood|bone marrow|cord blood|stem)[- ](?:stem[- ])?"
@@ -533,7 +550,8 @@ HSCT = _folded(
     r"|\b(?:allo-?)?pbsct\b"
     r"|(?:haplo-?identical|haplo|allogeneic|autologous|cord blood|unrelated donor|"
     r"matched (?:sibling|unrelated)) (?:stem cell |bone marrow |ha?ematopoietic (?:stem )?cell |)"
-    r"transplant\w*|조혈모세포 ?이식|자가 ?조혈모|haplo-hsct"
+    r"transplant\w*|\ballogeneic cell transplant\w*|\b[ds]?ucbt\b|\b[ds]?ucb transplant\w*|"
+    r"조혈모세포 ?이식|자가 ?조혈모|haplo-hsct"
     # a transplant named by what it does after high-dose therapy: "bone marrow ablation with
     # stem cell support", "peripheral blood stem cells (PBSC) support", "reinfusion of one's own
     # stem cell"
@@ -566,7 +584,9 @@ HSCT_STUDY = _folded(
     r"(?:efficacy|safety|outcomes?|role|feasibility|benefit) of (?:upfront |early |salvage |)"
     r"(?:autologous|allogeneic|haplo\w*|ha?ematopoietic|stem|bone marrow|cord blood)|"
     r"(?:versus|vs\.?|compared (?:to|with)|or) (?:\w+ ){0,2}(?:autologous|allogeneic) (?:stem|"
-    r"ha?ematopoietic)|^\W*(?:\w+ ){0,3}(?:transplant\w*|hsct|bmt)",
+    r"ha?ematopoietic)|^\W*(?:\w+ ){0,3}(?:transplant\w*|hsct|bmt)"
+    r"|^\W*(?:(?:pilot|feasibility|phase [\w/]+|randomi[sz]ed|prospective) )*(?:study|trial) of "
+    r"(?:[\w-]+ ){0,4}(?:transplant\w*|hsct|bmt)",
 )
 
 # A tissue to repair: a marrow or stem-cell transplant for it is a cell therapy ("autologous
@@ -575,7 +595,8 @@ HSCT_STUDY = _folded(
 REGEN_TARGET = re.compile(
     r"spinal cord injur\w*|osteonecrosis|avascular necrosis|myocardial infarction|heart failure|"
     r"cardiomyopath\w*|cirrhosis|limb isch\w*|peripheral arter\w* disease|stroke|cerebral palsy|"
-    r"non-?union|bone defects?|osteoarthritis|cartilage|diabetic foot|brain injur\w*",
+    r"non-?union|bone defects?|osteoarthritis|cartilage|diabetic foot|brain injur\w*|"
+    r"(?:liver|hepatic) (?:failure|insufficiency)|decompensated liver",
     re.I,
 )
 # ... unless the record names a blood, immune or cancer disease, which a transplant treats as
@@ -599,13 +620,13 @@ REGEN_CELLS = re.compile(
 GRAFT_ONLY = re.compile(
     r"^\W*(?:(?:umbilical|unrelated|double|single|dual|allogeneic|autologous|donor|related|"
     r"haplo-?identical|peripheral blood|mobili[sz]ed|unmanipulated|ha?ematopoietic|"
-    r"matched|sibling|or|and|\d+)\W+){0,5}"
+    r"matched|sibling|cord|or|and|\d+)\W+){0,5}"
     r"(?:cord blood|(?:stem|progenitor) cells?|bone marrow(?: cells?)?|pbs?cs?|pbpcs?|grafts?"
     # the graft as the registry's cancer vocabulary (PDQ) lists it in a transplant record:
     # "therapeutic allogeneic lymphocytes" (described as the CD34+ cell dose infused on day 0),
     # and the donor lymphocytes the transplant's protocol gives after it
     r"|(?:therapeutic )?(?:allogeneic|donor) lymphocytes)"
-    r"(?:\W+(?:units?|grafts?|transplant\w*|infusions?|transfusion))?\W*$",
+    r"(?:\W+cells?)?(?:\W+(?:units?|grafts?|transplant\w*|infusions?|transfusion))?\W*$",
     re.I,
 )
 # Donor lymphocytes given within a standard transplant's protocol (to convert chimerism, on
@@ -614,7 +635,9 @@ GRAFT_ONLY = re.compile(
 # lymphocytes"
 DONOR_LYMPHOCYTES = re.compile(
     r"\bdonor (?:lymphocytes?|white blood cells?|leukocytes?)(?: infusions?)?\b"
-    r"|\bdlis?\b|\b(?:therapeutic )?allogeneic lymphocytes\b",
+    r"|\bdlis?\b|\b(?:therapeutic )?allogeneic lymphocytes\b"
+    # the registry's cancer vocabulary (PDQ) for lymphocytes given within a transplant's protocol
+    r"|\bperipheral blood lymphocyte therapy\b",
     re.I,
 )
 # A transplant whose graft is changed by a gene before it is given is an ex vivo gene therapy:
@@ -648,7 +671,7 @@ CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.12"
+RULES_VERSION = "16.13"
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
 HSCT_COMPLICATION = _folded(
@@ -738,7 +761,7 @@ ACELL_ANCHORS = frozenset(
     }
 )
 HSCT_ANCHORS = frozenset(
-    {"transplant", "hsct", "hct", "sct", "bmt", "이식", "support", "rescue", "reinfusion",
+    {"transplant", "hsct", "hct", "sct", "bmt", "ucbt", "이식", "support", "rescue", "reinfusion",
      "re-infusion", "조혈모"}
 )
 VIVO_ANCHORS = frozenset(
