@@ -16,7 +16,9 @@ after its final figure (``benchmarks/TRIALS.md`` (j)) and is spent. It is judged
 only when asked, so that a run while rules are tuned does not show it: ``--heldout2``
 prints its totals (the judged figure); ``--spend-heldout2`` also lists its errors, and
 **spends it**: after that no rule tuned on what it showed may be judged on it again
-(``heldout2/README.md``).
+(``heldout2/README.md``). **It was spent on 2026-12-07** (``benchmarks/TRIALS.md`` (p)): its
+errors were listed at rules 16.12 and rules 16.13 were written against them, so its figures
+are no longer judged ones.
 
 Each set is classified twice: with the atlas's cell-therapy names and codes (read from the
 curated data, ``data/``), as ``ctatlas trials ingest`` does, and with the text rules alone.
@@ -81,7 +83,7 @@ def main() -> None:
             _print("held-out half B (spent: read after its final figure; errors never listed)",
                    evaluate_heldout(FIXTURES, "B", t), False)
         if judge_2:
-            _print("held-out set 2 (judging; "
+            _print("held-out set 2 (spent at 16.12, tuned on since: not a judged figure; "
                    + ("errors listed: THIS SPENDS THE SET)" if spend_2 else "totals only)"),
                    evaluate_heldout2(FIXTURES, t), spend_2 and t is not None)
 
