@@ -1,4 +1,5 @@
-"""ClinicalTrials.gov: API v2 study JSON (and the flattened / legacy CSV forms) -> Trial."""
+"""ClinicalTrials.gov: API v2 study JSON (and the flattened, legacy and current website CSV
+forms) -> Trial."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from .record import (
 )
 
 __all__ = [
+    "CSV_EXPORT_REQUIRED",
     "decode_study",
+    "normalise_csv_export_row",
     "normalise_flat_row",
     "normalise_legacy_row",
     "normalise_study",
@@ -375,3 +378,86 @@ def _location_country(location: str) -> str:
     if len(parts) >= 2 and country_code(",".join(parts[-2:])):
         return ",".join(parts[-2:])
     return parts[-1]
+
+
+# --------------------------------------------------------------------------- current website CSV
+#
+# What the website's Download -> CSV gives today (``ctg-studies.csv``, since 2023): one row per
+# study, columns named for people ("NCT Number", "Study Title", "Study URL", "Brief Summary",
+# "Conditions", "Interventions" …), list cells joined with "|", interventions as
+# "TYPE: name" with the API's upper-case types, phases, statuses, funder types and study types
+# as the API's enum values, ISO dates. A user may leave most columns out: only the two below
+# are needed; a missing column reads as empty. The row gives the fields the API v2 record gives
+# except the official title, keywords, arm descriptions and intervention descriptions (none is
+# in the export); collaborators are in the export but, as for the API v2 form, not kept.
+
+#: the columns a current export must hold (the others may be left out when downloading)
+CSV_EXPORT_REQUIRED = ("NCT Number", "Study Title")
+
+#: the API's intervention types, as the export writes them before ": "
+_INTERVENTION_TYPES = frozenset(
+    {
+        "BEHAVIORAL",
+        "BIOLOGICAL",
+        "COMBINATION_PRODUCT",
+        "DEVICE",
+        "DIAGNOSTIC_TEST",
+        "DIETARY_SUPPLEMENT",
+        "DRUG",
+        "GENETIC",
+        "OTHER",
+        "PROCEDURE",
+        "RADIATION",
+    }
+)
+
+
+def _cells(text: str | None) -> list[str]:
+    """A "|"-joined cell as its non-empty parts, stripped."""
+    return [p.strip() for p in (text or "").split("|") if p.strip()]
+
+
+def normalise_csv_export_row(row: dict[str, str]) -> Trial:
+    """A row of the current website CSV export ("NCT Number", "Study Title", "Study URL" …),
+    filled as :func:`normalise_study` fills the same study's API v2 record."""
+    nct = (row.get("NCT Number") or "").strip()
+    interventions = []
+    for part in _cells(row.get("Interventions")):
+        kind, sep, name = part.partition(":")
+        if sep and kind.strip() in _INTERVENTION_TYPES:
+            kind, name = kind.strip(), name.strip()
+        else:
+            kind, name = "", part
+        interventions.append({"type": kind, "name": name, "description": "", "other_names": []})
+    secondary: list[str] = []
+    for part in _cells(row.get("Other IDs")):
+        found = canonical_id(part)
+        if found and found[1] != nct and found[1] not in secondary:
+            secondary.append(found[1])
+    phases: list[str] = []
+    for p in _cells(row.get("Phases")):
+        for q in normalise_phase(p):
+            if q not in phases:
+                phases.append(q)
+    sponsor = (row.get("Sponsor") or "").strip() or None
+    funder = (row.get("Funder Type") or "").strip().upper() or None
+    locations = _cells(row.get("Locations"))
+    return Trial(
+        source="ctgov",
+        registry="ctgov",
+        trial_id=nct,
+        secondary_ids=secondary,
+        title=(row.get("Study Title") or "").strip(),
+        summary=row.get("Brief Summary") or "",
+        phases=phases,
+        status=normalise_status(row.get("Study Status")),
+        study_type=(row.get("Study Type") or "").strip().lower() or None,
+        start_date=iso_date(row.get("Start Date")),
+        countries=countries_from([_location_country(loc) for loc in locations]),
+        sponsor=sponsor,
+        sponsor_class=sponsor_class_from_name(sponsor, funder),
+        conditions=_cells(row.get("Conditions")),
+        interventions=interventions,
+        last_updated=iso_date(row.get("Last Update Posted")),
+        url=f"https://clinicaltrials.gov/study/{nct}" if nct else None,
+    )

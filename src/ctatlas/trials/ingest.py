@@ -27,7 +27,13 @@ import orjson
 
 from .atlas_terms import CellTerms, rule_version
 from .classify import apply
-from .ctgov import decode_study, normalise_flat_row, normalise_legacy_row, normalise_study
+from .ctgov import (
+    decode_study,
+    normalise_csv_export_row,
+    normalise_flat_row,
+    normalise_legacy_row,
+    normalise_study,
+)
 from .link import Linker, ProductSpec
 from .record import Trial
 from .registries import normalise_cris, normalise_ictrp
@@ -214,6 +220,8 @@ def _normalise(source: str | None, obj: Any, encoding: str) -> Any:
     if encoding == "row":
         if source == "ictrp":
             return normalise_ictrp(obj)
+        if "Study Title" in obj:
+            return normalise_csv_export_row(obj)
         if "NCT Number" in obj:
             return normalise_legacy_row(obj)
         return normalise_flat_row(obj)

@@ -1,11 +1,12 @@
 """Find the raw records in whatever a user holds, streaming, one record at a time.
 
-Forms read: the ClinicalTrials.gov bulk zip (one JSON file per study, in folders), a folder of
+Forms read: the ClinicalTrials.gov bulk zip (one JSON file per study, in folders; CSV members of
+a zip are read as CSV files, each within the one-record cap), a folder of
 study files, a JSON array (the website's export, streamed — never loaded whole), JSON lines,
 API page envelopes (``{"studies": [...]}``, streamed too), gzip-compressed variants of the
 JSON forms, CRIS list-API JSON (a bare array or the data.go.kr ``response/body/items``
-envelope), ICTRP CSV exports, and ClinicalTrials.gov CSV (legacy website export, flattened
-snapshots).
+envelope), ICTRP CSV exports, and ClinicalTrials.gov CSV (the current website export, the
+legacy pre-2023 one, flattened snapshots).
 
 Nothing here parses more than it must: a zip member is handed on as its compressed bytes
 (the worker inflates and checks the CRC), so reading stays sequential and cheap; zips are
@@ -27,7 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .zipstream import MAX_RECORD_BYTES, ZipProblem, iter_members
+from .ctgov import CSV_EXPORT_REQUIRED
+from .zipstream import (
+    MAX_RECORD_BYTES,
+    TooBig,
+    ZipMember,
+    ZipProblem,
+    inflate_bounded,
+    iter_members,
+)
 
 __all__ = ["Item", "Problem", "count_hint", "files_under", "iter_items"]
 
@@ -120,7 +129,10 @@ def count_hint(paths: list[str | os.PathLike[str]]) -> int | None:
                     return None  # reading a huge central directory costs memory; no total
                 try:
                     with zipfile.ZipFile(f) as zf:
-                        total += sum(1 for i in zf.infolist() if _is_study_member(i))
+                        infos = zf.infolist()
+                    if any(i.filename.lower().endswith(".csv") for i in infos):
+                        return None  # CSV rows are not counted before they are read
+                    total += sum(1 for i in infos if _is_study_member(i))
                 except (zipfile.BadZipFile, OSError):
                     continue
             elif f.suffix.lower() == ".json" and f.stat().st_size < 5_000_000:
@@ -175,11 +187,38 @@ def _iter_zip(path: Path, registry: str | None) -> Iterator[Item | Problem]:
 
 
 def _iter_zip_local_headers(path: Path, registry: str | None) -> Iterator[Item | Problem]:
-    for m in iter_members(path):
+    for m in iter_members(path, suffix=(".json", ".csv")):
         if isinstance(m, ZipProblem):
             yield Problem(m.name, m.reason)
+        elif m.name.lower().endswith(".csv"):
+            yield from _iter_zipped_csv(m, registry)
         else:
             yield Item(registry, m.name, m.data, m.encoding, crc=m.crc, size=m.size)
+
+
+def _iter_zipped_csv(m: ZipMember, registry: str | None) -> Iterator[Item | Problem]:
+    """The rows of a CSV member of a zip (a zipped website export): inflated whole, within
+    the cap one record may hold (:data:`MAX_RECORD_BYTES`; a larger CSV is refused with its
+    name: unzip it and read the file, which is streamed), then read as a CSV file is."""
+    data = m.data
+    if m.encoding == "deflate":
+        try:
+            data = inflate_bounded(data)
+        except TooBig as exc:
+            yield Problem(m.name, str(exc))
+            return
+        except zlib.error as exc:
+            yield Problem(m.name, f"corrupt compressed data: {exc}")
+            return
+    if m.crc is not None and zlib.crc32(data) != m.crc:
+        yield Problem(m.name, "CRC mismatch (corrupt or truncated member)")
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield Problem(m.name, f"unreadable: {exc}")
+        return
+    yield from _iter_csv_lines(io.StringIO(text, newline=""), m.name, registry)
 
 
 # --------------------------------------------------------------------------- JSON forms
@@ -263,44 +302,60 @@ class _BoundedLines:
 
 
 def _iter_csv(path: Path, registry: str | None) -> Iterator[Item | Problem]:
-    csv.field_size_limit(MAX_RECORD_BYTES)
     with _open_text(path) as fh:
-        lines = _BoundedLines(fh)
-        reader = csv.DictReader(lines)
-        try:
-            header = reader.fieldnames or []
-        except _RowTooLarge:
-            yield Problem(f"{path}:1", f"CSV header {too_large()}")
+        yield from _iter_csv_lines(fh, str(path), registry)
+
+
+def _iter_csv_lines(fh: Any, path: str, registry: str | None) -> Iterator[Item | Problem]:
+    """The rows of the CSV text ``fh`` (named ``path`` in problems), its form found by its
+    header."""
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    lines = _BoundedLines(fh)
+    reader = csv.DictReader(lines)
+    try:
+        header = reader.fieldnames or []
+    except _RowTooLarge:
+        yield Problem(f"{path}:1", f"CSV header {too_large()}")
+        return
+    fields = {f.strip().lower() for f in header}
+    if registry in (None, "ctgov") and fields & {"study title", "study url"}:
+        # the current website export: name what it lacks rather than misread it
+        missing = [c for c in CSV_EXPORT_REQUIRED if c.lower() not in fields]
+        if missing:
+            yield Problem(
+                path,
+                "ClinicalTrials.gov CSV export (Study Title / Study URL columns) "
+                f"without its required column(s): {', '.join(missing)}",
+            )
             return
-        fields = {f.strip().lower() for f in header}
-        if registry is None:
-            if "trialid" in fields:
-                registry = "ictrp"
-            elif "nct number" in fields or "nctid" in fields:
-                registry = "ctgov"
-            else:
-                yield Problem(
-                    str(path),
-                    "CSV with neither ICTRP (TrialID) nor "
-                    "ClinicalTrials.gov (NCT Number / NCTId) columns",
-                )
-                return
+    if registry is None:
+        if "trialid" in fields:
+            registry = "ictrp"
+        elif "nct number" in fields or "nctid" in fields:
+            registry = "ctgov"
+        else:
+            yield Problem(
+                path,
+                "CSV with neither ICTRP (TrialID) nor "
+                "ClinicalTrials.gov (NCT Number / NCTId) columns",
+            )
+            return
+    lines.row_done()
+    last = lines.line  # the line the last good row ended on (the header's)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, _RowTooLarge) as exc:
+            if isinstance(exc, _RowTooLarge) or "field limit" in str(exc):
+                # one row past the cap: skip it, read on from the next line
+                yield Problem(f"{path}:{last + 1}", too_large())
+                reader = csv.DictReader(lines, fieldnames=header)
+                last = lines.line
+                continue
+            yield Problem(f"{path}:{last + 1}", f"broken CSV: {exc}")
+            return
         lines.row_done()
-        last = lines.line  # the line the last good row ended on (the header's)
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except (csv.Error, _RowTooLarge) as exc:
-                if isinstance(exc, _RowTooLarge) or "field limit" in str(exc):
-                    # one row past the cap: skip it, read on from the next line
-                    yield Problem(f"{path}:{last + 1}", too_large())
-                    reader = csv.DictReader(lines, fieldnames=header)
-                    last = lines.line
-                    continue
-                yield Problem(f"{path}:{last + 1}", f"broken CSV: {exc}")
-                return
-            lines.row_done()
-            last = lines.line
-            yield Item(registry, f"{path}:{last}", row, "row")
+        last = lines.line
+        yield Item(registry, f"{path}:{last}", row, "row")

@@ -107,8 +107,11 @@ def inflate_bounded(data: bytes) -> bytes:
     return bytes(out)
 
 
-def iter_members(path: Path, *, suffix: str = ".json") -> Iterator[ZipMember | ZipProblem]:
-    """Every member whose name ends in ``suffix``, front to back (see the module's doc)."""
+def iter_members(
+    path: Path, *, suffix: str | tuple[str, ...] = ".json"
+) -> Iterator[ZipMember | ZipProblem]:
+    """Every member whose name ends in ``suffix`` (or one of them), front to back (see the
+    module's doc)."""
     with open(path, "rb") as fh:
         pos = 0
         while True:
