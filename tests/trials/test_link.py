@@ -64,8 +64,8 @@ def fixture_trials():
     from .conftest import FIX
 
     out = []
-    # the held-out sets and the tuning sets are read apart
-    labelled_apart = ("heldout", "heldout2", "judge3", *TUNING_SETS)
+    # the held-out sets, the tuning sets and the current CSV export's rows are read apart
+    labelled_apart = ("heldout", "heldout2", "judge3", "ctgov_csv_export", *TUNING_SETS)
     for item in iter_items(sorted(p for p in FIX.iterdir() if p.name not in labelled_apart)):
         if isinstance(item, Problem):
             continue
