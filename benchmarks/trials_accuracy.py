@@ -1,6 +1,7 @@
 """Print precision / recall of the cell_therapy label on the development and held-out sets.
 
     python benchmarks/trials_accuracy.py [--verbose] [--skip-b] [--heldout2 | --spend-heldout2]
+                                         [--heldout3]
 
 Sets: the development set (``tests/fixtures/trials/labelled_trials.csv``, the rules were
 written against it) and the two halves of the held-out set (``heldout/``): half A, on which
@@ -20,6 +21,11 @@ prints its totals (the judged figure); ``--spend-heldout2`` also lists its error
 errors were listed at rules 16.12 and rules 16.13 were written against them, so its figures
 are no longer judged ones.
 
+Held-out set 3 (``judge3/``, every ``gold_part*.csv``), drawn after held-out set 2 was spent,
+largely from ClinicalTrials.gov's current website CSV export, judges the rules written after
+it: ``--heldout3`` prints its totals, whole, never its errors (there is no flag that lists
+them: reading them would spend the set; ``judge3/README.md``).
+
 Each set is classified twice: with the atlas's cell-therapy names and codes (read from the
 curated data, ``data/``), as ``ctatlas trials ingest`` does, and with the text rules alone.
 """
@@ -36,6 +42,7 @@ from ctatlas.trials.evaluate import (
     evaluate,
     evaluate_heldout,
     evaluate_heldout2,
+    evaluate_heldout3,
     evaluate_tuning,
 )
 
@@ -68,6 +75,7 @@ def main() -> None:
     skip_b = "--skip-b" in sys.argv
     spend_2 = "--spend-heldout2" in sys.argv
     judge_2 = spend_2 or "--heldout2" in sys.argv
+    judge_3 = "--heldout3" in sys.argv
     terms = cell_terms(load_dataset())
     for name, t in ((f"with the atlas's terms ({len(terms)}; rules {rule_version(terms)})", terms),
                     ("text rules alone", None)):
@@ -86,6 +94,8 @@ def main() -> None:
             _print("held-out set 2 (spent at 16.12, tuned on since: not a judged figure; "
                    + ("errors listed: THIS SPENDS THE SET)" if spend_2 else "totals only)"),
                    evaluate_heldout2(FIXTURES, t), spend_2 and t is not None)
+        if judge_3:
+            _print("held-out set 3 (judging; totals only)", evaluate_heldout3(FIXTURES, t), False)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,11 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   parts ``tuning4_labels_a.csv``, ``tuning4_labels_b.csv`` … and read like held-out set 2);
 - held-out set 2, ``heldout2/``: a new held-out set (half B of the first was read after its
   final figure, so it is spent), in parts with one label file each (``labels_part1.csv``,
-  ``labels_part2.csv`` …), judged whole: :func:`load_heldout2`, :func:`evaluate_heldout2`.
+  ``labels_part2.csv`` …), judged whole: :func:`load_heldout2`, :func:`evaluate_heldout2`;
+- held-out set 3, ``judge3/``: drawn after held-out set 2 was judged and spent, largely from
+  ClinicalTrials.gov's current website CSV export, labelled in ``gold_part*.csv`` files (named
+  out of the reach of globs over the other sets' ``labels*`` files), judged whole:
+  :func:`load_heldout3`, :func:`evaluate_heldout3`.
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.
@@ -37,7 +41,12 @@ import orjson
 
 from .atlas_terms import CellTerms
 from .classify import apply
-from .ctgov import normalise_flat_row, normalise_legacy_row, normalise_study
+from .ctgov import (
+    normalise_csv_export_row,
+    normalise_flat_row,
+    normalise_legacy_row,
+    normalise_study,
+)
 from .record import Trial
 from .registries import normalise_cris, normalise_ictrp
 from .sources import Item, Problem, iter_items
@@ -47,10 +56,12 @@ __all__ = [
     "evaluate",
     "evaluate_heldout",
     "evaluate_heldout2",
+    "evaluate_heldout3",
     "evaluate_tuning",
     "load_fixture_trials",
     "load_heldout",
     "load_heldout2",
+    "load_heldout3",
     "load_tuning",
 ]
 
@@ -262,6 +273,7 @@ def evaluate_heldout(
 # (``source_file`` names the upstream export, as in the earlier sets; when it names a file of the
 # folder, the record must be there)
 _HELDOUT2_FORMS = {
+    "ctgov_csv_export": normalise_csv_export_row,
     "ctgov_legacy_csv": normalise_legacy_row,
     "ctgov_flat_csv": normalise_flat_row,
     "ictrp_csv": normalise_ictrp,
@@ -277,11 +289,14 @@ _LABEL_COLUMNS = (
 
 def _form(name: str, item: Item) -> tuple[str, dict]:
     """(form, raw record) of one record :func:`~ctatlas.trials.sources.iter_items` read: a CSV
-    row by its registry and columns (``NCT Number``: legacy; otherwise flattened), a JSON
-    record by its fields (``protocolSection``: API v2; ``trial_id``: CRIS)."""
+    row by its registry and columns (``Study Title``: the current website export; ``NCT
+    Number``: legacy; otherwise flattened), a JSON record by its fields (``protocolSection``:
+    API v2; ``trial_id``: CRIS)."""
     if item.encoding == "row":
         if item.source == "ictrp":
             return "ictrp_csv", item.payload
+        if "Study Title" in item.payload:
+            return "ctgov_csv_export", item.payload
         legacy = "NCT Number" in item.payload
         return ("ctgov_legacy_csv" if legacy else "ctgov_flat_csv"), item.payload
     raw = orjson.loads(item.payload) if item.encoding == "json" else item.payload
@@ -430,6 +445,45 @@ def evaluate_heldout2(
     """Held-out set 2 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
     ev = Evaluation()
     for row, t in load_heldout2(folder, name):
+        apply(t, terms)
+        ev.score(row["trial_id"], row, t)
+    return ev
+
+
+# held-out set 3 (``judge3/``): judged after held-out set 2 was spent; its label files are named
+# ``gold_part*.csv`` so that no glob over the other sets' ``labels*`` files reaches them
+HELDOUT3 = "judge3"
+_HELDOUT3_LABELS = "gold_part"
+
+
+def _heldout3_earlier(folder: Path) -> set[str]:
+    """Every trial id and secondary id a study of held-out set 3 must not have: the development
+    set's, the first held-out set's, every tuning set's and held-out set 2's (spent when set 3
+    was drawn, so its ids, every record file's, may be read)."""
+    ids = _earlier_ids(folder)
+    for name in _PARTED_TUNING:
+        for _, t in load_tuning(folder, name):
+            ids.add(t.trial_id)
+            ids.update(t.secondary_ids or [])
+    return ids | _heldout2_ids(folder)
+
+
+def load_heldout3(folder: Path, name: str = HELDOUT3) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of held-out set 3 (``folder/<name>``):
+    the rows of every ``gold_part*.csv`` there, each with its record among the set's record
+    files (the current website CSV export, ``ctgov_csv_export``, and the other forms of
+    :func:`load_heldout2`), refused as :func:`load_heldout2` refuses (naming the file, the line
+    or field and the reason), and a study (or a secondary id) already in the development set,
+    the first held-out set, a tuning set or held-out set 2."""
+    return _load_parts(folder / name, _HELDOUT3_LABELS, _heldout3_earlier(folder))
+
+
+def evaluate_heldout3(
+    folder: Path, terms: CellTerms | None = None, name: str = HELDOUT3
+) -> Evaluation:
+    """Held-out set 3 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
+    ev = Evaluation()
+    for row, t in load_heldout3(folder, name):
         apply(t, terms)
         ev.score(row["trial_id"], row, t)
     return ev
