@@ -281,3 +281,23 @@ def test_ingest_on_postgres():
         assert (row["start_date"], row["status"]) == ("2023-09", "not_yet_recruiting")
     finally:
         s.close()
+
+
+def test_the_cli_ingests_the_export_and_relabels_it_from_the_stored_rows(tmp_path):
+    from typer.testing import CliRunner
+
+    from ctatlas.cli import app
+
+    atlas = Path(__file__).resolve().parents[1] / "fixtures" / "data"
+    db = str(tmp_path / "trials.sqlite")
+    runner = CliRunner()
+    r = runner.invoke(app, ["--data", str(atlas), "trials", "ingest", str(FULL), str(PART),
+                            "--db", db])
+    assert r.exit_code == 0, r.output
+    assert "13 records: 13 new" in r.output and "cell_therapy 8" in r.output
+    # `trials link` reads each stored row back as the ingest read it: nothing changes
+    r = runner.invoke(app, ["--data", str(atlas), "trials", "link", "--db", db, "--json"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output)
+    assert (summary["records"], summary["relabelled"], summary["changed"]) == (13, 0, 0)
+    assert summary["problems"] == []
