@@ -1,6 +1,7 @@
 """The current ClinicalTrials.gov website CSV export (``ctg-studies.csv``, "NCT Number",
 "Study Title", "Study URL" …), on real rows of two exports: one with all 30 columns (2023,
-``beta.`` study URLs) and one downloaded without "Brief Summary" (29 columns, 2025)."""
+``beta.`` study URLs) and one downloaded with 11 of them (2024: no summary, phase, dates or
+sites; CRLF line ends)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ from ctatlas.trials.store import TrialStore
 from .conftest import FIX
 
 HERE = FIX / "ctgov_csv_export"
-FULL = HERE / "ai-hack_SearchResults_rows.csv"  # 8 rows, 30 columns
-PART = HERE / "urology_ctg-studies_rows.csv"  # 5 rows, 29 columns (no Brief Summary)
+FULL = HERE / "ai-hack_SearchResults_rows.csv"  # 10 rows, 30 columns
+PART = HERE / "take-home_ctg-studies_rows.csv"  # 5 rows, 11 columns
 
 
 def _rows(path: Path) -> dict[str, dict[str, str]]:
@@ -78,15 +79,14 @@ def test_types_ids_dates_and_quoted_cells():
     assert (spray.sponsor_class, spray.phases) == ("industry", ["na"])
     bare = _trial(FULL, "NCT01307371")  # no interventions, no phase: empty, not made up
     assert (bare.interventions, bare.phases, bare.study_type) == ([], [], "observational")
-    combo = _trial(PART, "NCT06550752")
-    assert combo.interventions[0]["type"] == "COMBINATION_PRODUCT"
-    assert (combo.countries, combo.sponsor_class) == (["LB"], "academic")  # NETWORK
-    early = _trial(PART, "NCT00848497")
-    assert early.phases == ["early_1"] and early.status == "terminated"
-    two = _trial(PART, "NCT04972890")
-    assert two.phases == ["2", "3"] and two.countries == ["ID"]
+    combo = _trial(FULL, "NCT03345771")
+    assert [i["type"] for i in combo.interventions] == ["COMBINATION_PRODUCT", "DEVICE"]
+    assert (combo.phases, combo.countries) == (["3"], ["US"])
+    early = _trial(FULL, "NCT03224871")  # EARLY_PHASE1; a radiation arm
+    assert early.phases == ["early_1"] and early.status == "completed"
+    assert early.interventions[-1]["type"] == "RADIATION"
     # a name holding a colon keeps it; an unknown prefix is not taken for a type
-    row = dict(_rows(PART)["NCT02087397"], Interventions="OTHER: ARM 2: Placebo|Cells: x")
+    row = dict(_rows(PART)["NCT06623396"], Interventions="OTHER: ARM 2: Placebo|Cells: x")
     assert [(i["type"], i["name"]) for i in normalise_csv_export_row(row).interventions] == [
         ("OTHER", "ARM 2: Placebo"),
         ("", "Cells: x"),
@@ -94,16 +94,24 @@ def test_types_ids_dates_and_quoted_cells():
 
 
 def test_an_export_without_some_columns_reads_them_as_empty():
-    t = _trial(PART, "NCT02087397")
-    assert "Brief Summary" not in _rows(PART)["NCT02087397"]
-    assert t.summary == ""
-    assert t.title.startswith("Autologous Adipose-Derived Stromal Cells")
-    assert [i["type"] for i in t.interventions] == ["OTHER", "BIOLOGICAL"]
-    assert (t.status, t.start_date, t.countries) == ("withdrawn", "2014-03", ["US"])
+    t = _trial(PART, "NCT06623396")
+    assert not {"Brief Summary", "Phases", "Start Date", "Locations"} & set(
+        _rows(PART)["NCT06623396"]
+    )
+    assert (t.summary, t.phases, t.start_date, t.countries) == ("", [], None, [])
+    assert t.title == "A Study of Mesothelin-Targeted CAR T-Cell Therapy in People With " \
+        "Esophagogastric Cancer"
+    assert t.interventions[0]["name"] == "M28z1XXPD1DNR CAR"
+    assert (t.status, t.study_type) == ("recruiting", "interventional")
+    assert t.sponsor_class == "academic"  # no Funder Type column: from the name
     apply(t)
-    assert (t.label, t.origin) == ("cell_therapy", "autologous")
-    minimal = normalise_csv_export_row({"NCT Number": "NCT02087397", "Study Title": t.title})
-    assert (minimal.trial_id, minimal.title, minimal.status) == ("NCT02087397", t.title, "unknown")
+    assert (t.label, t.cell_family) == ("cell_therapy", "CAR_T")
+    # a sponsor's name is no intervention: "Intra-Cellular Therapies, Inc." tests a drug
+    drug = _trial(PART, "NCT06627413")
+    apply(drug)
+    assert (drug.label, drug.sponsor_class) == ("not_cell", "industry")
+    minimal = normalise_csv_export_row({"NCT Number": "NCT06623396", "Study Title": t.title})
+    assert (minimal.trial_id, minimal.title, minimal.status) == ("NCT06623396", t.title, "unknown")
 
 
 def test_the_same_study_from_its_api_v2_record_and_from_the_export_agrees():
@@ -139,13 +147,15 @@ def test_labels_of_the_rows():
         "NCT00750971": "hsct_procedure",
         "NCT05843071": "not_cell",
         "NCT01125371": "not_cell",
-        "NCT01307371": "cell_therapy",
+        "NCT01307371": "cell_therapy",  # "Cell Therapy in Diabetic Patients With STEMI"
+        "NCT03224871": "not_cell",  # intralesional IL-2 with radiotherapy
+        "NCT03345771": "not_cell",
         "NCT03630471": "not_cell",
-        "NCT05147779": "cell_therapy",
-        "NCT06550752": "cell_therapy",
-        "NCT02087397": "cell_therapy",
-        "NCT04972890": "cell_therapy",
-        "NCT00848497": "not_cell",
+        "NCT06623396": "cell_therapy",
+        "NCT06626633": "not_cell",  # a drug in AML
+        "NCT06627413": "not_cell",
+        "NCT06624293": "not_cell",
+        "NCT06620627": "not_cell",  # sample collection, no intervention
     }
 
 
@@ -160,13 +170,13 @@ def test_the_prefilters_let_every_row_through_as_without_them(atlas_terms):
     with without_prefilters(), without_literal_tests():
         slow = [answer(t) for t in trials]
     assert fast == slow
-    assert sum(a[0] == "cell_therapy" for a in fast) == 8
+    assert sum(a[0] == "cell_therapy" for a in fast) == 5
 
 
 def test_the_header_picks_the_form_and_extra_underscore_columns_pass(tmp_path):
     items = list(iter_items([FULL, PART]))
     assert not [i for i in items if isinstance(i, Problem)]
-    assert len(items) == 13 and {(i.source, i.encoding) for i in items} == {("ctgov", "row")}
+    assert len(items) == 15 and {(i.source, i.encoding) for i in items} == {("ctgov", "row")}
     # a fixture's own column ("_search_file") rides along and changes nothing
     text = FULL.read_text(encoding="utf-8")
     out = io.StringIO(newline="")
@@ -178,7 +188,7 @@ def test_the_header_picks_the_form_and_extra_underscore_columns_pass(tmp_path):
     a = TrialStore(f"sqlite:///{tmp_path / 'a.sqlite'}")
     b = TrialStore(f"sqlite:///{tmp_path / 'b.sqlite'}")
     try:
-        assert ingest([FULL], a).inserted == ingest([extra], b).inserted == 8
+        assert ingest([FULL], a).inserted == ingest([extra], b).inserted == 10
         assert list(a.query(label=None)) == list(b.query(label=None))
     finally:
         a.close()
@@ -224,26 +234,26 @@ def test_ingest_a_file_a_folder_and_a_zip_on_sqlite(tmp_path):
     z = tmp_path / "exports.zip"
     with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.write(FULL, "downloads/ctg-studies.csv")
-        zf.writestr("downloads/ctg-studies-urology.csv", PART.read_bytes(), zipfile.ZIP_STORED)
+        zf.writestr("downloads/ctg-studies-2.csv", PART.read_bytes(), zipfile.ZIP_STORED)
     assert count_hint([z]) is None  # rows are not counted before they are read
     try:
         s = ingest([HERE], folder)
-        assert (s.records, s.inserted, s.problems) == (13, 13, [])
-        assert ingest([HERE], folder).unchanged == 13
+        assert (s.records, s.inserted, s.problems) == (15, 15, [])
+        assert ingest([HERE], folder).unchanged == 15
         sz = ingest([z], zipped)
-        assert (sz.records, sz.problems) == (13, [])
+        assert (sz.records, sz.problems) == (15, [])
         key = ("trial_id", "label", "cell_family", "phases", "countries", "start_date")
         assert [{k: r[k] for k in key} for r in folder.query(label=None)] == [
             {k: r[k] for k in key} for r in zipped.query(label=None)
         ]
         cell = {r["trial_id"] for r in folder.query(label="cell_therapy")}
-        assert len(cell) == 8 and "NCT03373071" in cell
-        assert [r["trial_id"] for r in folder.query(label="cell_therapy", country="LB")] == [
-            "NCT06550752"
+        assert len(cell) == 5 and {"NCT03373071", "NCT06623396"} <= cell
+        assert [r["trial_id"] for r in folder.query(label="cell_therapy", country="GR")] == [
+            "NCT05018871"
         ]
         # the raw layer keeps the row as read
-        raw = json.loads(folder.raw("ctgov", "NCT06550752"))
-        assert raw == _rows(PART)["NCT06550752"]
+        raw = json.loads(folder.raw("ctgov", "NCT06623396"))
+        assert raw == _rows(PART)["NCT06623396"]
     finally:
         folder.close()
         zipped.close()
@@ -273,10 +283,10 @@ def test_ingest_on_postgres():
         conn.execute(sa.text("DROP SCHEMA IF EXISTS ctatlas_trials CASCADE"))
     s = TrialStore(url, engine=engine)
     try:
-        assert ingest([FULL, PART], s).inserted == 13
-        assert ingest([FULL, PART], s).unchanged == 13
+        assert ingest([FULL, PART], s).inserted == 15
+        assert ingest([FULL, PART], s).unchanged == 15
         msc = {r["trial_id"] for r in s.query(family="MSC")}
-        assert {"NCT05018871", "NCT06550752"} <= msc
+        assert msc == {"NCT05018871"}
         (row,) = [r for r in s.query(label=None) if r["trial_id"] == "NCT05857371"]
         assert (row["start_date"], row["status"]) == ("2023-09", "not_yet_recruiting")
     finally:
@@ -294,10 +304,10 @@ def test_the_cli_ingests_the_export_and_relabels_it_from_the_stored_rows(tmp_pat
     r = runner.invoke(app, ["--data", str(atlas), "trials", "ingest", str(FULL), str(PART),
                             "--db", db])
     assert r.exit_code == 0, r.output
-    assert "13 records: 13 new" in r.output and "cell_therapy 8" in r.output
+    assert "15 records: 15 new" in r.output and "cell_therapy 5" in r.output
     # `trials link` reads each stored row back as the ingest read it: nothing changes
     r = runner.invoke(app, ["--data", str(atlas), "trials", "link", "--db", db, "--json"])
     assert r.exit_code == 0, r.output
     summary = json.loads(r.output)
-    assert (summary["records"], summary["relabelled"], summary["changed"]) == (13, 0, 0)
+    assert (summary["records"], summary["relabelled"], summary["changed"]) == (15, 0, 0)
     assert summary["problems"] == []

@@ -273,7 +273,7 @@ def evaluate_heldout(
 # (``source_file`` names the upstream export, as in the earlier sets; when it names a file of the
 # folder, the record must be there)
 _HELDOUT2_FORMS = {
-    "ctgov_csv_export": normalise_csv_export_row,
+    "ctgov_export_csv": normalise_csv_export_row,
     "ctgov_legacy_csv": normalise_legacy_row,
     "ctgov_flat_csv": normalise_flat_row,
     "ictrp_csv": normalise_ictrp,
@@ -296,7 +296,7 @@ def _form(name: str, item: Item) -> tuple[str, dict]:
         if item.source == "ictrp":
             return "ictrp_csv", item.payload
         if "Study Title" in item.payload:
-            return "ctgov_csv_export", item.payload
+            return "ctgov_export_csv", item.payload
         legacy = "NCT Number" in item.payload
         return ("ctgov_legacy_csv" if legacy else "ctgov_flat_csv"), item.payload
     raw = orjson.loads(item.payload) if item.encoding == "json" else item.payload
@@ -471,7 +471,7 @@ def _heldout3_earlier(folder: Path) -> set[str]:
 def load_heldout3(folder: Path, name: str = HELDOUT3) -> list[tuple[dict[str, str], Trial]]:
     """(label row, unlabelled Trial) for every study of held-out set 3 (``folder/<name>``):
     the rows of every ``gold_part*.csv`` there, each with its record among the set's record
-    files (the current website CSV export, ``ctgov_csv_export``, and the other forms of
+    files (the current website CSV export, ``ctgov_export_csv``, and the other forms of
     :func:`load_heldout2`), refused as :func:`load_heldout2` refuses (naming the file, the line
     or field and the reason), and a study (or a secondary id) already in the development set,
     the first held-out set, a tuning set or held-out set 2."""
