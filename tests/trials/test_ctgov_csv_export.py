@@ -270,6 +270,18 @@ def test_a_broken_zipped_csv_is_named_and_the_rest_is_read(tmp_path, store):
     assert "neither ICTRP (TrialID) nor" in s.problems[0]["reason"]
 
 
+def test_a_zipped_csv_bomb_is_refused_by_name_and_the_rest_is_read(tmp_path, store):
+    z = tmp_path / "bomb.zip"
+    header = FULL.read_text(encoding="utf-8").splitlines()[0]
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("bomb.csv", header + "\n" + "NCT00000000," + "x" * (40 << 20) + "\n")
+        zf.write(PART, "ctg-studies.csv")
+    s = ingest([z], store)
+    assert s.records == 5 and store.count() == 5
+    assert len(s.problems) == 1 and s.problems[0]["name"] == f"{z}!bomb.csv"
+    assert s.problems[0]["reason"].startswith("refused: ")
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(not os.environ.get("CTATLAS_TEST_POSTGRES_URL"), reason="no PostgreSQL")
 def test_ingest_on_postgres():
