@@ -19,6 +19,7 @@ __all__ = [
     "JurisdictionOpt",
     "OutputFormat",
     "STATE",
+    "exit_now",
     "fail",
     "handle_errors",
     "print_problems",
@@ -38,9 +39,33 @@ class _State:
 
     db: str | None = None
     data: str | None = None
+    #: set by a command that has closed its stores and wants the console script to end the
+    #: process at once (:func:`exit_now`) rather than tear the interpreter down
+    exit_fast: bool = False
 
 
 STATE = _State()
+
+
+def exit_now(code: object) -> None:
+    """End the process with ``code`` (a ``SystemExit`` code) after flushing stdout and
+    stderr, without the interpreter's teardown (freeing every module and object one by one:
+    ~0.1 s after an ingest has compiled the classifier's patterns). Only for a command that
+    has already closed what it wrote (the store's last checkpoint is in the file), and only
+    from the console script: a test's in-process run of the app never comes here."""
+    import os
+
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be written anyway
+            pass
+    os._exit(code)
 
 DbOpt = Annotated[
     str | None,
