@@ -102,9 +102,15 @@ def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - mirrors re.compile
     """``re.compile`` with a first-character look-ahead when one can be computed."""
-    chars = first_chars(pattern, flags)
+    return _with_look_ahead(pattern, first_chars(pattern, flags), flags)
+
+
+def _with_look_ahead(pattern: str, chars: set[str] | None, flags: int = 0) -> re.Pattern[str]:
+    """``pattern`` compiled behind the look-ahead of ``chars`` (its first characters, as
+    :func:`first_chars` gives them; None: compiled unchanged)."""
     if chars is None:
         return re.compile(pattern, flags)
+    chars = set(chars)
     boundary = BOUNDARY in chars
     chars.discard(BOUNDARY)
     cls = "".join(re.escape(ch) for ch in sorted(chars))
@@ -220,9 +226,24 @@ def required_literals(pattern: str, flags: int = 0, keep: int = 2) -> list[froze
     empty when nothing useful is required. For a pattern matched case-sensitively."""
     if flags & re.IGNORECASE:
         return []
-    need = {g for g in _need_seq(_p.parse(pattern, flags)) if len(g) <= _MAX_ALTERNATIVES}
+    return _required(_p.parse(pattern, flags), keep)
+
+
+def _required(parsed: Any, keep: int) -> list[frozenset[str]]:
+    need = {g for g in _need_seq(parsed) if len(g) <= _MAX_ALTERNATIVES}
     need = {g for g in need if _score(g)[0] >= 2}  # single characters reject almost nothing
     return sorted(need, key=_score, reverse=True)[:keep]
+
+
+def _branch_facts(branch: str) -> tuple[tuple[tuple[str, ...], ...], frozenset[str] | None]:
+    """(required strings, first characters) of one top-level branch, from one parse. The
+    first characters of an alternation of branches are the union of theirs (None when any
+    branch's are None): a subset of the branches is compiled behind that look-ahead without
+    parsing the subset a second time to compute it."""
+    parsed = _p.parse(branch)
+    need = tuple(tuple(sorted(g)) for g in _required(parsed, 8))
+    chars, nullable = _first_seq(parsed)
+    return need, (None if chars is None or nullable or not chars else frozenset(chars))
 
 
 def top_branches(pattern: str) -> list[str]:
@@ -296,8 +317,8 @@ class Folded:
     """
 
     __slots__ = (
-        "_always", "_auto", "_branches", "_ci", "_multi", "_need", "_rx", "_single", "_subsets",
-        "pattern",
+        "_always", "_auto", "_branches", "_ci", "_firsts", "_multi", "_need", "_rx", "_single",
+        "_subsets", "pattern",
     )
 
     def __init__(self, pattern: str) -> None:
@@ -334,12 +355,13 @@ class Folded:
         branches = top_branches(pattern)
         #: (source, required strings) of each top-level branch, when there are enough
         self._branches: list[tuple[str, tuple[tuple[str, ...], ...]]] = []
+        #: each branch's first characters (None: not computable), for its subsets' look-ahead
+        self._firsts: list[frozenset[str] | None] = []
         # (a leading global flag, "(?x)…", belongs to every branch: such a pattern runs whole)
         if len(branches) >= _MIN_BRANCHES and not re.match(r"\(\?[aiLmsux]+\)", pattern):
-            self._branches = [
-                (b, tuple(tuple(sorted(g)) for g in required_literals(b, keep=8)))
-                for b in branches
-            ]
+            facts = [_branch_facts(b) for b in branches]
+            self._branches = [(b, need) for b, (need, _) in zip(branches, facts, strict=True)]
+            self._firsts = [first for _, first in facts]
         self._subsets: dict[tuple[int, ...], re.Pattern[str] | None] = {}
         #: one Aho-Corasick pass finds which branches' strings the text has: string -> the
         #: branches of one required set it satisfies; the branches of several sets, and
@@ -409,9 +431,21 @@ class Folded:
         if rx is self:
             if len(self._subsets) >= _MAX_SUBSETS:
                 return self._rx
-            rx = compile("|".join(self._branches[i][0] for i in keep)) if keep else None
+            rx = self._compile_subset(keep) if keep else None
             self._subsets[keep] = rx
         return rx  # type: ignore[return-value]
+
+    def _compile_subset(self, keep: tuple[int, ...]) -> re.Pattern[str]:
+        """The alternation of the branches ``keep`` (in order), behind the look-ahead of the
+        union of their first characters (the subset is parsed once, by ``re`` itself)."""
+        source = "|".join(self._branches[i][0] for i in keep)
+        chars: set[str] = set()
+        for i in keep:
+            first = self._firsts[i]
+            if first is None:  # a branch that can begin anywhere: no look-ahead
+                return _with_look_ahead(source, None)
+            chars |= first
+        return _with_look_ahead(source, chars or None)
 
     def search(self, text: str) -> Match | None:
         low = text.lower()
