@@ -86,3 +86,22 @@ def test_other_commands_end_as_usual(tmp_path: Path) -> None:
     proc = _run(tmp_path, "trials", "list", "--db", str(db), "--label", "all", "-f", "json")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.rstrip().endswith("interpreter teardown")
+
+
+def test_a_flag_left_by_an_earlier_in_process_run_is_not_honoured(tmp_path: Path) -> None:
+    """An embedding that ran the ingest in process (the flag set) and then the console entry
+    for another command: that command ends as usual."""
+    db = tmp_path / "trials.sqlite"
+    code = (
+        "import atexit, sys; atexit.register(lambda: print('interpreter teardown', flush=True))\n"
+        "from ctatlas.cli.common import STATE\n"
+        "STATE.exit_fast = True\n"
+        f"sys.argv = ['ctatlas', 'trials', 'list', '--db', {str(db)!r}, '-f', 'json']\n"
+        "from ctatlas.cli import main; main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, env={**os.environ,
+                                            "CTATLAS_DB": f"sqlite:///{tmp_path / 'atlas.sqlite'}",
+                                            "CTATLAS_DATA": str(FIX.parent / "data")})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith("interpreter teardown")

@@ -110,12 +110,13 @@ def __getattr__(name: str) -> typer.Typer:
 
 def main() -> None:
     """Entry point of the ``ctatlas`` console script."""
+    from ctatlas.cli.common import STATE, exit_now
+
     module = COMMAND_TO_MODULE.get(_command_word(sys.argv[1:]) or "")
+    STATE.exit_fast = False  # only this run's command may ask for the fast end
     try:
         (build_app([module]) if module else build_app())()
     except SystemExit as exc:
-        from ctatlas.cli.common import STATE, exit_now
-
         if STATE.exit_fast:  # the command closed its stores: no teardown needed
             exit_now(exc.code)
         raise
