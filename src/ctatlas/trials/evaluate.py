@@ -15,6 +15,8 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   legacy CSV exports holding the hard classes those sources no longer have); and a fourth,
   ``tuning4/`` (drawn after held-out set 2 from the export its part 1 came from, labelled in
   parts ``tuning4_labels_a.csv``, ``tuning4_labels_b.csv`` … and read like held-out set 2);
+  and a fifth, ``tuning5/`` (drawn after held-out set 3 from the current CSV exports it came
+  from, read like ``tuning4/``, refusing any study of held-out set 3 by its records' ids);
 - held-out set 2, ``heldout2/``: a new held-out set (half B of the first was read after its
   final figure, so it is spent), in parts with one label file each (``labels_part1.csv``,
   ``labels_part2.csv`` …), judged whole: :func:`load_heldout2`, :func:`evaluate_heldout2`;
@@ -220,7 +222,7 @@ def load_heldout(folder: Path, half: str | None = None) -> list[tuple[dict[str, 
 # held-out set's record files; and those drawn after it, labelled in parts (one label file per
 # labeller, ``<name>_labels*.csv``) with their records found like held-out set 2's
 _EARLIER_TUNING = ("tuning", "tuning2", "tuning3")
-_PARTED_TUNING = ("tuning4",)
+_PARTED_TUNING = ("tuning4", "tuning5")
 TUNING_SETS = _EARLIER_TUNING + _PARTED_TUNING
 
 
@@ -232,13 +234,29 @@ def load_tuning(folder: Path, name: str = "tuning") -> list[tuple[dict[str, str]
     its folder, each row's record found by form and id among the folder's record files, and
     refused (``ValueError`` naming the file, the line and the reason) as held-out set 2 is by
     :func:`load_heldout2`; its studies must be in none of the development set, the first
-    held-out set, the earlier tuning sets and held-out set 2 (ids compared only)."""
+    held-out set, the earlier tuning sets and held-out set 2 (ids compared only). A set
+    drawn after held-out set 3 (``tuning5``) is read the same way; its studies must be in
+    none of those sets (held-out set 2, spent, counts as an earlier set) nor in held-out
+    set 3, whose record files' ids only are compared (its gold files are never read)."""
     if name not in TUNING_SETS:
         raise ValueError(f"tuning set must be one of {TUNING_SETS}, not {name!r}")
-    if name in _PARTED_TUNING:
+    if name == "tuning4":
         return _load_parts(
             folder / name, f"{name}_labels", _earlier_ids(folder),
             _heldout2_ids(folder), "held-out set 2 (the judged set)",
+        )
+    if name in _PARTED_TUNING:
+        # drawn after held-out set 3 was judged: held-out set 2 is spent (its ids may be read
+        # as earlier ones), the parted sets before it are earlier, and held-out set 3 is the
+        # judged set, compared by its record files' ids only (its gold files are never read)
+        earlier = _earlier_ids(folder) | _heldout2_ids(folder)
+        for before in _PARTED_TUNING[: _PARTED_TUNING.index(name)]:
+            for _, t in load_tuning(folder, before):
+                earlier.add(t.trial_id)
+                earlier.update(t.secondary_ids or [])
+        return _load_parts(
+            folder / name, f"{name}_labels", earlier,
+            _heldout3_ids(folder), "held-out set 3 (the judged set)",
         )
     return _load_labelled(folder / name, f"{name}_labels.csv")
 
@@ -456,12 +474,29 @@ HELDOUT3 = "judge3"
 _HELDOUT3_LABELS = "gold_part"
 
 
+def _heldout3_ids(folder: Path) -> set[str]:
+    """Every trial id and secondary id of held-out set 3's record files: ids only, read without
+    its gold files (``gold_part*.csv`` are passed over, ``agreement/`` is a folder), so that a
+    tuning set drawn after it can be kept apart from it without reading its labels."""
+    ids: set[str] = set()
+    base = folder / HELDOUT3
+    if not base.is_dir():
+        return ids
+    for _, form, raw in _record_files(base, _HELDOUT3_LABELS):
+        t = _HELDOUT2_FORMS[form](raw)
+        ids.add(t.trial_id)
+        ids.update(t.secondary_ids or [])
+    return ids
+
+
 def _heldout3_earlier(folder: Path) -> set[str]:
     """Every trial id and secondary id a study of held-out set 3 must not have: the development
     set's, the first held-out set's, every tuning set's and held-out set 2's (spent when set 3
     was drawn, so its ids, every record file's, may be read)."""
     ids = _earlier_ids(folder)
-    for name in _PARTED_TUNING:
+    # the tuning sets drawn before it (tuning set 5, drawn after it, is kept apart from it by
+    # its own loader, which compares set 3's record ids)
+    for name in _PARTED_TUNING[: _PARTED_TUNING.index("tuning5")]:
         for _, t in load_tuning(folder, name):
             ids.add(t.trial_id)
             ids.update(t.secondary_ids or [])
