@@ -37,9 +37,10 @@ def test_every_area_has_japanese_and_korean_headings() -> None:
 
 # Diseases (whole file) still without a Japanese or Korean name. Lowered as names are
 # sourced so that a name lost in a merge or an edit fails here; the goal is zero.
-MAX_MISSING = {"ja": 5, "ko": 16}  # session 9: four entries whose names were searched, not found;
-# session 10: idiopathic_pneumonia_syndrome and lcat_deficiency (ko searched, not found;
-# see their notes)
+# session 9: four entries whose names were searched, not found;
+# session 10: idiopathic_pneumonia_syndrome and lcat_deficiency (jpco), enterocutaneous_fistula
+# (jpmsc): Korean searched, not found; see their notes
+MAX_MISSING = {"ja": 5, "ko": 17}
 
 
 def _missing(lang: str) -> list[str]:
