@@ -408,7 +408,7 @@ def _drug_after_transplant(
     for i, iv in enumerate(trial.interventions):
         if f"interventions[{i}]" in cell_ivs:
             continue
-        words = [w for w in _WORD.findall((iv.get("name") or "").lower()) if len(w) >= 4]
+        words = _WORD.findall((iv.get("name") or "").lower())  # words of 4+ letters
         if words and words[0] in head:
             return True
     return False

@@ -35,7 +35,7 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -251,9 +251,7 @@ def load_tuning(folder: Path, name: str = "tuning") -> list[tuple[dict[str, str]
         # judged set, compared by its record files' ids only (its gold files are never read)
         earlier = _earlier_ids(folder) | _heldout2_ids(folder)
         for before in _PARTED_TUNING[: _PARTED_TUNING.index(name)]:
-            for _, t in load_tuning(folder, before):
-                earlier.add(t.trial_id)
-                earlier.update(t.secondary_ids or [])
+            earlier |= _ids(t for _, t in load_tuning(folder, before))
         return _load_parts(
             folder / name, f"{name}_labels", earlier,
             _heldout3_ids(folder), "held-out set 3 (the judged set)",
@@ -352,15 +350,29 @@ def _record_files(base: Path, labels: str = "labels_part") -> Iterator[tuple[str
 def _earlier_ids(folder: Path) -> set[str]:
     """Every trial id and secondary id of the development set and of every earlier labelled
     set (the first held-out set and the tuning sets)."""
-    ids: set[str] = set()
     trials = list(load_fixture_trials(folder).values())
     trials += [t for _, t in load_heldout(folder)]
     for name in _EARLIER_TUNING:
         trials += [t for _, t in load_tuning(folder, name)]
+    return _ids(trials)
+
+
+def _ids(trials: Iterable[Trial]) -> set[str]:
+    """Every trial id and secondary id of ``trials``."""
+    ids: set[str] = set()
     for t in trials:
         ids.add(t.trial_id)
         ids.update(t.secondary_ids or [])
     return ids
+
+
+def _record_ids(base: Path, labels: str) -> set[str]:
+    """Every trial id and secondary id of the record files of a labelled set's folder ``base``
+    (none when it does not exist): ids only, its ``<labels>*`` files never read, so that a later
+    set can be kept apart from a judged one without reading its labels."""
+    if not base.is_dir():
+        return set()
+    return _ids(_HELDOUT2_FORMS[form](raw) for _, form, raw in _record_files(base, labels))
 
 
 def load_heldout2(folder: Path, name: str = "heldout2") -> list[tuple[dict[str, str], Trial]]:
@@ -377,17 +389,8 @@ def load_heldout2(folder: Path, name: str = "heldout2") -> list[tuple[dict[str, 
 
 
 def _heldout2_ids(folder: Path) -> set[str]:
-    """Every trial id and secondary id of held-out set 2's record files: ids only, read without
-    its labels, so that a later set can be kept apart from the judged one without reading it."""
-    ids: set[str] = set()
-    base = folder / "heldout2"
-    if not base.is_dir():
-        return ids
-    for _, form, raw in _record_files(base):
-        t = _HELDOUT2_FORMS[form](raw)
-        ids.add(t.trial_id)
-        ids.update(t.secondary_ids or [])
-    return ids
+    """Every trial id and secondary id of held-out set 2's record files (:func:`_record_ids`)."""
+    return _record_ids(folder / "heldout2", "labels_part")
 
 
 def _load_parts(
@@ -461,8 +464,15 @@ def evaluate_heldout2(
     folder: Path, terms: CellTerms | None = None, name: str = "heldout2"
 ) -> Evaluation:
     """Held-out set 2 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
+    return _score(load_heldout2(folder, name), terms)
+
+
+def _score(
+    labelled: list[tuple[dict[str, str], Trial]], terms: CellTerms | None
+) -> Evaluation:
+    """Classify every (label row, record) of a judged set and score it whole."""
     ev = Evaluation()
-    for row, t in load_heldout2(folder, name):
+    for row, t in labelled:
         apply(t, terms)
         ev.score(row["trial_id"], row, t)
     return ev
@@ -478,15 +488,7 @@ def _heldout3_ids(folder: Path) -> set[str]:
     """Every trial id and secondary id of held-out set 3's record files: ids only, read without
     its gold files (``gold_part*.csv`` are passed over, ``agreement/`` is a folder), so that a
     tuning set drawn after it can be kept apart from it without reading its labels."""
-    ids: set[str] = set()
-    base = folder / HELDOUT3
-    if not base.is_dir():
-        return ids
-    for _, form, raw in _record_files(base, _HELDOUT3_LABELS):
-        t = _HELDOUT2_FORMS[form](raw)
-        ids.add(t.trial_id)
-        ids.update(t.secondary_ids or [])
-    return ids
+    return _record_ids(folder / HELDOUT3, _HELDOUT3_LABELS)
 
 
 def _heldout3_earlier(folder: Path) -> set[str]:
@@ -497,9 +499,7 @@ def _heldout3_earlier(folder: Path) -> set[str]:
     # the tuning sets drawn before it (tuning set 5, drawn after it, is kept apart from it by
     # its own loader, which compares set 3's record ids)
     for name in _PARTED_TUNING[: _PARTED_TUNING.index("tuning5")]:
-        for _, t in load_tuning(folder, name):
-            ids.add(t.trial_id)
-            ids.update(t.secondary_ids or [])
+        ids |= _ids(t for _, t in load_tuning(folder, name))
     return ids | _heldout2_ids(folder)
 
 
@@ -517,8 +517,4 @@ def evaluate_heldout3(
     folder: Path, terms: CellTerms | None = None, name: str = HELDOUT3
 ) -> Evaluation:
     """Held-out set 3 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
-    ev = Evaluation()
-    for row, t in load_heldout3(folder, name):
-        apply(t, terms)
-        ev.score(row["trial_id"], row, t)
-    return ev
+    return _score(load_heldout3(folder, name), terms)
