@@ -1,7 +1,7 @@
 """Print precision / recall of the cell_therapy label on the development and held-out sets.
 
     python benchmarks/trials_accuracy.py [--verbose] [--skip-b] [--heldout2 | --spend-heldout2]
-                                         [--heldout3]
+                                         [--heldout3] [--spend-heldout3a]
 
 Sets: the development set (``tests/fixtures/trials/labelled_trials.csv``, the rules were
 written against it) and the two halves of the held-out set (``heldout/``): half A, on which
@@ -24,8 +24,12 @@ are no longer judged ones.
 
 Held-out set 3 (``judge3/``, every ``gold_part*.csv``), drawn after held-out set 2 was spent,
 largely from ClinicalTrials.gov's current website CSV export, judges the rules written after
-it: ``--heldout3`` prints its totals, whole, never its errors (there is no flag that lists
-them: reading them would spend the set; ``judge3/README.md``).
+it. It was judged whole at rules 16.13 (totals only) and, with no unused study of its
+population left to tune on, split in session 11 by trial id alone (``heldout3_half``) into
+half A, on which the rules after 16.13 are tuned, and half B, which judges them:
+``--heldout3`` prints the totals of half B (the judged figure) and of half A, never an
+error of half B (no flag lists them); ``--spend-heldout3a`` also lists half A's errors, which
+**spends half A** (``judge3/README.md``, "Halves").
 
 Each set is classified twice: with the atlas's cell-therapy names and codes (read from the
 curated data, ``data/``), as ``ctatlas trials ingest`` does, and with the text rules alone.
@@ -76,7 +80,8 @@ def main() -> None:
     skip_b = "--skip-b" in sys.argv
     spend_2 = "--spend-heldout2" in sys.argv
     judge_2 = spend_2 or "--heldout2" in sys.argv
-    judge_3 = "--heldout3" in sys.argv
+    spend_3a = "--spend-heldout3a" in sys.argv
+    judge_3 = spend_3a or "--heldout3" in sys.argv
     terms = cell_terms(load_dataset())
     for name, t in ((f"with the atlas's terms ({len(terms)}; rules {rule_version(terms)})", terms),
                     ("text rules alone", None)):
@@ -97,7 +102,11 @@ def main() -> None:
                    + ("errors listed: THIS SPENDS THE SET)" if spend_2 else "totals only)"),
                    evaluate_heldout2(FIXTURES, t), spend_2 and t is not None)
         if judge_3:
-            _print("held-out set 3 (judging; totals only)", evaluate_heldout3(FIXTURES, t), False)
+            _print("held-out set 3, half A (tuning since session 11; "
+                   + ("errors listed: THIS SPENDS HALF A)" if spend_3a else "totals only)"),
+                   evaluate_heldout3(FIXTURES, t, half="A"), spend_3a and t is not None)
+            _print("held-out set 3, half B (judging; totals only, errors never listed)",
+                   evaluate_heldout3(FIXTURES, t, half="B"), False)
 
 
 if __name__ == "__main__":

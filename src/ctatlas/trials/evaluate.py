@@ -22,8 +22,10 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   ``labels_part2.csv`` …), judged whole: :func:`load_heldout2`, :func:`evaluate_heldout2`;
 - held-out set 3, ``judge3/``: drawn after held-out set 2 was judged and spent, largely from
   ClinicalTrials.gov's current website CSV export, labelled in ``gold_part*.csv`` files (named
-  out of the reach of globs over the other sets' ``labels*`` files), judged whole:
-  :func:`load_heldout3`, :func:`evaluate_heldout3`.
+  out of the reach of globs over the other sets' ``labels*`` files), judged whole at rules
+  16.13 and split since (session 11) into half ``A`` (rules are tuned on it) and half ``B``
+  (read only through its totals) by :func:`heldout3_half`: :func:`load_heldout3`,
+  :func:`evaluate_heldout3`.
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -60,6 +63,7 @@ __all__ = [
     "evaluate_heldout2",
     "evaluate_heldout3",
     "evaluate_tuning",
+    "heldout3_half",
     "load_fixture_trials",
     "load_heldout",
     "load_heldout2",
@@ -503,18 +507,41 @@ def _heldout3_earlier(folder: Path) -> set[str]:
     return ids | _heldout2_ids(folder)
 
 
-def load_heldout3(folder: Path, name: str = HELDOUT3) -> list[tuple[dict[str, str], Trial]]:
-    """(label row, unlabelled Trial) for every study of held-out set 3 (``folder/<name>``):
-    the rows of every ``gold_part*.csv`` there, each with its record among the set's record
-    files (the current website CSV export, ``ctgov_export_csv``, and the other forms of
-    :func:`load_heldout2`), refused as :func:`load_heldout2` refuses (naming the file, the line
-    or field and the reason), and a study (or a secondary id) already in the development set,
-    the first held-out set, a tuning set or held-out set 2."""
-    return _load_parts(folder / name, _HELDOUT3_LABELS, _heldout3_earlier(folder))
+def heldout3_half(trial_id: str) -> str:
+    """The half of held-out set 3 a study belongs to: ``"A"`` when the first byte of the SHA-256
+    of its trial id (stripped, upper-case) is even, else ``"B"``.
+
+    Fixed in session 11, before any of the set's errors was read: the set was judged whole at
+    rules 16.13 (totals only) and no unused study of its population was left to tune on, so it
+    is split as the issue splits a held-out set. Rules are tuned on half A (its errors may be
+    listed: that spends half A only); half B is read only through its totals and judges them.
+    The split depends on the id alone, never on a label."""
+    digest = hashlib.sha256(trial_id.strip().upper().encode("utf-8")).digest()
+    return "A" if digest[0] % 2 == 0 else "B"
+
+
+def load_heldout3(
+    folder: Path, name: str = HELDOUT3, half: str | None = None
+) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of held-out set 3 (``folder/<name>``), or
+    of one ``half`` (``"A"`` or ``"B"``, :func:`heldout3_half`): the rows of every
+    ``gold_part*.csv`` there, each with its record among the set's record files (the current
+    website CSV export, ``ctgov_export_csv``, and the other forms of :func:`load_heldout2`),
+    refused as :func:`load_heldout2` refuses (naming the file, the line or field and the
+    reason), and a study (or a secondary id) already in the development set, the first
+    held-out set, a tuning set or held-out set 2."""
+    if half not in (None, "A", "B"):
+        raise ValueError(f"half must be 'A' or 'B', not {half!r}")
+    rows = _load_parts(folder / name, _HELDOUT3_LABELS, _heldout3_earlier(folder))
+    if half is None:
+        return rows
+    return [(r, t) for r, t in rows if heldout3_half(r["trial_id"]) == half]
 
 
 def evaluate_heldout3(
-    folder: Path, terms: CellTerms | None = None, name: str = HELDOUT3
+    folder: Path, terms: CellTerms | None = None, name: str = HELDOUT3,
+    half: str | None = None,
 ) -> Evaluation:
-    """Held-out set 3 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
-    return _score(load_heldout3(folder, name), terms)
+    """Held-out set 3 (``folder/<name>``), whole or one ``half``, with the atlas's ``terms`` or
+    without."""
+    return _score(load_heldout3(folder, name, half), terms)
