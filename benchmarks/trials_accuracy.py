@@ -28,8 +28,9 @@ it. It was judged whole at rules 16.13 (totals only) and, with no unused study o
 population left to tune on, split in session 11 by trial id alone (``heldout3_half``) into
 half A, on which the rules after 16.13 are tuned, and half B, which judges them:
 ``--heldout3`` prints the totals of half B (the judged figure) and of half A, never an
-error of half B (no flag lists them); ``--spend-heldout3a`` also lists half A's errors, which
-**spends half A** (``judge3/README.md``, "Halves").
+error of half B (no flag lists them); ``--spend-heldout3a`` prints half A alone with its
+errors, which **spends half A** (``judge3/README.md``, "Halves"), and never half B, so that
+tuning runs do not show the judged half's totals.
 
 Each set is classified twice: with the atlas's cell-therapy names and codes (read from the
 curated data, ``data/``), as ``ctatlas trials ingest`` does, and with the text rules alone.
@@ -81,7 +82,7 @@ def main() -> None:
     spend_2 = "--spend-heldout2" in sys.argv
     judge_2 = spend_2 or "--heldout2" in sys.argv
     spend_3a = "--spend-heldout3a" in sys.argv
-    judge_3 = spend_3a or "--heldout3" in sys.argv
+    judge_3 = "--heldout3" in sys.argv
     terms = cell_terms(load_dataset())
     for name, t in ((f"with the atlas's terms ({len(terms)}; rules {rule_version(terms)})", terms),
                     ("text rules alone", None)):
@@ -101,10 +102,11 @@ def main() -> None:
             _print("held-out set 2 (spent at 16.12, tuned on since: not a judged figure; "
                    + ("errors listed: THIS SPENDS THE SET)" if spend_2 else "totals only)"),
                    evaluate_heldout2(FIXTURES, t), spend_2 and t is not None)
-        if judge_3:
+        if judge_3 or spend_3a:
             _print("held-out set 3, half A (tuning since session 11; "
                    + ("errors listed: THIS SPENDS HALF A)" if spend_3a else "totals only)"),
                    evaluate_heldout3(FIXTURES, t, half="A"), spend_3a and t is not None)
+        if judge_3:
             _print("held-out set 3, half B (judging; totals only, errors never listed)",
                    evaluate_heldout3(FIXTURES, t, half="B"), False)
 
