@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from . import prefilter
 from .atlas_terms import CellTerms
 from .classify_infer import (
+    _NOT_A_CODE,
     _cells_around,
     _drug_after_transplant,
     _engineered_graft,
@@ -91,12 +92,14 @@ from .rules import (
     CAR_TOKEN,
     CELL_THERAPY_NAMED,
     CODE,
+    CONDITIONING_AGENT,
     DRUGLIKE_TYPES,
     EX_VIVO,
     FAMILY_ORDER,
     FOLLOW_UP,
     GENERIC_AFTER_AGENT,
     GENERIC_FAMILIES,
+    GIVEN_WORDS,
     HSCT,
     HSCT_ANCHORS,
     HSCT_REGIMEN,
@@ -109,6 +112,7 @@ from .rules import (
     NO_INTERVENTION,
     OTHER_AGENT,
     PRODUCT_CONTEXT,
+    SAMPLES_TAKEN,
     SAMPLING_ONLY,
     SEQUENCE_BEFORE,
     SETTING_STUDY,
@@ -190,11 +194,16 @@ def classify(
     sampling_only = bool(trial.interventions) and all(
         SAMPLING_ONLY.search(iv.get("name") or "") for iv in trial.interventions
     )
+    # ... and not a marrow aspirate or a donation (the source of cells given back)
+    samples_only = sampling_only and all(
+        SAMPLES_TAKEN.search(iv.get("name") or "") for iv in trial.interventions
+    )
     has_cell_intervention = False
     title_positive = False
     title_first: int | None = None  # where the title's first cell mention starts
     negated_ivs: set[str] = set()  # interventions whose cell mention is the population
     title_silent: bool | None = None  # the title names no cell therapy (asked when needed)
+    title_text = next((t for f, t in fields if f == "title"), "")
     title_setting: list[tuple[str, str]] = []  # title mentions that are the population/setting
     laboratory: list[tuple[str, str]] = []  # title mentions of cells studied in the laboratory
 
@@ -246,6 +255,12 @@ def classify(
                         LAB_CONTEXT.search(sentence)
                         or ((observational or sampling_only) and not PRODUCT_CONTEXT.search(near))
                         or (observational and sampling_only)
+                        # every intervention takes samples, and the title neither gives the
+                        # cells nor follows up people given them: "AML Cell Immunotherapy Using
+                        # Chimeric Antigen Receptor T-cells", "Sample collection" (samples to
+                        # develop it)
+                        or (samples_only and not FOLLOW_UP.search(title_text)
+                            and not GIVEN_WORDS.search(title_text))
                     ):
                         # "isolation of MSC-like cells from discs", an observational study of
                         # "MSCs and osteoarthritis": cells studied, none given
@@ -307,7 +322,6 @@ def classify(
     # neurotoxicity", "radiotherapy before CAR T-cell infusion") and never as the product: the
     # cell products among the interventions and in the summary are the background of a study
     # of something else. A follow-up of treated patients keeps the product as its object.
-    title_text = next((t for f, t in fields if f == "title"), "")
     title_population = bool(title_setting) and not title_positive  # "in DLBCL receiving CAR-T"
     named = CELL_THERAPY_NAMED.search(title_text) if not title_setting else None
     if named:  # masked as a population ("CAR-T cell mediated neurotoxicity")
@@ -449,7 +463,9 @@ def classify(
         has_known = False
     elif not has_cell_intervention and not title_positive and (
         laboratory
-        or (HSCT.search(title_text) and HSCT_REGIMEN.search(title_text))
+        or (HSCT.search(title_text) and (
+            HSCT_REGIMEN.search(title_text) or CONDITIONING_AGENT.search(title_text)
+        ))
         or (title_setting and trial.interventions and not FOLLOW_UP.search(title_text))
     ):
         # A laboratory study, a study of a transplant's regimen ("BFC vs BuCy conditioning for
@@ -472,7 +488,8 @@ def classify(
     # lymphodepletion (fludarabine + cyclophosphamide) given with a coded product
     if not has_cell_intervention and not positives and not record_in_vivo and not setting_only:
         names = " ".join(iv_names)
-        coded = [n for n in iv_names if CODE.search(n)]
+        # (a target antigen is not a code: "CD19+" is the graft fraction a device selects)
+        coded = [n for n in iv_names if CODE.search(n) and not _NOT_A_CODE.match(n)]
         ld = (
             LYMPHODEPLETION.search(alltext) if not LD_ANCHORS.isdisjoint(present_all) else None
         )

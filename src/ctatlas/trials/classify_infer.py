@@ -346,6 +346,9 @@ def _graft_of_a_transplant(
     )
 
 
+_NEXT_WORD = re.compile(r"\W{0,2}[\w-]+")
+
+
 def _transplant_protocol_cells(
     trial: Trial, positives: list[tuple[str, str, str]], title: str
 ) -> bool:
@@ -358,17 +361,26 @@ def _transplant_protocol_cells(
     lymphocytes) or an intervention is the transplant."""
     if not positives:
         return False
+    named = False
     for fname, snip, words in positives:
         if fname.startswith("interventions"):
             name = trial.interventions[int(fname[len("interventions[") : -1])].get("name") or ""
             if not (DONOR_LYMPHOCYTES.search(name) or GRAFT_ONLY.match(name)):
                 return False
+            named = True
             continue
-        # the mention and the few words before it ("donor white blood cell infusions")
+        if fname != "title":
+            continue  # a summary's or an arm's words describe the graft and cells listed
+        # the mention, the few words before it ("donor white blood cell infusions") and the
+        # word after it ("Memory T-cell DLI")
         at = snip.find(words)
         near = snip[max(0, at - 25) : at + len(words)] if at != -1 else snip
-        if not DONOR_LYMPHOCYTES.search(near):
+        after = _NEXT_WORD.match(snip, at + len(words)) if at != -1 else None
+        if not DONOR_LYMPHOCYTES.search(near + (after.group(0) if after else "")):
             return False
+        named = True
+    if not named:
+        return False
     for iv in trial.interventions:
         if HSCT.search(iv.get("name") or ""):
             return True

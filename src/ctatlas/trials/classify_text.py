@@ -75,8 +75,9 @@ def _masked(text: str, hits: list[Hit] | None = None) -> str:
 # between a mention and its abbreviation: "chimeric antigen receptor T cell (CAR-T)"
 _ABBREVIATION_GAP = re.compile(r"^[\s\w-]{0,12}\($")
 # a mention listed with "+" after other things given ("bridging therapy + chemotherapy + CD19
-# CAR-T cells"): one of the things given, not the setting a word before the "+" names
-_PLUS_BEFORE = re.compile(r"\+\s*(?:[\w-]+\s+){0,2}$")
+# CAR-T cells"): one of the things given, not the setting a word before the "+" names; a "+"
+# glued to a marker ("α/β+ T-lymphocyte Depleted Grafts", "CD3+ T cells") is not a list's
+_PLUS_BEFORE = re.compile(r"(?:^|\s)\+\s*(?:[\w-]+\s+){0,2}$")
 # between two mentions that are one name: "chimeric antigen receptor T-cell therapy",
 # "chimeric antigen receptor modified T cell therapy"
 _ADJACENT_GAP = re.compile(

@@ -252,7 +252,9 @@ NEG_BEFORE = _folded(
     r"function of|monitoring of|(?<!safety )(?<!efficacy )assessment of|imaging of|"
     r"(?<!pharmaco)kinetics of|"
     r"persistence of|\bon (?:the )?(?:clinical )?outcomes? (?:of|after|following)|"
-    r"in vivo(?: generated| prepared| produced)?|in[- ]?vivo|invivo|directly into)\W+"
+    r"in vivo(?: generated| prepared| produced)?|in[- ]?vivo|invivo|directly into|"
+    # cells taken out of a graft: "modified in a laboratory to remove the type of T cells"
+    r"\bremov(?:e|ed|es|ing|al of)|\bdeplet(?:e|es|ing|ion of))\W+"
     r"(?:\w+\W+){0,4}$"
     # what a drug is studied for its effect on: "Impact of Semaglutide on CD34+ EPC and Fat
     # Derived MSC" (cells measured in the people given the drug, several words on)
@@ -272,7 +274,11 @@ NEG_AFTER = _folded(
     r"iï]ve|exposure|experienced|"
     r"trials?\b|studies\b|programs?\b|(?:-?specific )?(?:endothelial )?complications?|counts?\b|"
     r"exposed\b|setting\b|"
-    r"yields?\b|subsets?\b|reconstitution|recovery\b)"
+    r"yields?\b|subsets?\b|reconstitution|recovery\b|deplet\w*)"
+    # cells removed from a graft: "T-lymphocyte Depleted Grafts", "T Cell Receptor Alpha/Beta
+    # Depletion", "TCRαβ-depleted" (the graft is given, the cells named are taken out of it)
+    r"|^[\s-]*(?:(?:receptors?|alpha|beta|gamma|delta|[αβγδ]+|tcr)[\s/+-]*){1,4}"
+    r"(?:\([^)]{1,12}\)\s*)?deplet\w*"
     r"|^\W*(?:세포\s*)?(?:치료\s*)?(?:전|후|이후|이전)\b"
     # a toxicity named right after the cell therapy, in the same phrase ("CAR-T neurotoxicity",
     # "CAR T-cell therapy cytokine release syndrome")
@@ -363,7 +369,9 @@ LAB_CONTEXT = _folded(
     r"|\b(?:collection|procurement|harvest(?:ing)?) of (?:[\w-]+ ){0,2}(?:bone marrow|blood|"
     r"tissues?|cells?|samples?|fat|adipose)\b|\bharvested from\b"
     r"|\b(?:progenitor|stem|regenerative|differentiation) potential\b|for (?:the )?production of"
-    r"|transcriptom\w*|proteom\w*|methylation|gene expression|immunophenotyp\w*",
+    r"|transcriptom\w*|proteom\w*|methylation|gene expression|immunophenotyp\w*"
+    # what is measured on cells: "Vista Protein Expression of Monocyte and T Cell Subsets"
+    r"|\b(?:protein|surface|receptor) expression\b|\bsubsets?\b",
 )
 # An intervention that only takes samples from the participants
 SAMPLING_ONLY = re.compile(
@@ -371,6 +379,16 @@ SAMPLING_ONLY = re.compile(
     r"aspirates?|swabs?|donations?)\b",
     re.I,
 )
+# ... in the strict sense: samples, specimens, biopsies, blood draws (not a marrow aspirate or
+# a donation, which may be the source of cells given back)
+SAMPLES_TAKEN = re.compile(
+    r"^\W*(?:[\w-]+\s+){0,3}(?:biops(?:y|ies)|specimens?|samples?|sampling|blood draws?|"
+    r"swabs?)\b",
+    re.I,
+)
+# Words that say a product is given to people
+GIVEN_WORDS = re.compile(r"infus|inject|administ|transfus|implant|transplant|\bgiv(?:e|en|ing)\b",
+                         re.I)
 # A title about follow-up of patients given a cell product: the product stays the object
 # even when the title says "treated with" or "after".
 FOLLOW_UP = _folded(r"follow[- ]?up|\bltfu\b|long[- ]term (?:safety|outcome|effect)")
@@ -569,16 +587,27 @@ HSCT = _folded(
     r"|cord blood (?:\(\w+\) |and placental blood )(?:stem cell )?transplant\w*"
     # a transplant of a CD34+-selected graft: "CD34+ Selected ASCT"
     r"|\bcd34\+?[- ]selected (?:autologous |allogeneic )?(?:a|h|pb)?sct"
-    r"|\bcd34\+?[- ]selected (?:autologous |allogeneic )?transplant\w*",
+    r"|\bcd34\+?[- ]selected (?:autologous |allogeneic )?transplant\w*"
+    # the graft by its abbreviation or by "graft": "PBSC Transplantation", "TCRαβ-depleted
+    # Progenitor Cell Graft", "haematopoietic stem cell graft" (not a limbal or neural one)
+    r"|\bpbscs? transplant\w*|(?:ha?ematopoietic (?:stem (?:and progenitor )?)?|(?:peripheral )?"
+    r"blood stem |(?<!limbal )(?<!neural )progenitor )cells? transplant\w*"
+    r"|(?:ha?ematopoietic (?:stem (?:and progenitor )?)?|(?:peripheral )?blood stem |(?<!limbal )"
+    r"(?<!neural )progenitor )cells? grafts?\b"
+    # ... or as the graft's labelling name has it: "HPC(A) stem cell allograft"
+    r"|(?<!limbal )(?<!neural )(?<!mesenchymal )stem cells? allografts?\b",
 )
 HSCT_REGIMEN = _folded(
-    r"conditioning|myeloablative|reduced[- ]intensity|\bric\b|\bmac\b|total body irrad"
+    r"conditioning|myeloablative|reduced[- ]intensity|\bric\b|\bmac\b|total[- ]body irrad"
     r"iation|\btbi\b"
     r"|gvhd prophylaxis|graft[- ]versus[- ]host disease prophylaxis|prophyla\w*|post[- ]transplant"
     r" cyclophosphamide|\bptcy\b|\batg\b|anti-?thymocyte|graft (?:manipulation|engineering|source)"
     r"|t[- ]cell deplet\w*|cd34\+? selection|cd34\+?[- ]selected|new model|timing of|"
     r"second transplant|tandem|"
-    r"graft failure|engraftment|high[- ]dose|myeloablat\w*|non-?ablative",
+    r"graft failure|engraftment|high[- ]dose|myeloablat\w*|non-?ablative"
+    # cells taken out of the graft ("T Cell Receptor Alpha/Beta Depletion PBSC Transplantation",
+    # "α/β+ T-lymphocyte Depleted Grafts"), not a patient's lymphodepletion
+    r"|(?<!lympho)deplet(?:ed|ion)\b",
 )
 HSCT_STUDY = _folded(
     r"(?:efficacy|safety|outcomes?|role|feasibility|benefit) of (?:upfront |early |salvage |)"
@@ -620,13 +649,13 @@ REGEN_CELLS = re.compile(
 GRAFT_ONLY = re.compile(
     r"^\W*(?:(?:umbilical|unrelated|double|single|dual|allogeneic|autologous|donor|related|"
     r"haplo-?identical|peripheral blood|mobili[sz]ed|unmanipulated|ha?ematopoietic|"
-    r"matched|sibling|cord|or|and|\d+)\W+){0,5}"
+    r"matched|sibling|cord|or|and|\d+|hpc(?:\(\w\))?)\W+){0,5}"
     r"(?:cord blood|(?:stem|progenitor) cells?|bone marrow(?: cells?)?|pbs?cs?|pbpcs?|grafts?"
     # the graft as the registry's cancer vocabulary (PDQ) lists it in a transplant record:
     # "therapeutic allogeneic lymphocytes" (described as the CD34+ cell dose infused on day 0),
     # and the donor lymphocytes the transplant's protocol gives after it
     r"|(?:therapeutic )?(?:allogeneic|donor) lymphocytes)"
-    r"(?:\W+cells?)?(?:\W+(?:units?|grafts?|transplant\w*|infusions?|transfusion))?\W*$",
+    r"(?:\W+cells?)?(?:\W+(?:units?|(?:allo)?grafts?|transplant\w*|infusions?|transfusion))?\W*$",
     re.I,
 )
 # Donor lymphocytes given within a standard transplant's protocol (to convert chimerism, on
@@ -671,7 +700,7 @@ CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,6}[a-z]?\b|^[a-z]+-[a-z]*\d", re.I)
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.13"
+RULES_VERSION = "16.14"
 
 # A drug trial for a complication of transplant (GvHD treatment, infections…): not the procedure.
 HSCT_COMPLICATION = _folded(
@@ -761,8 +790,8 @@ ACELL_ANCHORS = frozenset(
     }
 )
 HSCT_ANCHORS = frozenset(
-    {"transplant", "hsct", "hct", "sct", "bmt", "ucbt", "이식", "support", "rescue", "reinfusion",
-     "re-infusion", "조혈모"}
+    {"transplant", "graft", "hsct", "hct", "sct", "bmt", "ucbt", "이식", "support", "rescue",
+     "reinfusion", "re-infusion", "조혈모"}
 )
 VIVO_ANCHORS = frozenset(
     {"vivo", "nanopart", "lnp", "gene therapy", "directly into", "mrna encod", "mrna coding",

@@ -1,0 +1,174 @@
+"""Rules 16.14: the classes of error half A of held-out set 3 showed once its errors were
+listed (``benchmarks/TRIALS.md`` (r)), each on the real half-A rows that showed it
+(``fixtures/trials/judge3``: rows of current ClinicalTrials.gov website CSV exports, loaded
+with ``half="A"`` only: half B is never read here), with rows in other words for the same
+class (real rows of other fixtures where they exist, else written for the test) and guards
+that must keep their label. Every test of a class fails on rules 16.13; the guards pass on
+both.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ctatlas.trials.classify import classify
+from ctatlas.trials.evaluate import evaluate_heldout3, load_heldout2, load_heldout3, load_tuning
+from ctatlas.trials.record import Trial
+
+from .conftest import FIX
+
+_HALF_A: dict[str, tuple[dict[str, str], Trial]] = {}
+_OTHER: dict[str, tuple[dict[str, str], Trial]] = {}
+
+
+def _half_a(trial_id: str) -> tuple[dict[str, str], Trial]:
+    """(label row, record) of a study of held-out set 3's half A (tuned on since session 11)."""
+    if not _HALF_A:
+        _HALF_A.update({r["trial_id"]: (r, t) for r, t in load_heldout3(FIX, half="A")})
+    return _HALF_A[trial_id]
+
+
+def _other(trial_id: str) -> tuple[dict[str, str], Trial]:
+    """(label row, record) of a study of a tuning set or of spent held-out set 2."""
+    if not _OTHER:
+        for name in ("tuning", "tuning2", "tuning3", "tuning4", "tuning5"):
+            _OTHER.update({r["trial_id"]: (r, t) for r, t in load_tuning(FIX, name)})
+        _OTHER.update({r["trial_id"]: (r, t) for r, t in load_heldout2(FIX)})
+    return _OTHER[trial_id]
+
+
+def _t(title, interventions=(), summary="", study_type="interventional"):
+    """A record in the current export's shape: a title, typed interventions, a summary."""
+    return Trial(
+        source="ctgov", registry="ctgov", trial_id="NCT00000000", title=title, summary=summary,
+        study_type=study_type,
+        interventions=[
+            {"type": t, "name": n, "description": "", "other_names": []} for t, n in interventions
+        ],
+    )
+
+
+def _label(t: Trial, atlas_terms) -> str:
+    return classify(t, terms=atlas_terms).label
+
+
+# 1. Cells taken out of a graft are not cells given: "α/β+ T-lymphocyte Depleted Grafts",
+#    "T Cell Receptor Alpha/Beta Depletion PBSC Transplantation", a "TCRαβ-depleted Progenitor
+#    Cell Graft" whose planned memory-cell DLI is the transplant protocol's (tuning set 4's
+#    convention), and the graft by its labelling name ("HPC(A) stem cell allograft").
+@pytest.mark.parametrize("trial_id", ["NCT03615105", "NCT05735717", "NCT03849651"])
+@pytest.mark.parametrize("with_atlas", [True, False])
+def test_cells_depleted_from_a_graft_are_the_transplant(trial_id, with_atlas, atlas_terms):
+    row, t = _half_a(trial_id)
+    c = classify(t, terms=atlas_terms if with_atlas else None)
+    assert (row["gold_label"], c.label) == ("hsct_procedure", "hsct_procedure"), c.evidence
+
+
+@pytest.mark.parametrize("title, interventions", [
+    ("Matched Unrelated Donor Transplant Using a T-Lymphocyte Depleted Graft",
+     [("DRUG", "Busulfan"), ("PROCEDURE", "HPC(A) stem cell allograft")]),
+    ("Gamma/Delta T Cell Receptor Depletion of Haploidentical Grafts",
+     [("DRUG", "Fludarabine"), ("PROCEDURE", "HPC(A) stem cell allograft")]),
+    ("MT2019-12 T Cell Receptor Alpha/Beta Depleted Haploidentical Transplant",
+     [("DRUG", "Busulfan")]),
+    ("Alpha/Beta T-Cell Depleted Peripheral Blood Stem Cell Graft in Children With Leukemia",
+     [("DRUG", "Thiotepa"), ("DEVICE", "CliniMACS")]),
+])
+def test_a_depleted_graft_in_other_words_is_not_a_cell_therapy(
+    title, interventions, atlas_terms
+):
+    assert _label(_t(title, interventions), atlas_terms) == "hsct_procedure"
+
+
+@pytest.mark.parametrize("trial_id", [
+    "NCT07087847",  # "Ex Vivo T-Cell-Depleted Haploidentical Transplantation Bridging With
+    #                 Chimeric Antigen Receptor T-cell Therapy ..."
+    "NCT07257419",  # "CD45RA-depleted CD19-CAR T Cell Consolidation After TCRαβ+/CD19 B
+    #                 Cell-depleted Haploidentical Hematopoietic Cell Transplantation"
+    "NCT01163201",  # "T-Regulatory Cell and CD3 Depleted Double Umbilical Cord Blood ..."
+    "NCT01827579",  # "Infusion of Depleted T Cells Following Unrelated Donor SCT"
+])
+def test_cells_given_beside_a_depleted_graft_stay_a_cell_therapy(trial_id, atlas_terms):
+    row, t = _other(trial_id)
+    assert (row["gold_label"], _label(t, atlas_terms)) == ("cell_therapy", "cell_therapy")
+
+
+def test_depleted_donor_cells_studied_on_their_own_stay_a_cell_therapy(atlas_terms):
+    t = _t("CD45RA-Depleted Memory T Cells for Viral Infections After Transplant",
+           [("BIOLOGICAL", "CD45RA-depleted donor lymphocyte infusion")])
+    assert _label(t, atlas_terms) == "cell_therapy"
+    t = _t("Lymphodepleting Chemotherapy Followed by CD19 CAR T Cells in Lymphoma",
+           [("BIOLOGICAL", "CD19 CAR T cells"), ("DRUG", "Fludarabine")])
+    assert _label(t, atlas_terms) == "cell_therapy"
+
+
+# 2. A transplant with its regimen in the title, written "Total-Body Irradiation" or with the
+#    conditioning agents after the transplant ("Cord Blood Transplant, Cyclophosphamide,
+#    Fludarabine, and Total-Body Irradiation"): the summary's "healthy stem cells from a donor
+#    are infused" describes the transplant's graft.
+_BOILERPLATE = (
+    "Giving busulfan and fludarabine before a donor cord blood transplant helps stop the "
+    "patient's immune system from rejecting the donor's stem cells. When the healthy stem cells "
+    "from a donor are infused into the patient they may help the patient's bone marrow make "
+    "blood cells."
+)
+
+
+def test_a_transplants_summary_with_its_regimen_after_it_is_the_transplant(atlas_terms):
+    row, t = _half_a("NCT06013423")
+    assert (row["gold_label"], _label(t, atlas_terms)) == ("hsct_procedure", "hsct_procedure")
+    written = _t(
+        "Cord Blood Transplant, Busulfan, and Fludarabine in Treating Patients With Leukemia",
+        [("PROCEDURE", "Umbilical Cord Blood Transplantation"), ("DRUG", "Busulfan"),
+         ("DRUG", "Fludarabine"), ("OTHER", "Laboratory Biomarker Analysis")],
+        summary=_BOILERPLATE,
+    )
+    assert _label(written, atlas_terms) == "hsct_procedure"
+
+
+# 3. Every intervention takes samples and the title neither gives cells nor follows up people
+#    given them ("AML Cell Immunotherapy Using Chimeric Antigen Receptor T-cells", "Sample
+#    collection"): samples to develop a cell therapy are not the cell therapy.
+def test_samples_taken_to_develop_a_cell_therapy_are_not_one(atlas_terms):
+    row, t = _half_a("NCT04169022")
+    assert (row["gold_label"], _label(t, atlas_terms)) == ("not_cell", "not_cell")
+    written = _t("Natural Killer Cell Immunotherapy for Ovarian Cancer",
+                 [("OTHER", "Blood samples"), ("PROCEDURE", "Tumour biopsy")],
+                 summary="Samples are collected to develop an NK cell therapy.")
+    assert _label(written, atlas_terms) == "not_cell"
+
+
+def test_cells_given_from_an_aspirate_or_followed_up_stay_a_cell_therapy(atlas_terms):
+    # "... Treatment of Osteonecrosis of the Femoral Head by the Administration of Autologous
+    # Mesenchymal Stem Cells", "bone marrow aspirate" the only intervention
+    row, t = _other("NCT01700920")
+    assert (row["gold_label"], _label(t, atlas_terms)) == ("cell_therapy", "cell_therapy")
+    t = _t("Long-term Follow-up of Patients Treated With CD19 CAR T Cells",
+           [("OTHER", "Blood sampling")])
+    assert _label(t, atlas_terms) == "cell_therapy"
+    t = _t("Infusion of Autologous NK Cells in Solid Tumours", [("OTHER", "Blood samples")])
+    assert _label(t, atlas_terms) == "cell_therapy"
+
+
+# 4. Cells measured, not given: a study that gives nothing and names cells as what a protein
+#    is measured on ("Vista Protein Expression of Monocyte and T Cell Subsets").
+def test_cells_a_protein_is_measured_on_are_not_a_cell_therapy(atlas_terms):
+    row, t = _half_a("NCT06957145")
+    assert (row["gold_label"], _label(t, atlas_terms)) == ("not_cell", "not_cell")
+    for title in ("CTLA-4 Protein Expression in T Cell Subsets of Patients With Psoriasis",
+                  "Regulatory T Cell Subsets in Children With Type 1 Diabetes"):
+        assert _label(_t(title, study_type="observational"), atlas_terms) == "not_cell", title
+
+
+def test_an_observational_study_of_people_given_car_t_stays_a_cell_therapy(atlas_terms):
+    row, t = _other("NCT05784415")  # "... People Living With HIV Treated With CD19-directed
+    # CAR T Cell", observational
+    assert (row["gold_label"], _label(t, atlas_terms)) == ("cell_therapy", "cell_therapy")
+
+
+# The figure reached on half A (tuned on since session 11: not a judged figure; half B
+# judges). A floor, as the other sets' (tests/trials/test_heldout.py): raise it only.
+def test_half_a_figure_holds(atlas_terms):
+    ev = evaluate_heldout3(FIX, atlas_terms, half="A")
+    totals = f"tp={ev.tp} fp={ev.fp} fn={ev.fn} tn={ev.tn}"
+    assert ev.fp <= 3 and ev.tp >= 62, totals
