@@ -53,6 +53,7 @@ from .classify_infer import (
     _given_with_approved,
     _graft_of_a_transplant,
     _hsct,
+    _names_other_intervention,
     _origin,
     _prior_cells,
     _regenerative_transplant,
@@ -93,6 +94,7 @@ from .rules import (
     CELL_THERAPY_NAMED,
     CODE,
     CONDITIONING_AGENT,
+    DISEASE_TREATED,
     DRUGLIKE_TYPES,
     EX_VIVO,
     FAMILY_ORDER,
@@ -233,6 +235,18 @@ def classify(
                 ):
                     neg = True  # "progenitor potential of gingival mesenchymal cells" as a
                     # diagnostic test: cells measured, not given
+                if (
+                    neg
+                    and fname == "title"
+                    and has_cell_intervention
+                    and wa == 0
+                    and DISEASE_TREATED.match(masked, 0, start)
+                    and not _names_other_intervention(trial, positives, masked[:start])
+                ):
+                    # "Brain Stem Gliomas Treated With Adoptive Cellular Therapy During ...",
+                    # cells listed: the disease the title opens with is treated with the
+                    # study's cells (not "patients treated with", who are the population)
+                    neg = False
                 if neg:
                     negated.append((fname, snippet))
                     if fname.startswith("interventions"):

@@ -160,6 +160,20 @@ def _given_with_approved(
     return any(words & head_words for words in others)
 
 
+def _names_other_intervention(
+    trial: Trial, positives: list[tuple[str, str, str]], head: str
+) -> bool:
+    """Whether ``head`` (the start of a title) names a listed intervention that gives no cells
+    (a word of 4+ letters of its name, routine words aside)."""
+    words = set(_WORD.findall(head.lower()))
+    cell_ivs = {p[0] for p in positives}
+    return any(
+        (set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS) & words
+        for i, iv in enumerate(trial.interventions)
+        if f"interventions[{i}]" not in cell_ivs
+    )
+
+
 def _hsct(trial: Trial, fields: list[tuple[str, str]]) -> dict[str, str] | None:
     title = next((t for f, t in fields if f == "title"), "")
     if HSCT_COMPLICATION.search(title):

@@ -84,6 +84,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     # codes built on "car" ("JCAR017", "SYNCAR-001"), and fourth-generation "4SCAR" constructs
     # ("4SCAR19/22 T cells")
     r"|\b[a-z]{1,4}car-?\d{3}\b|\b\dscar[\d-]\w*"
+    # ... and codes with digits before "CAR" and the target after it ("TT52CAR19", "PBLTT52CAR19")
+    r"|\b[a-z0-9]*\dcar\d+[a-z0-9]*\b"
     r"|\bcar[- ](?:cd\d+\w*|bcma|gprc5d|gpc3|cld18\w*|claudin\w*|her2|egfr\w*|meso\w*|psma|psca|gd2"
     r"|b7-?h3|muc1|cea|dll3|nkg2d|ror[12]|epcam|lewis\w*|kappa|flt3|cs1|slamf7|taci|april)\b",
     "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
@@ -114,7 +116,10 @@ FAMILY_PATTERNS: dict[str, str] = {
         r"l cells?"
     r"|\badscs?\b|adipose[- ](?:tissue[- ])?derived (?:adult )?(?:stem|stromal|regenerative|mesen"
     r"chymal)|stem cells from (?:human )?exfoliated (?:deciduous )?teeth|dental pulp stem cells?"
-    r"|wharton|\bmsc\b|multipotent adult progenitor|\bmapcs?\b|stem cell product"
+    # Wharton's jelly with its cells named: the jelly alone ("Umbilical cord-derived Wharton's
+    # Jelly" beside a device) is a tissue product, not cells
+    r"|wharton\S{0,3}(?:\s+jelly)?[\s-]+(?:[\w-]+[\s-]+){0,3}?(?:mesenchymal|stromal|stem|"
+    r"mscs?\b|cells?\b)|\bmsc\b|multipotent adult progenitor|\bmapcs?\b|stem cell product"
     r"|cartistem|pneumostem|neuronata|cellgram|jointstem|astrostem|smup-ia|hcr040"
     r"|darvadstrocel|remestemcel|\bcx601\b|alofisel|temcell|stempeucel|rexlemestrocel"
     r"|\b\w+strocel\b|\b\w+stemcel\b|중간엽|간엽|줄기세포 치료"
@@ -158,6 +163,16 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|\bcells?/kg\b|\bx ?10\^?\d+ cells\b|\bcells? (?:injection|infusion)\b"
     r"|fibroblasts?|myoblasts?|hepatocytes?|cardiomyocytes?|macrophages?|\bneural (?:stem|"
     r"progenitor) cells?|\bdopaminergic (?:neurons?|progenitors?)|\bneurons?\b"
+    # cells named by the tissue they come from ("Injection of adipose derived cells into
+    # penis", "placenta-derived cells")
+    r"|\b(?:adipose|fat|lipoaspirate|marrow|placentas?|placental|amnion|amniotic|muscle|skin|"
+    r"dermis|dermal|tissue|cord)[- ](?:tissue[- ])?derived (?:[\w-]+ )?cells?\b"
+    # living cells in a capsule that release a factor ("Encapsulated Cell Biodelivery of Nerve
+    # Growth Factor", "encapsulated cell technology")
+    r"|\bencapsulated (?:[\w-]+ )?cells?\b"
+    # a donor graft made as a product ("Engineered Donor Graft (Orca Q)", "a centrally
+    # manufactured engineered donor graft"), not a graft only selected or depleted
+    r"|\bengineered (?:donor |allogeneic |ha?ematopoietic )?grafts?\b"
     r"|\blymphocytes?\b|\bt[- ]?cells?\b|cord blood|\bmegakaryocytes?|red blood cells? "
     r"(?:derived|cultured)|세포치료|세포 치료|줄기세포|세포 주사|세포주사|세포$",
 }
@@ -224,7 +239,8 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
     "islet": ("islet", "langerhans", "lantidra"),
     "other": ("stem", "progenitor", "cell", "fibroblast", "myoblast", "hepatocyte",
               "cardiomyocyte", "macrophag", "neural", "dopaminergic", "neuron", "lymphocyte",
-              "cord blood", "megakaryocyte", "lymphodeplet", "precondition", "세포", "줄기"),
+              "cord blood", "megakaryocyte", "lymphodeplet", "precondition", "세포", "줄기",
+              "engineered"),
 }
 
 # "-cel" INN stem (cell therapies): tisagenlecleucel, darvadstrocel, lifileucel, omidubicel…
@@ -360,7 +376,10 @@ LAB_CONTEXT = _folded(
     r"(?:osteogenic|chondrogenic|adipogenic) (?:differentiation|potential|effects?|capacity)|"
     r"proliferat\w*|senescen\w*|in[- ]vitro|pre-?clinical|\bmodels? (?:for|of)\b|"
     r"production and expansion|process development|properties|biomarkers?|"
-    r"in the (?:synovial fluid|peripheral blood|bone marrow|blood)|damage (?:on|to)|genome|"
+    r"in the (?:synovial fluid|peripheral blood|bone marrow|blood)|damage (?:on|to)|"
+    # a genome studied, not cells whose genome was edited ("Genome-edited Hematopoietic Stem
+    # and Progenitor Cells")
+    r"genome(?![- ]?(?:edit|engineer|modif))|"
     r"alterations?|culture passage|clonogenic|colonogenic|cologenicity|assays?|mobili[sz]\w*|"
     r"xenograft|humani[sz]ed mice|animal models?|production method|characteristics"
     # collection studies and tests of cells taken from people: "collection of bone marrow from
@@ -389,6 +408,18 @@ SAMPLES_TAKEN = re.compile(
 # Words that say a product is given to people
 GIVEN_WORDS = re.compile(r"infus|inject|administ|transfus|implant|transplant|\bgiv(?:e|en|ing)\b",
                          re.I)
+# A title that opens with the disease and says it is treated with what follows ("Brain Stem
+# Gliomas Treated With Adoptive Cellular Therapy ...", "Perinatal Arterial Stroke Treated With
+# Stromal Cells"): a few words, none of them the people treated ("patients treated with" are
+# the population) nor a preposition that names something before them ("X for lymphoma
+# treated with ..."). Matched from the title's start up to the mention.
+DISEASE_TREATED = re.compile(
+    r"\W*(?:(?!(?:patients?|people|participants?|subjects?|persons?|individuals?|children|"
+    r"adults?|women|men|infants?|survivors?|recipients?|cases?|those|who|in|with|after|for|"
+    r"following|post|previously|prior)\b)[\w'’-]+\W+){1,6}"
+    r"treated (?:with|by)\W+(?:[\w-]+\W+){0,4}$",
+    re.I,
+)
 # A title about follow-up of patients given a cell product: the product stays the object
 # even when the title says "treated with" or "after".
 FOLLOW_UP = _folded(r"follow[- ]?up|\bltfu\b|long[- ]term (?:safety|outcome|effect)")
@@ -421,8 +452,12 @@ CELL_THERAPY_NAMED = _folded(
 )
 # An intervention whose whole name is a few words and "cells" ("BOOST cells", "CD19 CAR-T
 # cells"): a cell product, whatever the words (production cell lines and disease phrases are
-# masked before this is asked).
-INTERVENTION_CELLS = re.compile(r"^(?:[\w.+/®™-]+\s+){1,4}cells?$", re.I)
+# masked before this is asked); also with what the cells are made into ("LCAR-AMDR Cells
+# Product", "XYZ cells injection").
+INTERVENTION_CELLS = re.compile(
+    r"^(?:[\w.+/®™-]+\s+){1,4}cells?(?:\s+(?:products?|injections?|infusions?|suspensions?))?$",
+    re.I,
+)
 
 # A cell therapy the record calls standard of care, commercial or approved: not the
 # investigational product of this study.
