@@ -24,6 +24,15 @@ times in turns, each study's (and each batch's) fastest kept:
   once (the patterns compiled on first use), and what is waiting rather than CPU.
 
 Start-up (imports, the atlas's store, its names and codes) is timed in fresh processes.
+
+Since session 11 it also prints the figures issue 20 is decided on, every part measured in
+the same run: the bound's decode (``orjson.loads`` of each whole study, beside the unzip);
+the classifier's minimum (the early exit as measured; for each study whose stems all sit
+inside other words, ``classify``'s own steps up to the point where no window can hold a
+mention: fields, stem scan, atlas terms, field hits, windows and masks, the gate, see
+:func:`_no_mention`; the labelled studies whole); and the command itself
+(``ctatlas trials ingest ZIP -q``) and its start-up (the same on an empty folder) in fresh
+processes, in turns, wall and CPU. Every ratio is CPU to CPU.
 Prints one table; ``--json`` writes it too. No time is asserted anywhere.
 """
 
@@ -32,6 +41,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -40,7 +50,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from trials_ingest import _atlas_url, build_corpus  # noqa: E402
+from trials_ingest import COMMAND, _atlas_url, build_corpus  # noqa: E402
 
 
 def _startup(work: Path, repeat: int) -> dict[str, float]:
@@ -127,6 +137,64 @@ def _whole(zip_path: Path, work: Path, repeat: int) -> dict:
     return out
 
 
+def _command(zip_path: Path, work: Path, repeat: int) -> dict:
+    """``ctatlas trials ingest ZIP --db NEW -q --json`` and the same on an empty folder
+    (start-up), in fresh processes, in turns: wall and CPU (the children's resource usage, to
+    each process's end); medians and fastest of ``repeat``."""
+    import resource
+    import statistics
+
+    empty = work / "nothing"
+    empty.mkdir(exist_ok=True)
+    runs: dict[str, list[tuple[float, float]]] = {"command": [], "startup": []}
+    for _ in range(repeat):
+        for kind, source in (("command", zip_path), ("startup", empty)):
+            db = work / f"command-{kind}.sqlite"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", COMMAND, "--db", _atlas_url(work), "trials",
+                            "ingest", str(source), "--db", str(db), "-q", "--json"],
+                           capture_output=True, text=True, check=True)
+            wall = time.perf_counter() - t0
+            ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            runs[kind].append((wall, (ru1.ru_utime - ru0.ru_utime)
+                               + (ru1.ru_stime - ru0.ru_stime)))
+    return {kind: {"wall": statistics.median(w for w, _ in rs),
+                   "cpu": statistics.median(c for _, c in rs),
+                   "fastest_wall": min(w for w, _ in rs), "fastest_cpu": min(c for _, c in rs)}
+            for kind, rs in runs.items()}
+
+
+MIDDLE = "stem inside another word"
+
+
+def _no_mention(trial, terms) -> bool:
+    """What a correct classifier cannot skip on a study whose stems all sit inside other
+    words, up to the point where it knows no window holds a cell-product mention: the
+    fields read and joined, the stem scan, the atlas's names and codes, each field's hits,
+    the windows around them with the disease names masked, and the gate's test of each
+    window (``classify``'s own steps, called in its order; nothing after the decision)."""
+    from ctatlas.trials.classify_text import (
+        _atlas_mentions,
+        _field_hits,
+        _fields,
+        _masked_windows,
+        _may_mention,
+        _scan,
+    )
+
+    fields = _fields(trial)
+    alltext = " ".join(t for _, t in fields)
+    low_all = alltext.lower()
+    hits_all = _scan(low_all)
+    _atlas_mentions(terms, fields)
+    windows = _masked_windows(fields, _field_hits(fields, alltext, low_all, hits_all))
+    return any(_may_mention(masked, present) for _, wins in windows
+               for _, _, present, masked in wins)
+
+
 def profile(zip_path: Path, work: Path, repeat: int, batch_size: int = 400) -> dict:
     import orjson
 
@@ -153,9 +221,10 @@ def profile(zip_path: Path, work: Path, repeat: int, batch_size: int = 400) -> d
         walk = min(walk, clock() - c0)
     n = len(items)
     parts = ("unzip", "decode", "classify", "link", "row", "hash", "raw")
-    best = {p: [float("inf")] * n for p in parts}
+    best = {p: [float("inf")] * n for p in (*parts, "orjson", "minimum")}
     writes: list[float] = []
     kinds: list[str] = []
+    judged: list[bool] = []  # a middle-row study in which a window may hold a mention
     stems = ANCHORS | ACELL_ANCHORS
     total = closing = float("inf")
     with ing._few_gc_passes():
@@ -189,14 +258,30 @@ def profile(zip_path: Path, work: Path, repeat: int, batch_size: int = 400) -> d
                                            c6 - c5, c7 - c6), strict=True):
                     if took < b[p][i]:
                         b[p][i] = took
+                c0 = clock()
+                orjson.loads(data)  # the bound's decode: the whole study, every field
+                took = clock() - c0
+                if took < b["orjson"][i]:
+                    b["orjson"][i] = took
+                if r > 0 and kinds[i] == MIDDLE:
+                    c0 = clock()
+                    _no_mention(trial, terms)
+                    took = clock() - c0
+                    if took < b["minimum"][i]:
+                        b["minimum"][i] = took
                 if r == 0:
                     low = " ".join(t for _, t in _fields(trial)).lower()
                     if trial.label == "not_cell" and not any(h[2] in stems for h in _scan(low)):
                         kinds.append("no stem (early exit)")
                     elif trial.label == "not_cell":
-                        kinds.append("stem inside another word")
+                        kinds.append(MIDDLE)
+                        c0 = clock()
+                        judged.append(_no_mention(trial, terms))
+                        b["minimum"][i] = clock() - c0
                     else:
                         kinds.append("labelled a cell therapy / HSCT / acellular")
+                    if kinds[-1] != MIDDLE:
+                        judged.append(False)
                 batch.append(row)
                 if len(batch) >= batch_size or i == n - 1:
                     c0 = clock()
@@ -220,8 +305,14 @@ def profile(zip_path: Path, work: Path, repeat: int, batch_size: int = 400) -> d
             assert summary.records == n, summary.problems[:3]
     out: dict = {"studies": n, "walk": walk, "write": sum(writes) + closing,
                  "ingest_items": total}
-    for p in parts:
+    for p in (*parts, "orjson"):
         out[p] = sum(best[p])
+    # a middle-row study whose windows may hold a mention had that mention judged (and
+    # dismissed) by the rules: its minimum is its whole classification
+    out["minimum_middle"] = sum(
+        (c if j else m) for k, j, m, c in zip(kinds, judged, best["minimum"], best["classify"],
+                                             strict=True) if k == MIDDLE)
+    out["middle_judged"] = sum(judged)
     by_kind: dict[str, list] = {}
     for k, took in zip(kinds, best["classify"], strict=True):
         e = by_kind.setdefault(k, [0, 0.0])
@@ -255,6 +346,8 @@ def main() -> None:
         start = _startup(work, args.repeat)
         res = profile(zip_path, work, args.repeat)
         res["whole"] = _whole(zip_path, work, args.repeat)
+        res["command"] = _command(zip_path, work, args.repeat)
+        res["load"] = os.getloadavg()[0]
     res["startup"] = start
     floor = res["walk"] + res["unzip"] + res["decode"] + res["write"]
     parts = floor + sum(res[p] for p in ("classify", "link", "row", "hash", "raw"))
@@ -288,8 +381,53 @@ def main() -> None:
           f"waiting (wall - CPU): {first['wall'] - cpu1:.2f} s; a warm whole ingest's CPU "
           f"beyond ingest_items' fastest: {cpu2 - whole:.2f} s (the zip's walk, the store's "
           "creation and run record, the last checkpoint, the rounds the minima leave out)")
+    res["resolve"] = _resolve(res, floor)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(res, indent=2))
+
+
+def _resolve(res: dict, floor: float) -> dict:
+    """The figures issue 20 is decided on, each part measured in this run, printed and
+    returned: CPU seconds throughout (the machine is shared; the command's wall is shown
+    beside its CPU, wall - CPU being waiting)."""
+    kinds = res["classify_by_kind"]
+    early = kinds.get("no stem (early exit)", [0, 0.0])[1]
+    cells = kinds.get("labelled a cell therapy / HSCT / acellular", [0, 0.0])[1]
+    middle_n, middle = kinds.get(MIDDLE, [0, 0.0])
+    minimum = early + res["minimum_middle"] + cells
+    with_min = floor + minimum + res["link"]
+    bound = res["walk"] + res["unzip"] + res["orjson"]
+    items = res["ingest_items"]
+    cmd, st = res["command"]["command"], res["command"]["startup"]
+    net_cpu, net_wall = cmd["cpu"] - st["cpu"], cmd["wall"] - st["wall"]
+    net_fast = cmd["fastest_cpu"] - st["fastest_cpu"]
+
+    def x(a: float, b: float) -> str:
+        return f"{a / b:.2f}x" if b > 0 else "n/a"
+
+    print(f"to resolve on (CPU seconds; load average at the end {res['load']:.1f}):")
+    print(f"  start-up (the command on an empty folder)    {st['cpu']:6.2f}  "
+          f"(wall {st['wall']:.2f})")
+    print(f"  bound: walk + unzip + orjson                 {bound:6.2f}  = {res['walk']:.2f} + "
+          f"{res['unzip']:.2f} + {res['orjson']:.2f}")
+    print(f"  floor: walk + unzip + typed decode + writes  {floor:6.2f}  = {res['walk']:.2f} + "
+          f"{res['unzip']:.2f} + {res['decode']:.2f} + {res['write']:.2f}")
+    print(f"  classifier's minimum                         {minimum:6.2f}  = early exit "
+          f"{early:.2f} + the middle row to its decision {res['minimum_middle']:.2f} "
+          f"({middle_n} studies, {res['minimum_middle'] / max(middle_n, 1) * 1e6:.0f} us "
+          f"each, against {middle / max(middle_n, 1) * 1e6:.0f} us classified; "
+          f"{res['middle_judged']} with a mention judged, counted whole) + labelled {cells:.2f}")
+    print(f"  linking                                      {res['link']:6.2f}")
+    print(f"  floor + minimum + linking                    {with_min:6.2f}")
+    print(f"  ingest_items in process                      {items:6.2f}  {x(items, bound)} the "
+          f"bound, {x(items, floor)} the floor, {x(items, with_min)} floor + minimum + linking")
+    print(f"  the command without start-up (median)        {net_cpu:6.2f}  {x(net_cpu, bound)} "
+          f"the bound, {x(net_cpu, floor)} the floor, {x(net_cpu, with_min)} floor + minimum "
+          f"+ linking (wall {net_wall:.2f}; fastest CPU {net_fast:.2f}: "
+          f"{x(net_fast, with_min)})")
+    return {"startup": st, "bound": bound, "floor": floor, "minimum": minimum,
+            "with_minimum": with_min, "ingest_items": items, "command_net_cpu": net_cpu,
+            "command_net_wall": net_wall, "command_net_fastest_cpu": net_fast}
 
 
 if __name__ == "__main__":

@@ -36,4 +36,15 @@ def test_every_part_of_ingest_is_timed_and_every_study_has_a_kind(tmp_path: Path
         assert set(got["whole"][run]) == {"wall", "user", "sys"}
         assert got["whole"][run]["user"] > 0
     assert "paid once per process" in proc.stdout
+    # the figures to resolve on: the command and its start-up in fresh processes, the bound's
+    # decode, and the middle row's minimum, which is part of classifying those studies
+    for kind in ("command", "startup"):
+        assert got["command"][kind]["cpu"] > 0 and got["command"][kind]["wall"] > 0
+    assert got["orjson"] > 0
+    middle_n, middle = kinds["stem inside another word"]
+    assert 0 <= got["middle_judged"] <= middle_n
+    assert 0 < got["minimum_middle"] <= middle * 1.5 + 0.01
+    r = got["resolve"]
+    assert r["floor"] < r["with_minimum"] and r["bound"] > 0
+    assert "floor + minimum + linking" in proc.stdout
     assert not [p for p in tmp_path.iterdir() if p.is_dir()]  # its work folder is removed
