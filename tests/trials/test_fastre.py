@@ -208,3 +208,31 @@ def test_a_subset_of_branches_compiles_to_what_its_whole_source_compiles_to(name
     low = text.lower()
     assert [m.span() for m in ours.finditer(low)] == [m.span() for m in plain.finditer(low)]
     assert ours.pattern.startswith("(?=") == (first_chars(source) is not None)
+
+
+@pytest.mark.parametrize("name", ["FOLLOW_UP", "HSCT", "STANDARD_CARE", "family.other"])
+@given(pool=st.lists(_TEXT, min_size=1, max_size=3),
+       order=st.lists(st.integers(min_value=0, max_value=5), min_size=2, max_size=12))
+def test_asking_again_about_a_text_answers_as_the_first_time(name, pool, order):
+    """A pattern remembers its last text and answer: asked about texts in any order, with
+    repeats, equal copies and other texts between them, every answer is ``re``'s."""
+    pattern = PATTERNS[name]
+    plain = re.compile(pattern, re.I)
+    rx = Folded(pattern)
+    for i in order:
+        text = pool[i % len(pool)]
+        if i >= 3:
+            text = "".join(list(text))  # an equal text, not the same object
+        m, p = rx.search(text), plain.search(text)
+        assert (m.span(), m.group(0)) == (p.span(), p.group(0)) if p else m is None
+        assert [x.span() for x in rx.finditer(text)] == [x.span() for x in plain.finditer(text)]
+
+
+def test_a_remembered_answer_is_not_used_without_the_literal_tests():
+    rx = Folded(R.FOLLOW_UP.pattern)
+    text = "Long-term follow-up of patients treated with CAR-T cells"
+    first = rx.search(text)
+    assert rx.search(text) is first  # remembered
+    with without_literal_tests():  # the unoptimised reference runs the engine every time
+        again = rx.search(text)
+        assert again is not first and again.span() == first.span()

@@ -317,14 +317,19 @@ class Folded:
     """
 
     __slots__ = (
-        "_always", "_auto", "_branches", "_ci", "_firsts", "_multi", "_need", "_rx", "_single",
-        "_subsets", "pattern",
+        "_always", "_auto", "_branches", "_ci", "_firsts", "_last", "_multi", "_need", "_rx",
+        "_single", "_subsets", "pattern",
     )
 
     def __init__(self, pattern: str) -> None:
         if _has_upper(_p.parse(pattern)):
             raise ValueError(f"a folded pattern must be written in lower case: {pattern[:60]!r}")
         self.pattern = pattern
+        #: the last text searched and what was found in it (the classifier asks the same
+        #: pattern about the same text several times: a title's follow-up words up to five
+        #: times, a transplant's words in each rule that reads them); a search of that text
+        #: again returns the same answer without running anything
+        self._last: tuple[str, Match | None] | None = None
 
     def __getattr__(self, name: str) -> Any:
         """Compile on first use: the rule tables build dozens of these at import, and a
@@ -448,15 +453,18 @@ class Folded:
         return _with_look_ahead(source, chars or None)
 
     def search(self, text: str) -> Match | None:
+        last = self._last
+        if last is not None and last[0] == text and _LITERAL_TESTS[0]:
+            return last[1]
         low = text.lower()
         if len(low) != len(text):
             m = self._ci.search(text)
         else:
             rx = self._for(low)
-            if rx is None:
-                return None
-            m = rx.search(low)
-        return Match(text, m.start(), m.end()) if m else None
+            m = rx.search(low) if rx is not None else None
+        found = Match(text, m.start(), m.end()) if m else None
+        self._last = (text, found)
+        return found
 
     def finditer(self, text: str) -> list[Match]:
         low = text.lower()
