@@ -15,7 +15,7 @@ from ctatlas.store import product_document
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
 PINNED = {
-    "JP": {"phase1": 146, "phase1_2": 46, "phase2": 33, "phase3": 29, "filed": 3, "approved": 1},
+    "JP": {"phase1": 149, "phase1_2": 46, "phase2": 33, "phase3": 29, "filed": 3, "approved": 1},
     "KR": {"phase1": 73, "phase1_2": 45, "phase2": 32, "phase3": 18, "filed": 1, "approved": 3},
     "US": {"phase1": 8, "phase1_2": 9, "phase2": 9, "phase3": 5},
     "EU": {"phase2": 1, "phase3": 1},
