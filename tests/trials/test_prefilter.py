@@ -122,6 +122,16 @@ def test_the_gate_never_rejects_a_text_its_patterns_match():
     assert rejected > len(texts) * len(pats) // 2  # and it does reject
 
 
+def test_a_pattern_whose_required_strings_are_absent_is_not_looked_for():
+    """The strings every match contains are tested with ``in`` before the one pass; a text
+    without them is answered at once, a text with them as before."""
+    gate = Gate({"soc": STANDARD_CARE.pattern})
+    assert len(gate.need["soc"]) == 2  # a standard-of-care word, and a cell-therapy word
+    assert gate.live("car-t cells after bridging chemotherapy", ["soc"]) == []
+    assert gate.live("the standard of care car-t cells", ["soc"]) == ["soc"]
+    assert gate.live("standard approved system", ["soc"]) == []  # the pass decides this one
+
+
 def test_every_pattern_the_mentions_use_has_literals_the_gate_tests():
     """A pattern with a branch that requires no literal would make the gate say "may match"
     everywhere: a rule added that way is caught here (and is still answered correctly)."""

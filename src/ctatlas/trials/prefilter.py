@@ -31,7 +31,7 @@ from typing import Any
 
 import ahocorasick
 
-from .fastre import top_branches
+from .fastre import required_literals, top_branches
 
 __all__ = ["Gate", "active", "without_prefilters"]
 
@@ -182,6 +182,12 @@ class Gate:
         self.always: set[str] = set()
         #: anchor id -> (characters before, compiled check)
         self.checks: list[tuple[int, re.Pattern[str]]] = []
+        #: pattern name -> strings every match contains (one of each group), tested with
+        #: ``in`` before the one pass: a pattern whose text lacks them is not looked for
+        self.need: dict[str, tuple[tuple[str, ...], ...]] = {
+            name: tuple(tuple(sorted(g)) for g in required_literals(pattern, keep=4))
+            for name, pattern in patterns.items()
+        }
         by_literal: dict[str, list[int]] = {}
         ids: dict[tuple[str, str, int], int] = {}
         for name, pattern in patterns.items():
@@ -238,7 +244,11 @@ class Gate:
         literal occurs) only when a branch asks for it."""
         names = list(names)
         out = [n for n in names if n in self.always]
-        wanted = {n for n in names if n not in self.always}
+        need = self.need
+        wanted = {
+            n for n in names if n not in self.always
+            and all(any(lit in low for lit in group) for group in need[n])
+        }
         if not wanted:
             return out
         where: dict[str, list[int]] = {}
