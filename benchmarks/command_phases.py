@@ -28,7 +28,6 @@ does not have are left empty. Medians of ``--repeat``. No time is asserted anywh
 
 from __future__ import annotations
 
-import argparse
 import ast
 import json
 import os
@@ -41,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from trials_ingest import _atlas_url, build_corpus  # noqa: E402
+from trials_ingest import _atlas_url, build_corpus, corpus_parser  # noqa: E402
 
 PHASES = ("interpreter", "imports, app", "atlas", "trials store", "run record, bar",
           "first batch", "the other batches", "finish, close", "report", "end")
@@ -149,16 +148,8 @@ def one_run(src: Path | None, zip_path: Path, work: Path) -> dict[str, tuple[flo
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--n", type=int, default=10_000)
-    ap.add_argument("--mix", type=int, default=25)
-    ap.add_argument("--code-only", type=int, default=50)
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--workdir", default=None)
-    ap.add_argument("--corpus", default=None, help="an existing corpus zip (not rebuilt)")
+    ap = corpus_parser(__doc__, mix=25, repeat=5)
     ap.add_argument("--before", default=None, help="an earlier source tree, timed in turns")
-    ap.add_argument("--json", dest="json_out", default=None)
     args = ap.parse_args()
     trees: dict[str, Path | None] = {"after": None}
     if args.before:

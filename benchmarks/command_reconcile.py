@@ -31,7 +31,6 @@ differences between neighbouring steps. No time is asserted anywhere.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import json
 import os
@@ -46,7 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from command_phases import one_run  # noqa: E402
-from trials_ingest import COMMAND, _atlas_url, build_corpus  # noqa: E402
+from trials_ingest import COMMAND, _atlas_url, build_corpus, corpus_parser  # noqa: E402
 
 LADDER = r'''
 import os, sys, time
@@ -141,15 +140,7 @@ def one_round(zip_path: Path, work: Path) -> dict[str, tuple[float, float]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--n", type=int, default=10_000)
-    ap.add_argument("--mix", type=int, default=25)
-    ap.add_argument("--code-only", type=int, default=50)
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--workdir", default=None)
-    ap.add_argument("--corpus", default=None, help="an existing corpus zip (not rebuilt)")
-    ap.add_argument("--json", dest="json_out", default=None)
+    ap = corpus_parser(__doc__, mix=25, repeat=5)
     args = ap.parse_args()
     rounds: list[dict] = []
     loads = []

@@ -38,7 +38,6 @@ Prints one table; ``--json`` writes it too. No time is asserted anywhere.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -50,7 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from trials_ingest import COMMAND, _atlas_url, build_corpus  # noqa: E402
+from trials_ingest import COMMAND, _atlas_url, build_corpus, corpus_parser  # noqa: E402
 
 
 def _startup(work: Path, repeat: int) -> dict[str, float]:
@@ -323,15 +322,7 @@ def profile(zip_path: Path, work: Path, repeat: int, batch_size: int = 400) -> d
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--n", type=int, default=10_000)
-    ap.add_argument("--mix", type=int, default=5)
-    ap.add_argument("--code-only", type=int, default=50)
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--workdir", default=None)
-    ap.add_argument("--corpus", default=None, help="an existing corpus zip (not rebuilt)")
-    ap.add_argument("--json", dest="json_out", default=None)
+    ap = corpus_parser(__doc__, mix=5, repeat=3)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         work = Path(tmp)

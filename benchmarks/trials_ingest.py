@@ -266,6 +266,21 @@ def bound(zip_path: str, cores: int = 1, decode: bool = True) -> int:
 # --------------------------------------------------------------------------- ours
 
 
+def corpus_parser(doc: str | None, mix: int, repeat: int) -> argparse.ArgumentParser:
+    """The arguments every single-corpus benchmark of the ingest command shares (the corpus's
+    size, mix and code-only share, the runs, where to write, an existing corpus, a JSON copy);
+    each script adds its own."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--mix", type=int, default=mix)
+    ap.add_argument("--code-only", type=int, default=50)
+    ap.add_argument("--repeat", type=int, default=repeat)
+    ap.add_argument("--workdir", default=None)
+    ap.add_argument("--corpus", default=None, help="an existing corpus zip (not rebuilt)")
+    ap.add_argument("--json", dest="json_out", default=None)
+    return ap
+
+
 def _atlas_url(work: Path) -> str:
     return f"sqlite:///{work / 'atlas.sqlite'}"
 
