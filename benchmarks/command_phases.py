@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from trials_ingest import _atlas_url, build_corpus, corpus_parser  # noqa: E402
+from trials_ingest import _atlas_url, corpus_parser, prepare_corpus  # noqa: E402
 
 PHASES = ("interpreter", "imports, app", "atlas", "trials store", "run record, bar",
           "first batch", "the other batches", "finish, close", "report", "end")
@@ -157,14 +157,7 @@ def main() -> None:
     runs: dict[str, list[dict]] = {k: [] for k in trees}
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         work = Path(tmp)
-        from ctatlas.store import ensure_store
-
-        ensure_store(_atlas_url(work))  # outside the timed runs, as a user's atlas already is
-        if args.corpus:
-            zip_path = Path(args.corpus)
-        else:
-            zip_path = work / "ctg-studies.json.zip"
-            build_corpus(zip_path, args.n, mix=args.mix, code_every=args.code_only)
+        zip_path = prepare_corpus(args, work)
         for _ in range(args.repeat):
             for name, src in trees.items():  # in turns: the machine's windows fall alike
                 runs[name].append(one_run(src, zip_path, work))

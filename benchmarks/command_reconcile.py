@@ -45,7 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from command_phases import one_run  # noqa: E402
-from trials_ingest import COMMAND, _atlas_url, build_corpus, corpus_parser  # noqa: E402
+from trials_ingest import COMMAND, _atlas_url, corpus_parser, prepare_corpus  # noqa: E402
 
 LADDER = r'''
 import os, sys, time
@@ -146,14 +146,7 @@ def main() -> None:
     loads = []
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         work = Path(tmp)
-        from ctatlas.store import ensure_store
-
-        ensure_store(_atlas_url(work))  # outside the timed runs, as a user's atlas already is
-        if args.corpus:
-            zip_path = Path(args.corpus)
-        else:
-            zip_path = work / "ctg-studies.json.zip"
-            build_corpus(zip_path, args.n, mix=args.mix, code_every=args.code_only)
+        zip_path = prepare_corpus(args, work)
         for _ in range(args.repeat):
             loads.append(os.getloadavg()[0])
             rounds.append(one_round(zip_path, work))

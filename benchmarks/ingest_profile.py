@@ -49,7 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from trials_ingest import COMMAND, _atlas_url, build_corpus, corpus_parser  # noqa: E402
+from trials_ingest import COMMAND, _atlas_url, corpus_parser, prepare_corpus  # noqa: E402
 
 
 def _startup(work: Path, repeat: int) -> dict[str, float]:
@@ -326,14 +326,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         work = Path(tmp)
-        from ctatlas.store import ensure_store
-
-        ensure_store(_atlas_url(work))
-        if args.corpus:
-            zip_path = Path(args.corpus)
-        else:
-            zip_path = work / "ctg-studies.json.zip"
-            build_corpus(zip_path, args.n, mix=args.mix, code_every=args.code_only)
+        zip_path = prepare_corpus(args, work)
         start = _startup(work, args.repeat)
         res = profile(zip_path, work, args.repeat)
         res["whole"] = _whole(zip_path, work, args.repeat)

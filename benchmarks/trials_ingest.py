@@ -281,6 +281,20 @@ def corpus_parser(doc: str | None, mix: int, repeat: int) -> argparse.ArgumentPa
     return ap
 
 
+def prepare_corpus(args: argparse.Namespace, work: Path) -> Path:
+    """The atlas store in ``work`` (outside the timed runs, as a user's atlas already is) and the
+    corpus zip: ``--corpus`` as given, or one built there from ``--n``, ``--mix`` and
+    ``--code-only`` (the arguments of :func:`corpus_parser`)."""
+    from ctatlas.store import ensure_store
+
+    ensure_store(_atlas_url(work))
+    if args.corpus:
+        return Path(args.corpus)
+    zip_path = work / "ctg-studies.json.zip"
+    build_corpus(zip_path, args.n, mix=args.mix, code_every=args.code_only)
+    return zip_path
+
+
 def _atlas_url(work: Path) -> str:
     return f"sqlite:///{work / 'atlas.sqlite'}"
 
