@@ -3,25 +3,15 @@ figures live in benchmarks/README.md)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "command_reconcile.py"
+from .conftest import run_tiny
 
 
 def test_every_step_from_the_command_to_ingest_items_stores_the_same_records(
     tmp_path: Path,
 ) -> None:
-    out = tmp_path / "reconcile.json"
-    proc = subprocess.run(
-        [sys.executable, str(BENCH), "--n", "30", "--mix", "5", "--repeat", "1",
-         "--workdir", str(tmp_path), "--json", str(out)],
-        capture_output=True, text=True, timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    res = json.loads(out.read_text())
+    res, stdout = run_tiny("command_reconcile.py", tmp_path)
     # the command and every step of the ladder stored every study of the corpus
     assert res["records"]["command"] == [30]
     steps = [k for k in res["records"] if k != "command"]
@@ -34,5 +24,5 @@ def test_every_step_from_the_command_to_ingest_items_stores_the_same_records(
     # the ingest proper is part of the command, and start-up is part of the command too
     assert med["phases: ingest proper"][0] < med["phases: total"][0]
     assert med["startup"][1] < med["command"][1] + 0.05
-    assert "command without start-up" in proc.stdout and "waiting" in proc.stdout
+    assert "command without start-up" in stdout and "waiting" in stdout
     assert not [p for p in tmp_path.iterdir() if p.is_dir()]  # its work folder is removed

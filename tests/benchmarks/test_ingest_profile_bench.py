@@ -3,23 +3,13 @@ figures live in benchmarks/README.md)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "ingest_profile.py"
+from .conftest import run_tiny
 
 
 def test_every_part_of_ingest_is_timed_and_every_study_has_a_kind(tmp_path: Path) -> None:
-    out = tmp_path / "profile.json"
-    proc = subprocess.run(
-        [sys.executable, str(BENCH), "--n", "30", "--mix", "5", "--repeat", "1",
-         "--workdir", str(tmp_path), "--json", str(out)],
-        capture_output=True, text=True, timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    got = json.loads(out.read_text())
+    got, stdout = run_tiny("ingest_profile.py", tmp_path)
     assert got["studies"] == 30
     for part in ("walk", "unzip", "decode", "write", "classify", "link", "row", "hash", "raw",
                  "ingest_items"):
@@ -30,12 +20,12 @@ def test_every_part_of_ingest_is_timed_and_every_study_has_a_kind(tmp_path: Path
     assert kinds["labelled a cell therapy / HSCT / acellular"][0] >= 1
     assert kinds["no stem (early exit)"][0] + kinds["stem inside another word"][0] >= 15
     assert set(got["startup"]) == {"python", "imports", "imports + atlas terms"}
-    assert "= the floor" in proc.stdout and "the rest" in proc.stdout
+    assert "= the floor" in stdout and "the rest" in stdout
     # the whole process: fresh processes, each ingesting twice (cold, then warm)
     for run in ("first", "again"):
         assert set(got["whole"][run]) == {"wall", "user", "sys"}
         assert got["whole"][run]["user"] > 0
-    assert "paid once per process" in proc.stdout
+    assert "paid once per process" in stdout
     # the figures to resolve on: the command and its start-up in fresh processes, the bound's
     # decode, and the middle row's minimum, which is part of classifying those studies
     for kind in ("command", "startup"):
@@ -46,5 +36,5 @@ def test_every_part_of_ingest_is_timed_and_every_study_has_a_kind(tmp_path: Path
     assert 0 < got["minimum_middle"] <= middle * 1.5 + 0.01
     r = got["resolve"]
     assert r["floor"] < r["with_minimum"] and r["bound"] > 0
-    assert "floor + minimum + linking" in proc.stdout
+    assert "floor + minimum + linking" in stdout
     assert not [p for p in tmp_path.iterdir() if p.is_dir()]  # its work folder is removed
