@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import zipfile
 from pathlib import Path
 
@@ -283,17 +282,9 @@ def test_a_zipped_csv_bomb_is_refused_by_name_and_the_rest_is_read(tmp_path, sto
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("CTATLAS_TEST_POSTGRES_URL"), reason="no PostgreSQL")
-def test_ingest_on_postgres():
-    import sqlalchemy as sa
-
-    from ctatlas.config import normalise_url
-
-    url = normalise_url(os.environ["CTATLAS_TEST_POSTGRES_URL"])
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS ctatlas_trials CASCADE"))
-    s = TrialStore(url, engine=engine)
+def test_ingest_on_postgres(tmp_path, pg_url, empty_trials):
+    # the test database's trials schema, dropped first (tests/conftest.py)
+    s = TrialStore(empty_trials.url(pg_url, tmp_path))
     try:
         assert ingest([FULL, PART], s).inserted == 15
         assert ingest([FULL, PART], s).unchanged == 15

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import zipfile
 from pathlib import Path
 
@@ -179,17 +178,9 @@ def test_filters(store):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("CTATLAS_TEST_POSTGRES_URL"), reason="no PostgreSQL")
-def test_postgres_store(tmp_path):
-    import sqlalchemy as sa
-
-    from ctatlas.config import normalise_url
-
-    url = normalise_url(os.environ["CTATLAS_TEST_POSTGRES_URL"])
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS ctatlas_trials CASCADE"))
-    s = TrialStore(url, engine=engine)
+def test_postgres_store(tmp_path, pg_url, empty_trials):
+    # the test database's trials schema, dropped first (tests/conftest.py)
+    s = TrialStore(empty_trials.url(pg_url, tmp_path))
     try:
         assert ingest([FIX / "ctgov_legacy"], s).inserted == 30
         assert ingest([FIX / "ctgov_legacy"], s).unchanged == 30
