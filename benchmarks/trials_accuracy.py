@@ -6,11 +6,12 @@
 Sets: the development set (``tests/fixtures/trials/labelled_trials.csv``, the rules were
 written against it) and the two halves of the held-out set (``heldout/``): half A, on which
 rules are tuned, and half B, which is only ever read through these totals; and the tuning
-sets (``tuning/``, ``tuning2/``, ``tuning3/``, ``tuning4/`` and ``tuning5/``: more real studies
-of the hard classes, tuned on with half A; ``tuning4/`` is drawn from the export held-out set
-2's part 1 came from, without its studies; ``tuning5/`` from the current CSV exports held-out
-set 3 came from, without its studies). ``--verbose`` lists the errors of the development set, half A
-and the tuning sets; never those of half B.
+sets (``tuning/``, ``tuning2/``, ``tuning3/``, ``tuning4/``, ``tuning5/`` and ``tuning6/``: more
+real studies of the hard classes, tuned on with half A; ``tuning4/`` is drawn from the export
+held-out set 2's part 1 came from, without its studies; ``tuning5/`` from the current CSV
+exports held-out set 3 came from, without its studies; ``tuning6/`` from other record forms of
+held-out set 3's population, without its studies). ``--verbose`` lists the errors of the
+development set, half A and the tuning sets; never those of half B.
 ``--skip-b`` leaves half B out altogether (while rules are being tuned).
 
 Held-out set 2 (``heldout2/``, every ``labels_part*.csv``) replaces half B, which was read
@@ -95,6 +96,7 @@ def main() -> None:
         _print("tuning set 3", evaluate_tuning(FIXTURES, t, "tuning3"), verbose and t is not None)
         _print("tuning set 4", evaluate_tuning(FIXTURES, t, "tuning4"), verbose and t is not None)
         _print("tuning set 5", evaluate_tuning(FIXTURES, t, "tuning5"), verbose and t is not None)
+        _print("tuning set 6", evaluate_tuning(FIXTURES, t, "tuning6"), verbose and t is not None)
         if not skip_b:
             _print("held-out half B (spent: read after its final figure; errors never listed)",
                    evaluate_heldout(FIXTURES, "B", t), False)

@@ -16,7 +16,9 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   ``tuning4/`` (drawn after held-out set 2 from the export its part 1 came from, labelled in
   parts ``tuning4_labels_a.csv``, ``tuning4_labels_b.csv`` … and read like held-out set 2);
   and a fifth, ``tuning5/`` (drawn after held-out set 3 from the current CSV exports it came
-  from, read like ``tuning4/``, refusing any study of held-out set 3 by its records' ids);
+  from, read like ``tuning4/``, refusing any study of held-out set 3 by its records' ids); and a
+  sixth, ``tuning6/`` (studies of held-out set 3's population in the other record forms, in
+  parts ``a`` and ``b``, read and kept apart from held-out set 3 like ``tuning5/``);
 - held-out set 2, ``heldout2/``: a new held-out set (half B of the first was read after its
   final figure, so it is spent), in parts with one label file each (``labels_part1.csv``,
   ``labels_part2.csv`` …), judged whole: :func:`load_heldout2`, :func:`evaluate_heldout2`;
@@ -226,7 +228,7 @@ def load_heldout(folder: Path, half: str | None = None) -> list[tuple[dict[str, 
 # held-out set's record files; and those drawn after it, labelled in parts (one label file per
 # labeller, ``<name>_labels*.csv``) with their records found like held-out set 2's
 _EARLIER_TUNING = ("tuning", "tuning2", "tuning3")
-_PARTED_TUNING = ("tuning4", "tuning5")
+_PARTED_TUNING = ("tuning4", "tuning5", "tuning6")
 TUNING_SETS = _EARLIER_TUNING + _PARTED_TUNING
 
 
@@ -239,9 +241,10 @@ def load_tuning(folder: Path, name: str = "tuning") -> list[tuple[dict[str, str]
     refused (``ValueError`` naming the file, the line and the reason) as held-out set 2 is by
     :func:`load_heldout2`; its studies must be in none of the development set, the first
     held-out set, the earlier tuning sets and held-out set 2 (ids compared only). A set
-    drawn after held-out set 3 (``tuning5``) is read the same way; its studies must be in
-    none of those sets (held-out set 2, spent, counts as an earlier set) nor in held-out
-    set 3, whose record files' ids only are compared (its gold files are never read)."""
+    drawn after held-out set 3 (``tuning5``, ``tuning6``) is read the same way; its studies
+    must be in none of those sets (held-out set 2, spent, counts as an earlier set; so do the
+    parted sets drawn before it) nor in held-out set 3, whose record files' ids only are
+    compared (its gold files are never read)."""
     if name not in TUNING_SETS:
         raise ValueError(f"tuning set must be one of {TUNING_SETS}, not {name!r}")
     if name == "tuning4":

@@ -1,0 +1,132 @@
+"""Tuning set 6 (issue 16, session 12): studies of held-out set 3's population that no set held,
+drawn from other record files than held-out set 3's exports, in two parts labelled by two
+engineers (part a: haematology, transplant and donor-cell studies, record files ``a_*``, labels
+``tuning6_labels_a.csv``; part b: the other populations, ``b_*`` and
+``tuning6_labels_b.csv``), read like tuning set 5.
+
+These tests check that the set loads whole (every part), that every label row has exactly one
+record of its form in its own part's files, what part a holds (the README's table), that part
+a's record files are the upstream rows under the upstream header, and that no study of the set
+is a study of held-out set 3 (whose record files' ids only are read, never its gold files) or
+is named anywhere else under ``tests/``. The loader's refusals are tested on tuning set 5
+(``test_tuning5.py``), which shares its code."""
+
+from __future__ import annotations
+
+import collections
+import csv
+import gzip
+import re
+
+import pytest
+
+from ctatlas.trials.evaluate import TUNING_SETS, load_tuning
+
+from .conftest import FIX
+
+SET = FIX / "tuning6"
+LABELS = {"cell_therapy", "acellular_cell_derived", "hsct_procedure", "not_cell"}
+CLASSES = {"acell", "lab", "mobil", "drug", "cond", "cytokine", "coded", "pos", "other"}
+COLUMNS = ["trial_id", "form", "source_file", "gold_label", "gold_family", "gold_origin",
+           "hard_class", "note"]
+# part a's record files: (form, upstream header's start, upstream line ending, rows)
+PART_A_FILES = {
+    "a_ctgov_export_heme_rows.csv": ("ctgov_export_csv", "NCT Number,Study Title,", b"\r\n", 80),
+}
+
+
+def _rows(part: str) -> list[dict[str, str]]:
+    with open(SET / f"tuning6_labels_{part}.csv", newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == COLUMNS
+        return list(reader)
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_tuning(FIX, "tuning6")
+
+
+def test_the_whole_set_loads_and_every_label_has_its_record(loaded):
+    assert "tuning6" in TUNING_SETS
+    parts = sorted(p.name for p in SET.glob("tuning6_labels*.csv"))
+    assert "tuning6_labels_a.csv" in parts
+    rows = [r for p in parts for r in _rows(p.removeprefix("tuning6_labels_").removesuffix(".csv"))]
+    assert [r["trial_id"] for r, _ in loaded] == [r["trial_id"] for r in rows]
+    for r, t in loaded:
+        assert r["trial_id"] == t.trial_id
+        assert r["gold_label"] in LABELS, r
+        assert r["hard_class"] in CLASSES, r
+        if r["gold_label"] == "cell_therapy":
+            assert r["gold_origin"] in {"autologous", "allogeneic", "mixed", "unknown"}, r
+        else:
+            assert not r["gold_family"] and not r["gold_origin"], r
+        # every hard-class and every arguable row says why
+        if r["hard_class"] != "other" or "arguable" in r["note"]:
+            assert len(r["note"]) > 12, r
+        assert t.title, r
+
+
+def test_part_a_rows_are_in_part_a_files_as_upstream_wrote_them(loaded):
+    rows = _rows("a")
+    assert all(r["source_file"].startswith("a_") for r in rows)
+    by_file = collections.Counter(r["source_file"] for r in rows)
+    assert by_file == {name: n for name, (*_, n) in PART_A_FILES.items()}
+    for name, (form, header, ending, _) in PART_A_FILES.items():
+        data = (SET / name).read_bytes()
+        assert data.decode("utf-8").startswith(header), name
+        assert all(r["form"] == form for r in rows if r["source_file"] == name)
+        if name.endswith(".csv"):
+            # the upstream file's own line ending on every line, and one row per label
+            assert data.count(ending) == data.count(b"\n"), name
+            with open(SET / name, newline="", encoding="utf-8") as fh:
+                ids = [rec[next(iter(rec))] for rec in csv.DictReader(fh)]
+            assert ids == [r["trial_id"] for r in rows if r["source_file"] == name], name
+    # part a's labels are in part a's files and nowhere else
+    part_a = {r["trial_id"] for r in rows}
+    assert {r["trial_id"] for r, _ in loaded if r["source_file"].startswith("a_")} == part_a
+
+
+def test_what_part_a_holds():
+    rows = _rows("a")
+    got = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
+    assert got == {
+        ("cell_therapy", "pos"): 18, ("cell_therapy", "coded"): 9,
+        ("hsct_procedure", "cond"): 17, ("not_cell", "drug"): 4, ("not_cell", "lab"): 6,
+        ("not_cell", "mobil"): 1, ("not_cell", "cytokine"): 2, ("not_cell", "other"): 23,
+    }
+    assert collections.Counter(r["note"][-6:] for r in rows) == {"draw 1": 80}
+    cells = [r for r in rows if r["gold_label"] == "cell_therapy"]
+    assert collections.Counter(r["gold_family"] for r in cells) == {
+        "T_cell_other": 18, "": 5, "NK": 2, "CAR_T": 1, "HSC": 1}
+    assert collections.Counter(r["gold_origin"] for r in cells) == {
+        "unknown": 12, "allogeneic": 12, "autologous": 3}
+    assert sum("arguable" in r["note"] for r in rows) == 15
+
+
+def _ids_in(path) -> set[str]:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return set(re.findall(r"NCT\d{8}", data.decode("utf-8", errors="ignore")))
+
+
+def test_no_study_of_held_out_set_3_or_of_any_other_file_under_tests():
+    ids = set()
+    for p in SET.glob("tuning6_labels*.csv"):
+        with open(p, newline="", encoding="utf-8") as fh:
+            ids |= {r["trial_id"] for r in csv.DictReader(fh)}
+    assert len(ids) >= 80
+    # held-out set 3 by its record files' ids only (its gold files are not opened here)
+    judged = set()
+    for p in (FIX / "judge3").glob("ctgov_export_*_rows.csv"):
+        judged |= _ids_in(p)
+    assert len(judged) > 500
+    assert not ids & judged
+    # nor any other file under tests/ (the draw's rule): the set's ids appear only in tuning6/
+    others = set()
+    for p in FIX.parent.parent.rglob("*"):
+        if p.is_file() and "tuning6" not in p.parts and p.suffix in {
+                ".csv", ".json", ".jsonl", ".gz", ".py", ".md", ".xml", ".txt"}:
+            others |= _ids_in(p)
+    assert not ids & others
