@@ -1,0 +1,192 @@
+"""The trials classifier's rules, part three: what a study is about, from its title and
+summary.
+
+A cell therapy named only as the setting of a study of something else (its toxicities,
+imaging, an agent given around it, an assessment of its recipients), a standard-of-care cell
+therapy, the sentences that state what a study gives, a follow-up study, a title that names
+the disease treated, and the antiretroviral "cART". Read through :mod:`ctatlas.trials.rules`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .fastre import Folded as _folded
+
+# A title that opens with the disease and says it is treated with what follows ("Brain Stem
+# Gliomas Treated With Adoptive Cellular Therapy ...", "Perinatal Arterial Stroke Treated With
+# Stromal Cells"): a few words, none of them the people treated ("patients treated with" are
+# the population) nor a preposition that names something before them ("X for lymphoma
+# treated with ..."). Matched from the title's start up to the mention.
+DISEASE_TREATED = re.compile(
+    r"\W*(?:(?!(?:patients?|people|participants?|subjects?|persons?|individuals?|children|"
+    r"adults?|women|men|infants?|survivors?|recipients?|cases?|those|who|in|with|after|for|"
+    r"following|post|previously|prior)\b)[\w'’-]+\W+){1,6}"
+    r"treated (?:with|by)\W+(?:[\w-]+\W+){0,4}$",
+    re.I,
+)
+
+# A title about follow-up of patients given a cell product: the product stays the object
+# even when the title says "treated with" or "after".
+FOLLOW_UP = _folded(r"follow[- ]?up|\bltfu\b|long[- ]term (?:safety|outcome|effect)")
+
+# An intervention entry that gives nothing ("No Intervention", "Observational").
+NO_INTERVENTION = re.compile(
+    r"^\W*(?:no\b|none\b|observational\b|not applicable|long[- ]term follow)", re.I
+)
+
+# A cell therapy named in a title as such (even where a mask hides it as "CAR-T cell
+# mediated"): with SETTING_STUDY and no positive mention, it is the setting.
+CELL_THERAPY_NAMED = _folded(
+    r"\bcar[- ]?t\b|chimeric antigen[- ]receptor|immune effector cells?|\bcell(?:ular)? therap\w*"
+    r"|\b\w+leucel\b",
+)
+
+# A cell therapy the record calls standard of care, commercial or approved: not the
+# investigational product of this study.
+STANDARD_CARE = _folded(
+    r"(?:standard[- ]of[- ]care|\bsoc\b|commercial(?:ly available)?|(?:fda[- ])?approved|licensed)"
+    r"\W+(?:[\w-]+\W+){0,2}?(?:car[- ]?t\b|chimeric antigen|cell therap\w*|\w+leucel\b|\w+cel\b)",
+)
+
+# Interventions that only accompany an approved cell therapy (its collection, lymphodepletion,
+# monitoring, a placebo): never what a study of something given with it is about.
+ROUTINE_WORDS = frozenset(
+    """
+    biopsy biospecimen specimen collection bone marrow aspiration computed tomography
+    echocardiography positron emission imaging x-ray lumbar puncture scan multigated
+    acquisition magnetic resonance cyclophosphamide fludarabine bendamustine chemotherapy
+    lymphodepleting lymphodepletion leukapheresis apheresis placebo administration
+    questionnaire survey quality life assessment laboratory procedure therapy treatment
+    standard care electrocardiography blood sample sampling test testing
+    """.split()
+)
+
+# A bridging therapy given before the cell therapy is part of its treatment (the development
+# set's convention), not a study of something else.
+BRIDGING = _folded(r"\bbridg\w*")
+
+# ... nor is an induction "followed by" the cell therapy, or given "then" or in sequence with it
+SEQUENCE_BEFORE = _folded(r"(?:followed by|\bthen|sequential\w*|\bsequence\w*)\W*(?:\w+\W+){0,3}$")
+
+# What a title studies when it names a cell therapy only as the setting: preventing or
+# treating its toxicities, imaging or vaccinating its recipients, irradiating or
+# lymphodepleting them before it, priming them before collection.
+SETTING_STUDY = _folded(
+    r"prevent\w*|prophyla\w*|toxicit\w*|cytokine release|\bcrs\b|\bicans\b|encephalopathy|"
+    r"radiation|radiotherapy|irradiation|lymphodeplet\w*|vaccin\w*|priming|imaging|"
+    r"magnetic resonance|\bmri\b|infections?\b|microbiota|f[a]?ecal|"
+    # what an assessment study measures in the recipients of a cell therapy
+    r"cognit\w*|neuropsych\w*|quality of life|patient[- ]reported|costs?\b|resource use|\bhru\b|"
+    r"care pathway|treatment patterns?|biological samples?|samples? collection|"
+    r"circulating tumou?r dna|\bctdna\b|sequencing|\bngs\b|monitoring|predictab\w*|"
+    r"prognostic|biomarkers?|voice|virtual reality|exercise|coaching|geriatric",
+)
+
+# An assessment study (tests, samples, costs, cognition, monitoring) of people who received a
+# cell therapy: what it studies is the assessment, even when the cell therapy is its only
+# intervention ("neurocognitive assessment in adults undergoing CAR-T cell therapy").
+ASSESSMENT_STUDY = _folded(
+    r"cognit\w*|neuropsych\w*|quality of life|patient[- ]reported|costs?\b|resource use|\bhru\b|"
+    r"care pathway|treatment patterns?|biological samples?|samples? collection|"
+    r"circulating tumou?r dna|\bctdna\b|sequencing|\bngs\b|monitoring|predictab\w*|prognostic"
+    r"|voice|virtual reality|exercise|coaching|geriatric",
+)
+
+# Words that, before the cell therapy in a title whose interventions give no cells, say the
+# study is of something given around it ("radiotherapy priming for CAR-T", "bendamustine
+# versus Flu/Cy for lymphodepletion in CAR-T", "bridging bispecific antibody treatment with
+# BCMA CAR-T", "combination of CLS-015 with CAR-T cells").
+OTHER_AGENT = _folded(
+    r"radiation|radiotherapy|irradiation|priming|lymphodeplet\w*|bispecific|antibod\w*|"
+    r"inhibitors?\b|maintenance|vaccin\w*|prophyla\w*|prevent\w*|combination of|steroids?\b|"
+    r"microbiota|imaging",
+)
+
+# ... named right before a cell therapy that the title names only generically ("for CAR-T",
+# "with anti-CD19 CAR-T cells"), not an engineered product described at length
+GENERIC_AFTER_AGENT = re.compile(r"\b(?:for|with|in|before|and)\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+# A summary sentence that states what the study gives ("this phase I trial studies the side
+# effects and best dose of modified immune cells")
+STUDY_PURPOSE = _folded(
+    r"(?:trial|study) (?:studies|tests|evaluates|investigates|assesses|"
+    r"will (?:evaluate|assess|test))"
+    r"|investigational|purpose of|(?:aims?|designed) to|to (?:evaluate|assess|determine|test|inve"
+    r"stigate)|(?:best )?dose of"
+    # what the study is on ("a clinical study on the safety and effectiveness of CD19/BCMA CAR T
+    # cells", "evaluate the safety and efficacy of CD70-targeting UCAR-T cells", "CLDN 18.2 CAR
+    # T cells clinical research plan", "dose escalation and safety CART")
+    r"|(?:study|trial|research) (?:on|of) the (?:safety|efficacy|effectiveness)"
+    r"|(?:safety|efficacy|effectiveness|tolerability) (?:and (?:safety|efficacy|effectiveness|"
+    r"tolerability) )?of\b|research plan|dose[- ]escalation"
+    # the study gives the cells: "T-cells will be engineered", "cells will be injected"
+    r"|\bwill be (?:engineered|transduced|genetically modified|injected|infused|administered|"
+    r"given back|returned)"
+    # a product the study made: "a new and optimized anti-BCMA CAR-T has been developed, with
+    # the aim of using it in patients ..."
+    r"|(?:has|have) been developed|aim of using",
+)
+
+# A summary sentence in which the study gives something else around the cell therapy: "to
+# give people radiation treatment before they receive a CAR T-cell treatment", "to use
+# radiation therapy with vancomycin prior to CAR T-cell therapy", "evaluates chidamide ... as
+# maintenance therapy following CAR-T cell immunotherapy". ``obj`` is what the study gives
+# (the engine checks it names no cells and names an agent); the cells are only the time
+# anchor. A sentence that gives the cells ("infuse CAR-T cells after lymphodepletion") has
+# them in ``obj`` or not after the preposition.
+# The cell therapy that ends such a sentence: every match of AROUND_CELLS holds a match of
+# this, so a summary without one is not searched (the engine's cheap first check, with the
+# literals every match holds).
+AROUND_CELLS_END = (
+    r"(?:car[- )]*t\b|chimeric antigen|cell therap\w*|\w+leucel\b|\w+-cel\b|\bcart\b)"
+)
+
+AROUND_CELLS = re.compile(
+    r"\b(?:to (?:give|use|add|administer|deliver)|giv(?:e|ing)|us(?:e|ing)|add(?:ing)?|"
+    r"administer(?:s|ing)?|incorporat(?:e|es|ing)|evaluat(?:e|es|ing)|assess(?:es|ing)?|"
+    r"investigat(?:e|es|ing)|tests?|testing)\b"
+    r"(?P<obj>[^.;:?!|\n]{3,160}?)"
+    r"\b(?:before|prior to|following|after|ahead of)\s+"
+    r"(?:(?:they|patients?|participants?|people|subjects?|the patients?)\s+)?"
+    r"(?:(?:receive|receiving|get|getting|undergo|undergoing|start|starting)\s+)?"
+    r"(?:[\w()/-]+\s+){0,5}?" + AROUND_CELLS_END,
+    re.I,
+)
+
+# A summary sentence that names a thing other than cells as what is under investigation
+# ("68Ga-NOTA-BCMA is a novel, targeted PET tracer under clinical investigation"); the
+# engine checks the sentence up to it names no cells.
+INVESTIGATED_OTHER = re.compile(
+    r"\b(?:is|as) an? (?:[\w,-]+ ){0,4}?(?:tracer|radiotracer|agent|drug|compound|"
+    r"radiopharmaceutical|probe|device|vaccine|antibody|inhibitor)\b[^.]{0,40}?"
+    r"\bunder (?:clinical )?(?:investigation|development|evaluation)",
+    re.I,
+)
+
+# A cell word in what the study gives: then the sentence gives cells. A bridging therapy or a
+# lymphodepleting regimen given before the cells is part of the cell therapy (the development
+# set's convention: "talquetamab as bridging therapy prior to cilta-cel", "fludarabine and
+# cyclophosphamide with or without rituximab before CD19 CAR T cells").
+CELL_WORD = _folded(
+    r"\bcar\b|car[- ]?t|cells?\b|chimeric|leucel|\w-cel\b|\bcart\b|lymphocyte|\bbridg\w*|"
+    r"lymphodeplet\w*|fludarabine|cyclophosphamide|bendamustine|conditioning"
+)
+
+# A summary that says the study itself gives no treatment ("participating in the study does
+# not involve receiving any treatment, other than the standard treatment"): a cell therapy it
+# names is what its participants receive as standard care.
+NO_TREATMENT_GIVEN = _folded(
+    r"(?:does|do|will) not (?:involve|include|require) (?:receiving |the administration of |"
+    r"giving )?any (?:\w+ )?(?:treatment|therapy|intervention|drug)"
+    r"|no (?:study |investigational |experimental )?(?:treatment|therapy|intervention|drug)s? "
+    r"(?:will be|is|are) (?:given|administered|provided)"
+    r"|(?:participants|patients|subjects) will not receive any (?:study |investigational )?"
+    r"(?:treatment|therapy|intervention|drug)"
+)
+
+# "cART": combination antiretroviral therapy, not a CAR-T ("R-EPOCH and cART" for AIDS-related
+# lymphoma): the token written so, or in a record that speaks of antiretroviral therapy.
+ANTIRETROVIRAL_CART = "cART"
+
+ANTIRETROVIRAL = "antiretroviral"
