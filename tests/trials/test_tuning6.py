@@ -2,7 +2,9 @@
 drawn from other record files than held-out set 3's exports, in two parts labelled by two
 engineers (part a: haematology, transplant and donor-cell studies, record files ``a_*``, labels
 ``tuning6_labels_a.csv``; part b: the other populations, ``b_*`` and
-``tuning6_labels_b.csv``), read like tuning set 5.
+``tuning6_labels_b.csv``; part c: acute myeloid and lymphoblastic leukaemia, MDS and
+code-named products with summaries, ``c_*`` and ``tuning6_labels_c.csv``), read like tuning
+set 5.
 
 These tests check that the set loads whole (every part), that every label row has exactly one
 record of its form in its own part's files, what part a holds (the README's table), that part
@@ -35,6 +37,10 @@ PART_A_FILES = {
     "a_ctgov_legacy_bcell_rows.csv": ("ctgov_legacy_csv", '"Rank","NCT Number",', b"\n", 11),
     "a_ctgov_legacy_bcell2_rows.csv": ("ctgov_legacy_csv", '"Rank","NCT Number",', b"\r\n", 5),
     "a_ctgov_flat_onc_car_t_monitor_rows.csv": ("ctgov_flat_csv", "NCTId,BriefTitle,", b"\n", 17),
+}
+# part c's record files, the same way
+PART_C_FILES = {
+    "c_ctgov_export_aml_rows.csv": ("ctgov_export_csv", "NCT Number,Study Title,", b"\r\n", 50),
 }
 
 
@@ -70,12 +76,12 @@ def test_the_whole_set_loads_and_every_label_has_its_record(loaded):
         assert t.title, r
 
 
-def test_part_a_rows_are_in_part_a_files_as_upstream_wrote_them(loaded):
-    rows = _rows("a")
-    assert all(r["source_file"].startswith("a_") for r in rows)
+def _part_rows_are_in_part_files_as_upstream_wrote_them(loaded, part, files):
+    rows = _rows(part)
+    assert all(r["source_file"].startswith(f"{part}_") for r in rows)
     by_file = collections.Counter(r["source_file"] for r in rows)
-    assert by_file == {name: n for name, (*_, n) in PART_A_FILES.items()}
-    for name, (form, header, ending, _) in PART_A_FILES.items():
+    assert by_file == {name: n for name, (*_, n) in files.items()}
+    for name, (form, header, ending, _) in files.items():
         data = (SET / name).read_bytes()
         assert data.decode("utf-8").startswith(header), name
         assert all(r["form"] == form for r in rows if r["source_file"] == name)
@@ -86,9 +92,17 @@ def test_part_a_rows_are_in_part_a_files_as_upstream_wrote_them(loaded):
                 ids = [next(v for v in rec.values() if re.fullmatch(r"NCT\d{8}", v or ""))
                        for rec in csv.DictReader(fh)]
             assert ids == [r["trial_id"] for r in rows if r["source_file"] == name], name
-    # part a's labels are in part a's files and nowhere else
-    part_a = {r["trial_id"] for r in rows}
-    assert {r["trial_id"] for r, _ in loaded if r["source_file"].startswith("a_")} == part_a
+    # the part's labels are in the part's files and nowhere else
+    ours = {r["trial_id"] for r in rows}
+    assert {r["trial_id"] for r, _ in loaded if r["source_file"].startswith(f"{part}_")} == ours
+
+
+def test_part_a_rows_are_in_part_a_files_as_upstream_wrote_them(loaded):
+    _part_rows_are_in_part_files_as_upstream_wrote_them(loaded, "a", PART_A_FILES)
+
+
+def test_part_c_rows_are_in_part_c_files_as_upstream_wrote_them(loaded):
+    _part_rows_are_in_part_files_as_upstream_wrote_them(loaded, "c", PART_C_FILES)
 
 
 def test_what_part_a_holds():
@@ -108,6 +122,33 @@ def test_what_part_a_holds():
     assert collections.Counter(r["gold_origin"] for r in cells) == {
         "unknown": 63, "allogeneic": 27, "autologous": 13, "mixed": 1}
     assert sum("arguable" in r["note"] for r in rows) == 44
+
+
+def test_what_part_c_holds():
+    rows = _rows("c")
+    got = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
+    assert got == {
+        ("cell_therapy", "pos"): 6, ("cell_therapy", "coded"): 5,
+        ("hsct_procedure", "cond"): 10, ("not_cell", "drug"): 8, ("not_cell", "lab"): 2,
+        ("not_cell", "other"): 19,
+    }
+    assert collections.Counter(r["note"][-6:] for r in rows) == {"draw 1": 50}
+    cells = [r for r in rows if r["gold_label"] == "cell_therapy"]
+    assert collections.Counter(r["gold_family"] for r in cells) == {
+        "T_cell_other": 5, "": 4, "CAR_T": 2}
+    assert collections.Counter(r["gold_origin"] for r in cells) == {
+        "unknown": 9, "allogeneic": 1, "autologous": 1}
+    assert sum("arguable" in r["note"] for r in rows) == 10
+
+
+def test_the_parts_share_no_study():
+    parts = {p.name: {r["trial_id"] for r in _rows(p.name[len("tuning6_labels_"):-4])}
+             for p in SET.glob("tuning6_labels*.csv")}
+    assert {"tuning6_labels_a.csv", "tuning6_labels_c.csv"} <= set(parts)
+    names = sorted(parts)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not parts[a] & parts[b], (a, b)
 
 
 def _ids_in(path) -> set[str]:
