@@ -40,7 +40,8 @@ PART_A_FILES = {
 }
 # part c's record files, the same way
 PART_C_FILES = {
-    "c_ctgov_export_aml_rows.csv": ("ctgov_export_csv", "NCT Number,Study Title,", b"\r\n", 50),
+    "c_ctgov_export_aml_rows.csv": ("ctgov_export_csv", "NCT Number,Study Title,", b"\r\n", 105),
+    "c_ctgov_flat_onc_car_t_monitor_rows.csv": ("ctgov_flat_csv", "NCTId,BriefTitle,", b"\n", 30),
 }
 
 
@@ -128,17 +129,21 @@ def test_what_part_c_holds():
     rows = _rows("c")
     got = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
     assert got == {
-        ("cell_therapy", "pos"): 6, ("cell_therapy", "coded"): 5,
-        ("hsct_procedure", "cond"): 10, ("not_cell", "drug"): 8, ("not_cell", "lab"): 2,
-        ("not_cell", "other"): 19,
+        ("cell_therapy", "pos"): 26, ("cell_therapy", "coded"): 33,
+        ("hsct_procedure", "cond"): 21, ("not_cell", "drug"): 13, ("not_cell", "lab"): 8,
+        ("not_cell", "other"): 34,
     }
-    assert collections.Counter(r["note"][-6:] for r in rows) == {"draw 1": 50}
+    assert collections.Counter(r["note"][-6:] for r in rows) == {
+        "draw 1": 50, "draw 2": 55, "draw 3": 30}
+    # the monitor's rows (with the brief summary) are draw 3's and only draw 3's
+    assert all(r["note"].endswith("draw 3") == r["source_file"].startswith("c_ctgov_flat")
+               for r in rows)
     cells = [r for r in rows if r["gold_label"] == "cell_therapy"]
     assert collections.Counter(r["gold_family"] for r in cells) == {
-        "T_cell_other": 5, "": 4, "CAR_T": 2}
+        "CAR_T": 24, "": 18, "T_cell_other": 15, "NK": 1, "CAR_NK": 1}
     assert collections.Counter(r["gold_origin"] for r in cells) == {
-        "unknown": 9, "allogeneic": 1, "autologous": 1}
-    assert sum("arguable" in r["note"] for r in rows) == 10
+        "unknown": 42, "allogeneic": 13, "autologous": 4}
+    assert sum("arguable" in r["note"] for r in rows) == 26
 
 
 def test_the_parts_share_no_study():
