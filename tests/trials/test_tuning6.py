@@ -18,6 +18,7 @@ from __future__ import annotations
 import collections
 import csv
 import gzip
+import json
 import re
 
 import pytest
@@ -42,6 +43,7 @@ PART_A_FILES = {
 PART_C_FILES = {
     "c_ctgov_export_aml_rows.csv": ("ctgov_export_csv", "NCT Number,Study Title,", b"\r\n", 105),
     "c_ctgov_flat_onc_car_t_monitor_rows.csv": ("ctgov_flat_csv", "NCTId,BriefTitle,", b"\n", 30),
+    "c_leukaemia_ctgov_studies.jsonl.gz": ("ctgov_json", '{"protocolSection":', b"\n", 39),
 }
 
 
@@ -84,6 +86,15 @@ def _part_rows_are_in_part_files_as_upstream_wrote_them(loaded, part, files):
     assert by_file == {name: n for name, (*_, n) in files.items()}
     for name, (form, header, ending, _) in files.items():
         data = (SET / name).read_bytes()
+        if name.endswith(".jsonl.gz"):
+            # JSON lines: one API v2 study a line, exactly as the upstream array held it
+            lines = gzip.decompress(data).decode("utf-8").split("\n")
+            assert lines[-1] == "" and all(ln.startswith(header) for ln in lines[:-1]), name
+            ids = [json.loads(ln)["protocolSection"]["identificationModule"]["nctId"]
+                   for ln in lines[:-1]]
+            assert ids == [r["trial_id"] for r in rows if r["source_file"] == name], name
+            assert all(r["form"] == form for r in rows if r["source_file"] == name)
+            continue
         assert data.decode("utf-8").startswith(header), name
         assert all(r["form"] == form for r in rows if r["source_file"] == name)
         if name.endswith(".csv"):
@@ -129,21 +140,23 @@ def test_what_part_c_holds():
     rows = _rows("c")
     got = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
     assert got == {
-        ("cell_therapy", "pos"): 26, ("cell_therapy", "coded"): 33,
-        ("hsct_procedure", "cond"): 21, ("not_cell", "drug"): 13, ("not_cell", "lab"): 8,
-        ("not_cell", "other"): 34,
+        ("cell_therapy", "pos"): 30, ("cell_therapy", "coded"): 36,
+        ("hsct_procedure", "cond"): 28, ("not_cell", "drug"): 17, ("not_cell", "lab"): 19,
+        ("not_cell", "other"): 44,
     }
     assert collections.Counter(r["note"][-6:] for r in rows) == {
-        "draw 1": 50, "draw 2": 55, "draw 3": 30}
-    # the monitor's rows (with the brief summary) are draw 3's and only draw 3's
-    assert all(r["note"].endswith("draw 3") == r["source_file"].startswith("c_ctgov_flat")
-               for r in rows)
+        "draw 1": 50, "draw 2": 55, "draw 3": 30, "draw 4": 39}
+    # each draw came from one file: the export (1, 2), the monitor (3), the JSON export (4)
+    source = {"draw 1": "c_ctgov_export_aml_rows.csv", "draw 2": "c_ctgov_export_aml_rows.csv",
+              "draw 3": "c_ctgov_flat_onc_car_t_monitor_rows.csv",
+              "draw 4": "c_leukaemia_ctgov_studies.jsonl.gz"}
+    assert all(source[r["note"][-6:]] == r["source_file"] for r in rows)
     cells = [r for r in rows if r["gold_label"] == "cell_therapy"]
     assert collections.Counter(r["gold_family"] for r in cells) == {
-        "CAR_T": 24, "": 18, "T_cell_other": 15, "NK": 1, "CAR_NK": 1}
+        "CAR_T": 28, "": 18, "T_cell_other": 16, "NK": 3, "CAR_NK": 1}
     assert collections.Counter(r["gold_origin"] for r in cells) == {
-        "unknown": 42, "allogeneic": 13, "autologous": 4}
-    assert sum("arguable" in r["note"] for r in rows) == 26
+        "unknown": 45, "allogeneic": 15, "autologous": 6}
+    assert sum("arguable" in r["note"] for r in rows) == 34
 
 
 def test_the_parts_share_no_study():
