@@ -11,9 +11,13 @@ exactly as without it, on a corpus of code-only trials.
 
 from __future__ import annotations
 
+import ast
 import copy
+import inspect
 import random
 import re
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -200,3 +204,47 @@ def test_the_joined_quick_test_lets_through_every_text_with_a_term(atlas_terms):
             for texts in (["Placebo", around.format(value)], [around.format(value), "Saline"]):
                 if any(atlas_terms.find(t) for t in texts):
                     assert atlas_terms.may_hold_any(texts), texts
+
+
+def _loop_only_names() -> list[str]:
+    """The names ``classify`` binds only for its mention loop (the ``if windows:`` block),
+    read from its source."""
+    tree = ast.parse(inspect.getsource(cl.classify))
+    block = next(n for n in ast.walk(tree) if isinstance(n, ast.If)
+                 and isinstance(n.test, ast.Name) and n.test.id == "windows")
+    return sorted({t.id for n in ast.walk(block) if isinstance(n, ast.Assign)
+                   for t in n.targets if isinstance(t, ast.Name)})
+
+
+def _classify_reading_after_the_loop(name: str, monkeypatch):
+    """``classify`` as a rule change would make it if a rule after the mention loop read
+    ``name``: the module's own source with that one read added, compiled beside it."""
+    source = inspect.getsource(cl)
+    at = '    # an intervention named "<a few words> cells" is a cell product\n'
+    assert source.count(at) == 1
+    source = source.replace(at, f"    _ = {name}  # a new rule reads it\n" + at)
+    module = types.ModuleType("ctatlas.trials._classify_changed")
+    module.__package__ = "ctatlas.trials"
+    monkeypatch.setitem(sys.modules, module.__name__, module)  # (its dataclass looks there)
+    exec(compile(source, "<classify changed>", "exec"), module.__dict__)  # noqa: S102
+    return module.classify
+
+
+def test_a_rule_after_the_loop_reading_what_only_the_loop_reads_fails_loudly(monkeypatch):
+    # what only the loop reads is not computed for a record none of whose windows can hold a
+    # mention: a rule change that came to read it after the loop must stop such a record, not
+    # answer it from a value never computed
+    names = _loop_only_names()
+    assert {"sampling_only", "druglike_only", "iv_keys"} <= set(names)
+    by_id = {s["protocolSection"]["identificationModule"]["nctId"]: s for s in real_studies()}
+    gated = normalise_study(by_id["NCT05925803"])
+    assert _gated(gated)
+    named = Trial(source="ctgov", registry="ctgov", trial_id="NCT00000001",
+                  title="Autologous stem cells for knee osteoarthritis")
+    for name in names:
+        changed = _classify_reading_after_the_loop(name, monkeypatch)
+        with pytest.raises(UnboundLocalError, match=name):
+            changed(gated)
+        assert changed(named).label == "cell_therapy"  # the loop ran: the value is there
+        with without_prefilters():
+            assert changed(gated).label == "not_cell"  # every window looked at: computed

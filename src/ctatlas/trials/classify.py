@@ -180,26 +180,31 @@ def classify(
         for iv in trial.interventions
         if len((iv.get("name") or "").strip()) >= 3
     ]
-    # a sentence names an intervention by its whole name or by its first word when that word
-    # is distinctive ("ThisCART7" for "ThisCART7 cells")
-    iv_keys = iv_names + [
-        w for w in (n.split()[0] for n in iv_names if " " in n) if len(w) >= 4 and any(
-            ch.isdigit() for ch in w)
-    ]
     iv_types = [(iv.get("type") or "").upper() for iv in trial.interventions]
-    druglike_only = bool(trial.interventions) and all(
-        (iv.get("type") or "").upper() in DRUGLIKE_TYPES for iv in trial.interventions
-    )
     observational = (trial.study_type or "").startswith("observ")
-    # every intervention takes samples ("intestinal biopsies during colonoscopy"): cells a
-    # title names are studied in them, not given
-    sampling_only = bool(trial.interventions) and all(
-        SAMPLING_ONLY.search(iv.get("name") or "") for iv in trial.interventions
-    )
-    # ... and not a marrow aspirate or a donation (the source of cells given back)
-    samples_only = sampling_only and all(
-        SAMPLES_TAKEN.search(iv.get("name") or "") for iv in trial.interventions
-    )
+    if windows:
+        # What only the mention loop reads, computed only when it runs: for a record in which
+        # no window can hold a mention these stay unbound, so a rule after the loop that came
+        # to read one would stop every such record with UnboundLocalError (the tests' middle
+        # row), never answer from a value left out.
+        # A sentence names an intervention by its whole name or by its first word when that
+        # word is distinctive ("ThisCART7" for "ThisCART7 cells").
+        iv_keys = iv_names + [
+            w for w in (n.split()[0] for n in iv_names if " " in n) if len(w) >= 4 and any(
+                ch.isdigit() for ch in w)
+        ]
+        druglike_only = bool(trial.interventions) and all(
+            (iv.get("type") or "").upper() in DRUGLIKE_TYPES for iv in trial.interventions
+        )
+        # every intervention takes samples ("intestinal biopsies during colonoscopy"): cells a
+        # title names are studied in them, not given
+        sampling_only = bool(trial.interventions) and all(
+            SAMPLING_ONLY.search(iv.get("name") or "") for iv in trial.interventions
+        )
+        # ... and not a marrow aspirate or a donation (the source of cells given back)
+        samples_only = sampling_only and all(
+            SAMPLES_TAKEN.search(iv.get("name") or "") for iv in trial.interventions
+        )
     has_cell_intervention = False
     title_positive = False
     title_first: int | None = None  # where the title's first cell mention starts
@@ -475,7 +480,8 @@ def classify(
         positives = []
         has_cell_intervention = False
         has_known = False
-    elif not has_cell_intervention and not title_positive and (
+    elif positives and not has_cell_intervention and not title_positive and (
+        # (it only filters the positives: with none there is nothing to ask)
         laboratory
         or (HSCT.search(title_text) and (
             HSCT_REGIMEN.search(title_text) or CONDITIONING_AGENT.search(title_text)
@@ -502,12 +508,16 @@ def classify(
     # lymphodepletion (fludarabine + cyclophosphamide) given with a coded product
     if not has_cell_intervention and not positives and not record_in_vivo and not setting_only:
         names = " ".join(iv_names)
-        # (a target antigen is not a code: "CD19+" is the graft fraction a device selects)
-        coded = [n for n in iv_names if CODE.search(n) and not _NOT_A_CODE.match(n)]
         ld = (
             LYMPHODEPLETION.search(alltext) if not LD_ANCHORS.isdisjoint(present_all) else None
         )
-        if coded and (("fludarabine" in names and "cyclophosphamide" in names) or ld):
+        regimen = ("fludarabine" in names and "cyclophosphamide" in names) or ld
+        # the coded product is looked for only where the regimen is given (both are required)
+        # (a target antigen is not a code: "CD19+" is the graft fraction a device selects)
+        coded = (
+            [n for n in iv_names if CODE.search(n) and not _NOT_A_CODE.match(n)] if regimen else []
+        )
+        if coded and regimen:
             text = ld.group(0) if ld else "fludarabine + cyclophosphamide"
             positives.append(("interventions", f"{coded[0]} with {text}", "lymphodepletion"))
             has_cell_intervention = True
@@ -523,6 +533,8 @@ def classify(
         for fname, snip in in_vivo[:2]:
             evidence.append({"field": fname, "text": snip, "rule": "negative.in_vivo_car"})
 
+    # (a field holding an acellular stem is part of the record, whose scan found every stem:
+    # without one in the record, no field is looked at)
     acellular = [
         (fname, _snippet(text, m.start(), m.end()))
         for fname, text in fields
@@ -530,7 +542,7 @@ def classify(
         and _any(text.lower(), ACELL_ANCHORS)
         for m in [ACELLULAR.search(text)]
         if m
-    ]
+    ] if not ACELL_ANCHORS.isdisjoint(present_all) else []
     acellular_given = any(f.startswith("interventions") for f, _ in acellular)
     if acellular and not has_cell_intervention and (not title_positive or acellular_given):
         # "MSC-derived exosomes": the cell words describe the source, not the product; and

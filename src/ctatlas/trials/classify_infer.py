@@ -273,16 +273,14 @@ def _cells_around(
     summary = _cut(trial.summary or "")
     if not summary or _investigational_cells(trial, atlas, positives):
         return None
-    cell_ivs = {p[0] for p in positives} | {f for f, _, _, _ in atlas}
-    other_words: set[str] = set()
-    for i, iv in enumerate(trial.interventions):
-        if f"interventions[{i}]" not in cell_ivs:
-            other_words |= set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
+    other_words: set[str] | None = None  # the other interventions' words, read when needed
     # the pattern costs tens of milliseconds on a long summary: asked only where it can match
     for m in AROUND_CELLS.finditer(summary) if _AROUND.may(summary) else ():
         obj = m.group("obj")
         if CELL_WORD.search(obj):
             continue  # the study gives the cells ("to give CAR-T cells after ...")
+        if other_words is None:
+            other_words = _other_words(trial, atlas, positives)
         if OTHER_AGENT.search(obj) or set(_WORD.findall(obj.lower())) & other_words:
             return ("summary", _snippet(summary, m.start(), m.end(), pad=0))
     for m in INVESTIGATED_OTHER.finditer(summary) if _INVESTIGATED.may(summary) else ():
@@ -293,6 +291,21 @@ def _cells_around(
     if m and not any(p[0].startswith("interventions") for p in positives):
         return ("summary", _snippet(summary, m.start(), m.end()))
     return None
+
+
+def _other_words(
+    trial: Trial,
+    atlas: list[tuple[str, str, str, Term]],
+    positives: list[tuple[str, str, str]],
+) -> set[str]:
+    """The words (4+ letters, routine words aside) of the listed interventions that give no
+    cells (neither a positive mention nor an atlas therapy)."""
+    cell_ivs = {p[0] for p in positives} | {f for f, _, _, _ in atlas}
+    out: set[str] = set()
+    for i, iv in enumerate(trial.interventions):
+        if f"interventions[{i}]" not in cell_ivs:
+            out |= set(_WORD.findall((iv.get("name") or "").lower())) - ROUTINE_WORDS
+    return out
 
 
 def _prior_cells(
@@ -345,6 +358,9 @@ def _graft_of_a_transplant(
 ) -> bool:
     """Whether the title studies a transplant's regimen and every listed cell intervention is
     only its graft ("Umbilical cord blood", "peripheral blood stem cells")."""
+    cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
+    if not cell_ivs:
+        return False  # no listed cell intervention: nothing is a graft (the title not read)
     hsct = HSCT.search(title)
     if not hsct or not (
         HSCT_REGIMEN.search(title)
@@ -353,8 +369,7 @@ def _graft_of_a_transplant(
         or CONDITIONING_AGENT.search(title, 0, hsct.start())
     ):
         return False
-    cell_ivs = {p[0] for p in positives if p[0].startswith("interventions")}
-    return bool(cell_ivs) and all(
+    return all(
         GRAFT_ONLY.match(trial.interventions[int(f[len("interventions[") : -1])].get("name") or "")
         for f in cell_ivs
     )
