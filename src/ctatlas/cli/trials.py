@@ -59,12 +59,11 @@ def _atlas_products(required: bool) -> tuple[Any, Any]:
     from ctatlas.cli.common import STATE, err, fail
     from ctatlas.errors import CtatlasError
     from ctatlas.store import ensure_store
-    from ctatlas.trials.atlas_terms import cell_terms
-    from ctatlas.trials.link import product_specs
+    from ctatlas.trials.atlas_cache import specs_and_terms
 
     try:
         atlas = ensure_store(STATE.db, STATE.data)
-        return product_specs(atlas), cell_terms(atlas)
+        return specs_and_terms(atlas)  # kept between runs while the data and code are the same
     except CtatlasError as exc:
         if required:
             raise fail(f"cannot read the atlas products: {exc}", 1) from None
