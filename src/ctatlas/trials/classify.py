@@ -98,6 +98,7 @@ from .rules import (
     DRUGLIKE_TYPES,
     EX_VIVO,
     FAMILY_ORDER,
+    FAMILY_RE,
     FOLLOW_UP,
     GENERIC_AFTER_AGENT,
     GENERIC_FAMILIES,
@@ -105,6 +106,7 @@ from .rules import (
     HSCT,
     HSCT_ANCHORS,
     HSCT_REGIMEN,
+    HSCT_STUDY,
     IN_VIVO_CAR,
     INTERVENTION_CELLS,
     LAB_CONTEXT,
@@ -139,6 +141,29 @@ class Classification:
     stem_type: str | None = None
     origin: str | None = None
     evidence: list[dict[str, str]] = field(default_factory=list)
+
+
+def _graft_described(name: str, at: int) -> bool:
+    """Whether a mention at ``at`` of an intervention's text (its name, other names and
+    description joined) lies past its name, and the name is a transplant that names no cells
+    of its own ("Allogenic Stem Cell Transplantation"): the description tells of its graft."""
+    if at <= len(name) or not HSCT.search(name):
+        return False
+    masked = _masked(name)
+    return not any(FAMILY_RE[f].search(masked) for f in FAMILY_ORDER)
+
+
+def _coded_before(before: str, codes: list[str]) -> bool:
+    """Whether ``before`` (the text up to a mention) ends with one of ``codes`` and at most one
+    word after it ("receiving ALLO-501A Allogeneic " before "CAR T Cell Therapy")."""
+    low = before.lower()
+    for code in codes:
+        at = low.rfind(code)
+        if at != -1 and (at == 0 or not low[at - 1].isalnum()) and len(
+            low[at + len(code) :].split()
+        ) <= 1 and not low[at + len(code) : at + len(code) + 1].isalnum():
+            return True
+    return False
 
 
 def classify(
@@ -196,6 +221,9 @@ def classify(
         druglike_only = bool(trial.interventions) and all(
             (iv.get("type") or "").upper() in DRUGLIKE_TYPES for iv in trial.interventions
         )
+        iv_names_all = [(iv.get("name") or "") for iv in trial.interventions]
+        # listed interventions named by a development code ("allo-501a"), not a target antigen
+        coded_ivs = [n for n in iv_names if CODE.search(n) and not _NOT_A_CODE.match(n)]
         # every intervention takes samples ("intestinal biopsies during colonoscopy"): cells a
         # title names are studied in them, not given
         sampling_only = bool(trial.interventions) and all(
@@ -237,6 +265,9 @@ def classify(
                     continue
                 if not neg and fname.startswith("interventions") and (
                     iv_types[int(fname[len("interventions[") : -1])] in MEASURED_TYPES
+                    # an intervention that takes samples ("Use of patient-derived biological
+                    # samples ... to isolate peripheral blood mononuclear cells"): cells taken
+                    or SAMPLES_TAKEN.search(iv_names_all[int(fname[len("interventions[") : -1])])
                 ):
                     neg = True  # "progenitor potential of gingival mesenchymal cells" as a
                     # diagnostic test: cells measured, not given
@@ -251,6 +282,19 @@ def classify(
                     # "Brain Stem Gliomas Treated With Adoptive Cellular Therapy During ...",
                     # cells listed: the disease the title opens with is treated with the
                     # study's cells (not "patients treated with", who are the population)
+                    neg = False
+                if not neg and fname.startswith("interventions") and _graft_described(
+                    iv_names_all[int(fname[len("interventions[") : -1])], wa + start
+                ):
+                    # "Allogenic Stem Cell Transplantation | A procedure in which a patient
+                    # receives healthy blood-forming cells (stem cells) from a donor": the
+                    # description of a listed transplant describes its graft
+                    neg = True
+                if neg and fname == "title" and _coded_before(masked[max(0, start - 60) : start],
+                                                              coded_ivs):
+                    # "... Receiving ALLO-501A Allogeneic CAR T Cell Therapy", ALLO-501A listed:
+                    # the cell therapy the title names as what its patients receive is a
+                    # development code the study itself gives, not a standard therapy around it
                     neg = False
                 if neg:
                     negated.append((fname, snippet))
@@ -301,6 +345,9 @@ def classify(
                         continue
                     if _family_of(matched) in GENERIC_FAMILIES and not PRODUCT_CONTEXT.search(
                         masked[max(0, start - 60) : end + 60]
+                    ) and not any(
+                        # "CT1182 cells", CT1182 listed: the intervention named as cells
+                        k and matched.lower().startswith(k) for k in iv_keys
                     ):
                         continue
                     if not druglike_only or names_it:
@@ -421,7 +468,11 @@ def classify(
         and not LAB_CONTEXT.search(title_text)
         and (
             FOLLOW_UP.search(title_text)
-            or all(NO_INTERVENTION.match(iv.get("name") or "") for iv in trial.interventions)
+            # (not a title that studies a transplant's regimen: "Registry Study of T Cell
+            # Depleted Allo Non-Myeloablative Stem Cell Transplant" names the cells taken out of
+            # its graft)
+            or (all(NO_INTERVENTION.match(iv.get("name") or "") for iv in trial.interventions)
+                and not (HSCT.search(title_text) and HSCT_REGIMEN.search(title_text)))
         )
     ):
         # "long-term follow-up of participants who received azer-cel", an observational study
@@ -511,7 +562,15 @@ def classify(
         ld = (
             LYMPHODEPLETION.search(alltext) if not LD_ANCHORS.isdisjoint(present_all) else None
         )
-        regimen = ("fludarabine" in names and "cyclophosphamide" in names) or ld
+        # (the agents by their brand names too: "Fludara", "Endoxan" beside "CYAD-02")
+        flu_cy = "fludara" in names and any(
+            c in names for c in ("cyclophosphamide", "endoxan", "cytoxan")
+        )
+        # (not where an intervention is a transplant or the title studies one: the agents are
+        # its conditioning, and a code beside them a drug of its regimen, "Campath-1H", "VP16")
+        regimen = (flu_cy or ld) and not any(
+            HSCT.search(n) for n in iv_names
+        ) and not HSCT_STUDY.search(title_text)
         # the coded product is looked for only where the regimen is given (both are required)
         # (a target antigen is not a code: "CD19+" is the graft fraction a device selects)
         coded = (

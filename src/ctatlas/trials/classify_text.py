@@ -187,7 +187,9 @@ def _any(low: str, anchors: frozenset[str]) -> bool:
 # included) in a single pass; the rules below only ever ask which stems occur where. This is
 # what ``any(a in low for a in anchors)`` and ``low.find(a)`` loops computed, stem by stem.
 _FAMILY_SETS = {fam: frozenset(a) for fam, a in FAMILY_ANCHORS.items()}
-_ANY_PRODUCT = ANCHORS | ACELL_ANCHORS  # a record without these is not cell-derived
+# a record without these is not cell-derived; a lymphodepletion regimen ("two different LD
+# regimens" beside a coded product, fludarabine and cyclophosphamide) prepares for cells
+_ANY_PRODUCT = ANCHORS | ACELL_ANCHORS | LD_ANCHORS
 
 
 def _automaton() -> ahocorasick.Automaton:

@@ -15,7 +15,11 @@ from .fastre import Folded as _folded
 
 # Context in front of a mention that makes it the population, not the product.
 NEG_BEFORE = _folded(
-    r"(?:sampling(?: of)?|(?:impact|effects?|influence) of (?:[\w-]+ ){1,3}on|"
+    r"(?:sampling(?: of)?|(?:patients|pts|participants|people|subjects) under|"
+    # what a device is said to do to the body's own cells: "recruitment and activation of stem
+    # cell progenitor cells" (a shockwave device's mechanism)
+    r"recruitment (?:and \w+ )?of|"
+    r"(?:impact|effects?|influence) of (?:[\w-]+ ){1,3}on|"
     r"treated (?:with|by)|(?:patients|pts) with|receiv(?:ed|ing)|(?:scheduled|planned) to receive|"
     r"(?:recipients|survivors) of|(?:scheduled|planned|referred|considered|indicated) for|"
     r"(?:intended|expected|about|going) to receive|awaiting|"
@@ -32,6 +36,7 @@ NEG_BEFORE = _folded(
     r"ex vivo (?:expansion|culture) of|counts? of|levels? of|(?:number|frequenc(?:y|ies)|"
     r"percentages?|proportions?) of(?: circulating)?|circulating|"
     r"function of|monitoring of|(?<!safety )(?<!efficacy )assessment of|imaging of|"
+    r"phenotyp\w* of|"
     r"(?<!pharmaco)kinetics of|"
     r"persistence of|\bon (?:the )?(?:clinical )?outcomes? (?:of|after|following)|"
     r"in vivo(?: generated| prepared| produced)?|in[- ]?vivo|invivo|directly into|"
@@ -106,7 +111,9 @@ ACELLULAR = _folded(
     r"exosomes?|extracellular vesicles?|\bevs?\b(?= (?:derived|from|therapy|product))|secretome|"
     r"conditioned (?:culture )?medi(?:um|a)|cell[- ]free|(?:cell|platelet|stem cell) lysates?|"
     r"platelet[- ]rich (?:plasma|fibrin)|\bprp\b|\bprf\b|platelet lysate|엑소좀|혈소판 ?풍부"
-    r"|(?:trophic|pleiotropic|paracrine) factors?|cytokines derived from",
+    # (a whole word: "glial cell line-derived neurotrophic factor" and "brain-derived
+    # neurotrophic factor" are proteins of their own, not what a cell product secretes)
+    r"|\b(?:trophic|pleiotropic|paracrine) factors?|cytokines derived from",
 )
 
 # A cell mention that names the source of an acellular product ("MSC-derived exosomes",
@@ -174,6 +181,9 @@ ACELL_ANCHORS = frozenset(
 # assays, models): said in the title of a record whose interventions give no cells.
 LAB_CONTEXT = _folded(
     r"isolation|authenticat\w*|characteri[sz]ation of|(?<!cluster of )differentiation|"
+    # what is studied about cells, none given: "NK Lymphocyte Biology", "The Mechanism of
+    # Enhancing the Anti-tumor Effects of CAR-T ... by Gut Microbiota Regulation"
+    r"\bbiology\b|\bmechanisms?\b|"
     r"(?:osteogenic|chondrogenic|adipogenic) (?:differentiation|potential|effects?|capacity)|"
     r"proliferat\w*|senescen\w*|in[- ]vitro|pre-?clinical|\bmodels? (?:for|of)\b|"
     r"production and expansion|process development|properties|biomarkers?|"
@@ -204,7 +214,7 @@ SAMPLING_ONLY = re.compile(
 # ... in the strict sense: samples, specimens, biopsies, blood draws (not a marrow aspirate or
 # a donation, which may be the source of cells given back)
 SAMPLES_TAKEN = re.compile(
-    r"^\W*(?:[\w-]+\s+){0,3}(?:biops(?:y|ies)|specimens?|samples?|sampling|blood draws?|"
+    r"^\W*(?:[\w-]+\s+){0,4}(?:biops(?:y|ies)|specimens?|samples?|sampling|blood draws?|"
     r"swabs?)\b",
     re.I,
 )
@@ -237,7 +247,14 @@ GIVEN_BACK = _folded(
 PRODUCT_CONTEXT = _folded(
     r"infus|inject|administ|transfus|implant|\bdoses?\b|expanded|engineered|modified|autologous|"
     r"allogeneic|product|therapy|adoptive|manufactur|cells/kg|10\^|x ?10|suspension|transplant"
-    r"|\binj\b|microbeads?|encapsulat\w*|\bfor (?:the )?treatment of\b",
+    r"|\binj\b|microbeads?|encapsulat\w*|\bfor (?:the )?treatment of\b"
+    # only cells given are measured for their kinetics in the people who receive them ("to
+    # evaluate SC262 safety ..., cellular kinetics"), and cells seeded on a scaffold are
+    # implanted ("Seeded Cells on Matrix Plug")
+    r"|\bcellular kinetics\b|\bseeded\b"
+    # cells named by what they secrete are given to deliver it ("Neural Progenitor Cells
+    # Secreting Glial Cell Line-Derived Neurotrophic Factor")
+    r"|\bsecreting\b",
 )
 
 # An intervention whose whole name is a few words and "cells" ("BOOST cells", "CD19 CAR-T

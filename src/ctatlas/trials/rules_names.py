@@ -22,7 +22,16 @@ MASK = _folded(
     r"anaemia|myeloma|dyscrasia|deficien\w*|lymphoproliferative|depletion|aplasia|"
     r"histiocytosis|prolymphocytic|acute|chronic|precursor|non[- ]hodgkin|acute lymphoblastic|"
     r"mediated|inflamed|receptor|maturation|function|count|activation|engager|redirect\w*|"
-    r"exhaustion|fitness|immunity|response|epitope|lines?)"
+    r"exhaustion|fitness|immunity|response|epitope|lines?|all\b|lymphoblastic)"
+    # cells taken out of a graft, two kinds named together: "T-cell and B-cell Depletion in
+    # Allogeneic Peripheral Blood Stem Cell Transplantation"
+    r"|\b(?:t|b|nk)[- ]?cells? (?:and|or|/) (?:t|b|nk)[- ]?cells?[- ]deplet\w*"
+    # a blood index the cells are counted in: "Lymphocyte to Monocyte Ratio", "Neutrophil/
+    # Lymphocyte Ratio"
+    r"|\b(?:neutrophil|lymphocyte|monocyte|platelet)s?[- ]?(?:to[- ]|/)(?:neutrophil|lymphocyte|"
+    r"monocyte|platelet|high[- ]density)\w*(?: lipoprotein)?[- ]ratios?\b"
+    # anti-thymocyte globulin by its other name: "Anti-human T-lymphocyte immunoglobulin"
+    r"|\banti-?(?:human )?t[- ]?lymphocyte (?:immuno)?globulin\b"
     r"|\bsickle[- ]cell\b|\bcell[- ]lines?\b|\bcell[- ]free dna\b|\bctdna\b|\bcirculat"
     r"ing tumou?r cells?\b"
     r"|\bt[- ]cell[- ](?:engag|redirect|bispecific)\w*|\bbispecific t[- ]cell\w*"
@@ -44,10 +53,15 @@ MASK = _folded(
     # what is counted in or done to a transplant's graft: "impact of CD34+ cell dose on
     # progression-free survival following ... autologous stem cell transplantation",
     # "CD34+ cell selection" (graft engineering)
-    r"|\bcd34\+?[- ]?(?:positive )?cells? (?:dose|selection|count|content|yield|enumeration)s?\b",
+    r"|\bcd34\+?[- ]?(?:positive )?cells? (?:dose|selection|count|content|yield|enumeration)s?\b"
+    # ... and the device that selects the graft's stem cells ("Isolex 300i Stem Cell Selection"
+    # in a marrow transplant protocol)
+    r"|\bstem cells? selection\b",
 )
 
-MASK_ANCHORS = frozenset({"cell", "mobili", "stimulator", "car", "ctdna", "eto", "factor"})
+MASK_ANCHORS = frozenset(
+    {"cell", "mobili", "stimulator", "car", "ctdna", "eto", "factor", "ratio", "globulin"}
+)
 
 # how far a masked phrase reaches beyond the stem it contains ("mobilization of peripheral
 # blood stem cells" is the longest: ~45 characters)
@@ -86,6 +100,8 @@ FAMILY_PATTERNS: dict[str, str] = {
     "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
     "NK": r"natural killer(?: \(nk\))? cells?|\bnk[- ]?cells?\b|\bnk\d{3}\b|\bnk cell injection"
     r"|\b(?:allogeneic |autologous )?nk (?:cell )?(?:transfer|infusion)s?\b"
+    # "NK Immunotherapy" listed as a biological: NK cells given
+    r"|\bnk[- ](?:cells?[- ])?immunotherap\w*"
     r"|\bnkt[- ]?cells?\b|\bcord blood[- ]derived nk|\bnk세포|자연살해",
     "T_cell_other": r"cytotoxic t[- ](?:lymphocytes?|cells?)|\bctls?\b|virus[- ]specific t"
     r"|\bvsts?\b"
@@ -127,6 +143,9 @@ FAMILY_PATTERNS: dict[str, str] = {
     "SVF_or_BMMNC": r"stromal vascular fraction|\bsvf\b|bone marrow[- ](?:derived )?mononuclear"
     r"|\bbm-?mncs?\b|\bmncs?\b|mononuclear cells?|bone marrow aspirate concentrate"
     r"|\bbmac\b|bone marrow cells?|bone marrow (?:aspirate )?concentrat\w*|bone[- ]marrow grafting"
+    # marrow implanted in a tissue it repairs ("core decompression with autologous bone marrow
+    # implantation" for osteonecrosis of the femoral head)
+    r"|bone marrow implant\w*"
     r"|(?:injections?|infusions?) of (?:autologous )?bone marrow aspirate"
     r"|간질 혈관 분획",
     "HSC": r"\bcd34\+?(?:[- ]selected| positive)? (?:cells?|stem)|haematopoietic stem (?:and "
@@ -227,7 +246,7 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
             "astrostem", "smup", "hcr040", "strocel", "stemcel", "cx601", "alofisel", "temcell",
             "stempeucel", "중간엽", "간엽", "줄기세포", "dpsc", "pdlsc", "bfpsc", "dfpsc", "scap"),
     "SVF_or_BMMNC": ("stromal vascular", "svf", "mononuclear", "mnc", "aspirate concentrate",
-                     "marrow concentrat", "marrow graft", "marrow aspirate",
+                     "marrow concentrat", "marrow graft", "marrow aspirate", "marrow implant",
                      "bmac", "bone marrow cell", "간질"),
     "HSC": ("cd34", "haematopoietic stem", "hematopoietic stem", "cord blood", "omidubicel",
             "hspc", "genetically modified", "genetically-modified", "gene-modified",
@@ -251,7 +270,8 @@ ANCHORS = frozenset({a for anchors in FAMILY_ANCHORS.values() for a in anchors} 
 # "-cel" INN stem (cell therapies): tisagenlecleucel, darvadstrocel, lifileucel, omidubicel…
 INN_CEL = _folded(r"\b[a-z]{4,}(?:leucel|cel)\b|\b[a-z]{3,5}-cel\b")
 
-NOT_INN = {"excel", "cancel", "parcel", "marcel", "hotel", "novel", "panel", "channel"}
+# (and brand names of drugs that end so: "SPRYCEL", dasatinib)
+NOT_INN = {"excel", "cancel", "parcel", "marcel", "hotel", "novel", "panel", "channel", "sprycel"}
 
 GENERIC_FAMILIES = {"other", "dendritic", "NK", "T_cell_other"}
 

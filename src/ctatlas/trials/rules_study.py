@@ -100,7 +100,7 @@ ASSESSMENT_STUDY = _folded(
 OTHER_AGENT = _folded(
     r"radiation|radiotherapy|irradiation|priming|lymphodeplet\w*|bispecific|antibod\w*|"
     r"inhibitors?\b|maintenance|vaccin\w*|prophyla\w*|prevent\w*|combination of|steroids?\b|"
-    r"microbiota|imaging",
+    r"microbiota|imaging|adjuvants?\b|exercise",
 )
 
 # ... named right before a cell therapy that the title names only generically ("for CAR-T",

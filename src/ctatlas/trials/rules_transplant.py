@@ -16,10 +16,10 @@ from .fastre import Folded as _folded
 # A haematopoietic transplant as the object of study.
 HSCT = _folded(
     r"(?:ha?ematopoietic|blood|peripheral blood|bone marrow|cord blood|stem)[- ](?:stem[- ])?"
-    r"(?:and progenitor )?cells? transplant\w*|\bhsct\b|\ballo-?hsct\b|\bauto-?hsct\b|\bhct\b"
+    r"(?:and progenitor )?cells? transplant\w*|\bhsct\b|\ballo-?hsct\b|\bauto-?hsct\b|\bhct\b(?!/p)"
     r"|\ballo-?hct\b|\bsct\b|\ballo-?sct\b|\basct\b|bone marrow transplant\w*|\bbmt\b"
     r"|\b(?:allo-?)?pbsct\b"
-    r"|(?:haplo-?identical|haplo|allogeneic|autologous|cord blood|unrelated donor|"
+    r"|(?:haplo-?identical|haplo|allogene?ic|autologous|cord blood|unrelated donor|"
     r"matched (?:sibling|unrelated)) (?:stem cell |bone marrow |ha?ematopoietic (?:stem )?cell |)"
     r"transplant\w*|\ballogeneic cell transplant\w*|\b[ds]?ucbt\b|\b[ds]?ucb transplant\w*|"
     r"조혈모세포 ?이식|자가 ?조혈모|haplo-hsct"
@@ -28,7 +28,8 @@ HSCT = _folded(
     # stem cell"
     r"|(?:peripheral blood |autologous |ha?ematopoietic )?stem cells?(?: \(pbscs?\))? "
     r"(?:support|rescue)|\bpbscs? (?:support|rescue)"
-    r"|re-?infusion of (?:the patient'?s |patients'? |one'?s |their )?own (?:ha?ematopoietic |"
+    r"|(?:re-?)?infusion of (?:the )?(?:patient'?s'? |patients'? |one'?s |their )?own "
+    r"(?:ha?ematopoietic |"
     r"peripheral blood )?stem cells?"
     # ... or with the support named first: "high-dose chemoimmunotherapy with support of
     # peripheral autologous stem cell"
@@ -48,13 +49,26 @@ HSCT = _folded(
     r"|(?:ha?ematopoietic (?:stem (?:and progenitor )?)?|(?:peripheral )?blood stem |(?<!limbal )"
     r"(?<!neural )progenitor )cells? grafts?\b"
     # ... or as the graft's labelling name has it: "HPC(A) stem cell allograft"
-    r"|(?<!limbal )(?<!neural )(?<!mesenchymal )stem cells? allografts?\b",
+    r"|(?<!limbal )(?<!neural )(?<!mesenchymal )stem cells? allografts?\b"
+    # two graft sources joined: "Autologous Stem Cell or Bone Marrow Transplant"
+    # the graft's source before the transplant: "Umbilical Cord Blood Allogeneic Stem Cell
+    # Transplantation" (with a haploidentical one, in a graft-source study)
+    r"|(?:umbilical )?cord blood (?:allogeneic |autologous )?(?:ha?ematopoietic )?stem cells? "
+    r"transplant\w*"
+    r"|(?:(?:autologous|allogeneic) )?(?:peripheral blood )?stem cells? (?:or|and) bone marrow "
+    r"transplant\w*"
+    # a graft named by how it was made, given for a transplant: "Megadose CD34 Selected
+    # Progenitor Cells for Transplantation", "T-cell Depleted Haplo-Identical Stem Cells for
+    # Patients Receiving ... Cord Blood Transplants"
+    r"|(?:t[- ]cell[- ]depleted|cd34\+?[- ]selected)\s+(?:[\w-]+\s+){0,3}?(?:stem|progenitor) "
+    r"cells? for (?:[\w-]+ ){0,8}?transplant\w*",
 )
 
 # Literal stems of HSCT: every match holds one (the engine runs it only near one)
 HSCT_ANCHORS = frozenset(
     {"transplant", "graft", "hsct", "hct", "sct", "bmt", "ucbt", "이식", "support", "rescue",
-     "reinfusion", "re-infusion", "조혈모"}
+     "reinfusion", "re-infusion", "조혈모", "own stem", "own hematopoietic", "own haematopoietic",
+     "own peripheral"}
 )
 
 HSCT_REGIMEN = _folded(
@@ -119,12 +133,15 @@ REGEN_CELLS = re.compile(
 GRAFT_ONLY = re.compile(
     r"^\W*(?:(?:umbilical|unrelated|double|single|dual|allogeneic|autologous|donor|related|"
     r"haplo-?identical|peripheral blood|mobili[sz]ed|unmanipulated|ha?ematopoietic|"
-    r"matched|sibling|cord|or|and|\d+|hpc(?:\(\w\))?)\W+){0,5}"
+    r"matched|sibling|cord|or|and|\d+|hpc(?:\(\w\))?|megadose|of|cd34\+?|selected)\W+){0,5}"
     r"(?:cord blood|(?:stem|progenitor) cells?|bone marrow(?: cells?)?|pbs?cs?|pbpcs?|grafts?"
     # the graft as the registry's cancer vocabulary (PDQ) lists it in a transplant record:
     # "therapeutic allogeneic lymphocytes" (described as the CD34+ cell dose infused on day 0),
     # and the donor lymphocytes the transplant's protocol gives after it
-    r"|(?:therapeutic )?(?:allogeneic|donor) lymphocytes)"
+    r"|(?:therapeutic )?(?:allogeneic|donor) lymphocytes"
+    # ... and a graft named by the cells it was selected for ("Haploidentical donor CD34+
+    # cells" beside the device that selects them)
+    r"|cd34\+?(?:[- ]selected)? cells?)"
     r"(?:\W+cells?)?(?:\W+(?:units?|(?:allo)?grafts?|transplant\w*|infusions?|transfusion))?\W*$",
     re.I,
 )
@@ -164,4 +181,7 @@ LYMPHODEPLETION = _folded(
 )
 
 # ... and of LYMPHODEPLETION
-LD_ANCHORS = frozenset({"lymphodeplet", "precondition", "ld regimen"})
+# (and "fludara", the agent by itself or as its brand "Fludara": a record that lists a code with
+# fludarabine and cyclophosphamide, "KITE-222", may hold no other stem, and the classifier's first
+# check would pass it over)
+LD_ANCHORS = frozenset({"lymphodeplet", "precondition", "ld regimen", "fludara"})
