@@ -25,6 +25,8 @@ from typing import Any
 
 import ahocorasick
 
+from . import recache
+
 __all__ = ["compile", "first_chars", "required_literals", "without_literal_tests"]
 
 _MAX_RANGE = 256
@@ -109,13 +111,13 @@ def _with_look_ahead(pattern: str, chars: set[str] | None, flags: int = 0) -> re
     """``pattern`` compiled behind the look-ahead of ``chars`` (its first characters, as
     :func:`first_chars` gives them; None: compiled unchanged)."""
     if chars is None:
-        return re.compile(pattern, flags)
+        return recache.compile(pattern, flags)
     chars = set(chars)
     boundary = BOUNDARY in chars
     chars.discard(BOUNDARY)
     cls = "".join(re.escape(ch) for ch in sorted(chars))
     ahead = "|".join(([f"[{cls}]"] if cls else []) + ([r"\b"] if boundary else []))
-    return re.compile(f"(?={ahead})(?:{pattern})", flags)
+    return recache.compile(f"(?={ahead})(?:{pattern})", flags)
 
 
 def _has_upper(items: Any) -> bool:
@@ -306,6 +308,28 @@ class Match:
         return self._text[self._a : self._b]
 
 
+def _facts(pattern: str) -> tuple[Any, ...]:
+    """What :class:`Folded` reads from a pattern's parse, as plain data (kept between
+    processes by :func:`~ctatlas.trials.recache.remember`): its first characters (None: not
+    computable), the strings every match contains, and, for an alternation of enough
+    top-level branches, each branch's source and required strings and its first characters."""
+    first = first_chars(pattern)
+    need = [sorted(g) for g in required_literals(pattern)]
+    branches = top_branches(pattern)
+    facts: list[tuple[tuple[tuple[str, ...], ...], frozenset[str] | None]] = []
+    # (a leading global flag, "(?x)…", belongs to every branch: such a pattern runs whole)
+    if len(branches) >= _MIN_BRANCHES and not re.match(r"\(\?[aiLmsux]+\)", pattern):
+        facts = [_branch_facts(b) for b in branches]
+    else:
+        branches = []
+    return (
+        None if first is None else sorted(first),
+        need,
+        [[b, [list(g) for g in bneed]] for b, (bneed, _) in zip(branches, facts, strict=True)],
+        [None if f is None else sorted(f) for _, f in facts],
+    )
+
+
 class Folded:
     """A case-insensitive pattern, run case-sensitively on the lowercased text.
 
@@ -322,7 +346,8 @@ class Folded:
     )
 
     def __init__(self, pattern: str) -> None:
-        if _has_upper(_p.parse(pattern)):
+        # (read from the parse once, and kept with the compiled patterns: see ``_prepare``)
+        if recache.remember(f"upper\x00{pattern}", lambda: _has_upper(_p.parse(pattern))):
             raise ValueError(f"a folded pattern must be written in lower case: {pattern[:60]!r}")
         self.pattern = pattern
         #: the last text searched and what was found in it (the classifier asks the same
@@ -348,25 +373,24 @@ class Folded:
 
     def _prepare(self) -> None:
         pattern = self.pattern
-        self._rx = compile(pattern)
+        first, need, branches, firsts = recache.remember(pattern, lambda: _facts(pattern))
+        self._rx = _with_look_ahead(pattern, None if first is None else set(first))
         #: strings every match contains (see :func:`required_literals`), tested first on the
         #: lowercased text; the case-insensitive path (a text whose length lowercasing
         #: changes) does without them
-        self._need = tuple(tuple(sorted(g)) for g in required_literals(pattern))
+        self._need = tuple(tuple(g) for g in need)
         # An alternation is run with only the branches that can match in the text: a branch
         # whose required strings the text lacks matches nowhere in it, so leaving it out
         # changes no match (the leftmost match, and among branches matching there the first,
         # is the same), and ``re`` no longer tries it at every position.
-        branches = top_branches(pattern)
         #: (source, required strings) of each top-level branch, when there are enough
-        self._branches: list[tuple[str, tuple[tuple[str, ...], ...]]] = []
+        self._branches: list[tuple[str, tuple[tuple[str, ...], ...]]] = [
+            (b, tuple(tuple(g) for g in bneed)) for b, bneed in branches
+        ]
         #: each branch's first characters (None: not computable), for its subsets' look-ahead
-        self._firsts: list[frozenset[str] | None] = []
-        # (a leading global flag, "(?x)…", belongs to every branch: such a pattern runs whole)
-        if len(branches) >= _MIN_BRANCHES and not re.match(r"\(\?[aiLmsux]+\)", pattern):
-            facts = [_branch_facts(b) for b in branches]
-            self._branches = [(b, need) for b, (need, _) in zip(branches, facts, strict=True)]
-            self._firsts = [first for _, first in facts]
+        self._firsts: list[frozenset[str] | None] = [
+            None if f is None else frozenset(f) for f in firsts
+        ]
         self._subsets: dict[tuple[int, ...], re.Pattern[str] | None] = {}
         #: one Aho-Corasick pass finds which branches' strings the text has: string -> the
         #: branches of one required set it satisfies; the branches of several sets, and

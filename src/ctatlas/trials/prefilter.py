@@ -24,13 +24,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from re import _compiler as _c  # type: ignore[attr-defined]
 from re import _constants as _k  # type: ignore[attr-defined]
 from re import _parser as _p  # type: ignore[attr-defined]
 from typing import Any
 
 import ahocorasick
 
+from . import recache
 from .fastre import required_literals, top_branches
 
 __all__ = ["Gate", "active", "without_prefilters"]
@@ -209,7 +209,10 @@ class Gate:
                         key = (lit, repr(items), back)
                         if key not in ids:
                             ids[key] = len(self.checks)
-                            self.checks.append((back, _c.compile(sub)))
+                            # (kept between processes: the same source, the same piece)
+                            self.checks.append(
+                                (back, recache.compile_parsed(source, repr(items), sub))
+                            )
                             by_literal.setdefault(lit, []).append(ids[key])
                         anchor_ids.append(ids[key])
                     groups.append(tuple(anchor_ids))
