@@ -482,3 +482,11 @@ def test_guard_a_transplant_bridging_car_t_with_nothing_listed_stays_a_cell_ther
     where, trial_id, atlas_terms
 ):
     _agrees(where, trial_id, atlas_terms)
+
+
+# 27. NK cells named without "cells": "Biocell Natural Killer Mixture in Diffuse Large B Cell
+#     Lymphoma" ("NKM injection" listed), by the text rules alone (the atlas knows the name).
+def test_a_natural_killer_mixture_is_an_nk_cell_therapy():
+    row, t = _row("tuning6", "NCT00846157")
+    c = classify(t, terms=None)
+    assert (row["gold_label"], c.label, c.cell_family) == ("cell_therapy", "cell_therapy", "NK")

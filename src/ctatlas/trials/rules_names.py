@@ -100,8 +100,9 @@ FAMILY_PATTERNS: dict[str, str] = {
     "TIL": r"tumou?r[- ]infiltrating lymphocytes?|\btils?\b|lifileucel",
     "NK": r"natural killer(?: \(nk\))? cells?|\bnk[- ]?cells?\b|\bnk\d{3}\b|\bnk cell injection"
     r"|\b(?:allogeneic |autologous )?nk (?:cell )?(?:transfer|infusion)s?\b"
-    # "NK Immunotherapy" listed as a biological: NK cells given
+    # "NK Immunotherapy" listed as a biological, a "Natural Killer Mixture": NK cells given
     r"|\bnk[- ](?:cells?[- ])?immunotherap\w*"
+    r"|natural killer (?:mixture|immunotherap\w*|infusion)s?\b"
     r"|\bnkt[- ]?cells?\b|\bcord blood[- ]derived nk|\bnk세포|자연살해",
     "T_cell_other": r"cytotoxic t[- ](?:lymphocytes?|cells?)|\bctls?\b|virus[- ]specific t"
     r"|\bvsts?\b"
