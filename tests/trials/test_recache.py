@@ -66,12 +66,22 @@ def test_the_gate_s_checks_from_the_file_are_those_compiled_from_the_parse(fresh
     patterns = {**FAMILY_PATTERNS, "inn": INN_CEL.pattern}
     first = prefilter.Gate(patterns)
     fresh()
+    parses = []
+    real_parse = _p.parse
+    monkeypatch.setattr(_p, "parse", lambda *a, **k: parses.append(a) or real_parse(*a, **k))
     again = prefilter.Gate(patterns)
+    monkeypatch.setattr(_p, "parse", real_parse)
+    assert parses == []  # its analysis and its checks came from the file
     with monkeypatch.context() as m:
         m.setattr(recache, "_OFF", [True])
         plain = prefilter.Gate(patterns)
     assert len(plain.checks) > 50
     assert again.checks == first.checks == plain.checks  # (back, pattern): the code compared
+    for gate in (first, again):  # and everything else read from the parses
+        for name in ("branches", "always", "need", "literals", "_all", "_users"):
+            assert getattr(gate, name) == getattr(plain, name), name
+    text = "autologous car-t cells and mesenchymal stem cells in the immune system"
+    assert again.live(text, list(patterns)) == plain.live(text, list(patterns))
 
 
 def _unprepare(monkeypatch) -> None:
@@ -97,6 +107,17 @@ def _all_folded() -> list[fastre.Folded]:
     out += [v for d in vars(rules).values() if isinstance(d, dict)
             for v in d.values() if isinstance(v, fastre.Folded)]
     return out
+
+
+def test_a_gate_whose_checks_the_file_lost_reads_its_parses_again(fresh, monkeypatch):
+    patterns = {"car": r"\bcar[- ]?t\b|chimeric antigen receptor", "nk": r"\bnk[- ]?cells?\b"}
+    first = prefilter.Gate(patterns)
+    fresh()
+    path = recache.cache_path()
+    kept = orjson.loads(path.read_bytes())
+    path.write_bytes(orjson.dumps({k: v for k, v in kept.items() if not k.startswith("parsed")}))
+    again = prefilter.Gate(patterns)
+    assert again.checks == first.checks and again.branches == first.branches
 
 
 def test_answers_are_the_same_read_from_the_file(fresh, monkeypatch):

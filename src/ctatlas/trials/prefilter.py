@@ -29,6 +29,7 @@ from re import _parser as _p  # type: ignore[attr-defined]
 from typing import Any
 
 import ahocorasick
+import orjson
 
 from . import recache
 from .fastre import required_literals, top_branches
@@ -170,60 +171,93 @@ def _anchors(seq: list[Any]) -> list[list[tuple[str, list[Any], int]]]:
     return good[:_KEEP] if good else groups[:1]
 
 
+def _analyse(
+    patterns: Mapping[str, str], compiled: list[re.Pattern[str]]
+) -> dict[str, Any]:
+    """What a :class:`Gate` reads from its patterns' parses, as plain data: each pattern's
+    required strings, its branches' groups of anchor ids, the patterns that can match
+    anywhere, each anchor's check as (characters before, branch source, the check's parse
+    items written out: its key among the kept compiled patterns) and its literal. The checks
+    are compiled (and kept) on the way, into ``compiled``."""
+    need = [
+        [name, [sorted(g) for g in required_literals(pattern, keep=4)]]
+        for name, pattern in patterns.items()
+    ]
+    branches: dict[str, list[list[list[int]]]] = {}
+    always: list[str] = []
+    checks: list[list[Any]] = []
+    literals: list[str] = []
+    ids: dict[tuple[str, str, int], int] = {}
+    for name, pattern in patterns.items():
+        out = []
+        # a pattern led by a global flag ("(?x)…") is kept whole: it can match anywhere
+        if re.match(r"\(\?[aiLmsux]+\)", pattern):
+            always.append(name)
+            continue
+        for source in top_branches(pattern):
+            parsed = _p.parse(source)
+            if any(op is _k.GROUPREF for op, _ in parsed.data):
+                always.append(name)
+                break
+            groups = []
+            for group in _anchors(list(parsed.data)):
+                anchor_ids = []
+                for lit, items, back in group:
+                    key = (lit, repr(items), back)
+                    if key not in ids:
+                        ids[key] = len(checks)
+                        compiled.append(recache.compile_parsed(
+                            source, repr(items), _p.SubPattern(parsed.state, items)))
+                        checks.append([back, source, repr(items)])
+                        literals.append(lit)
+                    anchor_ids.append(ids[key])
+                groups.append(anchor_ids)
+            if not groups:
+                always.append(name)
+                break
+            out.append(groups)
+        branches[name] = out
+    return {"need": need, "branches": list(branches.items()), "always": always,
+            "checks": checks, "literals": literals}
+
+
 class Gate:
     """Which of some named patterns can match a text (lowercased; the patterns are written in
     lower case and matched case-sensitively, as :class:`~ctatlas.trials.fastre.Folded` runs
     them)."""
 
     def __init__(self, patterns: Mapping[str, str]) -> None:
+        # what the patterns' parses give is kept between processes with the checks' code
+        # (:mod:`~ctatlas.trials.recache`): a later process reads it instead of parsing
+        key = "gate\x00" + "\x00".join(f"{n}\x01{p}" for n, p in patterns.items())
+        compiled: list[re.Pattern[str]] = []  # the checks, when the parses are read here
+        facts = recache.remember(key, lambda: _analyse(patterns, compiled))
+        checks: list[re.Pattern[str] | None] = list(compiled) or [
+            recache.kept_parsed(source, items) for _, source, items in facts["checks"]
+        ]
+        if any(rx is None for rx in checks):  # a check the file no longer holds: read anew
+            compiled = []
+            facts = orjson.loads(orjson.dumps(_analyse(patterns, compiled)))
+            checks = list(compiled)
         #: pattern name -> its branches, each a tuple of groups of anchor ids
-        self.branches: dict[str, list[tuple[tuple[int, ...], ...]]] = {}
+        self.branches: dict[str, list[tuple[tuple[int, ...], ...]]] = {
+            name: [tuple(tuple(g) for g in groups) for groups in branches]
+            for name, branches in facts["branches"]
+        }
         #: patterns with a branch that requires no literal: they can match anywhere
-        self.always: set[str] = set()
+        self.always: set[str] = set(facts["always"])
         #: anchor id -> (characters before, compiled check)
-        self.checks: list[tuple[int, re.Pattern[str]]] = []
+        self.checks: list[tuple[int, re.Pattern[str]]] = [
+            (back, rx)  # type: ignore[misc]
+            for (back, _, _), rx in zip(facts["checks"], checks, strict=True)
+        ]
         #: pattern name -> strings every match contains (one of each group), tested with
         #: ``in`` before the one pass: a pattern whose text lacks them is not looked for
         self.need: dict[str, tuple[tuple[str, ...], ...]] = {
-            name: tuple(tuple(sorted(g)) for g in required_literals(pattern, keep=4))
-            for name, pattern in patterns.items()
+            name: tuple(tuple(g) for g in groups) for name, groups in facts["need"]
         }
-        by_literal: dict[str, list[int]] = {}
-        ids: dict[tuple[str, str, int], int] = {}
-        for name, pattern in patterns.items():
-            out = []
-            # a pattern led by a global flag ("(?x)…") is kept whole: it can match anywhere
-            if re.match(r"\(\?[aiLmsux]+\)", pattern):
-                self.always.add(name)
-                continue
-            for source in top_branches(pattern):
-                parsed = _p.parse(source)
-                if any(op is _k.GROUPREF for op, _ in parsed.data):
-                    self.always.add(name)
-                    break
-                groups = []
-                for group in _anchors(list(parsed.data)):
-                    anchor_ids = []
-                    for lit, items, back in group:
-                        sub = _p.SubPattern(parsed.state, items)
-                        key = (lit, repr(items), back)
-                        if key not in ids:
-                            ids[key] = len(self.checks)
-                            # (kept between processes: the same source, the same piece)
-                            self.checks.append(
-                                (back, recache.compile_parsed(source, repr(items), sub))
-                            )
-                            by_literal.setdefault(lit, []).append(ids[key])
-                        anchor_ids.append(ids[key])
-                    groups.append(tuple(anchor_ids))
-                if not groups:
-                    self.always.add(name)
-                    break
-                out.append(tuple(groups))
-            self.branches[name] = out
-        literal_of = {a: lit for lit, anchor_ids in by_literal.items() for a in anchor_ids}
         #: anchor id -> its literal
-        self.literals: list[str] = [literal_of[a] for a in range(len(self.checks))]
+        self.literals: list[str] = list(facts["literals"])
         #: branch id -> (pattern, groups); literal -> the ids of the branches requiring it
         self._all: list[tuple[str, tuple[tuple[int, ...], ...]]] = []
         users: dict[str, set[int]] = {}
@@ -235,7 +269,7 @@ class Gate:
                 self._all.append((name, groups))
         self._users = {lit: tuple(sorted(b)) for lit, b in users.items()}
         self._auto = ahocorasick.Automaton()
-        for lit in by_literal:
+        for lit in dict.fromkeys(self.literals):
             self._auto.add_word(lit, (len(lit) - 1, lit))
         self._auto.make_automaton()
 

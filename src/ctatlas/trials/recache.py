@@ -33,7 +33,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["cache_path", "compile", "compile_parsed", "remember"]
+__all__ = ["cache_path", "compile", "compile_parsed", "kept_parsed", "remember"]
 
 #: More entries than this and the file keeps only those this process used.
 MAX_ENTRIES = 8192
@@ -67,10 +67,11 @@ def cache_path() -> Path:
 
 def _reader() -> str:
     """A digest of the code that reads the parses whose facts are kept (this package's
-    ``fastre``): facts kept by other code are dropped when the file is read."""
+    ``fastre`` and ``prefilter``): facts kept by other code are dropped when the file is
+    read."""
     here = Path(__file__).resolve().parent
     digest = hashlib.blake2b(digest_size=12)
-    for name in ("fastre.py", "recache.py"):
+    for name in ("fastre.py", "prefilter.py", "recache.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
 
@@ -151,6 +152,23 @@ def compile_parsed(source: str, items_key: str, sub: Any) -> re.Pattern[str]:
     if _OFF[0]:
         return _c.compile(sub)
     return _get(f"parsed\x00{source}\x00{items_key}", None, lambda: _entry(sub, 0))
+
+
+def kept_parsed(source: str, items_key: str) -> re.Pattern[str] | None:
+    """The pattern :func:`compile_parsed` made or kept for that piece, or None when neither
+    this process nor the file has it (or the engine refuses what the file holds)."""
+    if _OFF[0]:
+        return None
+    key = f"parsed\x00{source}\x00{items_key}"
+    entry = _entries().get(key)
+    if entry is None:
+        return None
+    try:
+        rx = _build(None, entry)
+    except (TypeError, ValueError, RuntimeError):
+        return None
+    _S.used.add(key)
+    return rx
 
 
 def remember(key: str, make: Any) -> Any:
