@@ -307,3 +307,55 @@ def test_small_batches_are_written_in_large_transactions(tmp_path, monkeypatch):
     assert summary.records == 62 and not summary.problems
     assert sum(sizes) == 62 and len(sizes) == 3
     assert all(n >= 25 for n in sizes[:-1])
+
+
+def test_two_processes_checkpoint_the_store_while_the_workers_run(tmp_path, monkeypatch):
+    """With workers, every CHECKPOINT_EVERY-th write is followed by a checkpoint (the reader's
+    idle time), never after the last one (closing the store does that); the store is the
+    same as one process's, and what a checkpoint leaves in the log is already copied."""
+    import sqlite3
+
+    from ctatlas.trials import ingest as ing
+
+    z = make_bulk_zip(tmp_path / "ctg-studies.json.zip", real_studies())
+    monkeypatch.setattr(ing, "CHECKPOINT_EVERY", 2)
+    a = TrialStore(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    b = TrialStore(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    events: list[str] = []
+    real_write, real_checkpoint = b.write_batch, b.checkpoint
+
+    def write(records):
+        events.append("w")
+        return real_write(records)
+
+    def checkpoint():
+        events.append("c")
+        real_checkpoint()
+
+    monkeypatch.setattr(b, "write_batch", write)
+    monkeypatch.setattr(b, "checkpoint", checkpoint)
+    ingest([z], a, workers=1, batch_size=9)
+    ingest([z], b, workers=2, batch_size=9)
+    assert "".join(events) == "wwcwwcwwcw"  # 62 records: 7 writes of 9 or fewer
+    assert list(a.query(label=None)) == list(b.query(label=None))
+    real_checkpoint()
+    with sqlite3.connect(tmp_path / "b.sqlite") as conn:
+        busy, log, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and log == copied
+
+
+def test_two_processes_on_postgresql_checkpoint_nothing(tmp_path, pg_url, empty_trials,
+                                                       monkeypatch):
+    """The checkpoint is SQLite's: on PostgreSQL a two-process ingest asks for it and it
+    sends nothing (a SQLite pragma there would be an error)."""
+    from ctatlas.trials import ingest as ing
+
+    monkeypatch.setattr(ing, "CHECKPOINT_EVERY", 1)
+    s = TrialStore(empty_trials.url(pg_url, tmp_path))
+    try:
+        summary = ingest([FIX / "ctgov_legacy"], s, workers=2, batch_size=5)
+        assert summary.inserted == 30 and not summary.problems
+        s.checkpoint()
+    finally:
+        s.close()
+        empty_trials.drop(s.url)
