@@ -1,7 +1,7 @@
 """Print precision / recall of the cell_therapy label on the development and held-out sets.
 
     python benchmarks/trials_accuracy.py [--verbose] [--skip-b] [--heldout2 | --spend-heldout2]
-                                         [--heldout3] [--spend-heldout3a]
+                                         [--heldout3] [--spend-heldout3a] [--heldout4]
 
 Sets: the development set (``tests/fixtures/trials/labelled_trials.csv``, the rules were
 written against it) and the two halves of the held-out set (``heldout/``): half A, on which
@@ -33,6 +33,11 @@ error of half B (no flag lists them); ``--spend-heldout3a`` prints half A alone 
 errors, which **spends half A** (``judge3/README.md``, "Halves"), and never half B, so that
 tuning runs do not show the judged half's totals.
 
+Held-out set 4 (``judge4/``, every ``gold_part*.csv``), drawn in session 12 after half B of
+held-out set 3 was read (spent), judges the rules written after that (16.16 on):
+``--heldout4`` prints its totals only, whole; no flag lists its errors (reading them spends it,
+``judge4/README.md``). It is not a tuning set: without the flag it is not evaluated.
+
 Each set is classified twice: with the atlas's cell-therapy names and codes (read from the
 curated data, ``data/``), as ``ctatlas trials ingest`` does, and with the text rules alone.
 """
@@ -50,6 +55,7 @@ from ctatlas.trials.evaluate import (
     evaluate_heldout,
     evaluate_heldout2,
     evaluate_heldout3,
+    evaluate_heldout4,
     evaluate_tuning,
 )
 
@@ -84,6 +90,7 @@ def main() -> None:
     judge_2 = spend_2 or "--heldout2" in sys.argv
     spend_3a = "--spend-heldout3a" in sys.argv
     judge_3 = "--heldout3" in sys.argv
+    judge_4 = "--heldout4" in sys.argv
     terms = cell_terms(load_dataset())
     for name, t in ((f"with the atlas's terms ({len(terms)}; rules {rule_version(terms)})", terms),
                     ("text rules alone", None)):
@@ -111,6 +118,9 @@ def main() -> None:
         if judge_3:
             _print("held-out set 3, half B (judging; totals only, errors never listed)",
                    evaluate_heldout3(FIXTURES, t, half="B"), False)
+        if judge_4:
+            _print("held-out set 4 (judging; totals only, errors never listed)",
+                   evaluate_heldout4(FIXTURES, t), False)
 
 
 if __name__ == "__main__":

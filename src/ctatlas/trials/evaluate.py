@@ -548,3 +548,36 @@ def evaluate_heldout3(
     """Held-out set 3 (``folder/<name>``), whole or one ``half``, with the atlas's ``terms`` or
     without."""
     return _score(load_heldout3(folder, name, half), terms)
+
+
+# held-out set 4 (``judge4/``): drawn in session 12 after half B of held-out set 3 was read
+# (spent); its label files are named ``gold_part*.csv`` like set 3's, out of the ``*labels*``
+# globs of the tuning sets
+HELDOUT4 = "judge4"
+
+
+def _heldout4_earlier(folder: Path) -> set[str]:
+    """Every trial id and secondary id a study of held-out set 4 must not have: the development
+    set's, the first held-out set's, every tuning set's (``tuning6`` included), held-out set 2's
+    and held-out set 3's (spent: half A tuned on, half B's errors read; its record files' ids
+    are compared, its gold files never read here)."""
+    ids = _earlier_ids(folder) | _heldout2_ids(folder) | _heldout3_ids(folder)
+    for name in _PARTED_TUNING:
+        ids |= _ids(t for _, t in load_tuning(folder, name))
+    return ids
+
+
+def load_heldout4(folder: Path, name: str = HELDOUT4) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of held-out set 4 (``folder/<name>``): the
+    rows of every ``gold_part*.csv`` there, each with its record among the set's record files
+    (any form of :func:`load_heldout2`), refused as :func:`load_heldout2` refuses (naming the
+    file, the line or field and the reason), and a study (or a secondary id) that is in the
+    development set, the first held-out set, a tuning set, held-out set 2 or held-out set 3."""
+    return _load_parts(folder / name, _HELDOUT3_LABELS, _heldout4_earlier(folder))
+
+
+def evaluate_heldout4(
+    folder: Path, terms: CellTerms | None = None, name: str = HELDOUT4
+) -> Evaluation:
+    """Held-out set 4 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
+    return _score(load_heldout4(folder, name), terms)
