@@ -219,6 +219,44 @@ def test_part_a_is_what_its_readme_gives(loaded):
     assert sum(counts.values()) == len(rows) > 0
 
 
+def test_part_b_is_what_its_readme_gives(loaded):
+    rows = [r for r, _ in loaded if r["trial_id"] in _part_ids("gold_part_b.csv")]
+    counts = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
+    assert counts == _readme_counts("Part b")
+    assert sum(counts.values()) == len(rows) > 0
+
+
+# the header lines of part b's upstream files (their own, byte for byte) and their line ends
+PART_B_HEADERS = {
+    "b_covid_export_rows.csv": (b"NCT Number,Study Title,Study URL,Study Status,Conditions,"
+                                b"Interventions,Sponsor,Collaborators,Sex,Age,Study Type\n"),
+    "b_alzheimer_export_rows.csv": EXPORT_HEADER,
+    "b_recent_export_rows.csv": b"NCT Number,Study Title,Study URL,Acronym,Study Status,",
+    "b_oncology_car_t_monitor_rows.csv": b"NCTId,BriefTitle,OverallStatus,Phase,",
+    "b_rheumatology_car_t_monitor_rows.csv": b"NCTId,BriefTitle,OverallStatus,Phase,",
+}
+
+
+def test_part_b_records_are_whole_rows_of_their_exports(loaded):
+    """Each record file of part b starts with its upstream header line, keeps one line ending
+    throughout (CRLF only in the Alzheimer's export) and holds exactly its gold rows' studies,
+    each once."""
+    by_file = collections.defaultdict(set)
+    for r in _gold_rows():
+        if r["_part"] == "gold_part_b.csv":
+            by_file[r["source_file"]].add(r["trial_id"])
+    assert set(by_file) == set(PART_B_HEADERS)
+    for name, header in PART_B_HEADERS.items():
+        data = (JUDGE / name).read_bytes()
+        lines = _records(data)
+        assert lines[0].startswith(header), name
+        crlf = name == "b_alzheimer_export_rows.csv"
+        assert all(ln.endswith(b"\r\n") == crlf and ln.endswith(b"\n") for ln in lines), name
+        ids = _ids_of(data)
+        assert len(ids) == len(set(ids)) == len(by_file[name]), name
+        assert set(ids) == by_file[name], name
+
+
 def _part_ids(name: str) -> set[str]:
     with open(JUDGE / name, newline="", encoding="utf-8") as fh:
         return {r["trial_id"].strip() for r in csv.DictReader(fh)}
