@@ -35,10 +35,21 @@ LABELS = {"cell_therapy", "acellular_cell_derived", "hsct_procedure", "not_cell"
 CLASSES = HARD | {"coded", "pos", "other"}
 COLUMNS = ["trial_id", "form", "source_file", "gold_label", "gold_family", "gold_origin",
            "hard_class", "note"]
-# the header line of ClinicalTrials.gov's current website CSV export as galactic-streamhub's
-# data/ctg-studies.csv holds it (9 columns, CRLF)
-EXPORT_HEADER = (b"NCT Number,Study Title,Study URL,Study Status,Conditions,Interventions,"
-                 b"Sponsor,Collaborators,Study Type\r\n")
+# part a's record files: the upstream header line each keeps (the current website CSV export
+# as galactic-streamhub's data/ctg-studies.csv holds it, 9 columns, CRLF; the CAR-T monitor's
+# flattened API v2 snapshot, LF) and its line ending
+PART_A_FILES = {
+    "a_ctgov_export_heme_rows.csv": (
+        b"NCT Number,Study Title,Study URL,Study Status,Conditions,Interventions,"
+        b"Sponsor,Collaborators,Study Type\r\n", b"\r\n"),
+    "a_ctgov_flat_onc_car_t_monitor_rows.csv": (
+        b"NCTId,BriefTitle,OverallStatus,Phase,Conditions,Interventions,StartDate,"
+        b"LastUpdatePostDate,EnrollmentCount,Countries,BriefSummary,LeadSponsor,"
+        b"LeadSponsorClass,MinAge,MaxAge,StdAges,PrimaryEndpoints,Branch,DiseaseCategory,"
+        b"DiseaseEntity,DiseaseEntities,TrialDesign,LLMOverride,TargetCategory,TargetSource,"
+        b"ProductType,ProductTypeSource,ProductName,AgeGroup,SponsorType,"
+        b"ClassificationConfidence,StartYear,SnapshotDate\n", b"\n"),
+}
 
 
 def _records(data: bytes) -> list[bytes]:
@@ -172,9 +183,9 @@ def test_every_gold_row_has_one_record_and_well_formed_labels(loaded):
 
 
 def test_every_record_is_kept_byte_for_byte_and_labelled(loaded):
-    """Each record file of part a is the export's header line and the drawn rows, cut from
-    the upstream file at record boundaries (CRLF kept), each row a study of the gold file and
-    each gold row's study in it once; and every record file's SHA-256 is the one the README
+    """Each record file of part a is its upstream header line and the drawn rows, cut from
+    the upstream file at record boundaries (line endings kept), each row a study of the gold
+    file and each gold row's study in it once; and every record file's SHA-256 is the one the README
     gives, so that a changed byte shows."""
     rows = _gold_rows()
     by_file = collections.defaultdict(set)
@@ -193,9 +204,12 @@ def test_every_record_is_kept_byte_for_byte_and_labelled(loaded):
         assert digest in line, (p.name, digest)
         if not p.name.startswith("a_"):
             continue
+        header, ending = PART_A_FILES[p.name]
         lines = _records(data)
-        assert lines[0] == EXPORT_HEADER
-        assert all(ln.endswith(b"\r\n") for ln in lines)
+        assert lines[0] == header
+        assert all(ln.endswith(ending) for ln in lines)
+        if ending == b"\n":
+            assert b"\r\n" not in data
         ids = _ids_of(data)
         assert len(ids) == len(set(ids)) == len(by_file[p.name])
         assert set(ids) == by_file[p.name]
