@@ -38,10 +38,10 @@ COLUMNS = ["trial_id", "form", "source_file", "gold_label", "gold_family", "gold
 # part a's record files: the upstream header line each keeps (the current website CSV export
 # as galactic-streamhub's data/ctg-studies.csv holds it, 9 columns, CRLF; the CAR-T monitor's
 # flattened API v2 snapshot, LF) and its line ending
+EXPORT_HEADER = (b"NCT Number,Study Title,Study URL,Study Status,Conditions,Interventions,"
+                 b"Sponsor,Collaborators,Study Type\r\n")
 PART_A_FILES = {
-    "a_ctgov_export_heme_rows.csv": (
-        b"NCT Number,Study Title,Study URL,Study Status,Conditions,Interventions,"
-        b"Sponsor,Collaborators,Study Type\r\n", b"\r\n"),
+    "a_ctgov_export_heme_rows.csv": (EXPORT_HEADER, b"\r\n"),
     "a_ctgov_flat_onc_car_t_monitor_rows.csv": (
         b"NCTId,BriefTitle,OverallStatus,Phase,Conditions,Interventions,StartDate,"
         b"LastUpdatePostDate,EnrollmentCount,Countries,BriefSummary,LeadSponsor,"
