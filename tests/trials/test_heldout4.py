@@ -244,7 +244,8 @@ def test_part_b_is_what_its_readme_gives(loaded):
 PART_B_HEADERS = {
     "b_covid_export_rows.csv": (b"NCT Number,Study Title,Study URL,Study Status,Conditions,"
                                 b"Interventions,Sponsor,Collaborators,Sex,Age,Study Type\n"),
-    "b_alzheimer_export_rows.csv": EXPORT_HEADER,
+    "b_alzheimer_export_rows.csv": (b"NCT Number,Study Title,Study URL,Study Status,Conditions,"
+                                    b"Interventions,Sponsor,Collaborators,Study Type\r\n"),
     "b_recent_export_rows.csv": b"NCT Number,Study Title,Study URL,Acronym,Study Status,",
     "b_oncology_car_t_monitor_rows.csv": b"NCTId,BriefTitle,OverallStatus,Phase,",
     "b_rheumatology_car_t_monitor_rows.csv": b"NCTId,BriefTitle,OverallStatus,Phase,",
