@@ -411,7 +411,13 @@ def _transplant_protocol_cells(
     if not named:
         return False
     for iv in trial.interventions:
-        if HSCT.search(iv.get("name") or ""):
+        name = iv.get("name") or ""
+        # (an intervention that names the transplant only as when the cells are given, "boost
+        # anti-viral immunity after T-cell depleted HSCT", is not the transplant)
+        if any(
+            not NEG_BEFORE.search(name[max(0, m.start() - 60) : m.start()])
+            for m in HSCT.finditer(name)
+        ):
             return True
     for m in HSCT.finditer(title):
         before = title[max(0, m.start() - 60) : m.start()]

@@ -13,6 +13,15 @@ import re
 
 from .fastre import Folded as _folded
 
+# T cells grown as lines against a virus or a tumour ("EBV Specific T-cell Lines", "cytotoxic
+# T cell lines") are cells given, not a laboratory's cell lines: the masks of "cell lines" stop
+# short of them
+_GIVEN_LINES = "".join(
+    f"(?<!{who}{sep}t{gap}cell{s} line)(?<!{who}{sep}t{gap}cell{s} lines)"
+    for who in ("specific", "cytotoxic") for sep in (" ", "-") for gap in (" ", "-", "")
+    for s in ("", "s")
+)
+
 # Disease and population phrases that contain cell words but are not products.
 MASK = _folded(
     r"\b(?:non[- ]?)?small[- ]cell\b|\b(?:renal|squamous|basal|clear|transitional|merkel|"
@@ -22,7 +31,7 @@ MASK = _folded(
     r"anaemia|myeloma|dyscrasia|deficien\w*|lymphoproliferative|depletion|aplasia|"
     r"histiocytosis|prolymphocytic|acute|chronic|precursor|non[- ]hodgkin|acute lymphoblastic|"
     r"mediated|inflamed|receptor|maturation|function|count|activation|engager|redirect\w*|"
-    r"exhaustion|fitness|immunity|response|epitope|lines?|all\b|lymphoblastic)"
+    r"exhaustion|fitness|immunity|response|epitope|lines?|all\b|lymphoblastic)" + _GIVEN_LINES +
     # cells taken out of a graft, two kinds named together: "T-cell and B-cell Depletion in
     # Allogeneic Peripheral Blood Stem Cell Transplantation"
     r"|\b(?:t|b|nk)[- ]?cells? (?:and|or|/) (?:t|b|nk)[- ]?cells?[- ]deplet\w*"
@@ -32,7 +41,8 @@ MASK = _folded(
     r"monocyte|platelet|high[- ]density)\w*(?: lipoprotein)?[- ]ratios?\b"
     # anti-thymocyte globulin by its other name: "Anti-human T-lymphocyte immunoglobulin"
     r"|\banti-?(?:human )?t[- ]?lymphocyte (?:immuno)?globulin\b"
-    r"|\bsickle[- ]cell\b|\bcell[- ]lines?\b|\bcell[- ]free dna\b|\bctdna\b|\bcirculat"
+    r"|\bsickle[- ]cell\b|\bcell[- ]lines?\b" + _GIVEN_LINES +
+    r"|\bcell[- ]free dna\b|\bctdna\b|\bcirculat"
     r"ing tumou?r cells?\b"
     r"|\bt[- ]cell[- ](?:engag|redirect|bispecific)\w*|\bbispecific t[- ]cell\w*"
     r"|\bnk[- ]cell[- ](?:engag)\w*|\bb[- ]cell[- ]maturation|\bcar[- ]?t[- ]?bp\b"
@@ -48,6 +58,13 @@ MASK = _folded(
     r"|\b(?:sf9|sf21|hek[- ]?293t?|vero|cho|per\.?c6|mdck|hela) cells?"
     r"|\b(?:mesenchymal )?(?:stem|stromal) cells? antigen"
     r"|\beto-?cell\b|lymphocyte stimulator|\bcells? dysfunction|endothelial cells?"
+    # ... a receptor named after the lymphocytes that carry it ("B- and T-Lymphocyte Attenuator
+    # (BTLA)", "cytotoxic T-lymphocyte-associated antigen 4")
+    r"|\b(?:cytotoxic )?t[- ]lymphocytes?[- ](?:attenuator|associated[- ](?:antigen|protein|"
+    r"molecule))"
+    # diseases of dendritic cells ("Blastic Plasmacytoid Dendritic Cell Neoplasm", "follicular
+    # dendritic cell sarcoma")
+    r"|\bdendritic[- ]cells?[- ](?:neoplasm|sarcoma|tumou?r|leuka?emia|malignanc)\w*"
     # cells worked on in a laboratory ("intervention on primary cultured cells")
     r"|\bprimary (?:cultured |cell )?cells?\b|\bcultured primary cells?\b"
     # what is counted in or done to a transplant's graft: "impact of CD34+ cell dose on
@@ -60,7 +77,9 @@ MASK = _folded(
 )
 
 MASK_ANCHORS = frozenset(
-    {"cell", "mobili", "stimulator", "car", "ctdna", "eto", "factor", "ratio", "globulin"}
+    {"cell", "mobili", "stimulator", "car", "ctdna", "eto", "factor", "ratio", "globulin",
+     "attenuator", "lymphocyte-associated", "lymphocyte associated", "lymphocytes-associated",
+     "lymphocytes associated"}
 )
 
 # how far a masked phrase reaches beyond the stem it contains ("mobilization of peripheral
@@ -161,7 +180,10 @@ FAMILY_PATTERNS: dict[str, str] = {
     "keratinocyte_or_epithelial": r"keratinocytes?|epiderm\w* (?:cells?|sheet|graft)|limbal"
     r"(?: epithelial| stem)? cells?|epithelial cells?|\bcultured epiderm"
     r"|cell sheets?|retinal pigment epitheli\w* (?:cells?|patch)"
-    r"|\brpe (?:cells?|patch)|\bholoclar",
+    r"|\brpe (?:cells?|patch)|\bholoclar"
+    # cells of the mouth's lining grown for a graft ("Tissue-engineered Construct Based on
+    # Buccal Mucosa Cells", "oral mucosal epithelial cells")
+    r"|\b(?:buccal|oral)[- ]mucos(?:a|al)[- ](?:epithelial[- ])?cells?",
     "islet": r"islet (?:cells? )?(?:transplant\w*|infusion|allotransplant\w*)|islets of langerhans"
     r"|\bislets?\b(?! cell (?:tumou?r|carcinoma))(?! (?:function|autoantibod|antibod|dysfunction"
     r"|failure|autoimmun|cell function|beta))|lantidra",
@@ -181,7 +203,12 @@ FAMILY_PATTERNS: dict[str, str] = {
     # cells named by the tissue they come from ("Injection of adipose derived cells into
     # penis", "placenta-derived cells")
     r"|\b(?:adipose|fat|lipoaspirate|marrow|placentas?|placental|amnion|amniotic|muscle|skin|"
-    r"dermis|dermal|tissue|cord)[- ](?:tissue[- ])?derived (?:[\w-]+ )?cells?\b"
+    r"dermis|dermal|tissue|cord|ucb)(?: \((?:adipose|fat|tissue)\))?[- ](?:tissue[- ])?derived "
+    r"(?:[\w-]+ )?cells?\b"
+    # cells released by a listed product or prepared before they are given ("Cytokine-treated
+    # Veto Cells", "veto cells")
+    r"|\bveto cells?\b|\b(?:cytokine|ex[- ]vivo)[- ](?:treated|primed|activated|expanded) "
+    r"(?:[\w-]+ ){0,2}?cells?\b"
     # living cells in a capsule that release a factor ("Encapsulated Cell Biodelivery of Nerve
     # Growth Factor", "encapsulated cell technology")
     r"|\bencapsulated (?:[\w-]+ )?cells?\b"
@@ -255,7 +282,7 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
             "myeloid progenitor"),
     "chondrocyte": ("chondro", "maci", " aci", "(aci", "연골세포"),
     "keratinocyte_or_epithelial": ("keratin", "epiderm", "limbal", "epitheli", "cell sheet",
-                                   "retinal pigment", "rpe", "holoclar"),
+                                   "retinal pigment", "rpe", "holoclar", "mucos"),
     "islet": ("islet", "langerhans", "lantidra"),
     "other": ("stem", "progenitor", "cell", "fibroblast", "myoblast", "hepatocyte",
               "cardiomyocyte", "macrophag", "neural", "dopaminergic", "neuron", "lymphocyte",

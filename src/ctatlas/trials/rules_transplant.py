@@ -107,7 +107,10 @@ REGEN_TARGET = re.compile(
     r"spinal cord injur\w*|osteonecrosis|avascular necrosis|myocardial infarction|heart failure|"
     r"cardiomyopath\w*|cirrhosis|limb isch\w*|peripheral arter\w* disease|stroke|cerebral palsy|"
     r"non-?union|bone defects?|osteoarthritis|cartilage|diabetic foot|brain injur\w*|"
-    r"(?:liver|hepatic) (?:failure|insufficiency)|decompensated liver",
+    r"(?:liver|hepatic) (?:failure|insufficiency)|decompensated liver"
+    # the inner ear ("Autologous Bone Marrow Harvest and Transplant for Sensorineural Hearing
+    # Loss")
+    r"|hearing loss|deafness",
     re.I,
 )
 
@@ -122,8 +125,8 @@ HAEM_OR_IMMUNE = re.compile(
 
 # marrow cells implanted or injected, in an intervention or title of such a record
 REGEN_CELLS = re.compile(
-    r"(?:autologous |autogenous )?bone marrow (?:\w+ )?(?:implant\w*|injection|transplant\w*|"
-    r"concentrate|cells?)",
+    r"(?:autologous |autogenous )?bone marrow (?:\w+ )?(?:implant\w*|injection|infusion|"
+    r"transplant\w*|concentrate|cells?)",
     re.I,
 )
 
