@@ -1,7 +1,8 @@
 """Print precision / recall of the cell_therapy label on the development and held-out sets.
 
     python benchmarks/trials_accuracy.py [--verbose] [--skip-b] [--heldout2 | --spend-heldout2]
-                                         [--heldout3] [--spend-heldout3a] [--heldout4]
+                                         [--heldout3] [--spend-heldout3a]
+                                         [--heldout4] [--spend-heldout4a]
 
 Sets: the development set (``tests/fixtures/trials/labelled_trials.csv``, the rules were
 written against it) and the two halves of the held-out set (``heldout/``): half A, on which
@@ -34,9 +35,13 @@ errors, which **spends half A** (``judge3/README.md``, "Halves"), and never half
 tuning runs do not show the judged half's totals.
 
 Held-out set 4 (``judge4/``, every ``gold_part*.csv``), drawn in session 12 after half B of
-held-out set 3 was read (spent), judges the rules written after that (16.16 on):
-``--heldout4`` prints its totals only, whole; no flag lists its errors (reading them spends it,
-``judge4/README.md``). It is not a tuning set: without the flag it is not evaluated.
+held-out set 3 was read (spent), judged rules 16.16 whole (totals only) and, before any of its
+errors was read, was split in session 12 by trial id alone (``heldout3_half``, the same function
+as set 3's) into half A, on which the rules after 16.16 are tuned, and half B, which judges
+them: ``--heldout4`` prints the totals of half B (the judged figure) and of half A, never an
+error of half B (no flag lists them); ``--spend-heldout4a`` prints half A alone with its
+errors, which **spends half A** (``judge4/README.md``, "Halves"), and never half B. It is not a
+tuning set: without one of these flags it is not evaluated.
 
 Each set is classified twice: with the atlas's cell-therapy names and codes (read from the
 curated data, ``data/``), as ``ctatlas trials ingest`` does, and with the text rules alone.
@@ -90,6 +95,7 @@ def main() -> None:
     judge_2 = spend_2 or "--heldout2" in sys.argv
     spend_3a = "--spend-heldout3a" in sys.argv
     judge_3 = "--heldout3" in sys.argv
+    spend_4a = "--spend-heldout4a" in sys.argv
     judge_4 = "--heldout4" in sys.argv
     terms = cell_terms(load_dataset())
     for name, t in ((f"with the atlas's terms ({len(terms)}; rules {rule_version(terms)})", terms),
@@ -118,9 +124,13 @@ def main() -> None:
         if judge_3:
             _print("held-out set 3, half B (judging; totals only, errors never listed)",
                    evaluate_heldout3(FIXTURES, t, half="B"), False)
+        if judge_4 or spend_4a:
+            _print("held-out set 4, half A (tuning since session 12; "
+                   + ("errors listed: THIS SPENDS HALF A)" if spend_4a else "totals only)"),
+                   evaluate_heldout4(FIXTURES, t, half="A"), spend_4a and t is not None)
         if judge_4:
-            _print("held-out set 4 (judging; totals only, errors never listed)",
-                   evaluate_heldout4(FIXTURES, t), False)
+            _print("held-out set 4, half B (judging; totals only, errors never listed)",
+                   evaluate_heldout4(FIXTURES, t, half="B"), False)
 
 
 if __name__ == "__main__":

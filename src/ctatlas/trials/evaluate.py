@@ -27,7 +27,11 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   out of the reach of globs over the other sets' ``labels*`` files), judged whole at rules
   16.13 and split since (session 11) into half ``A`` (rules are tuned on it) and half ``B``
   (read only through its totals) by :func:`heldout3_half`: :func:`load_heldout3`,
-  :func:`evaluate_heldout3`.
+  :func:`evaluate_heldout3`;
+- held-out set 4, ``judge4/``: drawn in session 12 after held-out set 3 was spent, judged whole
+  at rules 16.16 and split since (session 12) the same way, by trial id alone, into half ``A``
+  (tuned on) and half ``B`` (read only through its totals): :func:`load_heldout4`,
+  :func:`evaluate_heldout4`.
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.
@@ -567,17 +571,32 @@ def _heldout4_earlier(folder: Path) -> set[str]:
     return ids
 
 
-def load_heldout4(folder: Path, name: str = HELDOUT4) -> list[tuple[dict[str, str], Trial]]:
-    """(label row, unlabelled Trial) for every study of held-out set 4 (``folder/<name>``): the
-    rows of every ``gold_part*.csv`` there, each with its record among the set's record files
-    (any form of :func:`load_heldout2`), refused as :func:`load_heldout2` refuses (naming the
-    file, the line or field and the reason), and a study (or a secondary id) that is in the
-    development set, the first held-out set, a tuning set, held-out set 2 or held-out set 3."""
-    return _load_parts(folder / name, _HELDOUT3_LABELS, _heldout4_earlier(folder))
+def load_heldout4(
+    folder: Path, name: str = HELDOUT4, half: str | None = None
+) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of held-out set 4 (``folder/<name>``), or
+    of one ``half`` (``"A"`` or ``"B"``, split by trial id alone exactly as held-out set 3 is,
+    :func:`heldout3_half`): the rows of every ``gold_part*.csv`` there, each with its record
+    among the set's record files (any form of :func:`load_heldout2`), refused as
+    :func:`load_heldout2` refuses (naming the file, the line or field and the reason), and a
+    study (or a secondary id) that is in the development set, the first held-out set, a tuning
+    set, held-out set 2 or held-out set 3.
+
+    Split in session 12, after the whole set was judged once at rules 16.16 (totals only) and
+    before any of its errors was read: rules are tuned on half A (listing its errors spends half
+    A only); half B is read only through its totals and judges them."""
+    if half not in (None, "A", "B"):
+        raise ValueError(f"half must be 'A' or 'B', not {half!r}")
+    rows = _load_parts(folder / name, _HELDOUT3_LABELS, _heldout4_earlier(folder))
+    if half is None:
+        return rows
+    return [(r, t) for r, t in rows if heldout3_half(r["trial_id"]) == half]
 
 
 def evaluate_heldout4(
-    folder: Path, terms: CellTerms | None = None, name: str = HELDOUT4
+    folder: Path, terms: CellTerms | None = None, name: str = HELDOUT4,
+    half: str | None = None,
 ) -> Evaluation:
-    """Held-out set 4 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
-    return _score(load_heldout4(folder, name), terms)
+    """Held-out set 4 (``folder/<name>``), whole or one ``half``, with the atlas's ``terms`` or
+    without."""
+    return _score(load_heldout4(folder, name, half), terms)
