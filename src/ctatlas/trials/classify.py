@@ -102,6 +102,7 @@ from .rules import (
     FOLLOW_UP,
     GENERIC_AFTER_AGENT,
     GENERIC_FAMILIES,
+    GIVEN_BACK,
     GIVEN_WORDS,
     HSCT,
     HSCT_ANCHORS,
@@ -115,6 +116,7 @@ from .rules import (
     MEASURED_TYPES,
     NO_INTERVENTION,
     OTHER_AGENT,
+    OWN_BEFORE,
     PRODUCT_CONTEXT,
     SAMPLES_TAKEN,
     SAMPLING_ONLY,
@@ -345,6 +347,11 @@ def classify(
                         continue
                     if _family_of(matched) in GENERIC_FAMILIES and not PRODUCT_CONTEXT.search(
                         masked[max(0, start - 60) : end + 60]
+                    ) and not (
+                        # "participants' T cells will be sent to a laboratory, where the cells
+                        # will be made into the study therapy": their own cells, made into it
+                        OWN_BEFORE.search(masked[max(0, start - 30) : start])
+                        and GIVEN_BACK.search(masked[end : end + 120])
                     ) and not any(
                         # "CT1182 cells", CT1182 listed: the intervention named as cells
                         k and matched.lower().startswith(k) for k in iv_keys

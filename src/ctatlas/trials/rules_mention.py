@@ -238,10 +238,14 @@ GIVEN_AFTER = _folded(
 # "Participants will have their own T cells modified in a laboratory and given back to them":
 # the patient's own cells, made into the product and given back, are the product (not the
 # population "have" would make them). The words before the mention, and after it.
-OWN_BEFORE = re.compile(r"\bown\s+$", re.I)
+# The participants' cells sent to a laboratory to be made into the product are the product
+# too ("A sample of participants' T cells will be sent to a laboratory, where the cells will be
+# made into the study therapy").
+OWN_BEFORE = re.compile(r"\b(?:own|(?:participant|patient|subject)s?['’]s?)\s+$", re.I)
 
 GIVEN_BACK = _folded(
-    r"^[^.]{0,100}?\b(?:modified|engineered|transduced|expanded|given back|returned|re-?infused)"
+    r"^[^.]{0,100}?\b(?:modified|engineered|transduced|expanded|given back|returned|re-?infused"
+    r"|made into|manufactured into)"
 )
 
 PRODUCT_CONTEXT = _folded(

@@ -62,6 +62,18 @@ MASK = _folded(
     # (BTLA)", "cytotoxic T-lymphocyte-associated antigen 4")
     r"|\b(?:cytotoxic )?t[- ]lymphocytes?[- ](?:attenuator|associated[- ](?:antigen|protein|"
     r"molecule))"
+    # a lymphoma or leukaemia of lymphocytes with the cells glossed or abbreviated inside its
+    # name ("T-Cell (a Type of Immune Cell) Lymphoma", "Natural Killer (NK) Cell Lymphoma"),
+    # alone or after another cell named with it ("T Cell or Natural Killer (NK) Cell Lymphoma")
+    r"|\b(?:(?:t|b|nk)[- ]?cells? (?:or|and|/) )?(?:t|b|nk|natural killer)(?: \(nk\))?[- ]?cells?"
+    r"(?: \((?:an? )?(?:type|kind) of [^()]{0,40}\))?[- ](?:lymphoma|leuka?emia|neoplasm|"
+    r"malignanc\w*|lymphoproliferative)\w*"
+    # cells a drug protects rather than cells given ("protects bone marrow by protecting
+    # hematopoietic stem cells and progenitor cells (HSPCs)"; not "HIV-Protected Hematopoietic
+    # Stem Cells", which are given)
+    r"|(?<![\w-])protect(?:s|ing)?\s+(?:[\w-]+\s+){0,6}?(?:ha?ematopoietic\s+)?"
+    r"(?:stem|progenitor)(?:\s+and\s+progenitor)?\s+cells?"
+    r"(?:\s+(?:and|or)\s+progenitor\s+cells?)?(?:\s+\(hspcs?\))?"
     # diseases of dendritic cells ("Blastic Plasmacytoid Dendritic Cell Neoplasm", "follicular
     # dendritic cell sarcoma")
     r"|\bdendritic[- ]cells?[- ](?:neoplasm|sarcoma|tumou?r|leuka?emia|malignanc)\w*"

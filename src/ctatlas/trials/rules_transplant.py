@@ -48,6 +48,8 @@ HSCT = _folded(
     r"blood stem |(?<!limbal )(?<!neural )progenitor )cells? transplant\w*"
     r"|(?:ha?ematopoietic (?:stem (?:and progenitor )?)?|(?:peripheral )?blood stem |(?<!limbal )"
     r"(?<!neural )progenitor )cells? grafts?\b"
+    # ... or by its donor: "HLA Haploidentical Related Donor Stem Cell Grafts"
+    r"|\bdonor (?:ha?ematopoietic )?stem cells? grafts?\b"
     # ... or as the graft's labelling name has it: "HPC(A) stem cell allograft"
     r"|(?<!limbal )(?<!neural )(?<!mesenchymal )stem cells? allografts?\b"
     # two graft sources joined: "Autologous Stem Cell or Bone Marrow Transplant"
