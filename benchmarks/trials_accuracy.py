@@ -122,7 +122,7 @@ def main() -> None:
                    + ("errors listed: THIS SPENDS HALF A)" if spend_3a else "totals only)"),
                    evaluate_heldout3(FIXTURES, t, half="A"), spend_3a and t is not None)
         if judge_3:
-            _print("held-out set 3, half B (judging; totals only, errors never listed)",
+            _print("held-out set 3, half B (spent in session 12; tuned on since)",
                    evaluate_heldout3(FIXTURES, t, half="B"), False)
         if judge_4 or spend_4a:
             _print("held-out set 4, half A (tuning since session 12; "
