@@ -11,26 +11,9 @@ from __future__ import annotations
 import pytest
 
 from ctatlas.trials.classify import classify
-from ctatlas.trials.record import Trial
 
-
-def _t(title, interventions=(), summary="", study_type=None):
-    return Trial(
-        source="ctgov",
-        registry="ctgov",
-        trial_id="NCT00000000",
-        title=title,
-        summary=summary,
-        study_type=study_type,
-        interventions=[
-            {"type": t, "name": n, "description": "", "other_names": []} for t, n in interventions
-        ],
-    )
-
-
-def _rules(c):
-    return [e["rule"] for e in c.evidence]
-
+from .labelled_rows import rules as _rules
+from .labelled_rows import trial as _t
 
 CASES = [
     # cytokines and growth factors named after cells (NCT04235868)

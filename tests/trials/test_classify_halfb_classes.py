@@ -12,24 +12,16 @@ from __future__ import annotations
 import pytest
 
 from ctatlas.trials.classify import classify
-from ctatlas.trials.evaluate import TUNING_SETS, load_heldout, load_tuning
-from ctatlas.trials.record import Trial
+from ctatlas.trials.evaluate import TUNING_SETS
 
-from .conftest import FIX
+from .labelled_rows import rules as _rules
+from .labelled_rows import study
+from .labelled_rows import trial as _t
 
-_RECORDS: dict[str, tuple[dict[str, str], Trial]] = {}
 
-
-def _record(trial_id: str) -> tuple[dict[str, str], Trial]:
+def _record(trial_id: str):
     """(label row, record) of a labelled held-out or tuning study."""
-    if not _RECORDS:
-        pairs = load_heldout(FIX) + [p for n in TUNING_SETS for p in load_tuning(FIX, n)]
-        _RECORDS.update({row["trial_id"]: (row, t) for row, t in pairs})
-    return _RECORDS[trial_id]
-
-
-def _rules(c) -> list[str]:
-    return [e["rule"] for e in c.evidence]
+    return study(trial_id, "heldout", *TUNING_SETS)
 
 
 # 1. A drug given to recipients of a CAR-T: the CAR-T only says who the patients are ("patients
@@ -157,17 +149,6 @@ def test_an_observational_study_of_cells_for_a_treatment_is_a_cell_therapy(atlas
     assert (row["gold_label"], c.label, c.cell_family) == ("cell_therapy", "cell_therapy", "MSC")
 
 
-def _t(title, interventions=(), summary="", study_type=None):
-    """A record in the flattened rows' shape (names; types when the row has them)."""
-    return Trial(
-        source="ctgov", registry="ctgov", trial_id="NCT00000000", title=title, summary=summary,
-        study_type=study_type,
-        interventions=[
-            {"type": t, "name": n, "description": "", "other_names": []} for t, n in interventions
-        ],
-    )
-
-
 # The same classes in the other words registries use for them (the rules read the phrase, not
 # the record): who the patients are, acellular words glued to the cells, production studies.
 OTHER_WORDS = [
@@ -220,8 +201,6 @@ def test_families_the_patterns_now_read(trial_id, family, atlas_terms):
 
 def test_a_follow_up_of_a_car_coded_product_is_a_cell_therapy():
     """JCAR015's long-term follow-up (development set, NCT02813252): the code alone."""
-    from ctatlas.trials.evaluate import load_fixture_trials
-
-    t = next(t for (_, tid), t in load_fixture_trials(FIX).items() if tid == "NCT02813252")
+    _, t = study("NCT02813252", "dev")
     c = classify(t)
     assert (c.label, c.cell_family) == ("cell_therapy", "CAR_T")

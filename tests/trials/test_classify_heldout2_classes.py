@@ -11,29 +11,14 @@ from __future__ import annotations
 import pytest
 
 from ctatlas.trials.classify import classify
-from ctatlas.trials.evaluate import load_heldout2
-from ctatlas.trials.record import Trial
 
-from .conftest import FIX
-
-_RECORDS: dict[str, tuple[dict[str, str], Trial]] = {}
+from .labelled_rows import study
+from .labelled_rows import trial as _t
 
 
-def _record(trial_id: str) -> tuple[dict[str, str], Trial]:
+def _record(trial_id: str):
     """(label row, record) of a held-out set 2 study (the set is spent: see the module doc)."""
-    if not _RECORDS:
-        _RECORDS.update({row["trial_id"]: (row, t) for row, t in load_heldout2(FIX)})
-    return _RECORDS[trial_id]
-
-
-def _t(title, interventions=()):
-    """A record in the legacy export's shape: a title and typed interventions."""
-    return Trial(
-        source="ctgov", registry="ctgov", trial_id="NCT00000000", title=title,
-        interventions=[
-            {"type": t, "name": n, "description": "", "other_names": []} for t, n in interventions
-        ],
-    )
+    return study(trial_id, "heldout2")
 
 
 # 1. "cART" is combination antiretroviral therapy, not a CAR-T: written so ("R-EPOCH and

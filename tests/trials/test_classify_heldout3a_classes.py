@@ -12,44 +12,26 @@ from __future__ import annotations
 import pytest
 
 from ctatlas.trials.classify import classify
-from ctatlas.trials.evaluate import evaluate_heldout3, load_heldout2, load_heldout3, load_tuning
-from ctatlas.trials.record import Trial
+from ctatlas.trials.evaluate import evaluate_heldout3
 
 from .conftest import FIX
+from .labelled_rows import label as _label
+from .labelled_rows import study, trial
 
-_HALF_A: dict[str, tuple[dict[str, str], Trial]] = {}
-_OTHER: dict[str, tuple[dict[str, str], Trial]] = {}
 
-
-def _half_a(trial_id: str) -> tuple[dict[str, str], Trial]:
+def _half_a(trial_id: str):
     """(label row, record) of a study of held-out set 3's half A (tuned on since session 11)."""
-    if not _HALF_A:
-        _HALF_A.update({r["trial_id"]: (r, t) for r, t in load_heldout3(FIX, half="A")})
-    return _HALF_A[trial_id]
+    return study(trial_id, "heldout3A")
 
 
-def _other(trial_id: str) -> tuple[dict[str, str], Trial]:
+def _other(trial_id: str):
     """(label row, record) of a study of a tuning set or of spent held-out set 2."""
-    if not _OTHER:
-        for name in ("tuning", "tuning2", "tuning3", "tuning4", "tuning5"):
-            _OTHER.update({r["trial_id"]: (r, t) for r, t in load_tuning(FIX, name)})
-        _OTHER.update({r["trial_id"]: (r, t) for r, t in load_heldout2(FIX)})
-    return _OTHER[trial_id]
+    return study(trial_id, "tuning", "tuning2", "tuning3", "tuning4", "tuning5", "heldout2")
 
 
 def _t(title, interventions=(), summary="", study_type="interventional"):
     """A record in the current export's shape: a title, typed interventions, a summary."""
-    return Trial(
-        source="ctgov", registry="ctgov", trial_id="NCT00000000", title=title, summary=summary,
-        study_type=study_type,
-        interventions=[
-            {"type": t, "name": n, "description": "", "other_names": []} for t, n in interventions
-        ],
-    )
-
-
-def _label(t: Trial, atlas_terms) -> str:
-    return classify(t, terms=atlas_terms).label
+    return trial(title, interventions, summary, study_type)
 
 
 # 1. Cells taken out of a graft are not cells given: "α/β+ T-lymphocyte Depleted Grafts",

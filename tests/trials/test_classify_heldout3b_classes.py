@@ -12,54 +12,30 @@ from __future__ import annotations
 import pytest
 
 from ctatlas.trials.classify import classify
-from ctatlas.trials.evaluate import load_heldout, load_heldout2, load_heldout3, load_tuning
-from ctatlas.trials.record import Trial
+from ctatlas.trials.evaluate import TUNING_SETS
 
-from .conftest import FIX
-
-_HALF_B: dict[str, tuple[dict[str, str], Trial]] = {}
-_OTHER: dict[str, tuple[dict[str, str], Trial]] = {}
+from .labelled_rows import keeps, study, trial
+from .labelled_rows import label as _label
 
 
-def _half_b(trial_id: str) -> tuple[dict[str, str], Trial]:
+def _half_b(trial_id: str):
     """(label row, record) of a study of held-out set 3's half B (spent in session 12)."""
-    if not _HALF_B:
-        _HALF_B.update({r["trial_id"]: (r, t) for r, t in load_heldout3(FIX, half="B")})
-    return _HALF_B[trial_id]
+    return study(trial_id, "heldout3B")
 
 
-def _other(trial_id: str) -> tuple[dict[str, str], Trial]:
+def _other(trial_id: str):
     """(label row, record) of a study of the first held-out set, a tuning set, held-out set 2
     or half A of held-out set 3."""
-    if not _OTHER:
-        for name in ("tuning", "tuning2", "tuning3", "tuning4", "tuning5", "tuning6"):
-            _OTHER.update({r["trial_id"]: (r, t) for r, t in load_tuning(FIX, name)})
-        _OTHER.update({r["trial_id"]: (r, t) for r, t in load_heldout(FIX)})
-        _OTHER.update({r["trial_id"]: (r, t) for r, t in load_heldout2(FIX)})
-        _OTHER.update({r["trial_id"]: (r, t) for r, t in load_heldout3(FIX, half="A")})
-    return _OTHER[trial_id]
+    return study(trial_id, *TUNING_SETS, "heldout", "heldout2", "heldout3A")
 
 
 def _t(title, interventions=(), summary="", conditions=()):
     """A record in the current export's shape: a title, typed interventions, a summary."""
-    return Trial(
-        source="ctgov", registry="ctgov", trial_id="NCT00000000", title=title, summary=summary,
-        study_type="interventional", conditions=list(conditions),
-        interventions=[
-            {"type": t, "name": n, "description": "", "other_names": []} for t, n in interventions
-        ],
-    )
+    return trial(title, interventions, summary, "interventional", conditions)
 
 
-def _label(t: Trial, atlas_terms) -> str:
-    return classify(t, terms=atlas_terms).label
-
-
-def _keeps(row: dict[str, str], t: Trial, atlas_terms, with_atlas: bool = True) -> None:
-    c = classify(t, terms=atlas_terms if with_atlas else None)
-    assert c.label == row["gold_label"], c.evidence
-    if row["gold_label"] == "cell_therapy" and row.get("gold_family"):
-        assert c.cell_family == row["gold_family"], c.evidence
+def _keeps(row, t, atlas_terms, with_atlas: bool = True) -> None:
+    keeps(row, t, atlas_terms if with_atlas else None, family=True)
 
 
 # 1. Diseases of dendritic cells: "Blastic Plasmacytoid Dendritic Cell Neoplasm" in the
@@ -128,11 +104,8 @@ def test_cell_lines_of_a_laboratory_or_a_factory_stay_not_cells(trial_id, atlas_
     _keeps(row, t, atlas_terms)
 
 
-def _any_heldout3(trial_id: str) -> tuple[dict[str, str], Trial]:
-    for r, t in load_heldout3(FIX):
-        if r["trial_id"] == trial_id:
-            return r, t
-    raise KeyError(trial_id)
+def _any_heldout3(trial_id: str):
+    return study(trial_id, "heldout3")
 
 
 # 4. Cells named by the tissue they come from, in the words these rows use: the tissue's

@@ -12,50 +12,26 @@ from __future__ import annotations
 import pytest
 
 from ctatlas.trials.classify import classify
-from ctatlas.trials.evaluate import load_heldout, load_heldout2, load_heldout4, load_tuning
-from ctatlas.trials.record import Trial
 
-from .conftest import FIX
-
-_HALF_A: dict[str, tuple[dict[str, str], Trial]] = {}
-_OTHER: dict[str, tuple[dict[str, str], Trial]] = {}
+from .labelled_rows import keeps as _keeps
+from .labelled_rows import label as _label
+from .labelled_rows import study, trial
 
 
-def _half_a(trial_id: str) -> tuple[dict[str, str], Trial]:
+def _half_a(trial_id: str):
     """(label row, record) of a study of held-out set 4's half A (spent in session 12)."""
-    if not _HALF_A:
-        _HALF_A.update({r["trial_id"]: (r, t) for r, t in load_heldout4(FIX, half="A")})
-    return _HALF_A[trial_id]
+    return study(trial_id, "heldout4A")
 
 
-def _other(trial_id: str) -> tuple[dict[str, str], Trial]:
+def _other(trial_id: str):
     """(label row, record) of a study of the first held-out set, tuning set 6 or held-out
     set 2."""
-    if not _OTHER:
-        _OTHER.update({r["trial_id"]: (r, t) for r, t in load_tuning(FIX, "tuning6")})
-        _OTHER.update({r["trial_id"]: (r, t) for r, t in load_heldout(FIX)})
-        _OTHER.update({r["trial_id"]: (r, t) for r, t in load_heldout2(FIX)})
-    return _OTHER[trial_id]
+    return study(trial_id, "tuning6", "heldout", "heldout2")
 
 
 def _t(title, interventions=(), summary=""):
     """A record in the current export's shape: a title, typed interventions, a summary."""
-    return Trial(
-        source="ctgov", registry="ctgov", trial_id="NCT00000000", title=title, summary=summary,
-        study_type="interventional",
-        interventions=[
-            {"type": t, "name": n, "description": "", "other_names": []} for t, n in interventions
-        ],
-    )
-
-
-def _label(t: Trial, atlas_terms) -> str:
-    return classify(t, terms=atlas_terms).label
-
-
-def _keeps(row: dict[str, str], t: Trial, atlas_terms) -> None:
-    c = classify(t, terms=atlas_terms)
-    assert c.label == row["gold_label"], c.evidence
+    return trial(title, interventions, summary, "interventional")
 
 
 # 1. A lymphoma of lymphocytes with the cells glossed or abbreviated inside its name:

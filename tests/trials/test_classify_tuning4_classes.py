@@ -11,23 +11,14 @@ from __future__ import annotations
 import pytest
 
 from ctatlas.trials.classify import classify
-from ctatlas.trials.evaluate import load_tuning
-from ctatlas.trials.record import Trial
 
-from .conftest import FIX
-
-_RECORDS: dict[str, tuple[dict[str, str], Trial]] = {}
+from .labelled_rows import study
+from .labelled_rows import trial as _t
 
 
-def _record(trial_id: str) -> tuple[dict[str, str], Trial]:
+def _record(trial_id: str):
     """(label row, record) of a tuning set 4 study."""
-    if not _RECORDS:
-        _RECORDS.update({row["trial_id"]: (row, t) for row, t in load_tuning(FIX, "tuning4")})
-    return _RECORDS[trial_id]
-
-
-def _rules(c) -> list[str]:
-    return [e["rule"] for e in c.evidence]
+    return study(trial_id, "tuning4")
 
 
 # 1. The graft of a standard transplant, listed as an intervention, in a record whose title
@@ -108,16 +99,6 @@ def test_a_genetically_modified_graft_is_a_cell_therapy(atlas_terms):
     c = classify(t, terms=atlas_terms)
     assert (row["gold_label"], row["gold_family"]) == ("cell_therapy", "HSC")
     assert (c.label, c.cell_family) == ("cell_therapy", "HSC"), c.evidence
-
-
-def _t(title, interventions=()):
-    """A record in the legacy export's shape: a title and typed interventions."""
-    return Trial(
-        source="ctgov", registry="ctgov", trial_id="NCT00000000", title=title,
-        interventions=[
-            {"type": t, "name": n, "description": "", "other_names": []} for t, n in interventions
-        ],
-    )
 
 
 OTHER_WORDS = [

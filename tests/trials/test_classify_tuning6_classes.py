@@ -8,56 +8,19 @@ on rules 16.14; the guards pass on both. Half B of held-out set 3 is never read 
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
 from ctatlas.trials.classify import classify
-from ctatlas.trials.evaluate import (
-    TUNING_SETS,
-    load_fixture_trials,
-    load_heldout,
-    load_heldout2,
-    load_heldout3,
-    load_tuning,
-)
-from ctatlas.trials.record import Trial
 
-from .conftest import FIX
-
-_ROWS: dict[tuple[str, str], tuple[dict[str, str], Trial]] = {}
+from .labelled_rows import study
+from .labelled_rows import trial as _t
 
 
-def _row(where: str, trial_id: str) -> tuple[dict[str, str], Trial]:
+def _row(where: str, trial_id: str):
     """(label row, record) of a study of a readable labelled set: ``dev`` (the development
     set), ``heldout`` (the first held-out set), a tuning set, ``heldout2`` (spent) or
     ``heldout3A`` (half A of held-out set 3, spent; half B is never loaded)."""
-    if (where, trial_id) not in _ROWS:
-        if where == "dev":
-            trials = load_fixture_trials(FIX)
-            with open(FIX / "labelled_trials.csv", newline="") as fh:
-                rows = [(r, trials[(r["source"], r["trial_id"])]) for r in csv.DictReader(fh)]
-        elif where == "heldout":
-            rows = load_heldout(FIX)
-        elif where == "heldout2":
-            rows = load_heldout2(FIX)
-        elif where == "heldout3A":
-            rows = load_heldout3(FIX, half="A")
-        else:
-            assert where in TUNING_SETS
-            rows = load_tuning(FIX, where)
-        _ROWS.update({(where, r["trial_id"]): (r, t) for r, t in rows})
-    return _ROWS[(where, trial_id)]
-
-
-def _t(title, interventions=(), summary=""):
-    """A record in the current export's shape: a title, typed interventions, a summary."""
-    return Trial(
-        source="ctgov", registry="ctgov", trial_id="NCT00000000", title=title, summary=summary,
-        interventions=[
-            {"type": t, "name": n, "description": "", "other_names": []} for t, n in interventions
-        ],
-    )
+    return study(trial_id, where)
 
 
 def _gold_and_label(where: str, trial_id: str, terms) -> tuple[str, str]:
