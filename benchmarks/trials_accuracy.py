@@ -2,7 +2,7 @@
 
     python benchmarks/trials_accuracy.py [--verbose] [--skip-b] [--heldout2 | --spend-heldout2]
                                          [--heldout3] [--spend-heldout3a]
-                                         [--heldout4] [--spend-heldout4a]
+                                         [--heldout4] [--spend-heldout4a] [--heldout5]
 
 Sets: the development set (``tests/fixtures/trials/labelled_trials.csv``, the rules were
 written against it) and the two halves of the held-out set (``heldout/``): half A, on which
@@ -43,6 +43,11 @@ error of half B (no flag lists them); ``--spend-heldout4a`` prints half A alone 
 errors, which **spends half A** (``judge4/README.md``, "Halves"), and never half B. It is not a
 tuning set: without one of these flags it is not evaluated.
 
+Held-out set 5 (``judge5/``, every ``gold_part*.csv``), drawn in session 13 while half B of
+held-out set 4 was the only unspent judge, no rule and no model written against it:
+``--heldout5`` prints its totals only (whole; no flag lists its errors, and reading them would
+spend it, ``judge5/README.md``). It is not a tuning set: without the flag it is not evaluated.
+
 Each set is classified twice: with the atlas's cell-therapy names and codes (read from the
 curated data, ``data/``), as ``ctatlas trials ingest`` does, and with the text rules alone.
 """
@@ -61,6 +66,7 @@ from ctatlas.trials.evaluate import (
     evaluate_heldout2,
     evaluate_heldout3,
     evaluate_heldout4,
+    evaluate_heldout5,
     evaluate_tuning,
 )
 
@@ -97,6 +103,7 @@ def main() -> None:
     judge_3 = "--heldout3" in sys.argv
     spend_4a = "--spend-heldout4a" in sys.argv
     judge_4 = "--heldout4" in sys.argv
+    judge_5 = "--heldout5" in sys.argv
     terms = cell_terms(load_dataset())
     for name, t in ((f"with the atlas's terms ({len(terms)}; rules {rule_version(terms)})", terms),
                     ("text rules alone", None)):
@@ -131,6 +138,9 @@ def main() -> None:
         if judge_4:
             _print("held-out set 4, half B (judging; totals only, errors never listed)",
                    evaluate_heldout4(FIXTURES, t, half="B"), False)
+        if judge_5:
+            _print("held-out set 5 (judging; totals only, errors never listed)",
+                   evaluate_heldout5(FIXTURES, t), False)
 
 
 if __name__ == "__main__":

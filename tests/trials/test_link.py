@@ -65,7 +65,9 @@ def fixture_trials():
 
     out = []
     # the held-out sets, the tuning sets and the current CSV export's rows are read apart
-    labelled_apart = ("heldout", "heldout2", "judge3", "judge4", "ctgov_csv_export", *TUNING_SETS)
+    labelled_apart = (
+        "heldout", "heldout2", "judge3", "judge4", "judge5", "ctgov_csv_export", *TUNING_SETS
+    )
     for item in iter_items(sorted(p for p in FIX.iterdir() if p.name not in labelled_apart)):
         if isinstance(item, Problem):
             continue

@@ -31,7 +31,10 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
 - held-out set 4, ``judge4/``: drawn in session 12 after held-out set 3 was spent, judged whole
   at rules 16.16 and split since (session 12) the same way, by trial id alone, into half ``A``
   (tuned on) and half ``B`` (read only through its totals): :func:`load_heldout4`,
-  :func:`evaluate_heldout4`.
+  :func:`evaluate_heldout4`;
+- held-out set 5, ``judge5/``: drawn in session 13 (no rule and no model was written against
+  it), read whole in the same layout, refusing any study of an earlier set, held-out set 4
+  included (by its record files' ids): :func:`load_heldout5`, :func:`evaluate_heldout5`.
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.
@@ -600,3 +603,35 @@ def evaluate_heldout4(
     """Held-out set 4 (``folder/<name>``), whole or one ``half``, with the atlas's ``terms`` or
     without."""
     return _score(load_heldout4(folder, name, half), terms)
+
+
+# held-out set 5 (``judge5/``): drawn in session 13, while half B of held-out set 4 was the
+# only unspent judge left; gold files ``gold_part*.csv`` like sets 3 and 4
+HELDOUT5 = "judge5"
+
+
+def _heldout5_earlier(folder: Path) -> set[str]:
+    """Every trial id and secondary id a study of held-out set 5 must not have: those held-out
+    set 4's studies must not have (:func:`_heldout4_earlier`) and held-out set 4's own, read
+    from its record files only (ids compared; its gold files are never read here, since half B
+    still judges)."""
+    return _heldout4_earlier(folder) | _record_ids(folder / HELDOUT4, _HELDOUT3_LABELS)
+
+
+def load_heldout5(folder: Path, name: str = HELDOUT5) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of held-out set 5 (``folder/<name>``): the
+    rows of every ``gold_part*.csv`` there, each with its record among the set's record files
+    (any form of :func:`load_heldout2`), refused as :func:`load_heldout2` refuses (naming the
+    file, the line or field and the reason), and a study (or a secondary id) that is in the
+    development set, the first held-out set, a tuning set, held-out set 2, 3 or 4.
+
+    Read whole: the set is not split into halves (a split, if one is wanted, is decided by id
+    alone before any of its errors is read, as held-out sets 3 and 4 were)."""
+    return _load_parts(folder / name, _HELDOUT3_LABELS, _heldout5_earlier(folder))
+
+
+def evaluate_heldout5(
+    folder: Path, terms: CellTerms | None = None, name: str = HELDOUT5
+) -> Evaluation:
+    """Held-out set 5 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
+    return _score(load_heldout5(folder, name), terms)
