@@ -18,13 +18,9 @@ import pytest
 from ctatlas.trials.evaluate import evaluate_heldout3, load_heldout3
 
 from .conftest import FIX
+from .judged_sets import CLASSES, COLUMNS, HARD, LABELS
 
 JUDGE = FIX / "judge3"
-HARD = {"acell", "lab", "mobil", "drug", "cond", "cytokine"}
-LABELS = {"cell_therapy", "acellular_cell_derived", "hsct_procedure", "not_cell"}
-CLASSES = HARD | {"coded", "pos", "other"}
-COLUMNS = ["trial_id", "form", "source_file", "gold_label", "gold_family", "gold_origin",
-           "hard_class", "note"]
 EXPORT = FIX / "ctgov_csv_export" / "take-home_ctg-studies_rows.csv"
 
 

@@ -11,9 +11,7 @@ other fixtures' real rows.
 from __future__ import annotations
 
 import collections
-import csv
 import hashlib
-import io
 import re
 
 import pytest
@@ -27,14 +25,21 @@ from ctatlas.trials.evaluate import (
 )
 
 from .conftest import FIX
+from .judged_sets import (
+    CLASSES,
+    HARD,
+    LABELS,
+    first_rows,
+    gold_rows,
+    ids_of,
+    part_ids,
+    readme_counts,
+    root_with,
+    split_records,
+)
 
 JUDGE = FIX / "judge4"
 README = JUDGE / "README.md"
-HARD = {"acell", "lab", "mobil", "drug", "cond", "cytokine"}
-LABELS = {"cell_therapy", "acellular_cell_derived", "hsct_procedure", "not_cell"}
-CLASSES = HARD | {"coded", "pos", "other"}
-COLUMNS = ["trial_id", "form", "source_file", "gold_label", "gold_family", "gold_origin",
-           "hard_class", "note"]
 # part a's record files: the upstream header line each keeps (the current website CSV export
 # as galactic-streamhub's data/ctg-studies.csv holds it, 9 columns, CRLF; the CAR-T monitor's
 # flattened API v2 snapshot, LF) and its line ending
@@ -52,69 +57,16 @@ PART_A_FILES = {
 }
 
 
-def _records(data: bytes) -> list[bytes]:
-    """The file's lines cut at newlines outside quoted fields (the header first)."""
-    out, start, quoted = [], 0, False
-    for i, c in enumerate(data):
-        if c == 0x22:
-            quoted = not quoted
-        elif c == 0x0A and not quoted:
-            out.append(data[start:i + 1])
-            start = i + 1
-    if start < len(data):
-        out.append(data[start:])
-    return out
-
-
-def _gold_rows() -> list[dict[str, str]]:
-    rows = []
-    for part in sorted(JUDGE.glob("gold_part*.csv")):
-        with open(part, newline="", encoding="utf-8") as fh:
-            rows += [dict(r, _part=part.name) for r in csv.DictReader(fh)]
-    return rows
-
-
 # --------------------------------------------------------------------------- the loader
-
-
-def _root(tmp_path, labels: list[list[str]], records: dict[str, bytes]):
-    """A fixtures root beside the real one: every folder but judge4 linked; a judge4 holding
-    ``records`` and the given label rows in ``gold_part_a.csv``."""
-    root = tmp_path / "trials"
-    root.mkdir(parents=True)
-    for p in FIX.iterdir():
-        if p.name != HELDOUT4:
-            (root / p.name).symlink_to(p)
-    judge = root / HELDOUT4
-    judge.mkdir()
-    (judge / "README.md").write_text("a test set\n", encoding="utf-8")
-    for name, data in records.items():
-        (judge / name).write_bytes(data)
-    with open(judge / "gold_part_a.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(COLUMNS)
-        w.writerows(labels)
-    return root
-
-
-def _first_rows(path, n: int) -> bytes:
-    """The header and the first ``n`` records of a record file, byte for byte."""
-    lines = _records(path.read_bytes())
-    return b"".join(lines[: n + 1])
-
-
-def _ids_of(data: bytes) -> list[str]:
-    rows = csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
-    return [r.get("NCT Number") or r.get("NCTId") for r in rows]
 
 
 def test_the_loader_reads_a_gold_part_file_with_its_records(tmp_path):
     # two rows of this set's own export file, labelled here only for the test
-    data = _first_rows(JUDGE / "a_ctgov_export_heme_rows.csv", 2)
-    ids = _ids_of(data)
+    data = first_rows(JUDGE / "a_ctgov_export_heme_rows.csv", 2)
+    ids = ids_of(data)
     labels = [[i, "ctgov_export_csv", "x.csv", "not_cell", "", "", "other", "test row"]
               for i in ids]
-    loaded = load_heldout4(_root(tmp_path, labels, {"x.csv": data}))
+    loaded = load_heldout4(root_with(tmp_path, HELDOUT4, labels, {"x.csv": data}))
     assert [t.trial_id for _, t in loaded] == ids
     assert all(t.label == "not_cell" for _, t in loaded)  # read, never classified
 
@@ -128,14 +80,14 @@ def test_a_study_of_an_earlier_set_is_refused(tmp_path, folder, file, what):
     if file is None:  # the first current-export file of the set
         file = sorted(p.name for p in (FIX / folder).glob("*.csv")
                       if "labels" not in p.name and "gold" not in p.name)[0]
-    data = _first_rows(FIX / folder / file, 1)
-    (nct,) = _ids_of(data)
+    data = first_rows(FIX / folder / file, 1)
+    (nct,) = ids_of(data)
     header = data.split(b"\n", 1)[0]
     form = "ctgov_export_csv" if b"Study Title" in header else "ctgov_legacy_csv"
     labels = [[nct, form, "x.csv", "not_cell", "", "", "other", "test row"]]
     with pytest.raises(ValueError, match=rf"gold_part_a\.csv line 2: trial_id {nct} is "
                        r"already in an earlier labelled set"):
-        load_heldout4(_root(tmp_path, labels, {"x.csv": data}))
+        load_heldout4(root_with(tmp_path, HELDOUT4, labels, {"x.csv": data}))
 
 
 def test_it_is_not_a_tuning_set():
@@ -162,7 +114,7 @@ def test_its_label_files_are_out_of_the_other_sets_globs():
 def test_every_gold_row_has_one_record_and_well_formed_labels(loaded):
     # load_heldout4 refuses a study labelled twice, one without a record or one already in
     # an earlier set; here it loaded. Counted, never shown.
-    rows = _gold_rows()
+    rows = gold_rows(JUDGE)
     assert len(loaded) == len(rows)
     assert sum(r["trial_id"].strip() != t.trial_id for r, t in loaded) == 0
     assert len({t.trial_id for _, t in loaded}) == len(loaded)
@@ -187,7 +139,7 @@ def test_every_record_is_kept_byte_for_byte_and_labelled(loaded):
     the upstream file at record boundaries (line endings kept), each row a study of the gold
     file and each gold row's study in it once; and every record file's SHA-256 is the one the README
     gives, so that a changed byte shows."""
-    rows = _gold_rows()
+    rows = gold_rows(JUDGE)
     by_file = collections.defaultdict(set)
     for r in rows:
         by_file[r["source_file"]].add(r["trial_id"])
@@ -205,38 +157,27 @@ def test_every_record_is_kept_byte_for_byte_and_labelled(loaded):
         if not p.name.startswith("a_"):
             continue
         header, ending = PART_A_FILES[p.name]
-        lines = _records(data)
+        lines = split_records(data)
         assert lines[0] == header
         assert all(ln.endswith(ending) for ln in lines)
         if ending == b"\n":
             assert b"\r\n" not in data
-        ids = _ids_of(data)
+        ids = ids_of(data)
         assert len(ids) == len(set(ids)) == len(by_file[p.name])
         assert set(ids) == by_file[p.name]
 
 
-def _readme_counts(section: str) -> dict[tuple[str, str], int]:
-    """The ``all`` column of the composition table of one section of the README (rows
-    ``| `label` / `class` | ... | n |``)."""
-    text = README.read_text(encoding="utf-8")
-    body = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
-    out = {}
-    for m in re.finditer(r"^\| `(\w+)` / `(\w+)` \|(.*)\|\s*$", body, re.M):
-        out[(m[1], m[2])] = int(m[3].split("|")[-1].strip().strip("*"))
-    return out
-
-
 def test_part_a_is_what_its_readme_gives(loaded):
-    rows = [r for r, _ in loaded if r["trial_id"] in _part_ids("gold_part_a.csv")]
+    rows = [r for r, _ in loaded if r["trial_id"] in part_ids(JUDGE, "gold_part_a.csv")]
     counts = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
-    assert counts == _readme_counts("Part a")
+    assert counts == readme_counts(README, "Part a")
     assert sum(counts.values()) == len(rows) > 0
 
 
 def test_part_b_is_what_its_readme_gives(loaded):
-    rows = [r for r, _ in loaded if r["trial_id"] in _part_ids("gold_part_b.csv")]
+    rows = [r for r, _ in loaded if r["trial_id"] in part_ids(JUDGE, "gold_part_b.csv")]
     counts = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
-    assert counts == _readme_counts("Part b")
+    assert counts == readme_counts(README, "Part b")
     assert sum(counts.values()) == len(rows) > 0
 
 
@@ -257,24 +198,19 @@ def test_part_b_records_are_whole_rows_of_their_exports(loaded):
     throughout (CRLF only in the Alzheimer's export) and holds exactly its gold rows' studies,
     each once."""
     by_file = collections.defaultdict(set)
-    for r in _gold_rows():
+    for r in gold_rows(JUDGE):
         if r["_part"] == "gold_part_b.csv":
             by_file[r["source_file"]].add(r["trial_id"])
     assert set(by_file) == set(PART_B_HEADERS)
     for name, header in PART_B_HEADERS.items():
         data = (JUDGE / name).read_bytes()
-        lines = _records(data)
+        lines = split_records(data)
         assert lines[0].startswith(header), name
         crlf = name == "b_alzheimer_export_rows.csv"
         assert all(ln.endswith(b"\r\n") == crlf and ln.endswith(b"\n") for ln in lines), name
-        ids = _ids_of(data)
+        ids = ids_of(data)
         assert len(ids) == len(set(ids)) == len(by_file[name]), name
         assert set(ids) == by_file[name], name
-
-
-def _part_ids(name: str) -> set[str]:
-    with open(JUDGE / name, newline="", encoding="utf-8") as fh:
-        return {r["trial_id"].strip() for r in csv.DictReader(fh)}
 
 
 def test_the_set_stands_apart_from_every_other_set(loaded):

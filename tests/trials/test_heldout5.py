@@ -11,9 +11,7 @@ small sets built here from other fixtures' real rows.
 from __future__ import annotations
 
 import collections
-import csv
 import hashlib
-import io
 import re
 
 import pytest
@@ -29,14 +27,21 @@ from ctatlas.trials.evaluate import (
 )
 
 from .conftest import FIX
+from .judged_sets import (
+    CLASSES,
+    HARD,
+    LABELS,
+    first_rows,
+    gold_rows,
+    ids_of,
+    part_ids,
+    readme_counts,
+    root_with,
+    split_records,
+)
 
 JUDGE = FIX / HELDOUT5
 README = JUDGE / "README.md"
-HARD = {"acell", "lab", "mobil", "drug", "cond", "cytokine"}
-LABELS = {"cell_therapy", "acellular_cell_derived", "hsct_procedure", "not_cell"}
-CLASSES = HARD | {"coded", "pos", "other"}
-COLUMNS = ["trial_id", "form", "source_file", "gold_label", "gold_family", "gold_origin",
-           "hard_class", "note"]
 # every record file of the set: the upstream header line it keeps, byte for byte, and the
 # line ending of every record in it (part b adds its own files here)
 RECORD_FILES = {
@@ -75,68 +80,16 @@ RECORD_FILES = {
 SECTIONS = {"gold_part_a.csv": "Part a", "gold_part_b.csv": "Part b (engineer h5b)"}
 
 
-def _records(data: bytes) -> list[bytes]:
-    """The file's lines cut at newlines outside quoted fields (the header first)."""
-    out, start, quoted = [], 0, False
-    for i, c in enumerate(data):
-        if c == 0x22:
-            quoted = not quoted
-        elif c == 0x0A and not quoted:
-            out.append(data[start:i + 1])
-            start = i + 1
-    if start < len(data):
-        out.append(data[start:])
-    return out
-
-
-def _gold_rows() -> list[dict[str, str]]:
-    rows = []
-    for part in sorted(JUDGE.glob("gold_part*.csv")):
-        with open(part, newline="", encoding="utf-8") as fh:
-            rows += [dict(r, _part=part.name) for r in csv.DictReader(fh)]
-    return rows
-
-
-def _ids_of(data: bytes) -> list[str]:
-    rows = csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
-    return [r.get("NCT Number") or r.get("NCTId") for r in rows]
-
-
 # --------------------------------------------------------------------------- the loader
-
-
-def _root(tmp_path, labels: list[list[str]], records: dict[str, bytes]):
-    """A fixtures root beside the real one: every folder but judge5 linked; a judge5 holding
-    ``records`` and the given label rows in ``gold_part_a.csv``."""
-    root = tmp_path / "trials"
-    root.mkdir(parents=True)
-    for p in FIX.iterdir():
-        if p.name != HELDOUT5:
-            (root / p.name).symlink_to(p)
-    judge = root / HELDOUT5
-    judge.mkdir()
-    (judge / "README.md").write_text("a test set\n", encoding="utf-8")
-    for name, data in records.items():
-        (judge / name).write_bytes(data)
-    with open(judge / "gold_part_a.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(COLUMNS)
-        w.writerows(labels)
-    return root
-
-
-def _first_rows(path, n: int) -> bytes:
-    """The header and the first ``n`` records of a record file, byte for byte."""
-    return b"".join(_records(path.read_bytes())[: n + 1])
 
 
 def test_the_loader_reads_a_gold_part_file_with_its_records(tmp_path):
     # two rows of this set's own export file, labelled here only for the test
-    data = _first_rows(JUDGE / "a_ctgov_export_heme_rows.csv", 2)
-    ids = _ids_of(data)
+    data = first_rows(JUDGE / "a_ctgov_export_heme_rows.csv", 2)
+    ids = ids_of(data)
     labels = [[i, "ctgov_export_csv", "x.csv", "not_cell", "", "", "other", "test row"]
               for i in ids]
-    loaded = load_heldout5(_root(tmp_path, labels, {"x.csv": data}))
+    loaded = load_heldout5(root_with(tmp_path, HELDOUT5, labels, {"x.csv": data}))
     assert [t.trial_id for _, t in loaded] == ids
     assert all(t.label == "not_cell" for _, t in loaded)  # read, never classified
 
@@ -147,20 +100,20 @@ def test_the_loader_reads_a_gold_part_file_with_its_records(tmp_path):
     ("tuning6", "a_ctgov_export_heme_rows.csv"),
 ])
 def test_a_study_of_an_earlier_set_is_refused(tmp_path, folder, file):
-    data = _first_rows(FIX / folder / file, 1)
-    (nct,) = _ids_of(data)
+    data = first_rows(FIX / folder / file, 1)
+    (nct,) = ids_of(data)
     labels = [[nct, "ctgov_export_csv", "x.csv", "not_cell", "", "", "other", "test row"]]
     with pytest.raises(ValueError, match=rf"gold_part_a\.csv line 2: trial_id {nct} is "
                        r"already in an earlier labelled set"):
-        load_heldout5(_root(tmp_path, labels, {"x.csv": data}))
+        load_heldout5(root_with(tmp_path, HELDOUT5, labels, {"x.csv": data}))
 
 
 def test_a_gold_row_without_its_record_is_refused(tmp_path):
-    data = _first_rows(JUDGE / "a_ctgov_export_heme_rows.csv", 1)
+    data = first_rows(JUDGE / "a_ctgov_export_heme_rows.csv", 1)
     labels = [["NCT00000000", "ctgov_export_csv", "x.csv", "not_cell", "", "", "other", "x"]]
     with pytest.raises(ValueError, match=r"gold_part_a\.csv line 2: trial_id NCT00000000 "
                        r"has no ctgov_export_csv record"):
-        load_heldout5(_root(tmp_path, labels, {"x.csv": data}))
+        load_heldout5(root_with(tmp_path, HELDOUT5, labels, {"x.csv": data}))
 
 
 def test_it_is_not_a_tuning_set():
@@ -188,7 +141,7 @@ def test_its_label_files_are_out_of_the_other_sets_globs():
 def test_every_gold_row_has_one_record_and_well_formed_labels(loaded):
     # load_heldout5 refuses a study labelled twice, one without a record or one already in
     # an earlier set; here it loaded. Counted, never shown.
-    rows = _gold_rows()
+    rows = gold_rows(JUDGE)
     assert len(loaded) == len(rows)
     assert sum(r["trial_id"].strip() != t.trial_id for r, t in loaded) == 0
     assert len({t.trial_id for _, t in loaded}) == len(loaded)
@@ -222,7 +175,7 @@ def test_every_record_is_kept_byte_for_byte_and_labelled(loaded):
     gold row's study in it once; and every record file's SHA-256 is the one the README gives,
     so that a changed byte shows."""
     by_file = collections.defaultdict(set)
-    for r in _gold_rows():
+    for r in gold_rows(JUDGE):
         by_file[r["source_file"]].add(r["trial_id"])
     record_files = sorted(p for p in JUDGE.iterdir()
                           if p.is_file() and p.suffix != ".md"
@@ -235,40 +188,22 @@ def test_every_record_is_kept_byte_for_byte_and_labelled(loaded):
         line = next((ln for ln in readme.splitlines() if ln.startswith(f"| `{p.name}`")), "")
         assert digest in line, (p.name, digest)
         header, ending = RECORD_FILES[p.name]
-        lines = _records(data)
+        lines = split_records(data)
         assert lines[0] == header, p.name
         assert all(ln.endswith(ending) for ln in lines), p.name
         if ending == b"\n":
             assert b"\r\n" not in data, p.name
-        ids = _ids_of(data)
+        ids = ids_of(data)
         assert len(ids) == len(set(ids)) == len(by_file[p.name]), p.name
         assert set(ids) == by_file[p.name], p.name
 
 
-def _readme_counts(section: str) -> dict[tuple[str, str], int]:
-    """The ``all`` column of the composition table of one section of the README (rows
-    ``| `label` / `class` | ... | n |``)."""
-    text = README.read_text(encoding="utf-8")
-    body = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
-    out = {}
-    for m in re.finditer(r"^\| `(\w+)` / `(\w+)` \|(.*)\|\s*$", body, re.M):
-        out[(m[1], m[2])] = int(m[3].split("|")[-1].strip().strip("*"))
-    return out
-
-
-def _part_ids(name: str) -> set[str]:
-    with open(JUDGE / name, newline="", encoding="utf-8") as fh:
-        return {r["trial_id"].strip() for r in csv.DictReader(fh)}
-
-
 @pytest.mark.parametrize("part", sorted(SECTIONS))
 def test_each_part_is_what_its_readme_gives(loaded, part):
-    if not (JUDGE / part).exists():
-        pytest.skip(f"{part} has not landed yet")
-    ids = _part_ids(part)
+    ids = part_ids(JUDGE, part)
     rows = [r for r, _ in loaded if r["trial_id"] in ids]
     counts = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
-    assert counts == _readme_counts(SECTIONS[part])
+    assert counts == readme_counts(README, SECTIONS[part])
     assert sum(counts.values()) == len(rows) > 0
 
 
@@ -283,7 +218,7 @@ def test_each_file_holds_the_rows_and_forms_its_readme_gives(loaded):
         if not (JUDGE / part).exists():
             continue
         line = next(ln for ln in readme.splitlines() if ln.startswith(f"| `{part}`"))
-        assert int(line.split("|")[2]) == len(_part_ids(part)), part
+        assert int(line.split("|")[2]) == len(part_ids(JUDGE, part)), part
     for name in per_file:
         line = next(ln for ln in readme.splitlines() if ln.startswith(f"| `{name}`"))
         cells = [c.strip() for c in line.split("|")]
@@ -294,9 +229,7 @@ def test_each_file_holds_the_rows_and_forms_its_readme_gives(loaded):
 def test_part_b_is_what_the_brief_asks_of_it(loaded):
     """Part b (everything but haematology and oncology) holds at least 50 hard negatives and
     30 cell therapies that are not CAR-T; every study is in one of its three record files."""
-    if not (JUDGE / "gold_part_b.csv").exists():
-        pytest.skip("part b (engineer h5b) has not landed yet")
-    ids = _part_ids("gold_part_b.csv")
+    ids = part_ids(JUDGE, "gold_part_b.csv")
     rows = [r for r, _ in loaded if r["trial_id"] in ids]
     assert len(rows) == len(ids)
     assert {r["source_file"] for r in rows} == {n for n in RECORD_FILES if n.startswith("b_")}
@@ -319,9 +252,7 @@ def test_the_set_stands_apart_from_every_other_set(loaded):
 
 def test_the_whole_set_is_what_the_issue_asks_for(loaded):
     """At least 300 studies, 100 hard negatives and 60 positives that are not CAR-T (issue
-    16), once both parts are in."""
-    if not (JUDGE / "gold_part_b.csv").exists():
-        pytest.skip("part b (engineer h5b) has not landed yet")
+    16)."""
     rows = [r for r, _ in loaded]
     assert len(rows) >= 300
     negatives = [r for r in rows if r["gold_label"] != "cell_therapy"]
