@@ -409,13 +409,17 @@ def _heldout2_ids(folder: Path) -> set[str]:
 
 def _load_parts(
     base: Path, labels: str, earlier: set[str], judged: set[str] | None = None,
-    judged_name: str = "",
+    judged_name: str = "", half: str | None = None,
 ) -> list[tuple[dict[str, str], Trial]]:
     """(label row, unlabelled Trial) for every row of the ``<labels>*.csv`` files of ``base``,
     each with its record among the folder's record files; refused as :func:`load_heldout2`
     says, and a study whose id or a secondary id is in ``earlier`` (the development set and
     the sets labelled before) or in ``judged`` (``judged_name``: a judged set that must stay
-    unread, whose ids only are compared; a refusal names only the study's own ids)."""
+    unread, whose ids only are compared; a refusal names only the study's own ids).
+
+    ``half`` (``"A"`` or ``"B"``): only the rows of that half (:func:`heldout3_half`), chosen
+    by the trial id as each line is read, before any of its other fields is kept, so that the
+    other half's labels never reach the caller nor stay in memory."""
     parts = sorted(base.glob(f"{labels}*.csv"))
     if not parts:
         raise ValueError(f"{base}: no {labels}*.csv file")
@@ -439,6 +443,8 @@ def _load_parts(
                         f"{where}: trial_id {tid} is labelled twice (also in {seen[tid]})"
                     )
                 seen[tid] = where
+                if half is not None and heldout3_half(tid) != half:
+                    continue
                 rows.append((where, r))
     records: dict[tuple[str, str], tuple[str, Trial]] = {}
     for file, form, raw in _record_files(base, labels):
@@ -590,10 +596,7 @@ def load_heldout4(
     A only); half B is read only through its totals and judges them."""
     if half not in (None, "A", "B"):
         raise ValueError(f"half must be 'A' or 'B', not {half!r}")
-    rows = _load_parts(folder / name, _HELDOUT3_LABELS, _heldout4_earlier(folder))
-    if half is None:
-        return rows
-    return [(r, t) for r, t in rows if heldout3_half(r["trial_id"]) == half]
+    return _load_parts(folder / name, _HELDOUT3_LABELS, _heldout4_earlier(folder), half=half)
 
 
 def evaluate_heldout4(
