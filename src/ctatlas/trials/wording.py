@@ -1,0 +1,163 @@
+"""A learned wording model beside the trial rules: how much a study's words read like those of
+the cell-therapy studies among the hand-labelled sets.
+
+One concern: turning a study's text into features and scoring them with weights learned by
+``scripts/train_wording_model.py`` (L2-regularised logistic regression over words and word
+pairs of the fields the rules read; training is in :mod:`ctatlas.trials.wording_train`). No
+new dependency: a tokenisation and dictionary look-ups, a few hundred per study.
+
+Features (each present or absent, never counted):
+
+- ``w:<word>`` / ``b:<word> <word>``: a word or two adjacent words anywhere in the title, the
+  official title, the conditions, the interventions (name, other names, description), the
+  arm descriptions, the summary and the keywords;
+- ``t:…`` / ``tb:…``: the same from the title and official title alone;
+- ``i:…`` / ``ib:…``: the same from the interventions alone, and ``type:<type>`` for each
+  intervention's type.
+
+Every field is read up to :data:`~ctatlas.trials.classify_text.MAX_FIELD_CHARS`, as the rules
+read it.
+
+**Not wired into the classifier.** The backtest the issue asked for (``benchmarks/
+wording_backtest.py``, ``benchmarks/TRIALS.md`` (z)) did not show the rules with this model
+beating the rules alone on studies neither had seen (precision better, recall two studies
+worse), so no label depends on it; no weights are shipped. It stays as the tool that backtest
+and the next one use.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .classify_text import _cut
+from .record import Trial
+
+__all__ = ["WordingModel", "features", "gate", "read_model", "why", "write_model"]
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_cut(text).lower())
+
+
+def _add(out: set[str], prefix: str, pair_prefix: str, words: list[str]) -> None:
+    out.update(prefix + w for w in words)
+    out.update(f"{pair_prefix}{a} {b}" for a, b in zip(words, words[1:], strict=False))
+
+
+#: A study the model is asked about holds one of these (lower-cased): cells ("cel" also finds
+#: the "-leucel"/"-cel" names), a transplant or a graft, in English, Korean or Japanese.
+GATE_WORDS = ("cel", "transplant", "graft", "세포", "細胞", "이식", "移植")
+
+
+def gate(trial: Trial) -> bool:
+    """Whether the model is asked about ``trial`` at all: only a study whose text holds one of
+    :data:`GATE_WORDS` can be a cell therapy in the model's eyes (the rest cost one scan)."""
+    texts = [trial.title, trial.official_title, trial.summary, *trial.conditions,
+             *trial.arm_descriptions, *trial.keywords]
+    for iv in trial.interventions:
+        texts += [iv.get("name") or "", iv.get("description") or "", *(iv.get("other_names") or [])]
+    low = " ".join(t for t in texts if t).lower()
+    return any(w in low for w in GATE_WORDS)
+
+
+def features(trial: Trial) -> set[str]:
+    """The features of one study (see the module's docstring)."""
+    out: set[str] = set()
+    title = _words(trial.title) + (
+        _words(trial.official_title) if trial.official_title != trial.title else []
+    )
+    _add(out, "t:", "tb:", title)
+    _add(out, "w:", "b:", title)
+    for iv in trial.interventions:
+        parts = [iv.get("name") or "", *(iv.get("other_names") or []), iv.get("description") or ""]
+        words = _words(" | ".join(p for p in parts if p))
+        _add(out, "i:", "ib:", words)
+        _add(out, "w:", "b:", words)
+        kind = (iv.get("type") or "").strip().lower()
+        if kind:
+            out.add(f"type:{kind}")
+    for text in [*trial.conditions, *trial.arm_descriptions, trial.summary, *trial.keywords]:
+        if text:
+            _add(out, "w:", "b:", _words(text))
+    return out
+
+
+@dataclass(frozen=True)
+class WordingModel:
+    """Weights of a logistic regression over :func:`features`; ``fingerprint`` is the SHA-256
+    of the training data it was fitted on (the labels and the studies' features, in order)."""
+
+    bias: float
+    weights: dict[str, float]
+    fingerprint: str = ""
+
+    def probability(self, trial: Trial) -> float:
+        """The model's probability that ``trial`` is a cell therapy."""
+        return self.probability_of(features(trial))
+
+    def probability_of(self, feats: set[str]) -> float:
+        w = self.weights
+        z = self.bias + sum(w.get(f, 0.0) for f in feats)
+        if z < -30:
+            return 0.0
+        if z > 30:
+            return 1.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def weighed_most(self, feats: set[str], towards: bool, n: int = 3) -> list[str]:
+        """The ``n`` features of ``feats`` that pushed most towards a cell therapy
+        (``towards``) or away from one, as plain words ("infused cells")."""
+        w = self.weights
+        sign = 1.0 if towards else -1.0
+        ranked = sorted(
+            (f for f in feats if sign * w.get(f, 0.0) > 0),
+            key=lambda f: (-sign * w[f], f),
+        )
+        out: list[str] = []
+        for f in ranked:
+            words = f.split(":", 1)[1]
+            if words not in out:
+                out.append(words)
+            if len(out) == n:
+                break
+        return out
+
+    def to_json(self) -> dict:
+        return {"bias": self.bias, "fingerprint": self.fingerprint, "weights": self.weights}
+
+
+def why(model: WordingModel, trial: Trial, p: float, towards: bool) -> str:
+    """The model's reason in words a person reads."""
+    words = model.weighed_most(features(trial), towards)
+    quoted = ", ".join(f"'{w}'" for w in words) or "no single word"
+    if towards:
+        return (f"the study's wording is that of cell-therapy studies (wording model {p:.2f}): "
+                f"{quoted} weighed most")
+    return (f"the study's wording is not that of cell-therapy studies (wording model {p:.2f}): "
+            f"{quoted} weighed most")
+
+
+def read_model(path: Path) -> WordingModel:
+    """A model from a weights file (gzipped JSON: ``bias``, ``fingerprint``, ``weights``)."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            raw = json.load(fh)
+        return WordingModel(float(raw["bias"]), dict(raw["weights"]), str(raw["fingerprint"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: not a wording model's weights ({exc})") from exc
+
+
+def write_model(model: WordingModel, path: Path) -> int:
+    """Write ``model`` to ``path`` as :func:`read_model` reads it, the same bytes for the same
+    model (keys sorted, no time stamp in the gzip header); returns the file's size in bytes."""
+    body = json.dumps(model.to_json(), sort_keys=True, separators=(",", ":")).encode()
+    data = gzip.compress(body, mtime=0)
+    path.write_bytes(data)
+    return len(data)
