@@ -3,6 +3,8 @@ generalise better than the rules alone?
 
     git -C /work/main worktree add --detach /work/wt/wm_old a01f87d     # rules 16.14
     python benchmarks/wording_backtest.py --old-src /work/wt/wm_old/src [--l2 X] [--loso]
+    python benchmarks/wording_backtest.py --current            # every readable set, 16.17 +/- C1
+    python benchmarks/wording_backtest.py --judge-heldout5     # the lead only: totals, once
 
 Rules 16.14 (commit a01f87d, the start of session 12) never saw tuning set 6 nor held-out set
 4. The model is trained here only on the sets that existed then
@@ -33,8 +35,17 @@ first run used 0.0001 (``--l2 0.0001`` repeats it).
 
 ``--loso``: the model alone, leave one set out, over every readable set
 (:data:`~ctatlas.trials.wording_train.TRAINING_SETS`): trained on the others, scored at
-p >= 0.5 on the one left out. Held-out set 4's half B and held-out set 5 are never read (the
-loader refuses them).
+p >= 0.5 on the one left out. Held-out set 4's half B and held-out set 5 are never read for
+training (the loader refuses them).
+
+``--current``: the current rules alone and with C1 (L2 0.03, 0.9 / 0.1, unchanged since the
+backtest), the model trained on every readable set, on every readable set before/after. The
+model has seen these sets: this shows harm, never generalisation.
+
+``--judge-heldout5``: the same two, rules and C1 as written above, on held-out set 5
+(``judge5/``, through :func:`~ctatlas.trials.evaluate.load_heldout5`), whole, **totals only**
+(no study of it is ever printed). It is the judged figure the backtest could not give: for the
+lead to run once; nothing is trained on it.
 """
 
 from __future__ import annotations
@@ -49,7 +60,13 @@ from pathlib import Path
 
 from ctatlas.trials.record import Trial
 from ctatlas.trials.wording import WordingModel, gate
-from ctatlas.trials.wording_train import SETS_AT_16_14, TRAINING_SETS, load_set, train
+from ctatlas.trials.wording_train import (
+    SETS_AT_16_14,
+    TRAINING_SETS,
+    load_set,
+    load_training,
+    train,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "trials"
 UNSEEN = ("tuning6", "judge4_A")
@@ -169,7 +186,7 @@ def _probabilities(model: WordingModel, trials: list[Trial]) -> list[float | Non
 
 def _side_by_side(
     title: str, studies: list[tuple[str, dict, Trial]], rules: list[dict],
-    probs: list[float | None], per_set: bool,
+    probs: list[float | None], per_set: bool, hows: tuple[str, ...] = ("C1", "C2"),
 ) -> None:
     print(f"== {title}: {len(studies)} studies")
     names = [None] + (sorted({n for n, _, _ in studies}, key=TRAINING_SETS.index)
@@ -181,7 +198,7 @@ def _side_by_side(
             if name is None or n == name:
                 alone.add(row, rule)
         print(f"  {where:12s} rules alone : {alone.line()}")
-        for how in ("C1", "C2"):
+        for how in hows:
             both = Score()
             flips: list[str] = []
             for (n, row, _), rule, p in zip(studies, rules, probs, strict=True):
@@ -234,6 +251,36 @@ def loso() -> None:
         print(f"  {name:12s} {score.line(labels_only=True)}")
 
 
+def _current_model() -> WordingModel:
+    studies = load_training(FIXTURES)
+    return train([(t, y) for _, t, y in studies], l2=L2)
+
+
+def _src() -> str:
+    return str(Path(__file__).resolve().parent.parent / "src")
+
+
+def current() -> None:
+    studies = _load(TRAINING_SETS)
+    version, rules = rules_labels(_src(), [t for _, _, t in studies])
+    probs = _probabilities(_current_model(), [t for _, _, t in studies])
+    _side_by_side(f"current rules {version} alone and with the model trained on every readable "
+                  "set (it has seen them: harm, not generalisation)",
+                  studies, rules, probs, per_set=True, hows=("C1",))
+
+
+def judge_heldout5() -> None:
+    from ctatlas.trials.evaluate import load_heldout5
+
+    model = _current_model()
+    studies = [("judge5", r, t) for r, t in load_heldout5(FIXTURES)]
+    version, rules = rules_labels(_src(), [t for _, _, t in studies])
+    probs = _probabilities(model, [t for _, _, t in studies])
+    _side_by_side(f"held-out set 5, whole, totals only: rules {version} alone and with the model "
+                  f"(fingerprint {model.fingerprint[:12]})", studies, rules, probs,
+                  per_set=False, hows=("C1",))
+
+
 def main() -> None:
     args = sys.argv[1:]
     if "--old-src" in args:
@@ -241,7 +288,11 @@ def main() -> None:
         backtest(args[args.index("--old-src") + 1], l2)
     if "--loso" in args:
         loso()
-    if not {"--old-src", "--loso"} & set(args):
+    if "--current" in args:
+        current()
+    if "--judge-heldout5" in args:
+        judge_heldout5()
+    if not {"--old-src", "--loso", "--current", "--judge-heldout5"} & set(args):
         sys.exit(__doc__)
 
 
