@@ -105,3 +105,16 @@ def test_a_flag_left_by_an_earlier_in_process_run_is_not_honoured(tmp_path: Path
                                             "CTATLAS_DATA": str(FIX.parent / "data")})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.rstrip().endswith("interpreter teardown")
+
+
+def test_the_fast_end_writes_the_patterns_compiled_for_the_next_run(tmp_path: Path) -> None:
+    from ctatlas.trials import recache
+
+    path = recache.cache_path()  # in this test's CTATLAS_HOME, which the command inherits
+    assert not path.exists()
+    db = tmp_path / "trials.sqlite"
+    proc = _run(tmp_path, "trials", "ingest", str(FIX / "ctgov"), "--db", str(db), "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert "interpreter teardown" not in proc.stdout  # the fast end, and still ...
+    assert path.read_bytes().startswith(recache._MAGIC)  # ... the patterns kept
+    assert len(recache._read(path.read_bytes(), recache._reader()).index) > 50

@@ -34,6 +34,19 @@ def fresh(monkeypatch, tmp_path):
     return next_process
 
 
+def _kept(path) -> dict:
+    """Every entry of the file, parsed."""
+    kept = recache._read(path.read_bytes(), recache._reader())
+    return dict(orjson.loads(kept.blob[at[0] : at[0] + at[1]]) for at in kept.index.values())
+
+
+def _rewrite(path, entries: dict, reader: str | None = None) -> None:
+    """The file holding exactly ``entries``, as ``reader``'s code would have written it."""
+    kept = recache._Kept()
+    kept.got.update(entries)
+    path.write_bytes(kept.to_bytes(reader or recache._reader()))
+
+
 def _folded_patterns() -> list[str]:
     return sorted({f.pattern for f in _all_folded()})
 
@@ -114,8 +127,7 @@ def test_a_gate_whose_checks_the_file_lost_reads_its_parses_again(fresh, monkeyp
     first = prefilter.Gate(patterns)
     fresh()
     path = recache.cache_path()
-    kept = orjson.loads(path.read_bytes())
-    path.write_bytes(orjson.dumps({k: v for k, v in kept.items() if not k.startswith("parsed")}))
+    _rewrite(path, {k: v for k, v in _kept(path).items() if not k.startswith("parsed")})
     again = prefilter.Gate(patterns)
     assert again.checks == first.checks and again.branches == first.branches
 
@@ -140,7 +152,7 @@ def test_an_unreadable_file_is_ignored_and_written_anew(fresh):
     rx = recache.compile(r"\bstem cells?\b", re.I)
     assert rx == re.compile(r"\bstem cells?\b", re.I)
     fresh()
-    assert orjson.loads(path.read_bytes())[f"{int(re.I)}\x00\\bstem cells?\\b"]
+    assert _kept(path)[f"{int(re.I)}\x00\\bstem cells?\\b"]
 
 
 def test_an_entry_the_engine_refuses_is_compiled_again(fresh):
@@ -148,9 +160,9 @@ def test_an_entry_the_engine_refuses_is_compiled_again(fresh):
     recache._S.entries["0\x00car[- ]?t"][1] = [99, 99, 99]  # not code the engine accepts
     fresh()
     path = recache.cache_path()
-    kept = orjson.loads(path.read_bytes())
+    kept = _kept(path)
     kept["0\x00car[- ]?t"][1] = [99, 99, 99]
-    path.write_bytes(orjson.dumps(kept))
+    _rewrite(path, kept)
     assert recache.compile("car[- ]?t") == re.compile("car[- ]?t")
 
 
@@ -158,11 +170,14 @@ def test_facts_kept_by_other_code_are_dropped(fresh):
     recache.remember("x", lambda: [1])
     fresh()
     path = recache.cache_path()
-    kept = orjson.loads(path.read_bytes())
-    kept["reader"] = "another ctatlas"
+    kept = _kept(path)
+    assert kept["facts\x00x"] == [1]
     kept["facts\x00x"] = ["stale"]
-    path.write_bytes(orjson.dumps(kept))
+    _rewrite(path, kept, reader="another ctatlas")
     assert recache.remember("x", lambda: [1]) == [1]
+    fresh()
+    _rewrite(path, kept)  # the same facts kept by this code are read
+    assert recache.remember("x", lambda: [1]) == ["stale"]
 
 
 def test_a_forked_worker_never_writes_the_file(fresh):
@@ -177,3 +192,76 @@ def test_a_parsed_piece_is_keyed_by_its_source_and_items(fresh):
     items = list(parsed.data)[1:]
     sub = _p.SubPattern(parsed.state, items)
     assert recache.compile_parsed(r"\bcar[- ]?t\b", repr(items), sub) == _c.compile(sub)
+
+
+def test_a_process_parses_only_the_entries_it_uses_and_keeps_the_rest_as_read(fresh):
+    sources = [rf"\b(?:car|tcr)[- ]?t{i}\b" for i in range(40)]
+    for src in sources:
+        recache.compile(src)
+    fresh()
+    path = recache.cache_path()
+    before = _kept(path)
+    assert len(before) == 40
+    assert recache.compile(sources[7]) == re.compile(sources[7])
+    assert list(recache._S.entries.got) == [f"0\x00{sources[7]}"]  # only its own entry read
+    recache.compile(r"\bnk[- ]?cells?\b")  # something new: the file is written again ...
+    fresh()
+    after = _kept(path)
+    assert after == {**before, "0\x00\\bnk[- ]?cells?\\b": after["0\x00\\bnk[- ]?cells?\\b"]}
+    for src in sources:  # ... and every entry the second process never read is still good
+        assert recache.compile(src) == re.compile(src)
+    assert not recache._S.new
+
+
+def test_a_torn_file_keeps_the_entries_before_the_tear(fresh, monkeypatch):
+    sources = [rf"\bmsc{i}s?\b" for i in range(10)]
+    for src in sources:
+        recache.compile(src)
+    fresh()
+    path = recache.cache_path()
+    path.write_bytes(path.read_bytes()[:-30])  # the last entry cut short
+    parses = []
+    real_parse = _p.parse
+    monkeypatch.setattr(_p, "parse", lambda *a, **k: parses.append(a[0]) or real_parse(*a, **k))
+    got = [recache.compile(s) for s in sources]
+    assert len(parses) == 1  # the torn entry compiled as ever, the other nine read
+    assert got == [re.compile(s) for s in sources]
+
+
+def test_the_file_of_the_earlier_layout_is_not_read(fresh, monkeypatch):
+    recache.compile("car[- ]?t")
+    entry = recache._S.entries["0\x00car[- ]?t"]
+    path = recache.cache_path()
+    path.write_bytes(orjson.dumps({"0\x00car[- ]?t": entry}))  # the JSON object of session 12
+    monkeypatch.setattr(recache, "_S", recache._State())
+    parses = []
+    real_parse = _p.parse
+    monkeypatch.setattr(_p, "parse", lambda *a, **k: parses.append(a[0]) or real_parse(*a, **k))
+    assert recache.compile("car[- ]?t") == re.compile("car[- ]?t")
+    assert parses == ["car[- ]?t"]
+
+
+def test_patterns_a_worker_compiled_are_kept_by_its_parent(fresh, tmp_path, monkeypatch):
+    from ctatlas.trials.ingest import ingest_items
+    from ctatlas.trials.sources import iter_items
+    from ctatlas.trials.store import TrialStore
+
+    from .conftest import make_bulk_zip
+
+    zip_path = make_bulk_zip(tmp_path / "studies.zip", real_studies())
+    _unprepare(monkeypatch)  # as in a fresh process: the workers compile on first use
+    parent = set(recache._entries().got)
+    store = TrialStore(f"sqlite:///{tmp_path / 'trials.sqlite'}")
+    try:
+        summary = ingest_items(iter_items([zip_path]), store, workers=2)
+    finally:
+        store.close()
+    assert summary.records == 62
+    made = {k for k in recache._S.entries.got if k not in parent}
+    compiled = [k for k in made if k[0].isdigit()]  # patterns (flags, source) of the workers
+    assert len(compiled) > 10 and recache._S.new
+    fresh()  # the parent writes them: the next process reads them
+    kept = _kept(recache.cache_path())
+    for key in compiled:
+        flags, source = key.split("\x00", 1)
+        assert recache._build(source, kept[key]) == re.compile(source, int(flags))

@@ -60,6 +60,9 @@ def exit_now(code: object) -> None:
     elif not isinstance(code, int):
         sys.stderr.write(f"{code}\n")
         code = 1
+    kept = sys.modules.get("ctatlas.trials.recache")
+    if kept is not None:  # the patterns compiled this run, for the next (atexit is skipped)
+        kept.save()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

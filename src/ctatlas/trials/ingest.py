@@ -25,6 +25,7 @@ from typing import Any
 
 import orjson
 
+from . import recache
 from .atlas_terms import CellTerms, rule_version
 from .classify import apply
 from .ctgov import (
@@ -264,6 +265,12 @@ def _process_batch(items: list[Item]) -> list[dict[str, Any] | Problem]:
     return [process_item(it) for it in items]
 
 
+def _work_batch(items: list[Item]) -> tuple[list[dict[str, Any] | Problem], dict[str, Any]]:
+    """In a worker: a batch's results, and the patterns it compiled for the first time (the
+    parent keeps them for the next run: a worker never writes the pattern file)."""
+    return _process_batch(items), recache.take_new()
+
+
 #: With workers, a batch is sent on at this many bytes of payload, whatever its count: 400 zip
 #: members
 #: (passed on compressed) are ~2-3 MB, 400 records of a JSON export (as read) ~11 MB, and
@@ -390,16 +397,21 @@ def ingest_items(
             if not last and writes[0] % CHECKPOINT_EVERY == 0:
                 store.checkpoint()
 
+    def result(fut: Future[tuple[list[Any], dict[str, Any]]]) -> list[Any]:
+        results, compiled = fut.result()
+        recache.add(compiled)
+        return results
+
     with _pool(workers, specs, terms) as pool, _few_gc_passes():
-        pending: deque[tuple[list[Item], Future[list[Any]]]] = deque()
+        pending: deque[tuple[list[Item], Future[tuple[list[Any], dict[str, Any]]]]] = deque()
         for batch in batches:
-            pending.append((batch, pool.submit(_process_batch, batch)))
+            pending.append((batch, pool.submit(_work_batch, batch)))
             if len(pending) >= workers * 2:
                 b, fut = pending.popleft()
-                collect(b, fut.result(), False)
+                collect(b, result(fut), False)
         while pending:
             b, fut = pending.popleft()
-            collect(b, fut.result(), not pending)
+            collect(b, result(fut), not pending)
     collect([], [], True)
     return summary
 
