@@ -310,10 +310,14 @@ def test_small_batches_are_written_in_large_transactions(tmp_path, monkeypatch):
 
 
 def test_two_processes_checkpoint_the_store_while_the_workers_run(tmp_path, monkeypatch):
-    """With workers, every CHECKPOINT_EVERY-th write is followed by a checkpoint (the reader's
-    idle time), never after the last one (closing the store does that); the store is the
-    same as one process's, and what a checkpoint leaves in the log is already copied."""
+    """With workers, every CHECKPOINT_EVERY-th write but the last starts a checkpoint in a
+    thread of its own (a checkpoint mostly waits for the disk), so the reader goes on taking
+    results and writing meanwhile; the ingest returns only once it is done (the store is
+    never closed under one); the store is the same as one process's, and what a checkpoint
+    leaves in the log is already copied."""
     import sqlite3
+    import threading
+    import time
 
     from ctatlas.trials import ingest as ing
 
@@ -321,27 +325,58 @@ def test_two_processes_checkpoint_the_store_while_the_workers_run(tmp_path, monk
     monkeypatch.setattr(ing, "CHECKPOINT_EVERY", 2)
     a = TrialStore(f"sqlite:///{tmp_path / 'a.sqlite'}")
     b = TrialStore(f"sqlite:///{tmp_path / 'b.sqlite'}")
-    events: list[str] = []
+    events: list[tuple[str, float, str]] = []
     real_write, real_checkpoint = b.write_batch, b.checkpoint
 
     def write(records):
-        events.append("w")
+        events.append(("w", time.perf_counter(), threading.current_thread().name))
         return real_write(records)
 
     def checkpoint():
-        events.append("c")
+        events.append(("c", time.perf_counter(), threading.current_thread().name))
+        time.sleep(0.5)  # a slow disk
         real_checkpoint()
+        events.append(("c-end", time.perf_counter(), threading.current_thread().name))
 
     monkeypatch.setattr(b, "write_batch", write)
     monkeypatch.setattr(b, "checkpoint", checkpoint)
     ingest([z], a, workers=1, batch_size=9)
     ingest([z], b, workers=2, batch_size=9)
-    assert "".join(events) == "wwcwwcwwcw"  # 62 records: 7 writes of 9 or fewer
+    kinds = [k for k, _, _ in events]
+    assert kinds.count("w") == 7  # 62 records: 7 writes of 9 or fewer
+    assert kinds[:2] == ["w", "w"] and "c" in kinds
+    assert kinds.count("c") == kinds.count("c-end") and kinds[-1] in ("w", "c-end")
+    main = threading.main_thread().name
+    assert all(t != main for k, _, t in events if k.startswith("c"))  # off the reader's thread
+    starts = [at for k, at, _ in events if k == "c"]
+    ends = [at for k, at, _ in events if k == "c-end"]
+    writes = [at for k, at, _ in events if k == "w"]
+    # the reader wrote while a checkpoint waited for the disk
+    assert any(s < w < e for s, e in zip(starts, ends, strict=True) for w in writes)
     assert list(a.query(label=None)) == list(b.query(label=None))
     real_checkpoint()
     with sqlite3.connect(tmp_path / "b.sqlite") as conn:
         busy, log, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     assert busy == 0 and log == copied
+
+
+def test_a_checkpoint_that_fails_fails_the_ingest_with_its_error(tmp_path, monkeypatch):
+    """A checkpoint runs in a thread of its own; what it raises is raised by the ingest."""
+    import sqlalchemy as sa
+
+    from ctatlas.trials import ingest as ing
+
+    z = make_bulk_zip(tmp_path / "ctg-studies.json.zip", real_studies())
+    monkeypatch.setattr(ing, "CHECKPOINT_EVERY", 1)
+    b = TrialStore(f"sqlite:///{tmp_path / 'b.sqlite'}")
+
+    def checkpoint():
+        raise sa.exc.OperationalError("PRAGMA wal_checkpoint", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(b, "checkpoint", checkpoint)
+    with pytest.raises(sa.exc.OperationalError, match="disk I/O error"):
+        ingest([z], b, workers=2, batch_size=9)
+    b.close()
 
 
 def test_two_processes_on_postgresql_checkpoint_nothing(tmp_path, pg_url, empty_trials,
