@@ -15,7 +15,10 @@ calls the console script's ``main``). Printed per configuration, medians of the 
   spent waiting for a CPU is the machine's load and is not counted, so this figure holds on a
   busy machine too; wall time does not;
 - how far apart the workers' last batches end (the tail one worker waits alone) and the time
-  from the last batch's end to the run's end (the parent's last write, the run record, closing).
+  from the last batch's end to the run's end (the parent's last write, the run record, closing);
+- the store's checkpoints during the run (since session 13 in a thread of their own, before in
+  the reader's thread, where each one's wait for the disk held up results and batches alike):
+  how many, and their wall time in each thread.
 
 The extra CPU of N processes over one (``cpu(N) - cpu(1)``) is what the ideal
 ``start-up + (one - start-up) / N`` leaves out; the blocked time is the waiting it leaves out.
@@ -88,6 +91,21 @@ def traced(zip_path: str, db: str, atlas_url: str, workers: int, log_dir: str) -
         return out
 
     writes.StoreWrites.write_batch = write
+    import threading
+
+    import ctatlas.trials.store as tstore
+
+    real_checkpoint = tstore.TrialStore.checkpoint
+    checkpoints = {"reader": 0.0, "own thread": 0.0, "count": 0}
+
+    def checkpoint(self):
+        start = time.perf_counter()
+        real_checkpoint(self)
+        where = "reader" if threading.current_thread() is threading.main_thread() else "own thread"
+        checkpoints[where] += time.perf_counter() - start
+        checkpoints["count"] += 1
+
+    tstore.TrialStore.checkpoint = checkpoint
     real_exit = common.exit_now
 
     def exit_now(code):
@@ -95,7 +113,7 @@ def traced(zip_path: str, db: str, atlas_url: str, workers: int, log_dir: str) -
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         log({"parent": True, "end": time.perf_counter() - t0,
              "cpu": own.ru_utime + own.ru_stime, "children_cpu": kids.ru_utime + kids.ru_stime,
-             "writes_cpu": spent[0]})
+             "writes_cpu": spent[0], "checkpoints": checkpoints})
         real_exit(code)
 
     common.exit_now = exit_now
@@ -130,6 +148,7 @@ def one_run(zip_path: Path, work: Path, workers: int) -> dict:
     return {
         "wall": wall, "tree_cpu": parent["cpu"] + parent["children_cpu"],
         "parent_cpu": parent["cpu"], "writes_cpu": parent["writes_cpu"], "workers": per_worker,
+        "checkpoints": parent.get("checkpoints") or {"reader": 0.0, "own thread": 0.0, "count": 0},
         "ends_apart": max(ends) - min(ends) if ends else 0.0,
         "after_last_batch": parent["end"] - max(ends) if ends else 0.0,
     }
@@ -185,6 +204,11 @@ def main() -> None:
                   f"CPU {_median(rs, lambda r: pick(r, 'cpu')):.2f} s (first batch "
                   f"{_median(rs, lambda r: pick(r, 'first_cpu')):.2f}), blocked "
                   f"{_median(rs, lambda r: pick(r, 'blocked')):.2f} s")
+        cps = [r["checkpoints"] for r in rs]
+        print(f"  checkpoints during the run: {statistics.median(c['count'] for c in cps):.0f}, "
+              f"{_median(rs, lambda r: r['checkpoints']['reader']):.2f} s (wall) of them in the "
+              f"reader's thread, {_median(rs, lambda r: r['checkpoints']['own thread']):.2f} s in "
+              "a thread of their own")
         print(f"  the workers' last batches end {_median(rs, lambda r: r['ends_apart']):.2f} s "
               f"apart; the run ends {_median(rs, lambda r: r['after_last_batch']):.2f} s after "
               f"the last; CPU beyond one process: {extra:+.2f} s")

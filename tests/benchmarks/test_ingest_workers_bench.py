@@ -22,4 +22,7 @@ def test_both_configurations_are_traced_from_inside(tmp_path: Path) -> None:
     if sys.platform.startswith("linux"):  # the kernel's scheduler figures
         assert all(w["blocked"] is not None for w in two[0]["workers"] if w["batches"])
     assert "workers=2" in stdout and "blocked" in stdout
+    # the store's checkpoints are counted by the thread they ran in (none in the reader's)
+    assert two[0]["checkpoints"]["reader"] == 0.0
+    assert "checkpoints during the run" in stdout
     assert not [p for p in tmp_path.iterdir() if p.is_dir()]  # its work folder is removed
