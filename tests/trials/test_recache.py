@@ -233,12 +233,16 @@ def test_the_file_of_the_earlier_layout_is_not_read(fresh, monkeypatch):
     entry = recache._S.entries["0\x00car[- ]?t"]
     path = recache.cache_path()
     path.write_bytes(orjson.dumps({"0\x00car[- ]?t": entry}))  # the JSON object of session 12
+    legacy = path.with_suffix(".json")
+    legacy.write_bytes(orjson.dumps({"0\x00car[- ]?t": entry}))  # ... and under its name
     monkeypatch.setattr(recache, "_S", recache._State())
     parses = []
     real_parse = _p.parse
     monkeypatch.setattr(_p, "parse", lambda *a, **k: parses.append(a[0]) or real_parse(*a, **k))
     assert recache.compile("car[- ]?t") == re.compile("car[- ]?t")
     assert parses == ["car[- ]?t"]
+    recache.save()  # the file written anew in this layout, the earlier one removed
+    assert path.read_bytes().startswith(recache._MAGIC) and not legacy.exists()
 
 
 def test_patterns_a_worker_compiled_are_kept_by_its_parent(fresh, tmp_path, monkeypatch):
