@@ -1,0 +1,112 @@
+"""The wording model as the classifier's last step (rules 16.18, issue #16): combination C1,
+exactly as the lead judged it (``benchmarks/TRIALS.md`` (z) and (z2)).
+
+One concern: taking the rules' :class:`~ctatlas.trials.classify.Classification` of a study and
+letting the shipped wording model (:mod:`ctatlas.trials.wording`) override it, only in a study
+the model's gate admits and only when it is confident against the rules:
+
+- p >= :data:`HIGH` (0.9) makes a study the rules did not call a cell therapy one; its family
+  and origin are read from its title and interventions by the rules' own ``_family_of`` and
+  ``_origin`` (the family from the summary too when those name none), as the backtest did;
+- p <= :data:`LOW` (0.1) makes a ``cell_therapy`` study ``not_cell``.
+
+Elsewhere the rules decide. An override puts an evidence entry first (``field`` "record",
+``rule`` :data:`TO_CELL` or :data:`AWAY`, ``text`` :func:`~ctatlas.trials.wording.why`: the
+words that weighed most) and keeps the rules' own evidence after it, so a reader sees what the
+rules read and that the model overrode them.
+
+The model (weights trained by ``scripts/train_wording_model.py`` on the 13 readable labelled
+sets at L2 0.03, fingerprint :data:`MODEL_FINGERPRINT`) is package data
+(``ctatlas/trials/models/wording.json.gz``), read once per process on first use. Never retrain,
+re-tune or change the gate without a new judged figure and a new rules version.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from .classify_infer import _family_of, _origin
+from .classify_text import _cut, _masked
+from .record import Trial
+from .rules import STEM_FAMILIES
+from .wording import WordingModel, gate, read_model, why
+
+if TYPE_CHECKING:
+    from .classify import Classification
+
+__all__ = ["AWAY", "HIGH", "LOW", "MODEL_FINGERPRINT", "TO_CELL", "combine", "model"]
+
+#: The confidence at or above which the model makes a study a cell therapy, and at or below
+#: which it takes a ``cell_therapy`` label away (C1 as judged: do not change).
+HIGH, LOW = 0.9, 0.1
+#: The evidence rule codes of an override (JSON keeps them; pages put them in words).
+TO_CELL, AWAY = "wording.to_cell", "wording.away"
+#: The SHA-256 of the training data and settings of the shipped weights (the judged model).
+MODEL_FINGERPRINT = "aad154b6bfad7f4408e3db19d96fc67d2892176c066bf357a442ae1ee011cac6"
+#: Where the weights are, inside the package.
+MODEL_RESOURCE = ("models", "wording.json.gz")
+
+
+@cache
+def model() -> WordingModel:
+    """The shipped wording model, read from the package on first use and kept for the process
+    (about 186 KB of gzipped JSON, 26,673 weights)."""
+    ref = resources.files("ctatlas.trials").joinpath(*MODEL_RESOURCE)
+    with resources.as_file(ref) as path:
+        m = read_model(path)
+    if m.fingerprint != MODEL_FINGERPRINT:
+        raise ValueError(
+            f"{path}: wording model fingerprint {m.fingerprint[:12]} is not the judged model's "
+            f"{MODEL_FINGERPRINT[:12]} (rules 16.18 were judged with that one)"
+        )
+    return m
+
+
+def _family_and_origin(trial: Trial) -> tuple[str, str, str]:
+    """(family, origin, the text the family was read from) of a study the model makes a cell
+    therapy: the rules' own functions on its title and interventions (and summary)."""
+    head = " ".join([trial.title, trial.official_title] + [
+        " ".join([iv.get("name") or "", iv.get("description") or ""])
+        for iv in trial.interventions
+    ])
+    text = _cut(head)
+    family = _family_of(_masked(text))
+    if family == "other" and trial.summary:
+        text = _cut(head + " " + trial.summary)
+        family = _family_of(_masked(text))
+    return family, _origin(trial, []), text
+
+
+def combine(trial: Trial, rules: Classification) -> Classification:
+    """The rules' classification ``rules`` of ``trial``, overridden by the wording model where
+    C1 says so (the module's docstring); the same object when the rules stand."""
+    if rules.label == "cell_therapy":
+        if not gate(trial):
+            return rules
+        m = model()
+        p = m.probability(trial)
+        if p > LOW:
+            return rules
+        entry = {"field": "record", "text": why(m, trial, p, towards=False), "rule": AWAY}
+        return replace(rules, label="not_cell", cell_class=None, cell_family=None,
+                       stem_type=None, origin=None, evidence=[entry, *rules.evidence])
+    if not gate(trial):
+        return rules
+    m = model()
+    p = m.probability(trial)
+    if p < HIGH:
+        return rules
+    family, origin, text = _family_and_origin(trial)
+    stem_type = STEM_FAMILIES.get(family)
+    if family == "keratinocyte_or_epithelial" and re.search(r"limbal|stem", text, re.I):
+        stem_type = "tissue_stem"  # as the rules read it (classify.py)
+    evidence = [{"field": "record", "text": why(m, trial, p, towards=True), "rule": TO_CELL}]
+    if origin != "unknown":
+        evidence.append({"field": "record", "text": origin, "rule": f"origin.{origin}"})
+    return replace(rules, label="cell_therapy", cell_class="stem" if stem_type else "somatic",
+                   cell_family=family, stem_type=stem_type or "not_applicable", origin=origin,
+                   evidence=[*evidence, *rules.evidence])
