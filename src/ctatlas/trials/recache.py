@@ -342,8 +342,6 @@ def save() -> None:
         except BaseException:
             os.unlink(tmp)
             raise
-        # the JSON file of the earlier layout (session 12), never read again
-        _S.path.with_suffix(".json").unlink(missing_ok=True)
     except OSError:
         return  # a read-only home: the next process compiles as this one did
     _S.new = False
