@@ -77,7 +77,7 @@ L2 = 0.03
 # family and origin out, with the family and origin the rules' own functions read from its
 # title and interventions (for a study the model makes a cell therapy)
 _CHILD = r"""
-import json, sys
+import inspect, json, sys
 from ctatlas.dataset import load_dataset
 from ctatlas.trials.atlas_terms import cell_terms, rule_version
 from ctatlas.trials.classify import apply
@@ -86,8 +86,10 @@ from ctatlas.trials.classify_text import _cut, _masked
 from ctatlas.trials.record import Trial
 terms = cell_terms(load_dataset())
 print(json.dumps({"rules": rule_version(terms)}), flush=True)
+# the rules alone: since 16.18 apply() also runs the wording model unless told not to
+alone = {"wording": False} if "wording" in inspect.signature(apply).parameters else {}
 for line in sys.stdin:
-    t = apply(Trial.from_dict(json.loads(line)), terms)
+    t = apply(Trial.from_dict(json.loads(line)), terms, **alone)
     head = " ".join([t.title, t.official_title] + [
         " ".join([iv.get("name") or "", iv.get("description") or ""]) for iv in t.interventions])
     fam = _family_of(_masked(_cut(head)))

@@ -13,9 +13,11 @@ same bytes. It prints the studies, the weights kept, the file's size, the finger
 training data (also written into the file) and the CPU cost of training and of scoring one
 study (median of three passes over every training study).
 
-The model is **not** wired into the classifier: its backtest (``benchmarks/TRIALS.md`` (z))
-did not show the rules with it beating the rules alone on unseen studies. Nothing in the
-package reads these weights.
+The weights this writes from every readable set are the ones the package ships
+(``src/ctatlas/trials/models/wording.json.gz``, fingerprint aad154b6bfad, read by
+:mod:`ctatlas.trials.wording_rule` since rules 16.18): the same bytes, which a test checks.
+Writing new ones there changes labels and voids the judged figure (``benchmarks/TRIALS.md``
+(z2)): it needs a new judgement and a new rules version.
 """
 
 from __future__ import annotations

@@ -124,11 +124,14 @@ def _label(db: str, trial_id: str) -> dict:
 
 
 def test_link_relabels_a_trial_named_only_by_a_code_the_atlas_gained(db: str, data: Path):
-    """NCT04405778 names only "TAK-102": a cell therapy once the atlas knows the code."""
+    """NCT04405778 names only "TAK-102": the rules call it a cell therapy once the atlas knows
+    the code. Before, only the wording model did (rules 16.18), on its words alone, unlinked."""
     from ctatlas.trials.relabel import label_rules
 
     before = _label(db, "NCT04405778")
-    assert before["label"] == "not_cell" and before["product_slugs"] == []
+    assert before["label"] == "cell_therapy" and before["product_slugs"] == []
+    assert before["evidence"][0]["rule"] == "wording.to_cell"
+    assert not any(e["rule"].startswith("cell.") for e in before["evidence"])
     store = TrialStore(f"sqlite:///{db}")
     rules_before = label_rules(store)
     store.close()
@@ -141,12 +144,14 @@ def test_link_relabels_a_trial_named_only_by_a_code_the_atlas_gained(db: str, da
     r = _run(data, "link", "--db", db, "--json")
     assert r.exit_code == 0, r.output
     summary = json.loads(r.output)
-    assert summary["relabelled"] == 1 and summary["problems"] == []
+    # its label stays (the model had it), its evidence and link change: the atlas's code now
+    assert summary["relabelled"] == 0 and summary["changed"] >= 1 and summary["problems"] == []
     after = _label(db, "NCT04405778")
     assert (after["label"], after["cell_family"], after["origin"]) == (
         "cell_therapy", "CAR_T", "autologous")
     assert after["product_slugs"] == ["tak-102"]
     assert any(e["rule"] == "cell.known_product.CAR_T" for e in after["evidence"])
+    assert not any(e["rule"].startswith("wording.") for e in after["evidence"])
     # the store knows which rules labelled it: one version now, another than before
     store = TrialStore(f"sqlite:///{db}")
     try:

@@ -207,9 +207,9 @@ def test_the_joined_quick_test_lets_through_every_text_with_a_term(atlas_terms):
 
 
 def _loop_only_names() -> list[str]:
-    """The names ``classify`` binds only for its mention loop (the ``if windows:`` block),
-    read from its source."""
-    tree = ast.parse(inspect.getsource(cl.classify))
+    """The names the rules (``classify`` before the wording model: ``_by_rules``) bind only
+    for their mention loop (the ``if windows:`` block), read from its source."""
+    tree = ast.parse(inspect.getsource(cl._by_rules))
     block = next(n for n in ast.walk(tree) if isinstance(n, ast.If)
                  and isinstance(n.test, ast.Name) and n.test.id == "windows")
     return sorted({t.id for n in ast.walk(block) if isinstance(n, ast.Assign)

@@ -53,7 +53,8 @@ def _car_t_study(summary: str):
 
 
 def _answer(t):
-    c = classify(t)
+    # the rules' answer: the wording model would take this made-up summary's label away
+    c = classify(t, wording=False)
     return (c.label, c.cell_family, c.origin, c.evidence)
 
 

@@ -2,9 +2,9 @@
 judging sets out of it, deterministic training, its scores on real records and its reasons in
 words.
 
-The model is not wired into the classifier (its backtest, ``benchmarks/TRIALS.md`` (z), did not
-show it helping), so no test here checks a label the classifier gives; they check the tools the
-backtest and the training script use.
+No test here checks a label the classifier gives: they check the tools the backtest and the
+training script use. The model wired into the classifier (rules 16.18) is tested in
+``test_wording_rule.py``.
 """
 
 from __future__ import annotations

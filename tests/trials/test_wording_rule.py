@@ -10,9 +10,14 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
+import pytest
+
 from ctatlas.trials import wording_rule
-from ctatlas.trials.wording import read_model, write_model
-from ctatlas.trials.wording_train import load_training, train
+from ctatlas.trials.atlas_terms import cell_terms
+from ctatlas.trials.classify import classify
+from ctatlas.trials.rules import RULES_VERSION
+from ctatlas.trials.wording import gate, read_model, write_model
+from ctatlas.trials.wording_train import load_set, load_training, train
 
 from .conftest import FIX
 
@@ -48,3 +53,102 @@ def test_shipped_weights_are_what_training_on_the_readable_sets_writes(tmp_path)
     shipped = resources.files("ctatlas.trials").joinpath(*wording_rule.MODEL_RESOURCE)
     assert out.read_bytes() == shipped.read_bytes()
     assert read_model(out).fingerprint == wording_rule.MODEL_FINGERPRINT
+
+
+# --------------------------------------------------------------------------- C1 on real rows
+
+
+@pytest.fixture(scope="module")
+def tuning() -> dict[str, object]:
+    """Tuning set 1 (readable; the model was trained on it) by trial id."""
+    return {t.trial_id: t for _, t in load_set(FIX, "tuning")}
+
+
+@pytest.fixture(scope="module")
+def terms():
+    from ctatlas.dataset import load_dataset
+
+    return cell_terms(load_dataset())
+
+
+def test_the_model_makes_a_study_the_rules_missed_a_cell_therapy(tuning, terms):
+    """NCT05332054, a long-term follow-up of people given a CAR-T product whose record names
+    no cell product in the fields the rules read (gold: cell therapy): the rules alone say
+    not_cell, the model (p 0.98) says cell therapy, and says why first in the evidence."""
+    t = tuning["NCT05332054"]
+    alone = classify(t, terms=terms, wording=False)
+    assert alone.label == "not_cell"
+    c = classify(t, terms=terms)
+    assert c.label == "cell_therapy"
+    assert c.cell_class in ("somatic", "stem") and c.cell_family and c.origin
+    first = c.evidence[0]
+    assert first["rule"] == wording_rule.TO_CELL and first["field"] == "record"
+    assert first["text"].startswith("the study's wording is that of cell-therapy studies")
+    assert "'term follow'" in first["text"]
+    assert c.evidence[1:] == [e for e in c.evidence[1:] if e["rule"].startswith("origin.")] + [
+        *alone.evidence]
+
+
+def test_the_model_takes_a_cell_therapy_label_away(tuning, terms):
+    """NCT05459571 (gold: not a cell therapy; a CAR-T product named only as the setting):
+    the rules alone say cell therapy, the model (p 0.05) takes it away with its reason, and
+    the rules' evidence stays after it."""
+    t = tuning["NCT05459571"]
+    alone = classify(t, terms=terms, wording=False)
+    assert alone.label == "cell_therapy"
+    c = classify(t, terms=terms)
+    assert (c.label, c.cell_class, c.cell_family, c.stem_type, c.origin) == (
+        "not_cell", None, None, None, None)
+    assert c.evidence[0]["rule"] == wording_rule.AWAY
+    assert c.evidence[0]["text"].startswith(
+        "the study's wording is not that of cell-therapy studies (wording model 0.05)")
+    assert c.evidence[1:] == alone.evidence
+
+
+def test_the_model_leaves_the_rest_alone(tuning, terms):
+    """Where the model is not confident against the rules, or its gate is closed, the rules'
+    classification stands, evidence and all."""
+    m = wording_rule.model()
+    asked = left = 0
+    for t in tuning.values():
+        alone = classify(t, terms=terms, wording=False)
+        c = classify(t, terms=terms)
+        if not gate(t):
+            assert c == alone
+            continue
+        p = m.probability(t)
+        confident_against = (p >= wording_rule.HIGH and alone.label != "cell_therapy") or (
+            p <= wording_rule.LOW and alone.label == "cell_therapy")
+        if not confident_against:
+            assert c == alone, t.trial_id
+            left += 1
+        asked += 1
+    assert asked > 100 and left > 100
+
+
+def test_rules_version_is_16_18_and_a_store_of_16_17_is_relabelled(tmp_path, monkeypatch):
+    """The version the store records is 16.18; a store labelled by the rules alone under
+    16.17 is told apart (label_rules) and relabelled to the model's labels."""
+    from ctatlas.trials import atlas_terms
+    from ctatlas.trials.ingest import ingest
+    from ctatlas.trials.relabel import label_rules, relabel
+    from ctatlas.trials.store import TrialStore
+
+    assert RULES_VERSION == "16.18"
+    assert atlas_terms.rule_version(None) == "16.18+no-atlas"
+    store = TrialStore(f"sqlite:///{tmp_path / 't.sqlite'}")
+    rows = FIX / "tuning" / "car_t_monitor_rows.csv"
+    with monkeypatch.context() as mp:  # the rules of 16.17: no wording model
+        mp.setattr(atlas_terms, "RULES_VERSION", "16.17")
+        mp.setattr(wording_rule, "combine", lambda trial, c: c)
+        ingest([rows], store)
+    assert label_rules(store) == {"16.17+no-atlas"}
+    assert store.find("NCT05332054")["label"] == "not_cell"
+    summary = relabel(store, None, None)
+    assert summary["rules"] == "16.18+no-atlas" and summary["relabelled"] >= 2
+    assert label_rules(store) == {"16.18+no-atlas"}
+    found = store.find("NCT05332054")
+    assert found["label"] == "cell_therapy"
+    assert found["evidence"][0]["rule"] == "wording.to_cell"
+    assert store.find("NCT05459571")["label"] == "not_cell"
+    store.close()

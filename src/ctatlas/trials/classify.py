@@ -30,6 +30,10 @@ How it decides, in order:
    title is such a mention too ("EN001", "CS20AT04"): the atlas says what it is.
 4. Without a living-cell product: a transplant that is itself the studied intervention ->
    ``hsct_procedure``; an exosome/secretome/PRP product -> ``acellular_cell_derived``.
+5. Last (rules 16.18), the wording model (:mod:`ctatlas.trials.wording_rule`, C1): in a study
+   whose text has "cel", "transplant", "graft" or their Korean or Japanese words, it overrides
+   the rules only when confident against them (p >= 0.9: a cell therapy; p <= 0.1: a
+   ``cell_therapy`` label taken away), and says so first in the evidence.
 
 Work is linear in the record's size and bounded per field: each field's text is examined up
 to :data:`MAX_FIELD_CHARS` (four times the longest brief summary ClinicalTrials.gov accepts;
@@ -43,7 +47,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import prefilter
+from . import prefilter, wording_rule
 from .atlas_terms import CellTerms
 from .classify_infer import (
     _NOT_A_CODE,
@@ -169,15 +173,25 @@ def _coded_before(before: str, codes: list[str]) -> bool:
 
 
 def classify(
-    trial: Trial, known_products: bool = True, terms: CellTerms | None = None
+    trial: Trial,
+    known_products: bool = True,
+    terms: CellTerms | None = None,
+    wording: bool = True,
 ) -> Classification:
     """Label one trial; the evidence says which field, which words and which rule.
 
     ``terms``: the atlas's cell-therapy names and codes (:func:`~ctatlas.trials.atlas_terms.
     cell_terms`, built once per atlas); a trial naming one in an intervention or its title
     names a cell product. Without them (or with ``known_products=False``) the text rules
-    decide alone.
+    decide alone. Then the wording model may override the rules where it is confident
+    against them (:mod:`ctatlas.trials.wording_rule`, C1); ``wording=False``: the rules alone.
     """
+    c = _by_rules(trial, known_products, terms)
+    return wording_rule.combine(trial, c) if wording else c
+
+
+def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Classification:
+    """The rules' label of one trial (:func:`classify` without the wording model)."""
     known_family: str | None = None
     fields = _fields(trial)
     alltext = " ".join(t for _, t in fields)
@@ -718,10 +732,10 @@ def classify(
     return Classification(evidence=evidence)
 
 
-def apply(trial: Trial, terms: CellTerms | None = None) -> Trial:
-    """Classify (with the atlas's ``terms``, when given) and write the result onto the trial
-    (returns the same object)."""
-    c = classify(trial, terms=terms)
+def apply(trial: Trial, terms: CellTerms | None = None, wording: bool = True) -> Trial:
+    """Classify (with the atlas's ``terms``, when given; ``wording=False``: the rules alone)
+    and write the result onto the trial (returns the same object)."""
+    c = classify(trial, terms=terms, wording=wording)
     trial.label = c.label
     trial.cell_class = c.cell_class
     trial.cell_family = c.cell_family

@@ -85,6 +85,15 @@ _RULE_WORDS = {
     ),
     "hsct.intervention": N_("gives a haematopoietic stem cell transplant as a procedure"),
     "hsct.title": N_("names a haematopoietic stem cell transplant as a procedure"),
+    # the wording model's overrides (trials/wording_rule.py): its reason, in words, is quoted
+    "wording.to_cell": N_(
+        "reads like the cell-therapy studies the wording model learned from, so the model "
+        "overrides the rules and counts it as a cell therapy"
+    ),
+    "wording.away": N_(
+        "does not read like the cell-therapy studies the wording model learned from, so the "
+        "model overrides the rules and does not count it as a cell therapy"
+    ),
 }
 _FIELD_WORDS = {
     "title": N_("The title"),
