@@ -29,8 +29,9 @@ Since session 11 it also prints the figures issue 20 is decided on, every part m
 the same run: the bound's decode (``orjson.loads`` of each whole study, beside the unzip);
 the classifier's minimum (the early exit as measured; for each study whose stems all sit
 inside other words, ``classify``'s own steps up to the point where no window can hold a
-mention: fields, stem scan, atlas terms, field hits, windows and masks, the gate, see
-:func:`_no_mention`; the labelled studies whole); and the command itself
+mention: fields, stem scan, atlas terms, field hits, windows and masks, the gate, and since
+rules 16.18 the wording model's gate and score, see :func:`_no_mention`; the labelled studies
+whole); and the command itself
 (``ctatlas trials ingest ZIP -q``) and its start-up (the same on an empty folder) in fresh
 processes, in turns, wall and CPU. Every ratio is CPU to CPU.
 Prints one table; ``--json`` writes it too. No time is asserted anywhere.
@@ -174,7 +175,9 @@ def _no_mention(trial, terms) -> bool:
     words, up to the point where it knows no window holds a cell-product mention: the
     fields read and joined, the stem scan, the atlas's names and codes, each field's hits,
     the windows around them with the disease names masked, and the gate's test of each
-    window (``classify``'s own steps, called in its order; nothing after the decision)."""
+    window (``classify``'s own steps, called in its order; nothing after the decision), then
+    the wording model's step (rules 16.18: its gate, and its score where the gate admits the
+    study; the model is not read from disk here, it is loaded once per process)."""
     from ctatlas.trials.classify_text import (
         _atlas_mentions,
         _field_hits,
@@ -183,6 +186,8 @@ def _no_mention(trial, terms) -> bool:
         _may_mention,
         _scan,
     )
+    from ctatlas.trials.wording import gate
+    from ctatlas.trials.wording_rule import model
 
     fields = _fields(trial)
     alltext = " ".join(t for _, t in fields)
@@ -190,8 +195,13 @@ def _no_mention(trial, terms) -> bool:
     hits_all = _scan(low_all)
     _atlas_mentions(terms, fields)
     windows = _masked_windows(fields, _field_hits(fields, alltext, low_all, hits_all))
-    return any(_may_mention(masked, present) for _, wins in windows
+    held = any(_may_mention(masked, present) for _, wins in windows
                for _, _, present, masked in wins)
+    # rules 16.18: the wording model may still make the study a cell therapy, so its gate
+    # runs on every study and its score on every study the gate admits (wording_rule.combine)
+    if gate(trial):
+        model().probability(trial)
+    return held
 
 
 def profile(zip_path: Path, work: Path, repeat: int, batch_size: int = 400) -> dict:

@@ -3,6 +3,7 @@
 
     python benchmarks/wording_wired.py                 # every readable set: 0 differences
     python benchmarks/wording_wired.py --judge5-count  # held-out set 5: a count, nothing else
+    python benchmarks/wording_wired.py --cost [--n 4000] [--mix 5] [--repeat 5]
 
 For each study: the classifier as the ingest runs it (:func:`~ctatlas.trials.classify.apply`
 with the atlas's terms, the shipped model) against the backtest's C1 (the rules alone in a
@@ -11,6 +12,15 @@ child process, the model trained in memory on the 13 readable sets by
 differs when its label, family or origin differs. On the readable sets the differing studies
 are listed (set, id, label both ways); on held-out set 5 (``--judge5-count``) only **how many
 differ** is printed: never an id or a label of it, and nothing is trained on it.
+
+``--cost``: what the wording model's step costs in the ingest, on the ingest benchmark's corpus
+(``trials_ingest.iter_corpus``: ``--n`` studies, one in ``--mix`` with a real cell-therapy
+trial's words, decoded once): the classifier with the atlas's terms, the rules alone
+(``wording=False``) and the rules with the model, in turns in each of ``--repeat`` rounds, CPU
+seconds (``time.process_time``) per pass; prints the medians, the model's step per study (the
+difference), the studies its gate admits and where the rules' early exit (no stem of a cell
+product) turned them away before the model, and the load average. The model is loaded before
+the first round (its one-off load is timed apart). No time is asserted.
 """
 
 from __future__ import annotations
@@ -47,8 +57,64 @@ def _differences(studies: list[tuple[str, dict, Trial]]) -> list[tuple[str, str,
     return out
 
 
+def _arg(args: list[str], name: str, default: int) -> int:
+    return int(args[args.index(name) + 1]) if name in args else default
+
+
+def cost(n: int, mix: int, repeat: int) -> None:
+    import os
+    import statistics
+    import time
+
+    import trials_ingest as ti
+
+    from ctatlas.trials.classify import classify
+    from ctatlas.trials.classify_text import _ANY_PRODUCT, _atlas_mentions, _fields, _scan
+    from ctatlas.trials.ctgov import decode_study
+    from ctatlas.trials.wording import gate
+    from ctatlas.trials.wording_rule import model
+
+    c0 = time.process_time()
+    model()
+    load = time.process_time() - c0
+    terms = cell_terms(load_dataset())
+    trials = [decode_study(data) for _, data in ti.iter_corpus(n, 42, mix)]
+    for t in trials:  # warm every pattern
+        classify(t, terms=terms)
+    admitted = [t for t in trials if gate(t)]
+    early = 0
+    for t in admitted:
+        fields = _fields(t)
+        present = {h[2] for h in _scan(" ".join(x for _, x in fields).lower())}
+        early += not _atlas_mentions(terms, fields) and present.isdisjoint(_ANY_PRODUCT)
+    runs: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(repeat):
+        for wording in (False, True):
+            c0 = time.process_time()
+            for t in trials:
+                classify(t, terms=terms, wording=wording)
+            runs[wording].append(time.process_time() - c0)
+    alone, both = statistics.median(runs[False]), statistics.median(runs[True])
+    print(f"corpus: {n} studies, 1 in {mix} with a cell-therapy trial's words; the model's "
+          f"gate admits {len(admitted)} ({early} of them studies the rules' early exit answers: "
+          "no stem of a cell product)")
+    print(f"model load (once per process): {load * 1000:.0f} ms CPU")
+    for name, wording in (("rules alone      ", False), ("rules + the model", True)):
+        took = statistics.median(runs[wording])
+        print(f"{name}: median {took:.3f} s CPU "
+              f"({', '.join(f'{x:.3f}' for x in runs[wording])}) = {took / n * 1e6:.0f} us "
+              "per study")
+    print(f"the model's step : {(both - alone) / n * 1e6:.0f} us per study on average "
+          f"({(both - alone) / max(len(admitted), 1) * 1e6:.0f} us per study its gate admits); "
+          f"rules + model / rules alone {both / alone:.2f}x; load average "
+          f"{os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     args = sys.argv[1:]
+    if "--cost" in args:
+        cost(_arg(args, "--n", 4000), _arg(args, "--mix", 5), _arg(args, "--repeat", 5))
+        return
     if "--judge5-count" in args:
         from ctatlas.trials.evaluate import load_heldout5
 
