@@ -31,6 +31,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from .classify_text import _cut
@@ -102,8 +103,9 @@ class WordingModel:
         return self.probability_of(features(trial))
 
     def probability_of(self, feats: set[str]) -> float:
-        w = self.weights
-        z = self.bias + sum(w.get(f, 0.0) for f in feats)
+        # the same sum, in the same order (the set's), as a generator over ``w.get(f, 0.0)``,
+        # without a Python frame per feature
+        z = self.bias + sum(map(self.weights.get, feats, repeat(0.0)))
         if z < -30:
             return 0.0
         if z > 30:
