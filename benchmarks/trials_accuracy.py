@@ -3,6 +3,7 @@
     python benchmarks/trials_accuracy.py [--verbose] [--skip-b] [--heldout2 | --spend-heldout2]
                                          [--heldout3] [--spend-heldout3a]
                                          [--heldout4] [--spend-heldout4a] [--heldout5]
+                                         [--heldout6]
 
 Sets: the development set (``tests/fixtures/trials/labelled_trials.csv``, the rules were
 written against it) and the two halves of the held-out set (``heldout/``): half A, on which
@@ -48,6 +49,12 @@ held-out set 4 was the only unspent judge, no rule and no model written against 
 ``--heldout5`` prints its totals only (whole; no flag lists its errors, and reading them would
 spend it, ``judge5/README.md``). It is not a tuning set: without the flag it is not evaluated.
 
+Held-out set 6 (``judge6/``, every ``gold_part*.csv``), drawn in session 13 before held-out set
+5's errors were read and rules 16.19 written against them, no rule and no model written against
+it: ``--heldout6`` prints its totals only (whole; no flag lists its errors, and reading them
+would spend it, ``judge6/README.md``). It is not a tuning set: without the flag it is not
+evaluated.
+
 Each set is classified twice: with the atlas's cell-therapy names and codes (read from the
 curated data, ``data/``), as ``ctatlas trials ingest`` does, and with the text rules alone.
 """
@@ -67,6 +74,7 @@ from ctatlas.trials.evaluate import (
     evaluate_heldout3,
     evaluate_heldout4,
     evaluate_heldout5,
+    evaluate_heldout6,
     evaluate_tuning,
 )
 
@@ -104,6 +112,7 @@ def main() -> None:
     spend_4a = "--spend-heldout4a" in sys.argv
     judge_4 = "--heldout4" in sys.argv
     judge_5 = "--heldout5" in sys.argv
+    judge_6 = "--heldout6" in sys.argv
     terms = cell_terms(load_dataset())
     for name, t in ((f"with the atlas's terms ({len(terms)}; rules {rule_version(terms)})", terms),
                     ("text rules alone", None)):
@@ -141,6 +150,9 @@ def main() -> None:
         if judge_5:
             _print("held-out set 5 (judging; totals only, errors never listed)",
                    evaluate_heldout5(FIXTURES, t), False)
+        if judge_6:
+            _print("held-out set 6 (judging; totals only, errors never listed)",
+                   evaluate_heldout6(FIXTURES, t), False)
 
 
 if __name__ == "__main__":

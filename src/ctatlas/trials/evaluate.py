@@ -34,7 +34,10 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   :func:`evaluate_heldout4`;
 - held-out set 5, ``judge5/``: drawn in session 13 (no rule and no model was written against
   it), read whole in the same layout, refusing any study of an earlier set, held-out set 4
-  included (by its record files' ids): :func:`load_heldout5`, :func:`evaluate_heldout5`.
+  included (by its record files' ids): :func:`load_heldout5`, :func:`evaluate_heldout5`;
+- held-out set 6, ``judge6/``: drawn in session 13 before held-out set 5's errors were read,
+  read whole like set 5, refusing any study of an earlier set, held-out set 5 included (by its
+  record files' ids): :func:`load_heldout6`, :func:`evaluate_heldout6`.
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.
@@ -638,3 +641,34 @@ def evaluate_heldout5(
 ) -> Evaluation:
     """Held-out set 5 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
     return _score(load_heldout5(folder, name), terms)
+
+
+# held-out set 6 (``judge6/``): drawn in session 13, while held-out set 5's errors were about to
+# be read (spending it) and rules 16.19 written against them; gold files ``gold_part*.csv``
+HELDOUT6 = "judge6"
+
+
+def _heldout6_earlier(folder: Path) -> set[str]:
+    """Every trial id and secondary id a study of held-out set 6 must not have: those held-out
+    set 5's studies must not have (:func:`_heldout5_earlier`) and held-out set 5's own, read
+    from its record files only (ids compared; its gold files are never read here)."""
+    return _heldout5_earlier(folder) | _record_ids(folder / HELDOUT5, _HELDOUT3_LABELS)
+
+
+def load_heldout6(folder: Path, name: str = HELDOUT6) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of held-out set 6 (``folder/<name>``): the
+    rows of every ``gold_part*.csv`` there, each with its record among the set's record files
+    (any form of :func:`load_heldout2`), refused as :func:`load_heldout2` refuses (naming the
+    file, the line or field and the reason), and a study (or a secondary id) that is in the
+    development set, the first held-out set, a tuning set, held-out set 2, 3, 4 or 5.
+
+    Read whole, like held-out set 5 (a split, if one is wanted, is decided by id alone before
+    any of its errors is read)."""
+    return _load_parts(folder / name, _HELDOUT3_LABELS, _heldout6_earlier(folder))
+
+
+def evaluate_heldout6(
+    folder: Path, terms: CellTerms | None = None, name: str = HELDOUT6
+) -> Evaluation:
+    """Held-out set 6 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
+    return _score(load_heldout6(folder, name), terms)
