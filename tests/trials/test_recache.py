@@ -269,3 +269,24 @@ def test_patterns_a_worker_compiled_are_kept_by_its_parent(fresh, tmp_path, monk
     for key in compiled:
         flags, source = key.split("\x00", 1)
         assert recache._build(source, kept[key]) == re.compile(source, int(flags))
+
+
+def test_an_entry_is_used_only_for_its_own_key_whatever_the_index_says(fresh, monkeypatch):
+    """A changed rule is a new source, so a new key: the index is a digest of the key, and the
+    entry it points at is used only when the key stored with it is the one asked for (an entry
+    of another pattern, at a digest that collided or was copied wrongly, is never built)."""
+    recache.compile(r"\bcar[- ]?t\b")
+    fresh()
+    path = recache.cache_path()
+    kept = recache._read(path.read_bytes(), recache._reader())
+    (at,) = list(kept.index.values())
+    index = {recache._digest("0\x00\\bcar[- ]?t cells\\b"): at}  # another key, the old entry
+    head = orjson.dumps({"reader": recache._reader(), "index": index})
+    path.write_bytes(recache._MAGIC + head + b"\n" + bytes(kept.blob))
+    monkeypatch.setattr(recache, "_S", recache._State())
+    parses = []
+    real_parse = _p.parse
+    monkeypatch.setattr(_p, "parse", lambda *a, **k: parses.append(a[0]) or real_parse(*a, **k))
+    rx = recache.compile(r"\bcar[- ]?t cells\b")
+    assert parses == [r"\bcar[- ]?t cells\b"]  # compiled anew, not built from the other entry
+    assert rx == re.compile(r"\bcar[- ]?t cells\b")
