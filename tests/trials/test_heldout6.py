@@ -60,6 +60,14 @@ RECORD_FILES = {
         b"DiseaseEntity,DiseaseEntities,TrialDesign,LLMOverride,TargetCategory,TargetSource,"
         b"ProductType,ProductTypeSource,ProductName,AgeGroup,SponsorType,"
         b"ClassificationConfidence,StartYear,SnapshotDate\n", b"\n"),
+    # part a: the legacy (pre-2023) search-results CSV of infection trials as
+    # pepepancho19/bioestadistica keeps it (27 quoted columns, CRLF)
+    "a_ctgov_legacy_infection_rows.csv": (
+        b'"Rank","NCT Number","Title","Acronym","Status","Study Results","Conditions",'
+        b'"Interventions","Outcome Measures","Sponsor/Collaborators","Gender","Age","Phases",'
+        b'"Enrollment","Funded Bys","Study Type","Study Designs","Other IDs","Start Date",'
+        b'"Primary Completion Date","Completion Date","First Posted","Results First Posted",'
+        b'"Last Update Posted","Locations","Study Documents","URL"\r\n', b"\r\n"),
 }
 # the README section of each part's gold file
 SECTIONS = {"gold_part_a.csv": "Part a", "gold_part_b.csv": "Part b (engineer h6b)"}
@@ -225,7 +233,7 @@ def test_each_file_holds_the_rows_and_forms_its_readme_gives(loaded):
 
 def test_part_a_is_in_its_own_files_and_says_what_it_holds(loaded):
     """Part a (haematology, transplant, donor cells, oncology cell products) is read from its
-    two record files only, and the README's summary of it gives its hard negatives and its
+    three record files only, and the README's summary of it gives its hard negatives and its
     cell therapies that are not CAR-T as counted here."""
     ids = part_ids(JUDGE, "gold_part_a.csv")
     rows = [r for r, _ in loaded if r["trial_id"] in ids]
