@@ -148,3 +148,41 @@ def test_the_training_sets_load_whole():
     names = [n for n, _, _ in studies]
     assert names == sorted(names, key=("tuning5", "judge4_A").index)
     assert {y for _, _, y in studies} == {0, 1}
+
+
+_SCORE_IN_A_CHILD = r"""
+import hashlib, json, sys
+from pathlib import Path
+from ctatlas.trials.wording import features
+from ctatlas.trials.wording_rule import model
+from ctatlas.trials.wording_train import load_set
+t = next(t for r, t in load_set(Path(sys.argv[1]), "heldout_A") if r["trial_id"] == sys.argv[2])
+m = model()
+feats = features(t)
+print(json.dumps({
+    "order": hashlib.sha256("\n".join(feats).encode()).hexdigest(),
+    "of_features": m.probability_of(feats).hex(),
+    "probability": m.probability(t).hex(),
+}))
+"""
+
+
+@pytest.mark.parametrize("trial_id", ["NCT01302015", "ChiCTR2000030224"])
+def test_a_score_is_the_same_whatever_the_string_hash_seed(trial_id):
+    # two processes with different string hash seeds iterate a study's feature set in two
+    # orders (checked); the shipped model's score is the same float to the last bit in both (with
+    # the plain sum of rules 16.18 as first shipped, both studies scored differently in the two)
+    import json
+    import os
+    import subprocess
+    import sys
+
+    out = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-c", _SCORE_IN_A_CHILD, str(FIX), trial_id],
+                              env=env, capture_output=True, text=True, check=True)
+        out.append(json.loads(done.stdout))
+    assert out[0]["order"] != out[1]["order"]
+    assert out[0]["of_features"] == out[1]["of_features"]
+    assert out[0]["probability"] == out[1]["probability"] == out[0]["of_features"]

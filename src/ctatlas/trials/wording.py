@@ -30,8 +30,9 @@ import gzip
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 
 from .classify_text import _cut
@@ -89,6 +90,14 @@ def features(trial: Trial) -> set[str]:
     return out
 
 
+def _logistic(z: float) -> float:
+    if z < -30:
+        return 0.0
+    if z > 30:
+        return 1.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 @dataclass(frozen=True)
 class WordingModel:
     """Weights of a logistic regression over :func:`features`; ``fingerprint`` is the SHA-256
@@ -102,15 +111,15 @@ class WordingModel:
         """The model's probability that ``trial`` is a cell therapy."""
         return self.probability_of(features(trial))
 
-    def probability_of(self, feats: set[str]) -> float:
-        # the same sum, in the same order (the set's), as a generator over ``w.get(f, 0.0)``,
-        # without a Python frame per feature
-        z = self.bias + sum(map(self.weights.get, feats, repeat(0.0)))
-        if z < -30:
-            return 0.0
-        if z > 30:
-            return 1.0
-        return 1.0 / (1.0 + math.exp(-z))
+    def probability_of(self, feats: Iterable[str]) -> float:
+        """The model's probability for a study whose features are ``feats``.
+
+        The bias and the weights are added by :func:`math.fsum`, exactly rounded, so the score
+        does not depend on the order ``feats`` is read in: a set of strings is iterated in an
+        order that follows Python's per-process string hash seed, and a plain ``sum`` of the
+        same weights could differ in its last bits from one process to the next (a study
+        exactly at a threshold could then be decided two ways)."""
+        return _logistic(math.fsum(chain((self.bias,), map(self.weights.get, feats, repeat(0.0)))))
 
     def weighed_most(self, feats: set[str], towards: bool, n: int = 3) -> list[str]:
         """The ``n`` features of ``feats`` that pushed most towards a cell therapy

@@ -1,0 +1,97 @@
+"""The wording model's scores before and after session 13's `perf4` changes, study by study:
+no decision of the model changes (issue #20; rules 16.18 run the model in every ingest).
+
+    python benchmarks/wording_scores.py            # readable sets, the ingest corpora, judges
+
+For each study the model's gate admits: the score as rules 16.18 first shipped it (the bias
+plus a plain ``sum`` of the weights of :func:`~ctatlas.trials.wording.features`, in the set's
+iteration order, which follows this process's string hash seed), against
+``probability_of(features(t))`` (:func:`math.fsum`, exactly rounded: independent of order) and
+against ``probability(t)`` (the scoring path the classifier runs). A decision is the model's
+side of C1: p >= 0.9, p <= 0.1 or neither. Printed per group: studies, admitted, decisions
+that differ between the first sum and now, the largest |delta p|, and how many
+``probability(t)`` differ from ``probability_of(features(t))`` in any bit (must be 0).
+
+Groups: every readable labelled set (``wording_backtest.TRAINING_SETS``), the ingest
+benchmark's corpus (``trials_ingest.iter_corpus``, 4,000 studies, 1 in 5 and 1 in 25), and,
+**by count only**, held-out set 4's half B, held-out sets 5 and 6: their record files are read
+(:func:`~ctatlas.trials.evaluate._record_files`), their gold files never opened, and nothing
+of a study (id, label, probability) is printed, only the counts and the largest |delta p|.
+Run it under two ``PYTHONHASHSEED`` values to see the first sum's order move.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from itertools import repeat
+
+import trials_ingest as ti
+import wording_backtest as wb
+
+from ctatlas.trials.ctgov import decode_study
+from ctatlas.trials.evaluate import _HELDOUT2_FORMS, _record_files, heldout3_half
+from ctatlas.trials.record import Trial
+from ctatlas.trials.wording import features, gate
+from ctatlas.trials.wording_rule import HIGH, LOW, model
+
+
+def _first_sum(t: Trial) -> float:
+    """The score as rules 16.18 shipped it (e13478f): a plain sum in the set's order."""
+    m = model()
+    z = m.bias + sum(map(m.weights.get, features(t), repeat(0.0)))
+    if z < -30:
+        return 0.0
+    if z > 30:
+        return 1.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _side(p: float) -> str:
+    return "cell" if p >= HIGH else "away" if p <= LOW else "rules"
+
+
+def compare(name: str, trials: list[Trial]) -> int:
+    """Print the group's counts; return how many decisions or fast scores differ."""
+    m = model()
+    admitted = moved = unequal = 0
+    worst = 0.0
+    for t in trials:
+        if not gate(t):
+            continue
+        admitted += 1
+        before, now, fast = _first_sum(t), m.probability_of(features(t)), m.probability(t)
+        moved += _side(before) != _side(now)
+        unequal += fast != now
+        worst = max(worst, abs(before - now))
+    print(f"{name:34s} {len(trials):6d} studies, {admitted:5d} admitted: {moved} decisions "
+          f"differ, largest |delta p| {worst:.1e}; probability(t) != probability_of(features"
+          f"(t)) in {unequal}")
+    return moved + unequal
+
+
+def _records(folder: str, half: str | None = None) -> list[Trial]:
+    """The studies of a judging set's record files (never its gold files), one half or all."""
+    out = []
+    for _, form, raw in _record_files(wb.FIXTURES / folder, "gold_part"):
+        t = _HELDOUT2_FORMS[form](raw)
+        if half is None or heldout3_half(t.trial_id) == half:
+            out.append(t)
+    return out
+
+
+def main() -> None:
+    bad = 0
+    readable = wb._load(wb.TRAINING_SETS)
+    bad += compare(f"readable sets ({len(wb.TRAINING_SETS)})", [t for _, _, t in readable])
+    for mix in (5, 25):
+        corpus = [decode_study(d) for _, d in ti.iter_corpus(4000, 42, mix)]
+        bad += compare(f"ingest corpus, 1 in {mix}", corpus)
+    bad += compare("held-out set 4, half B (count only)", _records("judge4", "B"))
+    bad += compare("held-out set 5 (count only)", _records("judge5"))
+    bad += compare("held-out set 6 (count only)", _records("judge6"))
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
