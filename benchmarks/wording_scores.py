@@ -10,7 +10,8 @@ iteration order, which follows this process's string hash seed), against
 against ``probability(t)`` (the scoring path the classifier runs). A decision is the model's
 side of C1: p >= 0.9, p <= 0.1 or neither. Printed per group: studies, admitted, decisions
 that differ between the first sum and now, the largest |delta p|, and how many
-``probability(t)`` differ from ``probability_of(features(t))`` in any bit (must be 0).
+``probability(t)`` differ from ``probability_of(features(t))`` in any bit, over every study
+of the group, admitted or not (must be 0). Exits 1 when a decision or a bit differs.
 
 Groups: every readable labelled set (``wording_backtest.TRAINING_SETS``), the ingest
 benchmark's corpus (``trials_ingest.iter_corpus``, 4,000 studies, 1 in 5 and 1 in 25), and,
@@ -57,12 +58,13 @@ def compare(name: str, trials: list[Trial]) -> int:
     admitted = moved = unequal = 0
     worst = 0.0
     for t in trials:
+        now = m.probability_of(features(t))
+        unequal += m.probability(t) != now  # every study, admitted or not
         if not gate(t):
             continue
         admitted += 1
-        before, now, fast = _first_sum(t), m.probability_of(features(t)), m.probability(t)
+        before = _first_sum(t)
         moved += _side(before) != _side(now)
-        unequal += fast != now
         worst = max(worst, abs(before - now))
     print(f"{name:34s} {len(trials):6d} studies, {admitted:5d} admitted: {moved} decisions "
           f"differ, largest |delta p| {worst:.1e}; probability(t) != probability_of(features"

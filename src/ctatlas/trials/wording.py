@@ -32,7 +32,8 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain, repeat
+from functools import cached_property
+from itertools import chain, islice, repeat
 from pathlib import Path
 
 from .classify_text import _cut
@@ -90,6 +91,33 @@ def features(trial: Trial) -> set[str]:
     return out
 
 
+def _pairs(words: list[str]) -> zip:
+    """The adjacent pairs of ``words`` as tuples (the ``b:a b`` features' words, without the
+    string)."""
+    return zip(words, islice(words, 1, None), strict=False)
+
+
+#: The feature prefixes of single words, of word pairs, and of an intervention's type.
+_WORD_PREFIXES, _PAIR_PREFIXES = ("w", "t", "i"), ("b", "tb", "ib")
+
+
+def _tables(weights: dict[str, float]) -> dict[str, dict]:
+    """``weights`` by prefix (``w``, ``t``, ``i``, ``b``, ``tb``, ``ib``, ``type``), each keyed
+    by what :func:`features` puts after the prefix: a word, a pair of words as a tuple, a type.
+    A weight no study's features can hold (an unknown prefix, a pair that is not two words)
+    is left out: it never counts in :meth:`WordingModel.probability_of` either."""
+    out: dict[str, dict] = {p: {} for p in (*_WORD_PREFIXES, *_PAIR_PREFIXES, "type")}
+    for key, w in weights.items():
+        prefix, _, rest = key.partition(":")
+        if prefix in _PAIR_PREFIXES:
+            pair = tuple(rest.split(" "))
+            if len(pair) == 2:
+                out[prefix][pair] = w
+        elif prefix in out:
+            out[prefix][rest] = w
+    return out
+
+
 def _logistic(z: float) -> float:
     if z < -30:
         return 0.0
@@ -108,8 +136,51 @@ class WordingModel:
     fingerprint: str = ""
 
     def probability(self, trial: Trial) -> float:
-        """The model's probability that ``trial`` is a cell therapy."""
-        return self.probability_of(features(trial))
+        """The model's probability that ``trial`` is a cell therapy: the same float, to the
+        last bit, as ``probability_of(features(trial))``, without building the features.
+
+        The scoring path of every study the gate admits in the ingest. :func:`features` stays
+        the definition (training reads it): here each field is tokenised once and its words
+        and adjacent pairs (as tuples) gathered into sets, one per kind of feature, exactly the
+        distinct features :func:`features` would spell out; each set is looked up in its own
+        table of weights (:func:`_tables`, built once per model) and the weights found are
+        added with the bias by :func:`math.fsum`, exactly rounded, hence equal to
+        :meth:`probability_of`'s sum whatever the order."""
+        tables = self._tables
+        title = _words(trial.title)
+        if trial.official_title != trial.title:
+            title += _words(trial.official_title)
+        title_pairs = set(_pairs(title))
+        iv_words: set[str] = set()
+        iv_pairs: set[tuple[str, str]] = set()
+        kinds: set[str] = set()
+        for iv in trial.interventions:
+            parts = [iv.get("name") or "", *(iv.get("other_names") or []),
+                     iv.get("description") or ""]
+            words = _words(" | ".join(p for p in parts if p))
+            iv_words.update(words)
+            iv_pairs.update(_pairs(words))
+            kind = (iv.get("type") or "").strip().lower()
+            if kind:
+                kinds.add(kind)
+        all_words = iv_words.union(title)
+        all_pairs = iv_pairs | title_pairs
+        for text in [*trial.conditions, *trial.arm_descriptions, trial.summary, *trial.keywords]:
+            if text:
+                words = _words(text)
+                all_words.update(words)
+                all_pairs.update(_pairs(words))
+        terms = [self.bias]
+        for prefix, found in (("w", all_words), ("t", set(title)), ("i", iv_words),
+                              ("b", all_pairs), ("tb", title_pairs), ("ib", iv_pairs),
+                              ("type", kinds)):
+            # a missing feature gives None and a zero weight 0.0: neither changes the sum
+            terms.extend(filter(None, map(tables[prefix].get, found)))
+        return _logistic(math.fsum(terms))
+
+    @cached_property
+    def _tables(self) -> dict[str, dict]:
+        return _tables(self.weights)
 
     def probability_of(self, feats: Iterable[str]) -> float:
         """The model's probability for a study whose features are ``feats``.
