@@ -30,7 +30,7 @@ import gzip
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, islice, repeat
@@ -91,10 +91,10 @@ def features(trial: Trial) -> set[str]:
     return out
 
 
-def _pairs(words: list[str]) -> zip:
-    """The adjacent pairs of ``words`` as tuples (the ``b:a b`` features' words, without the
-    string)."""
-    return zip(words, islice(words, 1, None), strict=False)
+def _pairs(words: list[str]) -> Iterator[str]:
+    """The adjacent pairs of ``words``, each as ``"a b"`` (what follows the prefix of a ``b:``,
+    ``tb:`` or ``ib:`` feature), built in C without a Python frame per pair."""
+    return map(" ".join, zip(words, islice(words, 1, None), strict=False))
 
 
 #: The feature prefixes of single words, of word pairs, and of an intervention's type.
@@ -103,17 +103,13 @@ _WORD_PREFIXES, _PAIR_PREFIXES = ("w", "t", "i"), ("b", "tb", "ib")
 
 def _tables(weights: dict[str, float]) -> dict[str, dict]:
     """``weights`` by prefix (``w``, ``t``, ``i``, ``b``, ``tb``, ``ib``, ``type``), each keyed
-    by what :func:`features` puts after the prefix: a word, a pair of words as a tuple, a type.
-    A weight no study's features can hold (an unknown prefix, a pair that is not two words)
-    is left out: it never counts in :meth:`WordingModel.probability_of` either."""
+    by what :func:`features` puts after the prefix (a word, two words, a type). A weight of
+    another prefix is left out: no study's features hold it, so it never counts in
+    :meth:`WordingModel.probability_of` either."""
     out: dict[str, dict] = {p: {} for p in (*_WORD_PREFIXES, *_PAIR_PREFIXES, "type")}
     for key, w in weights.items():
         prefix, _, rest = key.partition(":")
-        if prefix in _PAIR_PREFIXES:
-            pair = tuple(rest.split(" "))
-            if len(pair) == 2:
-                out[prefix][pair] = w
-        elif prefix in out:
+        if prefix in out:
             out[prefix][rest] = w
     return out
 
@@ -141,8 +137,8 @@ class WordingModel:
 
         The scoring path of every study the gate admits in the ingest. :func:`features` stays
         the definition (training reads it): here each field is tokenised once and its words
-        and adjacent pairs (as tuples) gathered into sets, one per kind of feature, exactly the
-        distinct features :func:`features` would spell out; each set is looked up in its own
+        and adjacent pairs gathered into sets, one per kind of feature (the distinct features
+        :func:`features` would spell out, without their prefix); each set is looked up in its own
         table of weights (:func:`_tables`, built once per model) and the weights found are
         added with the bias by :func:`math.fsum`, exactly rounded, hence equal to
         :meth:`probability_of`'s sum whatever the order."""
@@ -152,7 +148,7 @@ class WordingModel:
             title += _words(trial.official_title)
         title_pairs = set(_pairs(title))
         iv_words: set[str] = set()
-        iv_pairs: set[tuple[str, str]] = set()
+        iv_pairs: set[str] = set()
         kinds: set[str] = set()
         for iv in trial.interventions:
             parts = [iv.get("name") or "", *(iv.get("other_names") or []),
