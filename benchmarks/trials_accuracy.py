@@ -46,8 +46,10 @@ tuning set: without one of these flags it is not evaluated.
 
 Held-out set 5 (``judge5/``, every ``gold_part*.csv``), drawn in session 13 while half B of
 held-out set 4 was the only unspent judge, no rule and no model written against it:
-``--heldout5`` prints its totals only (whole; no flag lists its errors, and reading them would
-spend it, ``judge5/README.md``). It is not a tuning set: without the flag it is not evaluated.
+``--heldout5`` prints its totals (whole). **It was spent in session 13**: the lead read its 16
+errors at rules 16.18 and rules 16.19 were written against them (``benchmarks/TRIALS.md``
+(z3)), so its figures are tuning figures now and ``--verbose`` lists its errors too. It is not
+in the default run: without the flag it is not evaluated.
 
 Held-out set 6 (``judge6/``, every ``gold_part*.csv``), drawn in session 13 before held-out set
 5's errors were read and rules 16.19 written against them, no rule and no model written against
@@ -148,8 +150,8 @@ def main() -> None:
             _print("held-out set 4, half B (judging; totals only, errors never listed)",
                    evaluate_heldout4(FIXTURES, t, half="B"), False)
         if judge_5:
-            _print("held-out set 5 (judging; totals only, errors never listed)",
-                   evaluate_heldout5(FIXTURES, t), False)
+            _print("held-out set 5 (spent in session 13: rules 16.19 were written against its "
+                   "errors; a tuning figure)", evaluate_heldout5(FIXTURES, t), verbose)
         if judge_6:
             _print("held-out set 6 (judging; totals only, errors never listed)",
                    evaluate_heldout6(FIXTURES, t), False)
