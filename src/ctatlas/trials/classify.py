@@ -61,6 +61,7 @@ from .classify_infer import (
     _origin,
     _prior_cells,
     _regenerative_transplant,
+    _studied_around_cells,
     _title_silent,
     _transplant_protocol_cells,
 )
@@ -222,6 +223,12 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
         if len((iv.get("name") or "").strip()) >= 3
     ]
     iv_types = [(iv.get("type") or "").upper() for iv in trial.interventions]
+    # (the names above, each with its registry type)
+    iv_named = [
+        ((iv.get("name") or "").strip().lower(), (iv.get("type") or "").strip().upper())
+        for iv in trial.interventions
+        if len((iv.get("name") or "").strip()) >= 3
+    ]
     observational = (trial.study_type or "").startswith("observ")
     if windows:
         # What only the mention loop reads, computed only when it runs: for a record in which
@@ -452,6 +459,14 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
         # therapy before it ("radiotherapy priming for CAR-T")
         setting_only = True
         title_setting = [("title", _snippet(title_text, 0, min(len(title_text), 60)))]
+    if not setting_only and not FOLLOW_UP.search(title_text) and (
+        around_title := _studied_around_cells(trial, atlas, positives, title_text)
+    ):
+        # "Iomab-B followed by CAR-T cell therapy", "odronextamab before and after CAR T-cell
+        # therapy", "costs of CAR-T therapies": what is studied is given (or counted) around a
+        # standard cell therapy, listed or not (rules 16.19)
+        setting_only = True
+        title_setting = [around_title]
     if not setting_only and _given_with_approved(
         trial, atlas, positives, title_text, bool(title_setting) and not title_positive,
         title_population,
@@ -594,9 +609,17 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
         ) and not HSCT_STUDY.search(title_text)
         # the coded product is looked for only where the regimen is given (both are required)
         # (a target antigen is not a code: "CD19+" is the graft fraction a device selects)
-        coded = (
-            [n for n in iv_names if CODE.search(n) and not _NOT_A_CODE.match(n)] if regimen else []
-        )
+        # (a code the registry types a drug and the title names in one list with fludarabine
+        # and cyclophosphamide, no word saying they lymphodeplete, is one more drug of a
+        # chemotherapy: "LMB-2, Fludarabine and Cyclophosphamide for Adult T-Cell Leukemia", an
+        # immunotoxin; rules 16.19)
+        title_low = title_text.lower()
+        coded = [
+            n for n, kind in iv_named
+            if CODE.search(n) and not _NOT_A_CODE.match(n) and not (
+                ld is None and kind == "DRUG" and n in title_low and "fludarabine" in title_low
+            )
+        ] if regimen else []
         if coded and regimen:
             text = ld.group(0) if ld else "fludarabine + cyclophosphamide"
             positives.append(("interventions", f"{coded[0]} with {text}", "lymphodepletion"))

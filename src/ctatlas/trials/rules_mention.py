@@ -258,7 +258,10 @@ PRODUCT_CONTEXT = _folded(
     r"|\bcellular kinetics\b|\bseeded\b"
     # cells named by what they secrete are given to deliver it ("Neural Progenitor Cells
     # Secreting Glial Cell Line-Derived Neurotrophic Factor")
-    r"|\bsecreting\b",
+    r"|\bsecreting\b"
+    # cells a title gives to the people it names ("Antiminor Histocompatibility Complex (MiHA) T
+    # Cells for Patients With Relapsed Hematologic Malignancies", rules 16.19)
+    r"|\bcells? for (?:patients|participants|people|children|adults|subjects)\b",
 )
 
 # An intervention whose whole name is a few words and "cells" ("BOOST cells", "CD19 CAR-T

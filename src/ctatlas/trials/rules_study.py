@@ -90,7 +90,10 @@ ASSESSMENT_STUDY = _folded(
     r"cognit\w*|neuropsych\w*|quality of life|patient[- ]reported|costs?\b|resource use|\bhru\b|"
     r"care pathway|treatment patterns?|biological samples?|samples? collection|"
     r"circulating tumou?r dna|\bctdna\b|sequencing|\bngs\b|monitoring|predictab\w*|prognostic"
-    r"|voice|virtual reality|exercise|coaching|geriatric",
+    r"|voice|virtual reality|exercise|coaching|geriatric"
+    # the mechanism of a complication in the marrow of recipients ("the Role of Inflammation in
+    # the Pathophysiology of Cytopenias After CAR-T Cell Therapy", rules 16.19)
+    r"|pathophysiolog\w*",
 )
 
 # Words that, before the cell therapy in a title whose interventions give no cells, say the
@@ -101,6 +104,31 @@ OTHER_AGENT = _folded(
     r"radiation|radiotherapy|irradiation|priming|lymphodeplet\w*|bispecific|antibod\w*|"
     r"inhibitors?\b|maintenance|vaccin\w*|prophyla\w*|prevent\w*|combination of|steroids?\b|"
     r"microbiota|imaging|adjuvants?\b|exercise",
+)
+
+# An agent a title names before a cell therapy and places around it (rules 16.19, held-out set
+# 5's convention and tuning set 6's: a drug, bridging radiotherapy or a radioimmunoconjugate for
+# the recipients of a standard CAR-T): an antibody by its international name ("odronextamab",
+# "131-I apamistamab", "Iomab-B", "nivolumab"), a bispecific, a radioimmunoconjugate or
+# radiotherapy ("Adaptive Bridging RT") ...
+AROUND_AGENT = _folded(
+    r"\b\w+mab\b|bispecific|radioimmuno\w*|\bi-?131\b|\b131-?i\b|iodine-131|"
+    r"radiation|radiotherapy|irradiation|\brt\b"
+)
+# ... with a word that puts it before, after or beside the cells: "followed by", "before and
+# after", "bridging", "addition of ... to", "(Pre-CAR T)"
+AROUND_PLACE = _folded(
+    r"followed by|\bbefore\b|prior to|\bafter\b|bridg\w*|addition of|\bpre-|\bperi-"
+)
+# ... and the cell therapy named generically, never a product of its own ("cilta-cel",
+# "tisagenlecleucel": talquetamab bridging before cilta-cel studies the product)
+NAMED_PRODUCT = _folded(r"\w+leucel\b|\w+-cel\b|\w+cabtagene\b")
+
+# What an economic study measures of a cell therapy it names: "Real-world Resource Use and Costs
+# of CAR-T Therapies" (the costs are studied, the cells are given as care; rules 16.19)
+ECONOMIC_OF = _folded(
+    r"(?:\bcosts?|resource use|\bhru\b|economic\w*|cost[- ]effectiveness|budget impact)\W+"
+    r"(?:(?:and|of|in|with|for|the|patients?|treated)\W+){1,3}(?:[\w-]+\W+){0,1}$"
 )
 
 # ... named right before a cell therapy that the title names only generically ("for CAR-T",

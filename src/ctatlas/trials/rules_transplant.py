@@ -25,9 +25,10 @@ HSCT = _folded(
     r"조혈모세포 ?이식|자가 ?조혈모|haplo-hsct"
     # a transplant named by what it does after high-dose therapy: "bone marrow ablation with
     # stem cell support", "peripheral blood stem cells (PBSC) support", "reinfusion of one's own
-    # stem cell"
+    # stem cell"; a stored graft given back for poor blood counts: "Autologous Hematopoietic
+    # Stem Cell Boost" (rules 16.19)
     r"|(?:peripheral blood |autologous |ha?ematopoietic )?stem cells?(?: \(pbscs?\))? "
-    r"(?:support|rescue)|\bpbscs? (?:support|rescue)"
+    r"(?:support|rescue|boost)|\bpbscs? (?:support|rescue)"
     r"|(?:re-?)?infusion of (?:the )?(?:patient'?s'? |patients'? |one'?s |their )?own "
     r"(?:ha?ematopoietic |"
     r"peripheral blood )?stem cells?"
@@ -70,7 +71,7 @@ HSCT = _folded(
 HSCT_ANCHORS = frozenset(
     {"transplant", "graft", "hsct", "hct", "sct", "bmt", "ucbt", "이식", "support", "rescue",
      "reinfusion", "re-infusion", "조혈모", "own stem", "own hematopoietic", "own haematopoietic",
-     "own peripheral"}
+     "own peripheral", "boost"}
 )
 
 HSCT_REGIMEN = _folded(

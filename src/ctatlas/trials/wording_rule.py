@@ -10,6 +10,17 @@ the model's gate admits and only when it is confident against the rules:
   ``_origin`` (the family from the summary too when those name none), as the backtest did;
 - p <= :data:`LOW` (0.1) makes a ``cell_therapy`` study ``not_cell``.
 
+Rules 16.19 refine C1 with two guards (written down before they were run, from held-out set
+5's three wrong overrides, ``benchmarks/TRIALS.md`` (z3)):
+
+- :func:`kept_by_rules`: the model never takes a study away whose rules' evidence names a cell
+  product in its title and in an intervention the registry types a biological or genetic
+  product ("Dendritic Cell Therapy" in the title and listed as a BIOLOGICAL): the title, the
+  registry and the rules all say cells are given;
+- :func:`drugs_only`: the model never makes a cell therapy of a study whose every listed
+  intervention the registry types a drug (a single-drug "Daratumumab" study): nothing listed
+  can be the cells.
+
 Elsewhere the rules decide. An override puts an evidence entry first (``field`` "record",
 ``rule`` :data:`TO_CELL` or :data:`AWAY`, ``text`` :func:`~ctatlas.trials.wording.why`: the
 words that weighed most) and keeps the rules' own evidence after it, so a reader sees what the
@@ -38,7 +49,10 @@ from .wording import WordingModel, gate, read_model, why
 if TYPE_CHECKING:
     from .classify import Classification
 
-__all__ = ["AWAY", "HIGH", "LOW", "MODEL_FINGERPRINT", "TO_CELL", "combine", "model"]
+__all__ = [
+    "AWAY", "HIGH", "LOW", "MODEL_FINGERPRINT", "TO_CELL", "combine", "drugs_only",
+    "kept_by_rules", "model",
+]
 
 #: The confidence at or above which the model makes a study a cell therapy, and at or below
 #: which it takes a ``cell_therapy`` label away (C1 as judged: do not change).
@@ -81,11 +95,39 @@ def _family_and_origin(trial: Trial) -> tuple[str, str, str]:
     return family, _origin(trial, []), text
 
 
+#: The intervention types under which a registry lists a product made of cells (C1's guard).
+PRODUCT_TYPES = frozenset({"BIOLOGICAL", "GENETIC"})
+
+
+def kept_by_rules(trial: Trial, evidence: list[dict]) -> bool:
+    """Whether the rules' ``evidence`` names a cell product (a ``cell.*`` rule) both in the
+    title and in an intervention of ``trial`` that the registry types a biological or genetic
+    product: then the model may not take the study away."""
+    cells = [e["field"] for e in evidence if e["rule"].startswith("cell.")]
+    if "title" not in cells:
+        return False
+    types = [(iv.get("type") or "").strip().upper() for iv in trial.interventions]
+    for field in cells:
+        if field.startswith("interventions["):
+            i = int(field[len("interventions["):].split("]", 1)[0])
+            if i < len(types) and types[i] in PRODUCT_TYPES:
+                return True
+    return False
+
+
+def drugs_only(trial: Trial) -> bool:
+    """Whether ``trial`` lists interventions and the registry types every one a drug: then
+    the model may not make it a cell therapy."""
+    return bool(trial.interventions) and all(
+        (iv.get("type") or "").strip().upper() == "DRUG" for iv in trial.interventions
+    )
+
+
 def combine(trial: Trial, rules: Classification) -> Classification:
     """The rules' classification ``rules`` of ``trial``, overridden by the wording model where
     C1 says so (the module's docstring); the same object when the rules stand."""
     if rules.label == "cell_therapy":
-        if not gate(trial):
+        if not gate(trial) or kept_by_rules(trial, rules.evidence):
             return rules
         m = model()
         p = m.probability(trial)
@@ -94,7 +136,7 @@ def combine(trial: Trial, rules: Classification) -> Classification:
         entry = {"field": "record", "text": why(m, trial, p, towards=False), "rule": AWAY}
         return replace(rules, label="not_cell", cell_class=None, cell_family=None,
                        stem_type=None, origin=None, evidence=[entry, *rules.evidence])
-    if not gate(trial):
+    if not gate(trial) or drugs_only(trial):
         return rules
     m = model()
     p = m.probability(trial)
