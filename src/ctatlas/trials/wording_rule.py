@@ -1,5 +1,6 @@
-"""The wording model as the classifier's last step (rules 16.18, issue #16): combination C1,
-exactly as the lead judged it (``benchmarks/TRIALS.md`` (z) and (z2)).
+"""The wording model as the classifier's last step (rules 16.18, issue #16): combination C1 as
+the lead judged it (``benchmarks/TRIALS.md`` (z) and (z2)), with two guards since rules 16.19
+((z3)).
 
 One concern: taking the rules' :class:`~ctatlas.trials.classify.Classification` of a study and
 letting the shipped wording model (:mod:`ctatlas.trials.wording`) override it, only in a study
@@ -10,8 +11,9 @@ the model's gate admits and only when it is confident against the rules:
   ``_origin`` (the family from the summary too when those name none), as the backtest did;
 - p <= :data:`LOW` (0.1) makes a ``cell_therapy`` study ``not_cell``.
 
-Rules 16.19 refine C1 with two guards (written down before they were run, from held-out set
-5's three wrong overrides, ``benchmarks/TRIALS.md`` (z3)):
+Rules 16.19 refine C1 with two guards (from held-out set 5's three wrong overrides, written
+down before they were run; the first narrowed to the title after one run, ``benchmarks/TRIALS.md``
+(z3)):
 
 - :func:`kept_by_rules`: the model never takes a study away whose rules' evidence names a cell
   product in its title and in an intervention the registry types a biological or genetic
