@@ -2,6 +2,7 @@
 no decision of the model changes (issue #20; rules 16.18 run the model in every ingest).
 
     python benchmarks/wording_scores.py            # readable sets, the ingest corpora, judges
+    python benchmarks/wording_scores.py --cost [--n 4000] [--mix 25] [--repeat 6]
 
 For each study the model's gate admits: the score as rules 16.18 first shipped it (the bias
 plus a plain ``sum`` of the weights of :func:`~ctatlas.trials.wording.features`, in the set's
@@ -19,6 +20,14 @@ benchmark's corpus (``trials_ingest.iter_corpus``, 4,000 studies, 1 in 5 and 1 i
 (:func:`~ctatlas.trials.evaluate._record_files`), their gold files never opened, and nothing
 of a study (id, label, probability) is printed, only the counts and the largest |delta p|.
 Run it under two ``PYTHONHASHSEED`` values to see the first sum's order move.
+
+``--cost``: the model's step (the gate, and the score of a study it admits) as first shipped
+(features spelt out, a plain sum) and now (``probability``), side by side in one process on
+the ingest corpus (``--n`` studies, 1 in ``--mix``), each study's step timed with the process's
+CPU clock right after the rules classified it (``wording=False``), as the ingest runs them, so
+that both meet the caches the rules leave; the two in turns (order swapped each round), with
+the ingest's garbage-collector setting; prints the medians per study of ``--repeat`` rounds and
+the load average. No time is asserted.
 """
 
 from __future__ import annotations
@@ -82,7 +91,53 @@ def _records(folder: str, half: str | None = None) -> list[Trial]:
     return out
 
 
+def cost(n: int, mix: int, repeat: int) -> None:
+    import os
+    import statistics
+    import time
+
+    from ctatlas.dataset import load_dataset
+    from ctatlas.trials.atlas_terms import cell_terms
+    from ctatlas.trials.classify import classify
+    from ctatlas.trials.ingest import _few_gc_passes
+
+    m = model()
+    terms = cell_terms(load_dataset())
+    trials = [decode_study(d) for _, d in ti.iter_corpus(n, 42, mix)]
+    steps = {"first": lambda t: gate(t) and _first_sum(t), "now": lambda t: gate(t) and
+             m.probability(t)}
+    for t in trials:  # warm the rules' patterns and both paths
+        classify(t, terms=terms, wording=False)
+        steps["first"](t), steps["now"](t)
+    runs: dict[str, list[float]] = {k: [] for k in steps}
+    clock = time.process_time_ns
+    with _few_gc_passes():
+        for r in range(repeat):
+            for name in (("first", "now") if r % 2 == 0 else ("now", "first")):
+                step, took = steps[name], 0
+                for t in trials:
+                    classify(t, terms=terms, wording=False)
+                    c0 = clock()
+                    step(t)
+                    took += clock() - c0
+                runs[name].append(took / len(trials) / 1000)
+    admitted = sum(map(gate, trials))
+    print(f"ingest corpus: {len(trials)} studies, 1 in {mix}, {admitted} admitted by the gate")
+    for name, label in (("first", "as first shipped"), ("now", "now             ")):
+        print(f"the model's step {label}: median {statistics.median(runs[name]):.1f} us per "
+              f"study ({', '.join(f'{x:.1f}' for x in runs[name])})")
+    print(f"now / first {statistics.median(runs['now']) / statistics.median(runs['first']):.2f}"
+          f"; load average {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
+    args = sys.argv[1:]
+    if "--cost" in args:
+        def arg(name: str, default: int) -> int:
+            return int(args[args.index(name) + 1]) if name in args else default
+
+        cost(arg("--n", 4000), arg("--mix", 25), arg("--repeat", 6))
+        return
     bad = 0
     readable = wb._load(wb.TRAINING_SETS)
     bad += compare(f"readable sets ({len(wb.TRAINING_SETS)})", [t for _, _, t in readable])
