@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import collections
 import hashlib
-import re
 
 import pytest
 
@@ -26,9 +25,6 @@ from ctatlas.trials.evaluate import (
 
 from .conftest import FIX
 from .judged_sets import (
-    CLASSES,
-    HARD,
-    LABELS,
     first_rows,
     gold_rows,
     ids_of,
@@ -58,17 +54,6 @@ PART_A_FILES = {
 
 
 # --------------------------------------------------------------------------- the loader
-
-
-def test_the_loader_reads_a_gold_part_file_with_its_records(tmp_path):
-    # two rows of this set's own export file, labelled here only for the test
-    data = first_rows(JUDGE / "a_ctgov_export_heme_rows.csv", 2)
-    ids = ids_of(data)
-    labels = [[i, "ctgov_export_csv", "x.csv", "not_cell", "", "", "other", "test row"]
-              for i in ids]
-    loaded = load_heldout4(root_with(tmp_path, HELDOUT4, labels, {"x.csv": data}))
-    assert [t.trial_id for _, t in loaded] == ids
-    assert all(t.label == "not_cell" for _, t in loaded)  # read, never classified
 
 
 @pytest.mark.parametrize(("folder", "file", "what"), [
@@ -103,35 +88,6 @@ def test_it_is_not_a_tuning_set():
 @pytest.fixture(scope="module")
 def loaded():
     return load_heldout4(FIX)
-
-
-def test_its_label_files_are_out_of_the_other_sets_globs():
-    names = {p.name for p in JUDGE.iterdir()}
-    assert {n for n in names if n.startswith("gold_part") and n.endswith(".csv")}
-    assert not [n for n in names if "labels" in n.lower()]
-
-
-def test_every_gold_row_has_one_record_and_well_formed_labels(loaded):
-    # load_heldout4 refuses a study labelled twice, one without a record or one already in
-    # an earlier set; here it loaded. Counted, never shown.
-    rows = gold_rows(JUDGE)
-    assert len(loaded) == len(rows)
-    assert sum(r["trial_id"].strip() != t.trial_id for r, t in loaded) == 0
-    assert len({t.trial_id for _, t in loaded}) == len(loaded)
-    assert sum(r["gold_label"] not in LABELS for r in rows) == 0
-    assert sum(r["hard_class"] not in CLASSES for r in rows) == 0
-    negatives = [r for r in rows if r["gold_label"] != "cell_therapy"]
-    assert sum(bool(r["gold_family"] or r["gold_origin"]) for r in negatives) == 0
-    assert sum(r["hard_class"] in {"pos", "coded"} for r in negatives) == 0
-    positives = [r for r in rows if r["gold_label"] == "cell_therapy"]
-    assert sum(r["hard_class"] not in {"pos", "coded"} for r in positives) == 0
-    origins = {"autologous", "allogeneic", "mixed", "unknown"}
-    assert sum(r["gold_origin"] not in origins for r in positives) == 0
-    # every row that is not a plain `other`, and every arguable one, says why (more than
-    # the draw it came from)
-    reasoned = [r for r in rows if r["hard_class"] != "other" or "arguable" in r["note"]]
-    bare = re.compile(r"^\s*(draw \d+)?\s*$")
-    assert sum(bool(bare.match(r["note"])) for r in reasoned) == 0
 
 
 def test_every_record_is_kept_byte_for_byte_and_labelled(loaded):
@@ -220,19 +176,6 @@ def test_the_set_stands_apart_from_every_other_set(loaded):
     mine |= {s for _, t in loaded for s in (t.secondary_ids or [])}
     assert not mine & _heldout3_ids(FIX)
     assert not mine & {t.trial_id for _, t in load_tuning(FIX, "tuning6")}
-
-
-def test_the_whole_set_is_what_the_issue_asks_for(loaded):
-    """At least 300 studies, 100 hard negatives and 60 positives that are not CAR-T (issue
-    16), once both parts are in."""
-    if not (JUDGE / "gold_part_b.csv").exists():
-        pytest.skip("part b (engineer h4b) has not landed yet")
-    rows = [r for r, _ in loaded]
-    assert len(rows) >= 300
-    negatives = [r for r in rows if r["gold_label"] != "cell_therapy"]
-    assert sum(r["hard_class"] in HARD for r in negatives) >= 100
-    positives = [r for r in rows if r["gold_label"] == "cell_therapy"]
-    assert sum(r["gold_family"] != "CAR_T" for r in positives) >= 60
 
 
 # --------------------------------------------------------------------------- the halves
