@@ -28,9 +28,8 @@ Elsewhere the rules decide. An override puts an evidence entry first (``field`` 
 words that weighed most) and keeps the rules' own evidence after it, so a reader sees what the
 rules read and that the model overrode them.
 
-The model (weights trained by ``scripts/train_wording_model.py`` on the 14 readable labelled
-sets at L2 0.03, fingerprint :data:`MODEL_FINGERPRINT`; since rules 16.20 held-out set 5 is one
-of them, the 16.18/16.19 model had the other 13) is package data
+The model (weights trained by ``scripts/train_wording_model.py`` on the 13 readable labelled
+sets at L2 0.03, fingerprint :data:`MODEL_FINGERPRINT`) is package data
 (``ctatlas/trials/models/wording.json.gz``), read once per process on first use. Never retrain,
 re-tune or change the gate without a new judged figure and a new rules version.
 """
@@ -62,9 +61,8 @@ __all__ = [
 HIGH, LOW = 0.9, 0.1
 #: The evidence rule codes of an override (JSON keeps them; pages put them in words).
 TO_CELL, AWAY = "wording.to_cell", "wording.away"
-#: The SHA-256 of the training data and settings of the shipped weights (rules 16.20: the
-#: judged model's settings retrained with held-out set 5; aad154b6bfad before).
-MODEL_FINGERPRINT = "bef30f08b7aa5329ca86b845bb17707687deab0cba17e44663bbba91e116748b"
+#: The SHA-256 of the training data and settings of the shipped weights (the judged model).
+MODEL_FINGERPRINT = "aad154b6bfad7f4408e3db19d96fc67d2892176c066bf357a442ae1ee011cac6"
 #: Where the weights are, inside the package.
 MODEL_RESOURCE = ("models", "wording.json.gz")
 

@@ -3,11 +3,10 @@ one, and a deterministic fit. Used by ``scripts/train_wording_model.py``,
 ``benchmarks/wording_backtest.py`` and the tests; never at run time.
 
 Only readable labelled sets are training sets (:data:`TRAINING_SETS`, an explicit list). Held-out
-set 4's half B and held-out set 6 (``judge6/``) judge the rules: :func:`load_set` refuses both by
-name before any file is opened, and reads held-out set 4's half A choosing its rows by trial id
-as the label files are read (:func:`~ctatlas.trials.evaluate.load_heldout4`), so half B's labels
-are never held. Held-out set 5 (``judge5/``) was spent in session 13 and is a training set since
-rules 16.20, whole.
+set 4's half B judges the rules and held-out set 5 (``judge5/``) is being drawn: :func:`load_set`
+refuses both, and reads held-out set 4's half A choosing its rows by trial id as the label
+files are read (:func:`~ctatlas.trials.evaluate.load_heldout4`), so half B's labels are never
+held.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from .evaluate import (
     load_heldout2,
     load_heldout3,
     load_heldout4,
-    load_heldout5,
     load_tuning,
 )
 from .record import Trial
@@ -33,7 +31,6 @@ from .wording import WordingModel, features
 
 __all__ = [
     "SETS_AT_16_14",
-    "SETS_AT_16_18",
     "TRAINING_SETS",
     "fingerprint",
     "load_set",
@@ -42,9 +39,8 @@ __all__ = [
 ]
 
 #: Every readable labelled set, by name: the development set, both halves of the first held-out
-#: set, held-out set 2, tuning sets 1-6, held-out set 3 (both halves: spent), held-out set 4's
-#: half A (tuned on since session 12) and held-out set 5 (whole; spent in session 13, trained on
-#: since rules 16.20). Never a glob of folders.
+#: set, held-out set 2, tuning sets 1-6, held-out set 3 (both halves: spent) and held-out set
+#: 4's half A (tuned on since session 12). Never a glob of folders.
 TRAINING_SETS: tuple[str, ...] = (
     "development",
     "heldout_A",
@@ -59,31 +55,25 @@ TRAINING_SETS: tuple[str, ...] = (
     "judge3_A",
     "judge3_B",
     "judge4_A",
-    "judge5",
 )
 
-#: The 13 sets the model judged with rules 16.18 and 16.19 was trained on (fingerprint
-#: aad154b6bfad): all but held-out set 5, which judged it (``benchmarks/wording_backtest.py
-#: --judge-heldout5`` and ``wording_wired.py`` still train this one).
-SETS_AT_16_18: tuple[str, ...] = tuple(s for s in TRAINING_SETS if s != "judge5")
-
 #: The sets that existed when rules 16.14 were written (commit a01f87d): all but tuning set 6
-#: and held-out set 4, which the backtest scores on, and held-out set 5, drawn later.
+#: and held-out set 4, which the backtest scores on.
 SETS_AT_16_14: tuple[str, ...] = tuple(
-    s for s in SETS_AT_16_18 if s not in ("tuning6", "judge4_A")
+    s for s in TRAINING_SETS if s not in ("tuning6", "judge4_A")
 )
 
 _REFUSED = {
     "judge4_B": "held-out set 4's half B judges the rules: its labels are never read for a model",
     "judge4": "held-out set 4 whole holds half B, which judges the rules: ask for judge4_A",
-    "judge6": "held-out set 6 (judge6/) judges the rules and the model: never read for a model",
+    "judge5": "held-out set 5 (judge5/) is out of bounds: it is being drawn and will judge",
 }
 
 
 def _check(name: str) -> None:
     """``ValueError`` naming the set and the reason unless ``name`` is a training set."""
-    if name in _REFUSED or name.startswith("judge6"):
-        raise ValueError(f"training set {name!r} refused: {_REFUSED.get(name, _REFUSED['judge6'])}")
+    if name in _REFUSED or name.startswith("judge5"):
+        raise ValueError(f"training set {name!r} refused: {_REFUSED.get(name, _REFUSED['judge5'])}")
     if name not in TRAINING_SETS:
         raise ValueError(f"training set {name!r} is not one of {', '.join(TRAINING_SETS)}")
 
@@ -91,7 +81,7 @@ def _check(name: str) -> None:
 def load_set(folder: Path, name: str) -> list[tuple[dict[str, str], Trial]]:
     """(label row, unlabelled Trial) for every study of one training set (``name`` one of
     :data:`TRAINING_SETS`); ``ValueError`` naming the set and the reason for any other name,
-    above all held-out set 4's half B and held-out set 6, whose files are never opened."""
+    above all held-out set 4's half B and held-out set 5, whose files are never opened."""
     _check(name)
     if name == "development":
         trials = load_fixture_trials(folder)
@@ -105,8 +95,6 @@ def load_set(folder: Path, name: str) -> list[tuple[dict[str, str], Trial]]:
         return load_tuning(folder, name)
     if name.startswith("judge3_"):
         return load_heldout3(folder, half=name[-1])
-    if name == "judge5":
-        return load_heldout5(folder)
     return load_heldout4(folder, half="A")
 
 
