@@ -217,18 +217,14 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
     positives: list[tuple[str, str, str]] = []  # (field, snippet, matched text)
     negated: list[tuple[str, str]] = []
     in_vivo: list[tuple[str, str]] = []
-    iv_names = [
-        (iv.get("name") or "").strip().lower()
-        for iv in trial.interventions
-        if len((iv.get("name") or "").strip()) >= 3
-    ]
-    iv_types = [(iv.get("type") or "").upper() for iv in trial.interventions]
-    # (the names above, each with its registry type)
+    # the interventions' names of three characters or more, each with its registry type
     iv_named = [
         ((iv.get("name") or "").strip().lower(), (iv.get("type") or "").strip().upper())
         for iv in trial.interventions
         if len((iv.get("name") or "").strip()) >= 3
     ]
+    iv_names = [n for n, _ in iv_named]
+    iv_types = [(iv.get("type") or "").upper() for iv in trial.interventions]
     observational = (trial.study_type or "").startswith("observ")
     if windows:
         # What only the mention loop reads, computed only when it runs: for a record in which
