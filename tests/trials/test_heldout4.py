@@ -25,12 +25,10 @@ from ctatlas.trials.evaluate import (
 
 from .conftest import FIX
 from .judged_sets import (
-    first_rows,
     gold_rows,
     ids_of,
     part_ids,
     readme_counts,
-    root_with,
     split_records,
 )
 
@@ -54,25 +52,6 @@ PART_A_FILES = {
 
 
 # --------------------------------------------------------------------------- the loader
-
-
-@pytest.mark.parametrize(("folder", "file", "what"), [
-    ("tuning6", "a_ctgov_export_heme_rows.csv", "tuning set 6"),
-    ("judge3", "ctgov_export_aml_mrd_rows.csv", "held-out set 3 (spent)"),
-    ("tuning5", None, "tuning set 5"),
-])
-def test_a_study_of_an_earlier_set_is_refused(tmp_path, folder, file, what):
-    if file is None:  # the first current-export file of the set
-        file = sorted(p.name for p in (FIX / folder).glob("*.csv")
-                      if "labels" not in p.name and "gold" not in p.name)[0]
-    data = first_rows(FIX / folder / file, 1)
-    (nct,) = ids_of(data)
-    header = data.split(b"\n", 1)[0]
-    form = "ctgov_export_csv" if b"Study Title" in header else "ctgov_legacy_csv"
-    labels = [[nct, form, "x.csv", "not_cell", "", "", "other", "test row"]]
-    with pytest.raises(ValueError, match=rf"gold_part_a\.csv line 2: trial_id {nct} is "
-                       r"already in an earlier labelled set"):
-        load_heldout4(root_with(tmp_path, HELDOUT4, labels, {"x.csv": data}))
 
 
 def test_it_is_not_a_tuning_set():

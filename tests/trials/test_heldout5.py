@@ -28,12 +28,10 @@ from ctatlas.trials.evaluate import (
 from .conftest import FIX
 from .judged_sets import (
     HARD,
-    first_rows,
     gold_rows,
     ids_of,
     part_ids,
     readme_counts,
-    root_with,
     split_records,
 )
 
@@ -78,20 +76,6 @@ SECTIONS = {"gold_part_a.csv": "Part a", "gold_part_b.csv": "Part b (engineer h5
 
 
 # --------------------------------------------------------------------------- the loader
-
-
-@pytest.mark.parametrize(("folder", "file"), [
-    (HELDOUT4, "a_ctgov_export_heme_rows.csv"),  # held-out set 4, by its record files' ids
-    ("judge3", "ctgov_export_aml_mrd_rows.csv"),
-    ("tuning6", "a_ctgov_export_heme_rows.csv"),
-])
-def test_a_study_of_an_earlier_set_is_refused(tmp_path, folder, file):
-    data = first_rows(FIX / folder / file, 1)
-    (nct,) = ids_of(data)
-    labels = [[nct, "ctgov_export_csv", "x.csv", "not_cell", "", "", "other", "test row"]]
-    with pytest.raises(ValueError, match=rf"gold_part_a\.csv line 2: trial_id {nct} is "
-                       r"already in an earlier labelled set"):
-        load_heldout5(root_with(tmp_path, HELDOUT5, labels, {"x.csv": data}))
 
 
 def test_it_is_not_a_tuning_set():

@@ -33,12 +33,10 @@ from ctatlas.trials.wording_train import TRAINING_SETS, load_set
 from .conftest import FIX
 from .judged_sets import (
     HARD,
-    first_rows,
     gold_rows,
     ids_of,
     part_ids,
     readme_counts,
-    root_with,
     split_records,
 )
 
@@ -72,23 +70,6 @@ RECORD_FILES = {
 SECTIONS = {"gold_part_a.csv": "Part a", "gold_part_b.csv": "Part b (engineer h6b)"}
 
 # --------------------------------------------------------------------------- the loader
-
-
-@pytest.mark.parametrize(("folder", "file"), [
-    (HELDOUT5, "a_ctgov_export_heme_rows.csv"),  # held-out set 5, by its record files' ids
-    (HELDOUT5, "a_ctgov_flat_onc_car_t_monitor_rows.csv"),
-    (HELDOUT4, "a_ctgov_export_heme_rows.csv"),
-    ("judge3", "ctgov_export_aml_mrd_rows.csv"),
-    ("tuning6", "a_ctgov_export_heme_rows.csv"),
-])
-def test_a_study_of_an_earlier_set_is_refused(tmp_path, folder, file):
-    data = first_rows(FIX / folder / file, 1)
-    (nct,) = ids_of(data)
-    form = "ctgov_flat_csv" if "flat" in file else "ctgov_export_csv"
-    labels = [[nct, form, "x.csv", "not_cell", "", "", "other", "test row"]]
-    with pytest.raises(ValueError, match=rf"gold_part_a\.csv line 2: trial_id {nct} is "
-                       r"already in an earlier labelled set"):
-        load_heldout6(root_with(tmp_path, HELDOUT6, labels, {"x.csv": data}))
 
 
 def test_it_is_neither_a_tuning_set_nor_a_training_set(tmp_path):

@@ -1,7 +1,7 @@
 """What every judged (held-out) set from set 4 on must hold, one test per property over each set:
-its loader reads a gold file with its records and refuses a gold row without one, its label files
-stay out of the other sets' globs, its labels are well formed and say why, and the whole set is
-what issue 16 asks of a held-out set.
+its loader reads a gold file with its records and refuses a gold row without one or a study of
+an earlier set, its label files stay out of the other sets' globs, its labels are well formed
+and say why, and the whole set is what issue 16 asks of a held-out set.
 
 These tests never run the classifier on a judged set and never show one of its label rows: they
 count and compare ids. What is particular to one set (its record files, its parts, its draws)
@@ -108,3 +108,37 @@ def test_the_whole_set_is_what_the_issue_asks_for(name):
     assert sum(r["hard_class"] in HARD for r in negatives) >= 100
     positives = [r for r in rows if r["gold_label"] == "cell_therapy"]
     assert sum(r["gold_family"] != "CAR_T" for r in positives) >= 60
+
+
+# (judged set, earlier folder, record file): a study of an earlier set, copied into the judged
+# set's folder, is refused (sets 4 and 5 by their record files' ids only; ``None``: the first
+# record file of the folder)
+EARLIER = [
+    (HELDOUT4, "tuning6", "a_ctgov_export_heme_rows.csv"),
+    (HELDOUT4, "judge3", "ctgov_export_aml_mrd_rows.csv"),
+    (HELDOUT4, "tuning5", None),
+    (HELDOUT5, HELDOUT4, "a_ctgov_export_heme_rows.csv"),
+    (HELDOUT5, "judge3", "ctgov_export_aml_mrd_rows.csv"),
+    (HELDOUT5, "tuning6", "a_ctgov_export_heme_rows.csv"),
+    (HELDOUT6, HELDOUT5, "a_ctgov_export_heme_rows.csv"),
+    (HELDOUT6, HELDOUT5, "a_ctgov_flat_onc_car_t_monitor_rows.csv"),
+    (HELDOUT6, HELDOUT4, "a_ctgov_export_heme_rows.csv"),
+    (HELDOUT6, "judge3", "ctgov_export_aml_mrd_rows.csv"),
+    (HELDOUT6, "tuning6", "a_ctgov_export_heme_rows.csv"),
+]
+
+
+@pytest.mark.parametrize(("name", "folder", "file"), EARLIER)
+def test_a_study_of_an_earlier_set_is_refused(tmp_path, name, folder, file):
+    if file is None:
+        file = sorted(p.name for p in (FIX / folder).glob("*.csv")
+                      if "labels" not in p.name and "gold" not in p.name)[0]
+    data = first_rows(FIX / folder / file, 1)
+    (nct,) = ids_of(data)
+    header = data.split(b"\n", 1)[0]
+    form = ("ctgov_flat_csv" if header.startswith(b"NCTId") else
+            "ctgov_export_csv" if b"Study Title" in header else "ctgov_legacy_csv")
+    labels = [[nct, form, "x.csv", "not_cell", "", "", "other", "test row"]]
+    with pytest.raises(ValueError, match=rf"gold_part_a\.csv line 2: trial_id {nct} is "
+                       r"already in an earlier labelled set"):
+        LOADERS[name](root_with(tmp_path, name, labels, {"x.csv": data}))
