@@ -3,8 +3,9 @@ id, and short records written for a test in a registry's shape.
 
 Each set is loaded once per test session and kept (the class tests only classify these
 records; :func:`~ctatlas.trials.classify.classify` does not change them). Half B of held-out
-set 4 and held-out set 6 are unspent and are never loaded here; held-out set 5 was spent in
-session 13 (its errors read at rules 16.18) and is readable.
+set 4 and held-out set 7 are unspent and are never loaded here; held-out set 5 was spent in
+session 13 (its errors read at rules 16.18) and held-out set 6 in session 14 (its errors read at
+rules 16.19): both are readable.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ctatlas.trials.evaluate import (
     load_heldout3,
     load_heldout4,
     load_heldout5,
+    load_heldout6,
     load_tuning,
 )
 from ctatlas.trials.record import Trial
@@ -31,7 +33,7 @@ Pair = tuple[dict[str, str], Trial]
 
 #: the sets a class test may read, by the name it uses for them
 READABLE = ("dev", "heldout", "heldout2", "heldout3", "heldout3A", "heldout3B", "heldout4A",
-            "heldout5", *TUNING_SETS)
+            "heldout5", "heldout6", *TUNING_SETS)
 
 
 @cache
@@ -39,8 +41,8 @@ def labelled(where: str) -> dict[str, Pair]:
     """(label row, record) by trial id of every study of one readable set: ``dev`` (the
     development set), ``heldout`` (the first held-out set, both halves, spent), ``heldout2``
     (spent), ``heldout3`` or its half ``heldout3A`` / ``heldout3B`` (both spent), ``heldout4A``
-    (half A of held-out set 4, spent), ``heldout5`` (held-out set 5, whole, spent), or a tuning
-    set's name."""
+    (half A of held-out set 4, spent), ``heldout5`` (held-out set 5, whole, spent), ``heldout6``
+    (held-out set 6, whole, spent), or a tuning set's name."""
     if where == "dev":
         trials = load_fixture_trials(FIX)
         with open(FIX / "labelled_trials.csv", newline="") as fh:
@@ -55,6 +57,8 @@ def labelled(where: str) -> dict[str, Pair]:
         pairs = load_heldout4(FIX, half="A")
     elif where == "heldout5":
         pairs = load_heldout5(FIX)
+    elif where == "heldout6":
+        pairs = load_heldout6(FIX)
     elif where in TUNING_SETS:
         pairs = load_tuning(FIX, where)
     else:
