@@ -3,7 +3,7 @@
     python benchmarks/trials_accuracy.py [--verbose] [--skip-b] [--heldout2 | --spend-heldout2]
                                          [--heldout3] [--spend-heldout3a]
                                          [--heldout4] [--spend-heldout4a] [--heldout5]
-                                         [--heldout6]
+                                         [--heldout6] [--heldout7]
 
 Sets: the development set (``tests/fixtures/trials/labelled_trials.csv``, the rules were
 written against it) and the two halves of the held-out set (``heldout/``): half A, on which
@@ -58,6 +58,12 @@ it: ``--heldout6`` prints its totals (whole). **It was spent in session 14**: th
 (z6)), so its figures are tuning figures now and ``--verbose`` lists its errors too. It is not
 in the default run: without the flag it is not evaluated.
 
+Held-out set 7 (``judge7/``, every ``gold_part*.csv``), drawn in session 14 before the rules
+and the model written against held-out set 6's errors landed, no rule and no model written
+against it: ``--heldout7`` prints its totals only (whole; no flag lists its errors, and reading
+them would spend it, ``judge7/README.md``). It is not a tuning set: without the flag it is not
+evaluated.
+
 Each set is classified twice: with the atlas's cell-therapy names and codes (read from the
 curated data, ``data/``), as ``ctatlas trials ingest`` does, and with the text rules alone.
 """
@@ -78,6 +84,7 @@ from ctatlas.trials.evaluate import (
     evaluate_heldout4,
     evaluate_heldout5,
     evaluate_heldout6,
+    evaluate_heldout7,
     evaluate_tuning,
 )
 
@@ -116,6 +123,7 @@ def main() -> None:
     judge_4 = "--heldout4" in sys.argv
     judge_5 = "--heldout5" in sys.argv
     judge_6 = "--heldout6" in sys.argv
+    judge_7 = "--heldout7" in sys.argv
     terms = cell_terms(load_dataset())
     for name, t in ((f"with the atlas's terms ({len(terms)}; rules {rule_version(terms)})", terms),
                     ("text rules alone", None)):
@@ -156,6 +164,9 @@ def main() -> None:
         if judge_6:
             _print("held-out set 6 (spent in session 14: rules 16.21 were written against its "
                    "errors; a tuning figure)", evaluate_heldout6(FIXTURES, t), verbose)
+        if judge_7:
+            _print("held-out set 7 (judging; totals only, errors never listed)",
+                   evaluate_heldout7(FIXTURES, t), False)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,11 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   included (by its record files' ids): :func:`load_heldout5`, :func:`evaluate_heldout5`;
 - held-out set 6, ``judge6/``: drawn in session 13 before held-out set 5's errors were read,
   read whole like set 5, refusing any study of an earlier set, held-out set 5 included (by its
-  record files' ids): :func:`load_heldout6`, :func:`evaluate_heldout6`.
+  record files' ids): :func:`load_heldout6`, :func:`evaluate_heldout6`;
+- held-out set 7, ``judge7/``: drawn in session 14 after held-out set 6's errors were read,
+  read whole like sets 5 and 6, refusing any study of an earlier set, held-out sets 4-6
+  included (by their record files' ids): :func:`load_heldout7`, :func:`evaluate_heldout7`.
+  The loaders of sets 4-7 are one function over the list of judged sets (:data:`JUDGED_SETS`).
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.
@@ -566,10 +570,15 @@ def evaluate_heldout3(
     return _score(load_heldout3(folder, name, half), terms)
 
 
-# held-out set 4 (``judge4/``): drawn in session 12 after half B of held-out set 3 was read
-# (spent); its label files are named ``gold_part*.csv`` like set 3's, out of the ``*labels*``
-# globs of the tuning sets
-HELDOUT4 = "judge4"
+# the judged sets from held-out set 4 on, in the order they were drawn; each refuses every study
+# of the sets before it (:func:`_heldout4_earlier`, then the earlier judged sets' record files'
+# ids: their gold files are never read here). Their label files are ``gold_part*.csv`` like
+# set 3's, out of the ``*labels*`` globs of the tuning sets.
+HELDOUT4 = "judge4"  # drawn in session 12 after half B of held-out set 3 was read (spent)
+HELDOUT5 = "judge5"  # session 13, while half B of held-out set 4 was the only unspent judge
+HELDOUT6 = "judge6"  # session 13, while held-out set 5's errors were about to be read
+HELDOUT7 = "judge7"  # session 14, while held-out set 6's errors were read for new rules/model
+JUDGED_SETS: tuple[str, ...] = (HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7)
 
 
 def _heldout4_earlier(folder: Path) -> set[str]:
@@ -583,23 +592,44 @@ def _heldout4_earlier(folder: Path) -> set[str]:
     return ids
 
 
+def _judged_earlier(folder: Path, which: str) -> set[str]:
+    """Every trial id and secondary id a study of the judged set ``which`` (one of
+    :data:`JUDGED_SETS`) must not have: those of :func:`_heldout4_earlier` and those of the
+    record files of every judged set drawn before it (ids compared only; gold files never
+    read)."""
+    ids = _heldout4_earlier(folder)
+    for earlier in JUDGED_SETS[: JUDGED_SETS.index(which)]:
+        ids |= _record_ids(folder / earlier, _HELDOUT3_LABELS)
+    return ids
+
+
+def _load_judged(
+    folder: Path, which: str, name: str, half: str | None = None
+) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of the judged set ``which`` read from
+    ``folder/<name>`` (or of one ``half``): the rows of every ``gold_part*.csv`` there, each
+    with its record among the set's record files (any form of :func:`load_heldout2`), refused
+    as :func:`load_heldout2` refuses (naming the file, the line or field and the reason), and a
+    study (or a secondary id) that is in the development set, the first held-out set, a tuning
+    set, held-out set 2 or 3, or a judged set drawn before ``which``."""
+    if half not in (None, "A", "B"):
+        raise ValueError(f"half must be 'A' or 'B', not {half!r}")
+    return _load_parts(folder / name, _HELDOUT3_LABELS, _judged_earlier(folder, which),
+                       half=half)
+
+
 def load_heldout4(
     folder: Path, name: str = HELDOUT4, half: str | None = None
 ) -> list[tuple[dict[str, str], Trial]]:
     """(label row, unlabelled Trial) for every study of held-out set 4 (``folder/<name>``), or
     of one ``half`` (``"A"`` or ``"B"``, split by trial id alone exactly as held-out set 3 is,
-    :func:`heldout3_half`): the rows of every ``gold_part*.csv`` there, each with its record
-    among the set's record files (any form of :func:`load_heldout2`), refused as
-    :func:`load_heldout2` refuses (naming the file, the line or field and the reason), and a
-    study (or a secondary id) that is in the development set, the first held-out set, a tuning
-    set, held-out set 2 or held-out set 3.
+    :func:`heldout3_half`), read and refused as :func:`_load_judged` says (a study of the
+    development set, the first held-out set, a tuning set, held-out set 2 or 3).
 
     Split in session 12, after the whole set was judged once at rules 16.16 (totals only) and
     before any of its errors was read: rules are tuned on half A (listing its errors spends half
     A only); half B is read only through its totals and judges them."""
-    if half not in (None, "A", "B"):
-        raise ValueError(f"half must be 'A' or 'B', not {half!r}")
-    return _load_parts(folder / name, _HELDOUT3_LABELS, _heldout4_earlier(folder), half=half)
+    return _load_judged(folder, HELDOUT4, name, half)
 
 
 def evaluate_heldout4(
@@ -611,29 +641,12 @@ def evaluate_heldout4(
     return _score(load_heldout4(folder, name, half), terms)
 
 
-# held-out set 5 (``judge5/``): drawn in session 13, while half B of held-out set 4 was the
-# only unspent judge left; gold files ``gold_part*.csv`` like sets 3 and 4
-HELDOUT5 = "judge5"
-
-
-def _heldout5_earlier(folder: Path) -> set[str]:
-    """Every trial id and secondary id a study of held-out set 5 must not have: those held-out
-    set 4's studies must not have (:func:`_heldout4_earlier`) and held-out set 4's own, read
-    from its record files only (ids compared; its gold files are never read here, since half B
-    still judges)."""
-    return _heldout4_earlier(folder) | _record_ids(folder / HELDOUT4, _HELDOUT3_LABELS)
-
-
 def load_heldout5(folder: Path, name: str = HELDOUT5) -> list[tuple[dict[str, str], Trial]]:
-    """(label row, unlabelled Trial) for every study of held-out set 5 (``folder/<name>``): the
-    rows of every ``gold_part*.csv`` there, each with its record among the set's record files
-    (any form of :func:`load_heldout2`), refused as :func:`load_heldout2` refuses (naming the
-    file, the line or field and the reason), and a study (or a secondary id) that is in the
-    development set, the first held-out set, a tuning set, held-out set 2, 3 or 4.
-
-    Read whole: the set is not split into halves (a split, if one is wanted, is decided by id
-    alone before any of its errors is read, as held-out sets 3 and 4 were)."""
-    return _load_parts(folder / name, _HELDOUT3_LABELS, _heldout5_earlier(folder))
+    """(label row, unlabelled Trial) for every study of held-out set 5 (``folder/<name>``), read
+    and refused as :func:`_load_judged` says (also a study of held-out set 4, by its record
+    files' ids). Read whole: the set is not split into halves (a split, if one is wanted, is
+    decided by id alone before any of its errors is read, as held-out sets 3 and 4 were)."""
+    return _load_judged(folder, HELDOUT5, name)
 
 
 def evaluate_heldout5(
@@ -643,28 +656,11 @@ def evaluate_heldout5(
     return _score(load_heldout5(folder, name), terms)
 
 
-# held-out set 6 (``judge6/``): drawn in session 13, while held-out set 5's errors were about to
-# be read (spending it) and rules 16.19 written against them; gold files ``gold_part*.csv``
-HELDOUT6 = "judge6"
-
-
-def _heldout6_earlier(folder: Path) -> set[str]:
-    """Every trial id and secondary id a study of held-out set 6 must not have: those held-out
-    set 5's studies must not have (:func:`_heldout5_earlier`) and held-out set 5's own, read
-    from its record files only (ids compared; its gold files are never read here)."""
-    return _heldout5_earlier(folder) | _record_ids(folder / HELDOUT5, _HELDOUT3_LABELS)
-
-
 def load_heldout6(folder: Path, name: str = HELDOUT6) -> list[tuple[dict[str, str], Trial]]:
-    """(label row, unlabelled Trial) for every study of held-out set 6 (``folder/<name>``): the
-    rows of every ``gold_part*.csv`` there, each with its record among the set's record files
-    (any form of :func:`load_heldout2`), refused as :func:`load_heldout2` refuses (naming the
-    file, the line or field and the reason), and a study (or a secondary id) that is in the
-    development set, the first held-out set, a tuning set, held-out set 2, 3, 4 or 5.
-
-    Read whole, like held-out set 5 (a split, if one is wanted, is decided by id alone before
-    any of its errors is read)."""
-    return _load_parts(folder / name, _HELDOUT3_LABELS, _heldout6_earlier(folder))
+    """(label row, unlabelled Trial) for every study of held-out set 6 (``folder/<name>``), read
+    and refused as :func:`_load_judged` says (also a study of held-out set 4 or 5, by their
+    record files' ids). Read whole, like held-out set 5."""
+    return _load_judged(folder, HELDOUT6, name)
 
 
 def evaluate_heldout6(
@@ -672,3 +668,17 @@ def evaluate_heldout6(
 ) -> Evaluation:
     """Held-out set 6 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
     return _score(load_heldout6(folder, name), terms)
+
+
+def load_heldout7(folder: Path, name: str = HELDOUT7) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of held-out set 7 (``folder/<name>``), read
+    and refused as :func:`_load_judged` says (also a study of held-out set 4, 5 or 6, by their
+    record files' ids). Read whole, like held-out sets 5 and 6."""
+    return _load_judged(folder, HELDOUT7, name)
+
+
+def evaluate_heldout7(
+    folder: Path, terms: CellTerms | None = None, name: str = HELDOUT7
+) -> Evaluation:
+    """Held-out set 7 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
+    return _score(load_heldout7(folder, name), terms)

@@ -67,13 +67,17 @@ _REFUSED = {
     "judge4_B": "held-out set 4's half B judges the rules: its labels are never read for a model",
     "judge4": "held-out set 4 whole holds half B, which judges the rules: ask for judge4_A",
     "judge5": "held-out set 5 (judge5/) is out of bounds: it is being drawn and will judge",
+    "judge7": "held-out set 7 (judge7/) judges the rules and the model: it is never trained on",
 }
 
 
 def _check(name: str) -> None:
-    """``ValueError`` naming the set and the reason unless ``name`` is a training set."""
-    if name in _REFUSED or name.startswith("judge5"):
-        raise ValueError(f"training set {name!r} refused: {_REFUSED.get(name, _REFUSED['judge5'])}")
+    """``ValueError`` naming the set and the reason unless ``name`` is a training set (a name
+    beginning with ``judge5`` or ``judge7``, a part or half of one, is refused by that set's
+    reason)."""
+    whole = next((s for s in ("judge5", "judge7") if name.startswith(s)), name)
+    if whole in _REFUSED:
+        raise ValueError(f"training set {name!r} refused: {_REFUSED[whole]}")
     if name not in TRAINING_SETS:
         raise ValueError(f"training set {name!r} is not one of {', '.join(TRAINING_SETS)}")
 
