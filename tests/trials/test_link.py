@@ -66,7 +66,8 @@ def fixture_trials():
     out = []
     # the held-out sets, the tuning sets and the current CSV export's rows are read apart
     labelled_apart = (
-        "heldout", "heldout2", "judge3", "judge4", "judge5", "judge6", "ctgov_csv_export",
+        "heldout", "heldout2", "judge3", "judge4", "judge5", "judge6", "judge7",
+        "ctgov_csv_export",
         *TUNING_SETS,
     )
     for item in iter_items(sorted(p for p in FIX.iterdir() if p.name not in labelled_apart)):
