@@ -15,6 +15,7 @@ import collections
 import csv
 import hashlib
 import io
+import json
 
 import pytest
 
@@ -181,6 +182,77 @@ def test_part_a_is_in_its_own_files_and_says_what_it_holds(loaded):
     assert f"**Hard negatives: {hard}**" in body
     assert f"of which **{non_car_t} are not in family `CAR_T`**" in body
 
+
+# part b's CSV record files: the upstream header line each keeps, byte for byte, and the line
+# ending of every record in it (records cut at newlines outside quotes)
+_LEGACY_HEADER = (
+    b'"Rank","NCT Number","Title","Acronym","Status","Study Results","Conditions",'
+    b'"Interventions","Outcome Measures","Sponsor/Collaborators","Gender","Age","Phases",'
+    b'"Enrollment","Funded Bys","Study Type","Study Designs","Other IDs","Start Date",'
+    b'"Primary Completion Date","Completion Date","First Posted","Results First Posted",'
+    b'"Last Update Posted","Locations","Study Documents","URL"\r\n')
+PART_B_FILES = {
+    # the MSC search export (jesnyder/mapClinical) and the COVID-19 search export
+    # (sametgumus212/coronavirus): legacy search-results CSVs, 27 quoted columns, CRLF
+    "b_msc_legacy_rows.csv": (_LEGACY_HEADER, b"\r\n"),
+    "b_covid_legacy_rows.csv": (_LEGACY_HEADER, b"\r\n"),
+    # the pragmatic trials export (javimangal/pragmatic-trials-aging): the current website
+    # CSV with the brief summary, 22 columns, LF (summaries span lines inside quotes)
+    "b_pragmatic_export_rows.csv": (
+        b"NCT Number,Study Title,Study Status,Brief Summary,Study Results,Conditions,"
+        b"Interventions,Primary Outcome Measures,Sex,Age,Phases,Enrollment,Funder Type,"
+        b"Study Type,Study Design,Start Date,Primary Completion Date,Completion Date,"
+        b"First Posted,Results First Posted,Last Update Posted,Locations\n", b"\n"),
+}
+# part b's CRIS file: the upstream JSON array cut at its objects (two-space indent)
+PART_B_CRIS = "b_cris_observational_rows.json"
+
+
+def test_part_b_is_in_its_own_files_kept_byte_for_byte(loaded):
+    """Part b (everything but haematology and oncology) is read from its four record files
+    only: each CSV file is its upstream header line and the drawn rows with their line endings,
+    each row one record of the file's columns, and the CRIS file the upstream array cut at its
+    objects; each holds exactly the studies its gold rows name."""
+    ids = part_ids(JUDGE, "gold_part_b.csv")
+    rows = [r for r, _ in loaded if r["trial_id"] in ids]
+    assert len(rows) == len(ids)
+    by_file = collections.defaultdict(set)
+    for r in rows:
+        by_file[r["source_file"]].add(r["trial_id"])
+    assert set(by_file) == set(PART_B_FILES) | {PART_B_CRIS}
+    for name, (header, ending) in PART_B_FILES.items():
+        data = (JUDGE / name).read_bytes()
+        lines = split_records(data)
+        assert lines[0] == header, name
+        assert all(ln.endswith(ending) for ln in lines), name
+        if ending == b"\n":
+            assert b"\r\n" not in data, name
+        parsed = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+        assert len(parsed) == len(lines), name
+        assert len({len(row) for row in parsed}) == 1, name
+        found = ids_of(data)
+        assert len(found) == len(set(found)) == len(by_file[name]), name
+        assert set(found) == by_file[name], name
+    data = (JUDGE / PART_B_CRIS).read_bytes()
+    assert data.startswith(b"[\n  {\n") and data.endswith(b"\n  }\n]")
+    objects = data[2:-2].split(b"\n  },\n  {\n")
+    records = json.loads(data)
+    assert len(objects) == len(records) == len(by_file[PART_B_CRIS])
+    assert {r["trial_id"] for r in records} == by_file[PART_B_CRIS]
+
+
+def test_part_b_says_what_it_holds(loaded):
+    """Every note of part b names one of its five draws, and the README's summary of it gives
+    its hard negatives and its cell therapies (none CAR-T) as counted here."""
+    ids = part_ids(JUDGE, "gold_part_b.csv")
+    rows = [r for r, _ in loaded if r["trial_id"] in ids]
+    assert {r["note"].rsplit("draw ", 1)[1] for r in rows} == {"1", "2", "3", "4", "5"}
+    hard = sum(r["hard_class"] in HARD for r in rows)
+    cells = [r for r in rows if r["gold_label"] == "cell_therapy"]
+    assert not [r for r in cells if r["gold_family"] == "CAR_T"]
+    body = README.read_text(encoding="utf-8").split("## Part b", 1)[1].split("\n## ", 1)[0]
+    assert f"**Hard negatives: {hard}**" in body
+    assert f"**Positives: {len(cells)} `cell_therapy`, none CAR-T**" in body
 
 def test_the_set_stands_apart_from_every_other_set(loaded):
     """No study of this set is in held-out set 6, 5, 4 or 3 (their record files' ids; their
