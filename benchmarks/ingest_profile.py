@@ -18,7 +18,8 @@ times in turns, each study's (and each batch's) fastest kept:
   content hash (sorted orjson + blake2b), the raw fields;
 - ``ingest_items`` itself on the same items (each round a fresh store, closed: since session
   10 the last checkpoint is counted on both sides); what it takes beyond
-  the sum of the parts is "the rest" (batching, the glue, the garbage collector);
+  the sum of the parts is "the rest" (batching, the glue, the garbage collector), split since
+  session 14 by one more run traced from inside (:func:`_inside`);
 - the whole process, as the command runs it, in fresh processes: the ingest's wall and CPU
   seconds (user, system), then the same ingest again in that process: what a process pays
   once (the patterns compiled on first use), and what is waiting rather than CPU.
@@ -204,6 +205,69 @@ def _no_mention(trial, terms) -> bool:
     return held
 
 
+def _inside(items: list, work: Path, specs: list, terms) -> dict:
+    """One more ``ingest_items`` run on the same items, traced from inside (session 14): the
+    CPU of every ``process_item`` and every ``write_batch`` call summed in the run itself, the
+    garbage collector's passes by generation with their CPU (``gc.callbacks``), and what is
+    left, the glue (batching, the writer's loop, the raw bodies' copies). The run is slower
+    than an untraced one by the tracing's own clock reads (two per study and per batch); its
+    figures split *that* run, so they do not depend on how the parts' per-study fastest compare
+    with a whole run (the spread "the rest" also holds)."""
+    import gc
+
+    from ctatlas.trials import ingest as ing
+    from ctatlas.trials.store import TrialStore
+
+    clock = time.process_time
+    acc = {"process_item": 0.0, "write_batch": 0.0}
+    passes: dict[int, list] = {}
+    began = [0.0]
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            began[0] = clock()
+            return
+        entry = passes.setdefault(info["generation"], [0, 0.0])
+        entry[0] += 1
+        entry[1] += clock() - began[0]
+
+    untraced = ing.process_item
+
+    def traced(item):  # noqa: ANN001, ANN202 - the module's own function, timed
+        c0 = clock()
+        res = untraced(item)
+        acc["process_item"] += clock() - c0
+        return res
+
+    store = TrialStore(f"sqlite:///{work / 'inside.sqlite'}")
+    write = store.write_batch
+
+    def traced_write(records):  # noqa: ANN001, ANN202
+        c0 = clock()
+        res = write(records)
+        acc["write_batch"] += clock() - c0
+        return res
+
+    store.write_batch = traced_write
+    ing.process_item = traced
+    gc.callbacks.append(on_gc)
+    try:
+        c0 = clock()
+        ing.ingest_items(iter(items), store, products=specs, terms=terms)
+        c1 = clock()
+        store.close()
+        closing = clock() - c1
+    finally:
+        gc.callbacks.remove(on_gc)
+        ing.process_item = untraced
+    run = c1 - c0
+    collector = sum(t for _, t in passes.values())
+    return {"run": run, "closing": closing, **acc,
+            "gc": {str(g): {"passes": k, "cpu": t} for g, (k, t) in sorted(passes.items())},
+            "gc_cpu": collector,
+            "glue": run - acc["process_item"] - acc["write_batch"] - collector}
+
+
 def profile(zip_path: Path, work: Path, repeat: int, batch_size: int = 400) -> dict:
     import orjson
 
@@ -313,7 +377,7 @@ def profile(zip_path: Path, work: Path, repeat: int, batch_size: int = 400) -> d
             total = min(total, clock() - c0)
             assert summary.records == n, summary.problems[:3]
     out: dict = {"studies": n, "walk": walk, "write": sum(writes) + closing,
-                 "ingest_items": total}
+                 "ingest_items": total, "inside": _inside(items, work, specs, terms)}
     for p in (*parts, "orjson"):
         out[p] = sum(best[p])
     # a middle-row study whose windows may hold a mention had that mention judged (and
@@ -362,6 +426,14 @@ def main() -> None:
     for name in ("link", "row", "hash", "raw"):
         print(line.format(name, res[name], 100 * res[name] / whole))
     print(line.format("the rest (batching, glue, gc)", rest, 100 * rest / whole))
+    ins = res["inside"]
+    spread = rest - ins["glue"] - ins["gc_cpu"]
+    print(f"  the rest, split inside one more (traced) run of {ins['run']:.2f} s: process_item "
+          f"{ins['process_item']:.2f}, write_batch {ins['write_batch']:.2f}, the collector "
+          f"{ins['gc_cpu']:.3f} s (" + ", ".join(
+              f"gen {g}: {v['passes']} passes" for g, v in ins["gc"].items())
+          + f"), the glue {ins['glue']:.2f}; so {spread:.2f} s of the rest is the spread "
+          "between the parts' per-study fastest and a whole run")
     print("start-up (fresh processes, CPU): " + ", ".join(
         f"{k} {v:.2f} s" for k, v in start.items()))
     wh = res["whole"]

@@ -21,6 +21,13 @@ def test_every_part_of_ingest_is_timed_and_every_study_has_a_kind(tmp_path: Path
     assert kinds["no stem (early exit)"][0] + kinds["stem inside another word"][0] >= 15
     assert set(got["startup"]) == {"python", "imports", "imports + atlas terms"}
     assert "= the floor" in stdout and "the rest" in stdout
+    # the rest split inside one traced run (session 14): every study went through the traced
+    # process_item and every batch through the traced write_batch, and the split adds up
+    inside = got["inside"]
+    assert inside["process_item"] > 0 and inside["write_batch"] > 0
+    assert inside["process_item"] + inside["write_batch"] <= inside["run"] + 1e-9
+    assert all(v["passes"] >= 1 for v in inside["gc"].values())
+    assert "of the rest is the spread" in stdout
     # the whole process: fresh processes, each ingesting twice (cold, then warm)
     for run in ("first", "again"):
         assert set(got["whole"][run]) == {"wall", "user", "sys"}
