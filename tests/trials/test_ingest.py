@@ -360,7 +360,62 @@ def test_two_processes_checkpoint_the_store_while_the_workers_run(tmp_path, monk
     assert busy == 0 and log == copied
 
 
-def test_a_checkpoint_that_fails_fails_the_ingest_with_its_error(tmp_path, monkeypatch):
+def test_one_process_checkpoints_the_store_in_a_thread_of_its_own(tmp_path, monkeypatch):
+    """In one process too (since session 14), every CHECKPOINT_EVERY-th write starts a
+    checkpoint in a thread of its own, so the reader goes on reading, classifying and writing
+    while it waits for the disk; the ingest returns only once it is done, and the store holds
+    what a run without checkpoints writes, its log already copied."""
+    import sqlite3
+    import threading
+    import time
+
+    from ctatlas.trials import ingest as ing
+
+    z = make_bulk_zip(tmp_path / "ctg-studies.json.zip", real_studies())
+    a = TrialStore(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    monkeypatch.setattr(ing, "CHECKPOINT_EVERY", 10**9)  # a: never checkpointed by the run
+    ingest([z], a, workers=1, batch_size=9)
+    monkeypatch.setattr(ing, "CHECKPOINT_EVERY", 2)
+    b = TrialStore(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    events: list[tuple[str, float, str]] = []
+    real_write, real_checkpoint = b.write_batch, b.checkpoint
+
+    def write(records):
+        events.append(("w", time.perf_counter(), threading.current_thread().name))
+        return real_write(records)
+
+    def checkpoint():
+        events.append(("c", time.perf_counter(), threading.current_thread().name))
+        time.sleep(0.5)  # a slow disk
+        real_checkpoint()
+        events.append(("c-end", time.perf_counter(), threading.current_thread().name))
+
+    monkeypatch.setattr(b, "write_batch", write)
+    monkeypatch.setattr(b, "checkpoint", checkpoint)
+    summary = ingest([z], b, workers=1, batch_size=9)
+    assert summary.records == 62 and not summary.problems
+    kinds = [k for k, _, _ in events]
+    assert kinds.count("w") == 7 and kinds[:2] == ["w", "w"] and "c" in kinds
+    # every checkpoint ended before the ingest returned
+    assert kinds.count("c") == kinds.count("c-end") and kinds[-1] in ("w", "c-end")
+    main = threading.main_thread().name
+    assert all(t == main for k, _, t in events if k == "w")
+    assert all(t != main for k, _, t in events if k.startswith("c"))  # off the reader's thread
+    starts = [at for k, at, _ in events if k == "c"]
+    ends = [at for k, at, _ in events if k == "c-end"]
+    writes = [at for k, at, _ in events if k == "w"]
+    # the reader wrote while a checkpoint waited for the disk
+    assert any(s < w < e for s, e in zip(starts, ends, strict=True) for w in writes)
+    assert list(a.query(label=None)) == list(b.query(label=None))
+    with sqlite3.connect(tmp_path / "b.sqlite") as conn:
+        busy, log, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and log == copied
+    a.close()
+    b.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_checkpoint_that_fails_fails_the_ingest_with_its_error(tmp_path, monkeypatch, workers):
     """A checkpoint runs in a thread of its own; what it raises is raised by the ingest."""
     import sqlalchemy as sa
 
@@ -375,7 +430,7 @@ def test_a_checkpoint_that_fails_fails_the_ingest_with_its_error(tmp_path, monke
 
     monkeypatch.setattr(b, "checkpoint", checkpoint)
     with pytest.raises(sa.exc.OperationalError, match="disk I/O error"):
-        ingest([z], b, workers=2, batch_size=9)
+        ingest([z], b, workers=workers, batch_size=9)
     b.close()
 
 

@@ -278,21 +278,24 @@ def _work_batch(items: list[Item]) -> tuple[list[dict[str, Any] | Problem], dict
 BATCH_BYTES = 2_000_000
 
 
-#: With workers, the store copies its write-ahead log into the database every this many
-#: writes (:meth:`~ctatlas.trials.store.TrialStore.checkpoint`), in the time the reader would
-#: spend waiting for the workers. Otherwise the last ~40 MB are copied and synced when the
-#: store closes, after the workers are done: ~0.4 s of a two-process run's 5 s at 10,000
-#: studies in which no worker has anything to do (one process pays it either way).
+#: The store copies its write-ahead log into the database every this many writes
+#: (:meth:`~ctatlas.trials.store.TrialStore.checkpoint`), in a thread of its own
+#: (:class:`_Checkpoints`). With workers, otherwise the last ~40 MB are copied and synced when
+#: the store closes, after the workers are done: ~0.4 s of a two-process run's 5 s at 10,000
+#: studies in which no worker has anything to do. In one process (since session 14),
+#: otherwise SQLite's own checkpoint every 64 MB (``wal_autocheckpoint``) runs inside a
+#: commit, and the reader waits for the disk's sync there.
 CHECKPOINT_EVERY = 4
 
 
 class _Checkpoints:
-    """The store's checkpoints during a run with workers, one at a time in a thread of their
-    own. A checkpoint mostly waits for the disk (syncing the database file: 0.3-0.4 s of wall
-    for ~0.05 s of CPU, traced), and in the reader's thread nothing took the workers' results
-    or handed them batches meanwhile: each checkpoint left both workers idle once their
-    queued batches were done. SQLite runs it on a connection of its own (a passive checkpoint
-    never waits for the writer) and releases the GIL while it waits."""
+    """The store's checkpoints during a run, one at a time in a thread of their own. A
+    checkpoint mostly waits for the disk (syncing the database file: 0.3-0.4 s of wall for
+    ~0.05 s of CPU, traced). With workers, in the reader's thread nothing took the workers'
+    results or handed them batches meanwhile: each checkpoint left both workers idle once their
+    queued batches were done; in one process, the reader stopped reading while SQLite's own
+    checkpoint synced inside a commit. SQLite runs it on a connection of its own (a passive
+    checkpoint never waits for the writer) and releases the GIL while it copies and waits."""
 
     def __init__(self, store: TrialStore) -> None:
         self.store = store
@@ -408,16 +411,25 @@ def ingest_items(
     # one process holds one batch at a time; with workers several are in flight, each in
     # the reader, the pipe and a worker: those are bounded by bytes too
     batches = _batches(items, batch_size, summary, BATCH_BYTES if workers > 1 else 1 << 62)
+    checkpoints = _Checkpoints(store)
     if workers <= 1:
         previous = _set_linker(specs)
         previous_terms = _set_terms(terms)
         try:
             with _few_gc_passes():
-                for batch in batches:
+                for n, batch in enumerate(batches, 1):
                     write(batch, _process_batch(batch))
+                    # the log is copied while the next batches are read; a checkpoint after
+                    # the last write copies what closing the store would have copied
+                    if n % CHECKPOINT_EVERY == 0:
+                        checkpoints.start()
+        except BaseException:
+            checkpoints.wait(raising=False)  # the store is never closed under a checkpoint
+            raise
         finally:
             _restore_linker(previous)
             _set_terms(previous_terms)
+        checkpoints.wait()
         return summary
     # what the workers give back is written ``batch_size`` records at a time: a batch closed
     # early by its bytes must not make a transaction of its own (each costs ~15 ms of CPU in
@@ -425,7 +437,6 @@ def ingest_items(
     done_items: list[Item] = []
     done: list[dict[str, Any] | Problem] = []
     writes = [0]
-    checkpoints = _Checkpoints(store)
 
     def collect(b: list[Item], results: list[dict[str, Any] | Problem], last: bool) -> None:
         done_items.extend(b)
