@@ -17,8 +17,10 @@ calls the console script's ``main``). Printed per configuration, medians of the 
 - how far apart the workers' last batches end (the tail one worker waits alone) and the time
   from the last batch's end to the run's end (the parent's last write, the run record, closing);
 - the store's checkpoints during the run (since session 13 in a thread of their own, before in
-  the reader's thread, where each one's wait for the disk held up results and batches alike):
-  how many, and their wall time in each thread.
+  the reader's thread, where each one's wait for the disk held up results and batches alike;
+  since session 14 in one process too): how many, their wall time in each thread, and the
+  time the reader slept inside its writes (from ``schedstat``: SQLite's own checkpoints, which
+  sync the disk inside a commit). ``--workers 1`` traces one process only.
 
 The extra CPU of N processes over one (``cpu(N) - cpu(1)``) is what the ideal
 ``start-up + (one - start-up) / N`` leaves out; the blocked time is the waiting it leaves out.
@@ -82,12 +84,16 @@ def traced(zip_path: str, db: str, atlas_url: str, workers: int, log_dir: str) -
     batch.__module__, batch.__qualname__ = ing.__name__, real_batch.__qualname__
     ing._process_batch, ing._init_worker = batch, init
     real_write = writes.StoreWrites.write_batch
-    spent = [0.0]
+    spent = [0.0, 0.0]
 
     def write(self, records):
-        cpu = time.process_time()
+        cpu, sched, start = time.process_time(), _sched(), time.perf_counter()
         out = real_write(self, records)
         spent[0] += time.process_time() - cpu
+        after = _sched()
+        if sched and after:  # asleep inside the write: SQLite's own checkpoints' disk syncs
+            wall = time.perf_counter() - start
+            spent[1] += wall - (after[0] - sched[0]) - (after[1] - sched[1])
         return out
 
     writes.StoreWrites.write_batch = write
@@ -113,7 +119,7 @@ def traced(zip_path: str, db: str, atlas_url: str, workers: int, log_dir: str) -
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         log({"parent": True, "end": time.perf_counter() - t0,
              "cpu": own.ru_utime + own.ru_stime, "children_cpu": kids.ru_utime + kids.ru_stime,
-             "writes_cpu": spent[0], "checkpoints": checkpoints})
+             "writes_cpu": spent[0], "writes_blocked": spent[1], "checkpoints": checkpoints})
         real_exit(code)
 
     common.exit_now = exit_now
@@ -148,6 +154,7 @@ def one_run(zip_path: Path, work: Path, workers: int) -> dict:
     return {
         "wall": wall, "tree_cpu": parent["cpu"] + parent["children_cpu"],
         "parent_cpu": parent["cpu"], "writes_cpu": parent["writes_cpu"], "workers": per_worker,
+        "writes_blocked": parent.get("writes_blocked", 0.0),
         "checkpoints": parent.get("checkpoints") or {"reader": 0.0, "own thread": 0.0, "count": 0},
         "ends_apart": max(ends) - min(ends) if ends else 0.0,
         "after_last_batch": parent["end"] - max(ends) if ends else 0.0,
@@ -180,7 +187,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ctatlas-workers-", dir=args.workdir) as tmp:
         work = Path(tmp)
         zip_path = prepare_corpus(args, work)
-        runs: dict[int, list[dict]] = {1: [], args.workers: []}
+        runs: dict[int, list[dict]] = {1: [], args.workers: []}  # --workers 1: one only
         for _ in range(args.repeat):  # in turns: a slow window falls on both alike
             for w in runs:
                 runs[w].append(one_run(zip_path, work, w))
@@ -193,6 +200,12 @@ def main() -> None:
               f"{_median(rs, lambda r: r['tree_cpu']):.2f} s (parent "
               f"{_median(rs, lambda r: r['parent_cpu']):.2f}, its writes "
               f"{_median(rs, lambda r: r['writes_cpu']):.2f})")
+        cps = [r["checkpoints"] for r in rs]
+        print(f"  checkpoints during the run: {statistics.median(c['count'] for c in cps):.0f}, "
+              f"{_median(rs, lambda r: r['checkpoints']['reader']):.2f} s (wall) of them in the "
+              f"reader's thread, {_median(rs, lambda r: r['checkpoints']['own thread']):.2f} s in "
+              "a thread of their own; the reader asleep inside its writes (SQLite's own "
+              f"checkpoints' syncs) {_median(rs, lambda r: r['writes_blocked']):.2f} s")
         if w == 1:
             continue
         extra = _median(rs, lambda r: r["tree_cpu"]) - _median(one, lambda r: r["tree_cpu"])
@@ -204,11 +217,6 @@ def main() -> None:
                   f"CPU {_median(rs, lambda r: pick(r, 'cpu')):.2f} s (first batch "
                   f"{_median(rs, lambda r: pick(r, 'first_cpu')):.2f}), blocked "
                   f"{_median(rs, lambda r: pick(r, 'blocked')):.2f} s")
-        cps = [r["checkpoints"] for r in rs]
-        print(f"  checkpoints during the run: {statistics.median(c['count'] for c in cps):.0f}, "
-              f"{_median(rs, lambda r: r['checkpoints']['reader']):.2f} s (wall) of them in the "
-              f"reader's thread, {_median(rs, lambda r: r['checkpoints']['own thread']):.2f} s in "
-              "a thread of their own")
         print(f"  the workers' last batches end {_median(rs, lambda r: r['ends_apart']):.2f} s "
               f"apart; the run ends {_median(rs, lambda r: r['after_last_batch']):.2f} s after "
               f"the last; CPU beyond one process: {extra:+.2f} s")

@@ -24,5 +24,10 @@ def test_both_configurations_are_traced_from_inside(tmp_path: Path) -> None:
     assert "workers=2" in stdout and "blocked" in stdout
     # the store's checkpoints are counted by the thread they ran in (none in the reader's)
     assert two[0]["checkpoints"]["reader"] == 0.0
+    # and the time the reader slept inside its writes, in one process and with workers
+    # (session 14: SQLite's own checkpoints sync the disk inside a commit)
+    if sys.platform.startswith("linux"):
+        assert all(run["writes_blocked"] >= -0.05 for run in (one[0], two[0]))
+    assert "asleep inside its writes" in stdout
     assert "checkpoints during the run" in stdout
     assert not [p for p in tmp_path.iterdir() if p.is_dir()]  # its work folder is removed
