@@ -54,6 +54,14 @@ PART_A_FILES = {
         b"DiseaseEntity,DiseaseEntities,TrialDesign,LLMOverride,TargetCategory,TargetSource,"
         b"ProductType,ProductTypeSource,ProductName,AgeGroup,SponsorType,"
         b"ClassificationConfidence,StartYear,SnapshotDate\n", b"\n", "quoted"),
+    # the rheumatology CAR-T monitor's flattened API v2 snapshot (its own columns, LF)
+    "a_ctgov_flat_rheum_car_t_monitor_rows.csv": (
+        b"NCTId,BriefTitle,OverallStatus,Phase,Conditions,Interventions,StartDate,"
+        b"LastUpdatePostDate,EnrollmentCount,EnrollmentType,Countries,BriefSummary,LeadSponsor,"
+        b"LeadSponsorClass,MinAge,MaxAge,StdAges,PrimaryEndpoints,DiseaseEntities,TrialDesign,"
+        b"DiseaseEntity,LLMOverride,TargetCategory,TargetSource,ProductType,ProductTypeSource,"
+        b"ClassificationConfidence,SponsorType,AgeGroup,ProductName,StartYear,SnapshotDate\n",
+        b"\n", "quoted"),
     # the legacy (2018) search-results CSV of B-cell lymphoma studies as BassKot/CT_Gov_B-Cell
     # keeps it (27 quoted columns, LF): one record a line, and one upstream record holds a
     # stray quote (``"Expanded Access":Treatment IND/Protocol"``), so it is cut by lines
@@ -167,14 +175,14 @@ def test_each_file_holds_the_rows_and_forms_its_readme_gives(loaded):
 
 def test_part_a_is_in_its_own_files_and_says_what_it_holds(loaded):
     """Part a (haematology, oncology cell products, CAR-T and the studies around it) is read
-    from its three record files only, every note names one of its four draws, and the README's
+    from its four record files only, every note names one of its eight draws, and the README's
     summary of it gives its hard negatives and its cell therapies that are not CAR-T as counted
     here."""
     ids = part_ids(JUDGE, "gold_part_a.csv")
     rows = [r for r, _ in loaded if r["trial_id"] in ids]
     assert len(rows) == len(ids)
     assert {r["source_file"] for r in rows} == set(PART_A_FILES)
-    assert {r["note"].rsplit("draw ", 1)[1] for r in rows} == {"1", "2", "3", "4"}
+    assert {r["note"].rsplit("draw ", 1)[1] for r in rows} == {str(n) for n in range(1, 9)}
     hard = sum(r["hard_class"] in HARD for r in rows)
     non_car_t = sum(r["gold_label"] == "cell_therapy" and r["gold_family"] != "CAR_T"
                     for r in rows)
