@@ -7,11 +7,12 @@
 
 For each study: the classifier as the ingest runs it (:func:`~ctatlas.trials.classify.apply`
 with the atlas's terms, the shipped model) against the backtest's C1 (the rules alone in a
-child process, the model trained in memory on the 13 readable sets by
-:func:`wording_backtest._current_model`, combined by :func:`wording_backtest.combine`). A study
-differs when its label, family or origin differs. On the readable sets the differing studies
-are listed (set, id, label both ways); on held-out set 5 (``--judge5-count``) only **how many
-differ** is printed: never an id or a label of it, and nothing is trained on it.
+child process, the model trained in memory on every readable set by
+:func:`wording_backtest._current_model`: the 15 sets of rules 16.21, held-out sets 5 and 6
+among them), combined by :func:`wording_backtest.combine`. A study differs when its label,
+family or origin differs. On the readable sets the differing studies are listed (set, id,
+label both ways); ``--judge5-count`` prints only **how many differ** on held-out set 5, as it
+did while the set was unspent (since rules 16.21 the set is readable and trained on).
 
 ``--cost``: what the wording model's step costs in the ingest, on the ingest benchmark's corpus
 (``trials_ingest.iter_corpus``: ``--n`` studies, one in ``--mix`` with a real cell-therapy

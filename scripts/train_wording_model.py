@@ -4,9 +4,10 @@
 
 The sets are :data:`ctatlas.trials.wording_train.TRAINING_SETS`, named one by one (never a glob
 of folders): the development set, the first held-out set's halves, held-out set 2, tuning sets
-1-6, held-out set 3's halves and held-out set 4's half A. Held-out set 4's half B and held-out
-set 5 are refused by the loader. ``--sets-at-16.14`` trains on the sets that existed at rules
-16.14 only (the backtest's model, ``benchmarks/wording_backtest.py``).
+1-6, held-out set 3's halves, held-out set 4's half A and held-out sets 5 and 6 (since rules
+16.21). Held-out set 4's half B and held-out set 7 are refused by the loader.
+``--sets-at-16.14`` trains on the sets that existed at rules 16.14 only (the backtest's model,
+``benchmarks/wording_backtest.py``).
 
 Training is deterministic (the sets' fixed order, a fixed seed): the same fixtures give the
 same bytes. It prints the studies, the weights kept, the file's size, the fingerprint of the
@@ -14,8 +15,10 @@ training data (also written into the file) and the CPU cost of training and of s
 study (median of three passes over every training study).
 
 The weights this writes from every readable set are the ones the package ships
-(``src/ctatlas/trials/models/wording.json.gz``, fingerprint aad154b6bfad, read by
-:mod:`ctatlas.trials.wording_rule` since rules 16.18): the same bytes, which a test checks.
+(``src/ctatlas/trials/models/wording.json.gz``, fingerprint 3c43fe941dc3 since rules 16.21;
+aad154b6bfad, the 13 sets without held-out sets 5 and 6 and before the session-14 relabels, for
+rules 16.18 and 16.19; read by :mod:`ctatlas.trials.wording_rule`): the same bytes, which a test
+checks.
 Writing new ones there changes labels and voids the judged figure (``benchmarks/TRIALS.md``
 (z2)): it needs a new judgement and a new rules version.
 """

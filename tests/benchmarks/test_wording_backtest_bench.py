@@ -30,7 +30,8 @@ def test_the_judging_mode_prints_totals_of_rules_and_c1_only(monkeypatch, capsys
     monkeypatch.setattr(evaluate, "load_heldout5", lambda folder: stand_in)
     dev = load_set(FIX, "development")
     model = train([(t, int(r["gold_label"] == "cell_therapy")) for r, t in dev])
-    monkeypatch.setattr(bench, "_current_model", lambda: model)
+    asked = []
+    monkeypatch.setattr(bench, "_current_model", lambda names=None: asked.append(names) or model)
     bench.judge_heldout5()
     out = capsys.readouterr().out
     assert "held-out set 5, whole, totals only: rules 16." in out
@@ -38,6 +39,9 @@ def test_the_judging_mode_prints_totals_of_rules_and_c1_only(monkeypatch, capsys
     lines = [x for x in out.splitlines() if x.startswith("  ")]
     assert [x.split(":")[0].split()[-2:] for x in lines] == [["rules", "alone"], ["+", "C1"]]
     assert "C2" not in out
+    # the judged model of rules 16.18/16.19, never the shipped one trained on sets 5 and 6
+    assert asked == [bench.SETS_AT_16_18]
+    assert not {"judge5", "judge6"} & set(asked[0])
     gold = sum(r["gold_label"] == "cell_therapy" for r, _ in stand_in)
     tp, fn = (int(lines[0].split(f"{k}=")[1].split()[0]) for k in ("tp", "fn"))
     assert tp + fn == gold

@@ -130,7 +130,10 @@ CASES = [
     ),
     # --- issue 16, tuned on the tuning set (fixtures/trials/tuning), rules 16.5 ---
     # an assessment of the recipients of a cell therapy, the cell therapy its only
-    # intervention (NCT07463781)
+    # intervention (NCT07463781): `not_cell` until session 14; by the lead's convention of
+    # session 14 an observational study of a cell product's effects in the people who received
+    # it is a cell therapy (fixtures/trials/README.md), and the label says so whichever step
+    # decides it
     (
         _t(
             "Neurocognitive Assessment in Adults Undergoing CD19 Targeted CAR-T Cell Therapy",
@@ -138,8 +141,8 @@ CASES = [
             "This is an observational, multicenter, prospective cohort study including patients "
             "treated with CAR-T in Italian centers.",
         ),
-        "not_cell",
-        "negative.setting",
+        "cell_therapy",
+        None,
     ),
     # costs of care of people treated with CAR-T, no intervention (NCT06392763)
     (
@@ -592,11 +595,15 @@ def test_cells_expanding_in_vivo_or_made_with_mrna_stay_cells():
 # --- rules 16.9, tuned on development + half A + tuning + tuning2 (never half B) ---
 # Who gives the cells, read sentence by sentence: the study gives something else around a
 # standard or generic CAR-T that the record also lists (tuning NCT07478848; tuning2
-# NCT07489989, the CAR-T and the maintenance written as one intervention), or gives no
-# treatment at all (tuning2 NCT04300998), or names something else as what is investigated
+# NCT07489989, the CAR-T and the maintenance written as one intervention), or names something
+# else as what is investigated
 # (tuning NCT07280793); a generic CAR-T listed beside a drug study whose summary names the
 # CAR-T only as what the patients relapsed after (tuning2 NCT07612787); a title that names
-# the CAR-T only as the outcomes a test predicts (tuning NCT06993766, no interventions).
+# the CAR-T only as the outcomes a test predicts (tuning NCT06993766, no interventions); the
+# dose of the lymphodepletion, with or without rituximab, before CD19 CAR T cells (tuning2
+# NCT05052528, a cell therapy until the lead's convention of session 14). Tuning2's
+# NCT04300998 ("Study of CAR-T Therapy in Older Patients", no treatment given) left this list
+# in session 14: an observational study of the product's effects is a cell therapy now.
 AROUND_THE_CELLS = [
     _t(
         "Radiation, Oral Vancomycin, and CAR-T for B-Cell Lymphomas",
@@ -611,14 +618,6 @@ AROUND_THE_CELLS = [
         "This study evaluates the incorporation of chidamide (an HDAC inhibitor) combined with "
         "a PD-1 inhibitor as maintenance therapy following CAR-T cell immunotherapy in patients "
         "with relapsed/refractory high-risk aggressive B-cell lymphoma.",
-    ),
-    _t(
-        "Study of CAR-T Therapy in Older Patients",
-        [("", "Blood draw"), ("", "Cognition"), ("", "Geriatric Depression Scale")],
-        "This study is being done to find out how older patients respond to CAR-T cell therapy "
-        "and how the treatment affects their quality of life. This is a quality of life study "
-        "and participating in the study does not involve receiving any treatment, other than "
-        "the standard treatment for participants' disease.",
     ),
     _t(
         "CAR-T Cell Efficacy With Molecular Imaging in Multiple Myeloma",
@@ -638,6 +637,16 @@ AROUND_THE_CELLS = [
         "The Predictability of CD19 Expression Across Primitive Cellular Fractions of Relapsed "
         "B-ALL on Outcomes of CD19-targeted CAR T-cells",
     ),
+    _t(
+        "Fludarabine and Cyclophosphamide With or Without Rituximab Before CD19 Chimeric "
+        "Antigen Receptor T Cells for the Treatment of Relapsed or Refractory Diffuse Large "
+        "B-Cell Lymphoma",
+        [("", "Chimeric Antigen Receptor T-Cell Therapy"), ("", "Cyclophosphamide"),
+         ("", "Fludarabine Phosphate"), ("", "Rituximab")],
+        "This phase I trial evaluates the best dose, possible benefits and/or side effects "
+        "of fludarabine and cyclophosphamide with or without rituximab before CD19 chimeric "
+        "antigen receptor T cells in treating patients with diffuse large B-cell lymphoma.",
+    ),
 ]
 
 
@@ -648,40 +657,29 @@ def test_cells_given_around_another_studied_thing_are_the_setting(trial):
     assert any(r.startswith("negative.") for r in _rules(c)), _rules(c)
 
 
-# ... the same reading keeps what the development set labels cell therapy: a bridging therapy
-# or the lymphodepletion before the cells is part of the cell therapy (development
-# NCT07093554, tuning2 NCT05052528), and an investigational code gives the cells itself
-@pytest.mark.parametrize(
-    "trial",
-    [
-        _t(
-            "Cilta-Talq Fusion Study: A Phase 1b Study of Talquetamab Bridging Therapy Followed "
-            "by Ciltacabtagene Autoleucel in Patients With Relapsed/Refractory Multiple Myeloma",
-            [("", "Ciltacabtagene Autoleucel"), ("", "Talquetamab")],
-            "This is a single-arm, open-label, phase 1b study evaluating the safety and "
-            "feasibility of using talquetamab as bridging therapy prior to cilta-cel in patients "
-            "with relapsed and refractory multiple myeloma (RRMM).",
-        ),
-        _t(
-            "Fludarabine and Cyclophosphamide With or Without Rituximab Before CD19 Chimeric "
-            "Antigen Receptor T Cells for the Treatment of Relapsed or Refractory Diffuse Large "
-            "B-Cell Lymphoma",
-            [("", "Chimeric Antigen Receptor T-Cell Therapy"), ("", "Cyclophosphamide"),
-             ("", "Fludarabine Phosphate"), ("", "Rituximab")],
-            "This phase I trial evaluates the best dose, possible benefits and/or side effects "
-            "of fludarabine and cyclophosphamide with or without rituximab before CD19 chimeric "
-            "antigen receptor T cells in treating patients with diffuse large B-cell lymphoma.",
-        ),
-        _t(
+# ... while an investigational code gives the cells itself. (Until session 14 a bridging
+# therapy or the lymphodepletion before the cells was read as part of the cell therapy, by the
+# development set's convention: development NCT07093554, talquetamab bridging before cilta-cel,
+# and tuning2 NCT05052528 were listed here; the lead's convention of session 14 makes both
+# `not_cell`, fixtures/trials/README.md.)
+def test_an_investigational_code_after_radiation_gives_the_cells():
+    """A record written for this test. The rules call it a cell therapy (a development code
+    among the listed cells). With its intervention untyped, the wording model of rules 16.21
+    takes it away at p 0.087 (0.114 under the 13-set model of 16.18-16.19, just above the 0.1
+    threshold): a made-up record at the threshold's edge, like the cut-down record of
+    ``benchmarks/TRIALS.md`` (z5). Typed BIOLOGICAL, as ClinicalTrials.gov types a CAR-T, the
+    model's guard keeps what the title and the listed biological both name."""
+    def radiation_before(kind: str):
+        return _t(
             "Radiation Before CT103A in Multiple Myeloma",
-            [("", "CT103A CAR-T cells"), ("", "Radiation Therapy")],
+            [(kind, "CT103A CAR-T cells"), ("", "Radiation Therapy")],
             "This trial assesses whether it is feasible to use radiation therapy prior to CAR "
             "T-cell therapy with CT103A.",
-        ),
-    ],
-)
-def test_bridging_lymphodepletion_and_coded_products_stay_cell_therapy(trial):
-    assert classify(trial).label == "cell_therapy"
+        )
+
+    assert classify(radiation_before(""), wording=False).label == "cell_therapy"
+    c = classify(radiation_before("BIOLOGICAL"))
+    assert (c.label, _rules(c)[0]) == ("cell_therapy", "cell.CAR_T"), c.evidence
 
 
 # Code-only products whose summary says what the study gives in words the rules did not read
@@ -794,9 +792,10 @@ def test_a_car_in_a_constructs_name_is_a_car_family(trial, family):
     assert (c.label, c.cell_family) == ("cell_therapy", family), c.evidence
 
 
-def test_cells_listed_with_plus_after_a_bridging_therapy_are_given():
-    """"bridging therapy + chemotherapy + CD19 CAR-T Cells" lists what the study gives; the
-    bridging word does not make the cells the setting (tuning NCT06220097)."""
+def test_a_bridging_regimen_listed_with_plus_before_car_t_cells_is_what_is_studied():
+    """"bridging therapy + chemotherapy + CD19 CAR-T Cells" (tuning NCT06220097): a cell therapy
+    until session 14, when the lead's convention made a study of a bridging regimen given to the
+    recipients of a CAR-T `not_cell` (fixtures/trials/README.md), whichever step decides it."""
     t = _t(
         "Mitoxantrone Hydrochloride Liposome Injection-containing Bridging Regimen and "
         "CD19-targeting CAR-T Therapies",
@@ -804,7 +803,7 @@ def test_cells_listed_with_plus_after_a_bridging_therapy_are_given():
               "Fludarabine-based chemotherapy +CD19 CAR-T Cells")],
     )
     c = classify(t)
-    assert (c.label, c.cell_family) == ("cell_therapy", "CAR_T"), c.evidence
+    assert (c.label, c.cell_family) == ("not_cell", None), c.evidence
 
 
 # --- rules 16.9, classes of the third tuning set (fixtures/trials/tuning3) ---

@@ -68,11 +68,11 @@ def test_an_agent_around_a_standard_car_t_in_other_words(atlas_terms):
 
 @pytest.mark.parametrize(
     "trial_id",
-    # talquetamab bridging followed by cilta-cel (a product of its own), VRd followed by BCMA
-    # CAR-T and chidamide bridging for CAR-T (no antibody or radiotherapy before the cells),
-    # glofitamab combined with CAR-T and radiation in combination with B7-H3 CAR T cells (given
-    # with the cells, not before or after them): cell therapies; bispecific salvage followed by
-    # CAR-T and odronextamab before CAR-T: not
+    # VRd followed by BCMA CAR-T (a first-line strategy), glofitamab combined with CAR-T and
+    # radiation in combination with B7-H3 CAR T cells (given with the cells, not before or
+    # after them): cell therapies; bispecific salvage followed by CAR-T and odronextamab before
+    # CAR-T: not; talquetamab bridging followed by cilta-cel and chidamide bridging for CAR-T:
+    # cell therapies until session 14, `not_cell` since (the lead's convention on bridging)
     ["NCT07093554", "NCT05979363", "NCT05370547", "NCT07326371", "NCT07222735",
      "NCT06996132", "NCT06784726"],
 )

@@ -19,6 +19,7 @@ from ctatlas.trials.evaluate import _load_parts, heldout3_half
 from ctatlas.trials.wording import features, gate, read_model, why, write_model
 from ctatlas.trials.wording_train import (
     SETS_AT_16_14,
+    SETS_AT_16_18,
     TRAINING_SETS,
     load_set,
     load_training,
@@ -42,7 +43,7 @@ def _study(name: str, trial_id: str):
     return next(t for r, t in load_set(FIX, name) if r["trial_id"] == trial_id)
 
 
-@pytest.mark.parametrize("name", ["judge4_B", "judge4", "judge5", "judge5_A"])
+@pytest.mark.parametrize("name", ["judge4_B", "judge4", "judge7", "judge7_A"])
 def test_the_judging_sets_are_refused_before_any_file_is_opened(tmp_path, name):
     # a folder that does not exist: the refusal comes before any file is looked for
     with pytest.raises(ValueError, match="refused") as err:
@@ -55,8 +56,10 @@ def test_the_judging_sets_are_refused_before_any_file_is_opened(tmp_path, name):
 def test_an_unnamed_set_is_refused_and_the_lists_are_explicit(tmp_path):
     with pytest.raises(ValueError, match="not one of"):
         load_set(tmp_path, "tuning7")
-    assert not any(n.startswith("judge5") or n == "judge4_B" for n in TRAINING_SETS)
-    assert set(TRAINING_SETS) - set(SETS_AT_16_14) == {"tuning6", "judge4_A"}
+    assert not any(n.startswith("judge7") or n in ("judge4", "judge4_B") for n in TRAINING_SETS)
+    # rules 16.21 train on held-out sets 5 and 6 (both spent); the judged 16.18/16.19 model did not
+    assert set(TRAINING_SETS) - set(SETS_AT_16_18) == {"judge5", "judge6"}
+    assert set(SETS_AT_16_18) - set(SETS_AT_16_14) == {"tuning6", "judge4_A"}
 
 
 def test_held_out_set_4_gives_half_a_only():
@@ -191,7 +194,7 @@ def test_a_score_is_the_same_whatever_the_string_hash_seed(trial_id):
 
 def test_the_scoring_path_equals_the_features_sum_on_every_readable_study():
     # the classifier's path (no feature strings built) against the training definition, to the
-    # last bit, on every study of the 13 readable sets, admitted by the gate or not
+    # last bit, on every study of the 15 readable sets, admitted by the gate or not
     from ctatlas.trials.wording_rule import model
 
     m = model()

@@ -62,8 +62,13 @@ ROUTINE_WORDS = frozenset(
     """.split()
 )
 
-# A bridging therapy given before the cell therapy is part of its treatment (the development
-# set's convention), not a study of something else.
+# A bridging word before the cell therapy. Until session 14 a bridging therapy was read as part
+# of the cell therapy's treatment (the development set's convention). The lead's decision of
+# session 14 (tests/fixtures/trials/README.md, "Conventions settled in session 14") reverses
+# that for a standard cell product: a study whose question is a bridging or maintenance regimen
+# (chemotherapy included) given to its recipients is not_cell, also when the product is listed;
+# the cells bridging to a transplant, or an investigational product given after its bridging,
+# stay a cell therapy. The rules below still read the word as before (a rules change of its own).
 BRIDGING = _folded(r"\bbridg\w*")
 
 # ... nor is an induction "followed by" the cell therapy, or given "then" or in sequence with it

@@ -3,10 +3,11 @@ one, and a deterministic fit. Used by ``scripts/train_wording_model.py``,
 ``benchmarks/wording_backtest.py`` and the tests; never at run time.
 
 Only readable labelled sets are training sets (:data:`TRAINING_SETS`, an explicit list). Held-out
-set 4's half B judges the rules and held-out set 5 (``judge5/``) is being drawn: :func:`load_set`
-refuses both, and reads held-out set 4's half A choosing its rows by trial id as the label
-files are read (:func:`~ctatlas.trials.evaluate.load_heldout4`), so half B's labels are never
-held.
+set 4's half B and held-out set 7 (``judge7/``) judge the rules and the model: :func:`load_set`
+refuses both by name before any file is opened, and reads held-out set 4's half A choosing its
+rows by trial id as the label files are read (:func:`~ctatlas.trials.evaluate.load_heldout4`),
+so half B's labels are never held. Held-out sets 5 (``judge5/``) and 6 (``judge6/``) were spent
+in sessions 13 and 14 and are training sets since rules 16.21, whole.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from .evaluate import (
     load_heldout2,
     load_heldout3,
     load_heldout4,
+    load_heldout5,
+    load_heldout6,
     load_tuning,
 )
 from .record import Trial
@@ -31,6 +34,7 @@ from .wording import WordingModel, features
 
 __all__ = [
     "SETS_AT_16_14",
+    "SETS_AT_16_18",
     "TRAINING_SETS",
     "fingerprint",
     "load_set",
@@ -39,8 +43,9 @@ __all__ = [
 ]
 
 #: Every readable labelled set, by name: the development set, both halves of the first held-out
-#: set, held-out set 2, tuning sets 1-6, held-out set 3 (both halves: spent) and held-out set
-#: 4's half A (tuned on since session 12). Never a glob of folders.
+#: set, held-out set 2, tuning sets 1-6, held-out set 3 (both halves: spent), held-out set 4's
+#: half A (tuned on since session 12) and held-out sets 5 and 6 (whole; spent in sessions 13 and
+#: 14, trained on since rules 16.21). Never a glob of folders.
 TRAINING_SETS: tuple[str, ...] = (
     "development",
     "heldout_A",
@@ -55,27 +60,33 @@ TRAINING_SETS: tuple[str, ...] = (
     "judge3_A",
     "judge3_B",
     "judge4_A",
+    "judge5",
+    "judge6",
 )
 
+#: The 13 sets the model judged with rules 16.18 and 16.19 was trained on (fingerprint
+#: aad154b6bfad): all but held-out sets 5 and 6, which judged it (``benchmarks/wording_backtest.py
+#: --judge-heldout5`` still trains this one, so that the judged figure can be repeated).
+SETS_AT_16_18: tuple[str, ...] = tuple(s for s in TRAINING_SETS if s not in ("judge5", "judge6"))
+
 #: The sets that existed when rules 16.14 were written (commit a01f87d): all but tuning set 6
-#: and held-out set 4, which the backtest scores on.
+#: and held-out set 4, which the backtest scores on, and held-out sets 5 and 6, drawn later.
 SETS_AT_16_14: tuple[str, ...] = tuple(
-    s for s in TRAINING_SETS if s not in ("tuning6", "judge4_A")
+    s for s in SETS_AT_16_18 if s not in ("tuning6", "judge4_A")
 )
 
 _REFUSED = {
     "judge4_B": "held-out set 4's half B judges the rules: its labels are never read for a model",
     "judge4": "held-out set 4 whole holds half B, which judges the rules: ask for judge4_A",
-    "judge5": "held-out set 5 (judge5/) is out of bounds: it is being drawn and will judge",
     "judge7": "held-out set 7 (judge7/) judges the rules and the model: it is never trained on",
 }
 
 
 def _check(name: str) -> None:
     """``ValueError`` naming the set and the reason unless ``name`` is a training set (a name
-    beginning with ``judge5`` or ``judge7``, a part or half of one, is refused by that set's
+    beginning with ``judge7``, a part or half of held-out set 7, is refused by that set's
     reason)."""
-    whole = next((s for s in ("judge5", "judge7") if name.startswith(s)), name)
+    whole = "judge7" if name.startswith("judge7") else name
     if whole in _REFUSED:
         raise ValueError(f"training set {name!r} refused: {_REFUSED[whole]}")
     if name not in TRAINING_SETS:
@@ -85,7 +96,7 @@ def _check(name: str) -> None:
 def load_set(folder: Path, name: str) -> list[tuple[dict[str, str], Trial]]:
     """(label row, unlabelled Trial) for every study of one training set (``name`` one of
     :data:`TRAINING_SETS`); ``ValueError`` naming the set and the reason for any other name,
-    above all held-out set 4's half B and held-out set 5, whose files are never opened."""
+    above all held-out set 4's half B and held-out set 7, whose files are never opened."""
     _check(name)
     if name == "development":
         trials = load_fixture_trials(folder)
@@ -99,6 +110,10 @@ def load_set(folder: Path, name: str) -> list[tuple[dict[str, str], Trial]]:
         return load_tuning(folder, name)
     if name.startswith("judge3_"):
         return load_heldout3(folder, half=name[-1])
+    if name == "judge5":
+        return load_heldout5(folder)
+    if name == "judge6":
+        return load_heldout6(folder)
     return load_heldout4(folder, half="A")
 
 
