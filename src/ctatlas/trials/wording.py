@@ -20,8 +20,9 @@ read it.
 
 **Wired into the classifier since rules 16.18** as combination C1 (:mod:`ctatlas.trials.
 wording_rule`, ``benchmarks/TRIALS.md`` (z) and (z2)): judged by the lead on held-out set 5,
-the rules with it gained precision for no recall. The weights trained on the 13 readable sets
-ship with the package (``trials/models/wording.json.gz``).
+the rules with it gained precision for no recall. The weights trained on every readable set
+(13 sets for rules 16.18 and 16.19; 15 since rules 16.21, ``benchmarks/TRIALS.md`` (z7)) ship
+with the package (``trials/models/wording.json.gz``).
 """
 
 from __future__ import annotations
