@@ -132,8 +132,8 @@ CASES = [
     # an assessment of the recipients of a cell therapy, the cell therapy its only
     # intervention (NCT07463781): `not_cell` until session 14; by the lead's convention of
     # session 14 an observational study of a cell product's effects in the people who received
-    # it is a cell therapy (fixtures/trials/README.md), and the label says so whichever step
-    # decides it
+    # it is a cell therapy (fixtures/trials/README.md), and since rules 16.22 the rules say so
+    # (effects_observed)
     (
         _t(
             "Neurocognitive Assessment in Adults Undergoing CD19 Targeted CAR-T Cell Therapy",
@@ -142,7 +142,7 @@ CASES = [
             "treated with CAR-T in Italian centers.",
         ),
         "cell_therapy",
-        None,
+        "cell.CAR_T",
     ),
     # costs of care of people treated with CAR-T, no intervention (NCT06392763)
     (

@@ -49,6 +49,13 @@ from dataclasses import dataclass, field
 
 from . import prefilter, wording_rule
 from .atlas_terms import CellTerms
+from .classify_given import (
+    abbreviation_listed,
+    given_to_recipients,
+    observed_positive,
+    product_in_regimen,
+    spelled_otherwise,
+)
 from .classify_infer import (
     _NOT_A_CODE,
     _cells_around,
@@ -268,6 +275,8 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
                     title_first = wa + start
                 snippet = _snippet(text, start, end)
                 matched = text[start:end]
+                if matched.isupper() and spelled_otherwise(matched, alltext):
+                    continue  # "SMSC", the Swiss Multiple Sclerosis Cohort (rules 16.21)
                 if matched.lower() == "cart" and (
                     matched == ANTIRETROVIRAL_CART or ANTIRETROVIRAL in low_all
                 ):
@@ -331,7 +340,12 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
                     positives.append((fname, snippet, matched))
                 elif fname == "title":
                     near = masked[max(0, start - 60) : end + 60]
-                    if _family_of(matched) == "other" and not PRODUCT_CONTEXT.search(near):
+                    if _family_of(matched) == "other" and not PRODUCT_CONTEXT.search(near) and (
+                        # (unless a listed intervention gives them by the abbreviation the
+                        # title gives them: "Endometrial Regenerative Cells (ERC)", "Administration
+                        # of ERC"; rules 16.21)
+                        not abbreviation_listed(masked, end, iv_named)
+                    ):
                         continue  # "cardiomyocyte energy metabolism": biology, not a product
                     if not has_cell_intervention and (
                         LAB_CONTEXT.search(sentence)
@@ -466,11 +480,28 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
     if not setting_only and _given_with_approved(
         trial, atlas, positives, title_text, bool(title_setting) and not title_positive,
         title_population,
-    ):
+    ) and not product_in_regimen(trial, title_text, [
+        w for f, _, w, _ in atlas if f == "title"
+    ] if any(f.startswith("interventions") for f, _, _, _ in atlas) else []):
+        # (not a recognised product the title names beside the agent, with nothing saying the
+        # agent is the question: "Acalabrutinib + Liso-Cel" studies the product in a regimen;
+        # rules 16.21)
         # "NKTR-255 in combination with CAR-T", "dasatinib and quercetin with CAR-T": the cells
         # given are only authorized products, and the title studies another intervention
         setting_only = True
         title_setting = [("title", _snippet(title_text, 0, min(len(title_text), 60)))]
+    if not setting_only and not has_known and title_first is not None and (
+        given := given_to_recipients(
+            trial, title_text, title_first, coded_ivs, observational, title_positive,
+            has_cell_intervention, [iv_names_all[int(f[len("interventions["):-1])]
+                                    for f, _, _ in positives if f.startswith("interventions[")],
+        )
+    ):
+        # an agent randomised beside the cells, a bridging therapy before them, or only a
+        # supplement, an app or the lymphodepletion listed beside a cell therapy the title names
+        # generically: what is given to its recipients is studied (convention 1, rules 16.21)
+        setting_only = True
+        title_setting = [given]
     if not setting_only and not FOLLOW_UP.search(title_text):
         # the summary says the study gives something else around the cell therapy ("to use
         # radiation therapy prior to CAR T-cell therapy"), or gives no treatment itself, and
@@ -559,6 +590,13 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
         # donor cells listed are the transplant's
         positives = []
         has_cell_intervention = False
+    if (setting_only or laboratory or not title_positive) and (
+        observed := observed_positive(trial, title_text)
+    ):
+        # an observational study of a cell therapy's effects in the people who received it,
+        # nothing given, not its costs nor its samples (convention 2, rules 16.21)
+        setting_only, laboratory, title_positive = False, [], True
+        positives.insert(0, observed)
     if setting_only:
         positives = []
         has_cell_intervention = False

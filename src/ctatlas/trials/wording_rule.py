@@ -18,7 +18,11 @@ down before they were run; the first narrowed to the title after one run, ``benc
 - :func:`kept_by_rules`: the model never takes a study away whose rules' evidence names a cell
   product in its title and in an intervention the registry types a biological or genetic
   product ("Dendritic Cell Therapy" in the title and listed as a BIOLOGICAL): the title, the
-  registry and the rules all say cells are given;
+  registry and the rules all say cells are given; since rules 16.21 also a product named by
+  its own name in the title and in an intervention, whatever its type ("Liso-Cel" in the title,
+  "LISOCABTAGENE MARALEUCEL" listed as a drug), and an observational study of a cell
+  therapy's effects in its recipients (the lead's convention 2 of session 14; the model was
+  trained on labels that did not follow it);
 - :func:`drugs_only`: the model never makes a cell therapy of a study whose every listed
   intervention the registry types a drug (a single-drug "Daratumumab" study): nothing listed
   can be the cells.
@@ -44,10 +48,11 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from .classify_given import effects_observed, product_in_regimen
 from .classify_infer import _family_of, _origin
 from .classify_text import _cut, _masked
 from .record import Trial
-from .rules import STEM_FAMILIES
+from .rules import INN_CEL, NAMED_PRODUCT, STEM_FAMILIES
 from .wording import WordingModel, gate, read_model, why
 
 if TYPE_CHECKING:
@@ -108,17 +113,29 @@ PRODUCT_TYPES = frozenset({"BIOLOGICAL", "GENETIC"})
 def kept_by_rules(trial: Trial, evidence: list[dict]) -> bool:
     """Whether the rules' ``evidence`` names a cell product (a ``cell.*`` rule) both in the
     title and in an intervention of ``trial`` that the registry types a biological or genetic
-    product: then the model may not take the study away."""
-    cells = [e["field"] for e in evidence if e["rule"].startswith("cell.")]
-    if "title" not in cells:
-        return False
+    product; or names a product by its own name ("-cel", "-leucel", one of the atlas's) in an
+    intervention, whatever its type, and the title names one so too, with nothing saying an
+    agent beside it is the question (:func:`~ctatlas.trials.classify_given.product_in_regimen`:
+    "Acalabrutinib + Liso-Cel", "LISOCABTAGENE MARALEUCEL" listed as a drug; rules 16.21); or
+    the study is an observational study of a
+    cell therapy's effects in the people who received it (:func:`~ctatlas.trials.
+    classify_given.effects_observed`, the lead's convention 2 of session 14, which the model's
+    training labels did not follow; rules 16.21): then the model may not take the study away."""
+    cells = [e for e in evidence if e["rule"].startswith("cell.")]
+    in_title = any(e["field"] == "title" for e in cells)
+    named_in_title = product_in_regimen(trial, trial.title, [])
     types = [(iv.get("type") or "").strip().upper() for iv in trial.interventions]
-    for field in cells:
-        if field.startswith("interventions["):
-            i = int(field[len("interventions["):].split("]", 1)[0])
-            if i < len(types) and types[i] in PRODUCT_TYPES:
+    for e in cells:
+        if e["field"].startswith("interventions["):
+            i = int(e["field"][len("interventions["):].split("]", 1)[0])
+            if in_title and i < len(types) and types[i] in PRODUCT_TYPES:
                 return True
-    return False
+            if named_in_title and (
+                e["rule"].startswith("cell.known_product.")
+                or NAMED_PRODUCT.search(e["text"]) or INN_CEL.search(e["text"])
+            ):
+                return True
+    return effects_observed(trial, trial.title)
 
 
 def drugs_only(trial: Trial) -> bool:
