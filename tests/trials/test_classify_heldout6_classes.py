@@ -166,6 +166,19 @@ def test_an_observational_study_of_effects_in_other_words(
     assert _label(_t(title, interventions, study_type=study_type), atlas_terms) == "cell_therapy"
 
 
+def test_a_study_that_says_it_gives_no_treatment_follows_the_cells_effects(atlas_terms):
+    # a copy of tuning set 2's NCT04300998 cut to three of its eleven assessments, which
+    # test_classify_classes.py held as a setting until rules 16.21 (convention 2)
+    assert _label(_t(
+        "Study of CAR-T Therapy in Older Patients",
+        [("", "Blood draw"), ("", "Cognition"), ("", "Geriatric Depression Scale")],
+        "This study is being done to find out how older patients respond to CAR-T cell therapy "
+        "and how the treatment affects their quality of life. This is a quality of life study "
+        "and participating in the study does not involve receiving any treatment, other than "
+        "the standard treatment for participants' disease.", study_type=None,
+    ), atlas_terms) == "cell_therapy"
+
+
 @pytest.mark.parametrize(
     "trial_id",
     # costs (other): "Real-World HRU and Costs ... Tisa-cel and Axi-cel", "Care Pathway and
