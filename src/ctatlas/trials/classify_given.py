@@ -161,13 +161,14 @@ def product_in_regimen(trial: Trial, title: str, products: list[str]) -> bool:
     atlas's names and codes found in both, or a "-cel" international name) beside another
     agent, and the record gives no sign that the agent is the question (its dose, a placebo, a
     comparison, a toxicity it prevents: :data:`~ctatlas.trials.rules.AGENT_QUESTION`; nor a
-    title that names an agent placed around the cells, steroids or radiotherapy:
-    :data:`~ctatlas.trials.rules.OTHER_AGENT`):
+    title that names an agent placed around the cells, steroids or radiotherapy
+    (:data:`~ctatlas.trials.rules.OTHER_AGENT`), or a bridging or maintenance therapy:
+    "Talquetamab Bridging Therapy Followed by Ciltacabtagene Autoleucel"):
     "Acalabrutinib + Liso-Cel", a single-arm combination, studies the product in a new
     regimen; "Study of Lenzilumab and Axicabtagene Ciloleucel" whose summary seeks "the most
     appropriate dose of lenzilumab" studies the agent."""
     named = bool(products) or bool(NAMED_PRODUCT.search(title) or INN_CEL.search(title))
-    if not named or OTHER_AGENT.search(title):
+    if not named or OTHER_AGENT.search(title) or BRIDGE_BEFORE.search(title):
         return False
     return not AGENT_QUESTION.search(" ".join([title, trial.summary or ""]))
 
