@@ -1,4 +1,4 @@
-"""Rules 16.21: the classes of error held-out set 6 showed once the lead listed its 12 errors at
+"""Rules 16.22: the classes of error held-out set 6 showed once the lead listed its 12 errors at
 rules 16.19 (``benchmarks/TRIALS.md`` (z6)), read under the lead's two conventions of session 14
 (``fixtures/trials/README.md``, "Conventions settled in session 14"): each class on the real
 set-6 row that showed it (``fixtures/trials/judge6``, spent in session 14), a row in other words
@@ -125,7 +125,8 @@ def test_a_bridging_therapy_before_a_generic_cell_therapy_is_studied(atlas_terms
 
 @pytest.mark.parametrize(
     # a product of its own after the bridging ("Talquetamab Bridging Therapy Followed by
-    # Ciltacabtagene Autoleucel"), the cells bridging to a transplant ("Anti-CD19 CAR-T Therapy
+    # Ciltacabtagene Autoleucel": the rules leave it to the wording model, which follows its
+    # session-14 label, not_cell), the cells bridging to a transplant ("Anti-CD19 CAR-T Therapy
     # Bridging to HSCT"), a transplant bridging with CAR-T, a coded product bridging to one
     "trial_id", ["NCT07093554", "NCT03366350", "NCT07087847", "NCT02892695"],
 )
@@ -168,7 +169,7 @@ def test_an_observational_study_of_effects_in_other_words(
 
 def test_a_study_that_says_it_gives_no_treatment_follows_the_cells_effects(atlas_terms):
     # a copy of tuning set 2's NCT04300998 cut to three of its eleven assessments, which
-    # test_classify_classes.py held as a setting until rules 16.21 (convention 2)
+    # test_classify_classes.py held as a setting until rules 16.22 (convention 2)
     assert _label(_t(
         "Study of CAR-T Therapy in Older Patients",
         [("", "Blood draw"), ("", "Cognition"), ("", "Geriatric Depression Scale")],

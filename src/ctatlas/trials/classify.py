@@ -276,7 +276,7 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
                 snippet = _snippet(text, start, end)
                 matched = text[start:end]
                 if matched.isupper() and spelled_otherwise(matched, alltext):
-                    continue  # "SMSC", the Swiss Multiple Sclerosis Cohort (rules 16.21)
+                    continue  # "SMSC", the Swiss Multiple Sclerosis Cohort (rules 16.22)
                 if matched.lower() == "cart" and (
                     matched == ANTIRETROVIRAL_CART or ANTIRETROVIRAL in low_all
                 ):
@@ -343,7 +343,7 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
                     if _family_of(matched) == "other" and not PRODUCT_CONTEXT.search(near) and (
                         # (unless a listed intervention gives them by the abbreviation the
                         # title gives them: "Endometrial Regenerative Cells (ERC)", "Administration
-                        # of ERC"; rules 16.21)
+                        # of ERC"; rules 16.22)
                         not abbreviation_listed(masked, end, iv_named)
                     ):
                         continue  # "cardiomyocyte energy metabolism": biology, not a product
@@ -485,7 +485,7 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
     ] if any(f.startswith("interventions") for f, _, _, _ in atlas) else []):
         # (not a recognised product the title names beside the agent, with nothing saying the
         # agent is the question: "Acalabrutinib + Liso-Cel" studies the product in a regimen;
-        # rules 16.21)
+        # rules 16.22)
         # "NKTR-255 in combination with CAR-T", "dasatinib and quercetin with CAR-T": the cells
         # given are only authorized products, and the title studies another intervention
         setting_only = True
@@ -499,7 +499,7 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
     ):
         # an agent randomised beside the cells, a bridging therapy before them, or only a
         # supplement, an app or the lymphodepletion listed beside a cell therapy the title names
-        # generically: what is given to its recipients is studied (convention 1, rules 16.21)
+        # generically: what is given to its recipients is studied (convention 1, rules 16.22)
         setting_only = True
         title_setting = [given]
     if not setting_only and not FOLLOW_UP.search(title_text):
@@ -594,7 +594,7 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
         observed := observed_positive(trial, title_text)
     ):
         # an observational study of a cell therapy's effects in the people who received it,
-        # nothing given, not its costs nor its samples (convention 2, rules 16.21)
+        # nothing given, not its costs nor its samples (convention 2, rules 16.22)
         setting_only, laboratory, title_positive = False, [], True
         positives.insert(0, observed)
     if setting_only:

@@ -1,5 +1,5 @@
 """What a study gives the people who receive a cell therapy, and whether it gives anything
-(rules 16.21, written against held-out set 6's errors under the lead's two conventions of
+(rules 16.22, written against held-out set 6's errors under the lead's two conventions of
 session 14, ``tests/fixtures/trials/README.md``, "Conventions settled in session 14").
 
 One concern: the checks :mod:`ctatlas.trials.classify` asks once its mention loop has read a

@@ -204,7 +204,7 @@ FAMILY_PATTERNS: dict[str, str] = {
     r"|\b(?:autologous|allogene?ic|autologic) (?:[\w-]+ ){0,3}?cells?\b|\bregenerative cells?"
     r"|\b(?:autologous|allogene?ic|donor|adoptive) (?:[\w-]+ ){0,2}?cellular (?:immuno)?therap\w*"
     # a cell therapy the title names by the development code that follows ("the Investigational
-    # Cellular Therapy GCAR1"; rules 16.21)
+    # Cellular Therapy GCAR1"; rules 16.22)
     r"|\bcell(?:ular)? therap(?:y|ies)(?= [a-z]{1,6}-?\d)"
     r"|\b[a-z0-9-]*\d[a-z0-9-]* cells?\b|\bcell[- ]based (?:therap\w*|products?|treatments?)"
     r"|\bstem cells?\b|\bprogenitor cells?\b|\bcell[- ]?therapy\b|\bcell(?:ular)? ("

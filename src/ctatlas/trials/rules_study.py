@@ -224,7 +224,7 @@ ANTIRETROVIRAL_CART = "cART"
 
 ANTIRETROVIRAL = "antiretroviral"
 
-# Rules 16.21 (held-out set 6's errors; the lead's two conventions of session 14,
+# Rules 16.22 (held-out set 6's errors; the lead's two conventions of session 14,
 # ``tests/fixtures/trials/README.md``, "Conventions settled in session 14"):
 #
 # 1. Something given to the recipients of a cell therapy (a drug, a supplement, an app, a

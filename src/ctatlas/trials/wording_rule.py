@@ -18,7 +18,7 @@ down before they were run; the first narrowed to the title after one run, ``benc
 - :func:`kept_by_rules`: the model never takes a study away whose rules' evidence names a cell
   product in its title and in an intervention the registry types a biological or genetic
   product ("Dendritic Cell Therapy" in the title and listed as a BIOLOGICAL): the title, the
-  registry and the rules all say cells are given; since rules 16.21 also a product named by
+  registry and the rules all say cells are given; since rules 16.22 also a product named by
   its own name in the title and in an intervention, whatever its type ("Liso-Cel" in the title,
   "LISOCABTAGENE MARALEUCEL" listed as a drug), and an observational study of a cell
   therapy's effects in its recipients (the lead's convention 2 of session 14; the model was
@@ -116,11 +116,11 @@ def kept_by_rules(trial: Trial, evidence: list[dict]) -> bool:
     product; or names a product by its own name ("-cel", "-leucel", one of the atlas's) in an
     intervention, whatever its type, and the title names one so too, with nothing saying an
     agent beside it is the question (:func:`~ctatlas.trials.classify_given.product_in_regimen`:
-    "Acalabrutinib + Liso-Cel", "LISOCABTAGENE MARALEUCEL" listed as a drug; rules 16.21); or
+    "Acalabrutinib + Liso-Cel", "LISOCABTAGENE MARALEUCEL" listed as a drug; rules 16.22); or
     the study is an observational study of a
     cell therapy's effects in the people who received it (:func:`~ctatlas.trials.
     classify_given.effects_observed`, the lead's convention 2 of session 14, which the model's
-    training labels did not follow; rules 16.21): then the model may not take the study away."""
+    training labels did not follow; rules 16.22): then the model may not take the study away."""
     cells = [e for e in evidence if e["rule"].startswith("cell.")]
     in_title = any(e["field"] == "title" for e in cells)
     named_in_title = product_in_regimen(trial, trial.title, [])
