@@ -68,7 +68,9 @@ ROUTINE_WORDS = frozenset(
 # that for a standard cell product: a study whose question is a bridging or maintenance regimen
 # (chemotherapy included) given to its recipients is not_cell, also when the product is listed;
 # the cells bridging to a transplant, or an investigational product given after its bridging,
-# stay a cell therapy. The rules below still read the word as before (a rules change of its own).
+# stay a cell therapy. Since rules 16.22 a title that names a bridging or maintenance therapy
+# before a cell therapy it names only generically is read so (:data:`BRIDGE_BEFORE`,
+# ``classify_given.bridging_before``); the other rules below still read the word as before.
 BRIDGING = _folded(r"\bbridg\w*")
 
 # ... nor is an induction "followed by" the cell therapy, or given "then" or in sequence with it
