@@ -54,7 +54,7 @@ in the default run: without the flag it is not evaluated.
 Held-out set 6 (``judge6/``, every ``gold_part*.csv``), drawn in session 13 before held-out set
 5's errors were read and rules 16.19 written against them, no rule and no model written against
 it: ``--heldout6`` prints its totals (whole). **It was spent in session 14**: the lead listed its
-12 errors at rules 16.19 and rules 16.21 were written against them (``benchmarks/TRIALS.md``
+12 errors at rules 16.19 and rules 16.22 were written against them (``benchmarks/TRIALS.md``
 (z6)), so its figures are tuning figures now and ``--verbose`` lists its errors too. It is not
 in the default run: without the flag it is not evaluated.
 
@@ -162,7 +162,7 @@ def main() -> None:
             _print("held-out set 5 (spent in session 13: rules 16.19 were written against its "
                    "errors; a tuning figure)", evaluate_heldout5(FIXTURES, t), verbose)
         if judge_6:
-            _print("held-out set 6 (spent in session 14: rules 16.21 were written against its "
+            _print("held-out set 6 (spent in session 14: rules 16.22 were written against its "
                    "errors; a tuning figure)", evaluate_heldout6(FIXTURES, t), verbose)
         if judge_7:
             _print("held-out set 7 (judging; totals only, errors never listed)",
