@@ -2,10 +2,11 @@
 id, and short records written for a test in a registry's shape.
 
 Each set is loaded once per test session and kept (the class tests only classify these
-records; :func:`~ctatlas.trials.classify.classify` does not change them). Half B of held-out
-set 4 and held-out set 7 are unspent and are never loaded here; held-out set 5 was spent in
-session 13 (its errors read at rules 16.18) and held-out set 6 in session 14 (its errors read at
-rules 16.19): both are readable.
+records; :func:`~ctatlas.trials.classify.classify` does not change them). Held-out set 7 is
+unspent and is never loaded here; held-out set 5 was spent in session 13 (its errors read at
+rules 16.18), held-out set 6 in session 14 (its errors read at rules 16.19) and half B of
+held-out set 4 in session 14 after its final figure (its errors read at rules 16.22): all three
+are readable.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ Pair = tuple[dict[str, str], Trial]
 
 #: the sets a class test may read, by the name it uses for them
 READABLE = ("dev", "heldout", "heldout2", "heldout3", "heldout3A", "heldout3B", "heldout4A",
-            "heldout5", "heldout6", *TUNING_SETS)
+            "heldout4B", "heldout5", "heldout6", *TUNING_SETS)
 
 
 @cache
@@ -41,7 +42,8 @@ def labelled(where: str) -> dict[str, Pair]:
     """(label row, record) by trial id of every study of one readable set: ``dev`` (the
     development set), ``heldout`` (the first held-out set, both halves, spent), ``heldout2``
     (spent), ``heldout3`` or its half ``heldout3A`` / ``heldout3B`` (both spent), ``heldout4A``
-    (half A of held-out set 4, spent), ``heldout5`` (held-out set 5, whole, spent), ``heldout6``
+    (half A of held-out set 4, spent), ``heldout4B`` (half B, spent in session 14),
+    ``heldout5`` (held-out set 5, whole, spent), ``heldout6``
     (held-out set 6, whole, spent), or a tuning set's name."""
     if where == "dev":
         trials = load_fixture_trials(FIX)
@@ -53,8 +55,8 @@ def labelled(where: str) -> dict[str, Pair]:
         pairs = load_heldout2(FIX)
     elif where in ("heldout3", "heldout3A", "heldout3B"):
         pairs = load_heldout3(FIX, half=where[len("heldout3"):] or None)
-    elif where == "heldout4A":
-        pairs = load_heldout4(FIX, half="A")
+    elif where in ("heldout4A", "heldout4B"):
+        pairs = load_heldout4(FIX, half=where[-1])
     elif where == "heldout5":
         pairs = load_heldout5(FIX)
     elif where == "heldout6":
