@@ -56,6 +56,7 @@ from .classify_given import (
     product_in_regimen,
     spelled_otherwise,
 )
+from .classify_graft import manipulated_graft
 from .classify_infer import (
     _NOT_A_CODE,
     _cells_around,
@@ -102,6 +103,7 @@ from .rules import (
     ASC_WORD,
     ASSESSMENT_STUDY,
     CAR_CARRIERS,
+    CAR_MYELOID,
     CAR_TOKEN,
     CELL_THERAPY_NAMED,
     CODE,
@@ -318,6 +320,10 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
                     # receives healthy blood-forming cells (stem cells) from a donor": the
                     # description of a listed transplant describes its graft
                     neg = True
+                if not neg and fname.startswith("interventions") and manipulated_graft(
+                    iv_names_all[int(fname[len("interventions[") : -1])]
+                ):
+                    neg = True  # a CD34-enriched, T-cell-depleted donor graft: the transplant
                 if neg and fname == "title" and _coded_before(masked[max(0, start - 60) : start],
                                                               coded_ivs):
                     # "... Receiving ALLO-501A Allogeneic CAR T Cell Therapy", ALLO-501A listed:
@@ -723,7 +729,7 @@ def _by_rules(trial: Trial, known_products: bool, terms: CellTerms | None) -> Cl
                 better = _family_of(fam_text + " " + context + " " + _masked(_cut(trial.summary)))
             if better != "other" and FAMILY_ORDER.index(better) < FAMILY_ORDER.index(family):
                 family = better
-        if not known_family and family in CAR_CARRIERS:
+        if not known_family and family in CAR_CARRIERS and not CAR_MYELOID.search(fam_text):
             # a CAR written into a construct's name ("CD123CAR-CD28-CD3zeta-EGFRt-expressing
             # T-lymphocytes", "IL13Ra2-specific CAR Tcm cells", "CD19.CAR-multiVST"): the cells
             # carry a chimeric antigen receptor

@@ -51,6 +51,7 @@ from .rules_names import (
     ASC_CONTEXT,
     ASC_WORD,
     CAR_CARRIERS,
+    CAR_MYELOID,
     CAR_TOKEN,
     CODE,
     FAMILY_ANCHORS,
@@ -122,7 +123,7 @@ from .rules_transplant import (
 
 #: The version of these rules. Raise it with any change that can change a label; the atlas's
 #: cell-therapy names and codes add their own fingerprint (``atlas_terms.rule_version``).
-RULES_VERSION = "16.22"
+RULES_VERSION = "16.23"
 
 #: How far around a literal stem the engine searches (the regexes are far too slow over whole
 #: records)
@@ -149,6 +150,7 @@ __all__ = [
     "BRIDGE_BEFORE",
     "BRIDGING",
     "CAR_CARRIERS",
+    "CAR_MYELOID",
     "CAR_TOKEN",
     "CELL_THERAPY_NAMED",
     "CELL_WORD",

@@ -162,7 +162,9 @@ FAMILY_PATTERNS: dict[str, str] = {
     # Wharton's jelly with its cells named: the jelly alone ("Umbilical cord-derived Wharton's
     # Jelly" beside a device) is a tissue product, not cells
     r"|wharton\S{0,3}(?:\s+jelly)?[\s-]+(?:[\w-]+[\s-]+){0,3}?(?:mesenchymal|stromal|stem|"
-    r"mscs?\b|cells?\b)|\bmsc\b|multipotent adult progenitor|\bmapcs?\b|stem cell product"
+    r"mscs?\b|cells?\b)|\bmsc\b|multipotent adult progenitor|\bmapcs?\b"
+    # (a donor's stem cell product is a transplant's graft, not an MSC: rules 16.23)
+    r"|(?<!donor )stem cell product"
     r"|cartistem|pneumostem|neuronata|cellgram|jointstem|astrostem|smup-ia|hcr040"
     r"|darvadstrocel|remestemcel|\bcx601\b|alofisel|temcell|stempeucel|rexlemestrocel"
     r"|\b\w+strocel\b|\b\w+stemcel\b|중간엽|간엽|줄기세포 치료"
@@ -230,6 +232,12 @@ FAMILY_PATTERNS: dict[str, str] = {
     # a donor graft made as a product ("Engineered Donor Graft (Orca Q)", "a centrally
     # manufactured engineered donor graft"), not a graft only selected or depleted
     r"|\bengineered (?:donor |allogeneic |ha?ematopoietic )?grafts?\b"
+    # ... its cells named before the donor graft ("Partially Engineered T-regulatory Cell Donor
+    # Graft TRGFT-201", Orca-T; rules 16.23)
+    r"|\bengineered (?:[\w-]+ ){0,2}?cells? (?:donor )?grafts?\b"
+    # monocytes or macrophages that carry a chimeric antigen receptor ("CAR-monocytes",
+    # CT-0525; rules 16.23): cells of their own, not a CAR-T (:data:`CAR_MYELOID`)
+    r"|\bcar[- ]?(?:engineered |modified )?(?:monocytes?|macrophages?)\b"
     r"|\blymphocytes?\b|\bt[- ]?cells?\b|cord blood|\bmegakaryocytes?|red blood cells? "
     r"(?:derived|cultured)|세포치료|세포 치료|줄기세포|세포 주사|세포주사|세포$",
 }
@@ -259,6 +267,10 @@ CAR_TOKEN = re.compile(r"(?<![a-z])car\b")
 # families that a CAR token makes a CAR family: T cells and unnamed cells carry a CAR-T, NK cells
 # a CAR-NK
 CAR_CARRIERS = {"T_cell_other": "CAR_T", "other": "CAR_T", "NK": "CAR_NK"}
+
+# a CAR carried by monocytes or macrophages ("CAR-monocytes", "CAR macrophages"): the family
+# stays ``other`` (no family of the atlas's is theirs; rules 16.23), never a CAR-T
+CAR_MYELOID = _folded(r"\bcar[- ]?(?:engineered |modified )?(?:monocytes?|macrophages?)\b")
 
 FAMILY_RE = {k: _folded(v) for k, v in FAMILY_PATTERNS.items()}
 
@@ -302,7 +314,7 @@ FAMILY_ANCHORS: dict[str, tuple[str, ...]] = {
     "other": ("stem", "progenitor", "cell", "fibroblast", "myoblast", "hepatocyte",
               "cardiomyocyte", "macrophag", "neural", "dopaminergic", "neuron", "lymphocyte",
               "cord blood", "megakaryocyte", "lymphodeplet", "precondition", "세포", "줄기",
-              "engineered"),
+              "engineered", "monocyte"),
 }
 
 # Literal stems: every cell-product, acellular, transplant and lymphodepletion pattern

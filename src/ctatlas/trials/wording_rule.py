@@ -49,6 +49,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from .classify_given import effects_observed, product_in_regimen
+from .classify_graft import adback_given
 from .classify_infer import _family_of, _origin
 from .classify_text import _cut, _masked
 from .record import Trial
@@ -120,7 +121,9 @@ def kept_by_rules(trial: Trial, evidence: list[dict]) -> bool:
     the study is an observational study of a
     cell therapy's effects in the people who received it (:func:`~ctatlas.trials.
     classify_given.effects_observed`, the lead's convention 2 of session 14, which the model's
-    training labels did not follow; rules 16.22): then the model may not take the study away."""
+    training labels did not follow; rules 16.22); or the title gives its cells as an adback
+    after a transplant and an intervention names them (:func:`~ctatlas.trials.classify_graft.
+    adback_given`; rules 16.23): then the model may not take the study away."""
     cells = [e for e in evidence if e["rule"].startswith("cell.")]
     in_title = any(e["field"] == "title" for e in cells)
     named_in_title = product_in_regimen(trial, trial.title, [])
@@ -135,7 +138,7 @@ def kept_by_rules(trial: Trial, evidence: list[dict]) -> bool:
                 or NAMED_PRODUCT.search(e["text"]) or INN_CEL.search(e["text"])
             ):
                 return True
-    return effects_observed(trial, trial.title)
+    return effects_observed(trial, trial.title) or adback_given(trial, evidence)
 
 
 def drugs_only(trial: Trial) -> bool:
