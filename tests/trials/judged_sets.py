@@ -7,7 +7,9 @@ label row.
 
 from __future__ import annotations
 
+import collections
 import csv
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -53,6 +55,28 @@ def gold_rows(judge: Path) -> list[dict[str, str]]:
         with open(part, newline="", encoding="utf-8") as fh:
             rows += [dict(r, _part=part.name) for r in csv.DictReader(fh)]
     return rows
+
+
+def checked_record_files(judge: Path) -> tuple[dict[str, set[str]], list[tuple[Path, bytes]]]:
+    """The gold rows' trial ids by the record file they name, and every record file of
+    ``judge`` with its bytes, once it is checked that the record files are exactly the files the
+    gold rows name and that each one's SHA-256 (its first 16 hex digits) is on its line of the
+    README's source table (``| `name` | ...``), so that a changed byte shows."""
+    by_file: dict[str, set[str]] = collections.defaultdict(set)
+    for r in gold_rows(judge):
+        by_file[r["source_file"]].add(r["trial_id"])
+    paths = sorted(p for p in judge.iterdir()
+                   if p.is_file() and p.suffix != ".md" and not p.name.startswith("gold_part"))
+    assert {p.name for p in paths} == set(by_file)
+    readme = (judge / "README.md").read_text(encoding="utf-8")
+    files = []
+    for p in paths:
+        data = p.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        line = next((ln for ln in readme.splitlines() if ln.startswith(f"| `{p.name}`")), "")
+        assert digest in line, (p.name, digest)
+        files.append((p, data))
+    return by_file, files
 
 
 def part_ids(judge: Path, name: str) -> set[str]:

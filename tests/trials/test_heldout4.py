@@ -11,7 +11,6 @@ other fixtures' real rows.
 from __future__ import annotations
 
 import collections
-import hashlib
 
 import pytest
 
@@ -25,6 +24,7 @@ from ctatlas.trials.evaluate import (
 
 from .conftest import FIX
 from .judged_sets import (
+    checked_record_files,
     gold_rows,
     ids_of,
     part_ids,
@@ -74,21 +74,8 @@ def test_every_record_is_kept_byte_for_byte_and_labelled(loaded):
     the upstream file at record boundaries (line endings kept), each row a study of the gold
     file and each gold row's study in it once; and every record file's SHA-256 is the one the README
     gives, so that a changed byte shows."""
-    rows = gold_rows(JUDGE)
-    by_file = collections.defaultdict(set)
-    for r in rows:
-        by_file[r["source_file"]].add(r["trial_id"])
-    record_files = sorted(p for p in JUDGE.iterdir()
-                          if p.is_file() and p.suffix != ".md"
-                          and not p.name.startswith("gold_part"))
-    assert {p.name for p in record_files} == set(by_file)
-    readme = README.read_text(encoding="utf-8")
-    for p in record_files:
-        data = p.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        assert f"`{p.name}`" in readme, p.name
-        line = next(ln for ln in readme.splitlines() if ln.startswith(f"| `{p.name}`"))
-        assert digest in line, (p.name, digest)
+    by_file, record_files = checked_record_files(JUDGE)
+    for p, data in record_files:
         if not p.name.startswith("a_"):
             continue
         header, ending = PART_A_FILES[p.name]

@@ -12,7 +12,6 @@ rows.
 from __future__ import annotations
 
 import collections
-import hashlib
 import json
 import re
 
@@ -33,6 +32,7 @@ from ctatlas.trials.wording_train import TRAINING_SETS, load_set
 from .conftest import FIX
 from .judged_sets import (
     HARD,
+    checked_record_files,
     gold_rows,
     ids_of,
     part_ids,
@@ -96,19 +96,8 @@ def test_every_record_is_kept_byte_for_byte_and_labelled(loaded):
     file at record boundaries (line endings kept), each row a study of the gold files and each
     gold row's study in it once; and every record file's SHA-256 is the one the README gives,
     so that a changed byte shows."""
-    by_file = collections.defaultdict(set)
-    for r in gold_rows(JUDGE):
-        by_file[r["source_file"]].add(r["trial_id"])
-    record_files = sorted(p for p in JUDGE.iterdir()
-                          if p.is_file() and p.suffix != ".md"
-                          and not p.name.startswith("gold_part"))
-    assert {p.name for p in record_files} == set(by_file)
-    readme = README.read_text(encoding="utf-8")
-    for p in record_files:
-        data = p.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        line = next((ln for ln in readme.splitlines() if ln.startswith(f"| `{p.name}`")), "")
-        assert digest in line, (p.name, digest)
+    by_file, record_files = checked_record_files(JUDGE)
+    for p, data in record_files:
         if p.name not in RECORD_FILES:  # a part b file: its own test names its header
             continue
         header, ending = RECORD_FILES[p.name]
