@@ -3,7 +3,7 @@
     python benchmarks/trials_accuracy.py [--verbose] [--skip-b] [--heldout2 | --spend-heldout2]
                                          [--heldout3] [--spend-heldout3a]
                                          [--heldout4] [--spend-heldout4a] [--heldout5]
-                                         [--heldout6] [--heldout7]
+                                         [--heldout6] [--heldout7] [--heldout8]
 
 Sets: the development set (``tests/fixtures/trials/labelled_trials.csv``, the rules were
 written against it) and the two halves of the held-out set (``heldout/``): half A, on which
@@ -66,6 +66,12 @@ against it: ``--heldout7`` prints its totals only (whole; no flag lists its erro
 them would spend it, ``judge7/README.md``). It is not a tuning set: without the flag it is not
 evaluated.
 
+Held-out set 8 (``judge8/``, every ``gold_part*.csv``), drawn in session 15 after held-out set
+7's errors were read and before the rules written against them (16.24) landed, no rule and no
+model written against it: ``--heldout8`` prints its totals only (whole; no flag lists its
+errors, and reading them would spend it, ``judge8/README.md``). It is not a tuning set: without
+the flag it is not evaluated.
+
 Each set is classified twice: with the atlas's cell-therapy names and codes (read from the
 curated data, ``data/``), as ``ctatlas trials ingest`` does, and with the text rules alone.
 """
@@ -87,6 +93,7 @@ from ctatlas.trials.evaluate import (
     evaluate_heldout5,
     evaluate_heldout6,
     evaluate_heldout7,
+    evaluate_heldout8,
     evaluate_tuning,
 )
 
@@ -126,6 +133,7 @@ def main() -> None:
     judge_5 = "--heldout5" in sys.argv
     judge_6 = "--heldout6" in sys.argv
     judge_7 = "--heldout7" in sys.argv
+    judge_8 = "--heldout8" in sys.argv
     terms = cell_terms(load_dataset())
     for name, t in ((f"with the atlas's terms ({len(terms)}; rules {rule_version(terms)})", terms),
                     ("text rules alone", None)):
@@ -170,6 +178,9 @@ def main() -> None:
         if judge_7:
             _print("held-out set 7 (judging; totals only, errors never listed)",
                    evaluate_heldout7(FIXTURES, t), False)
+        if judge_8:
+            _print("held-out set 8 (judging; totals only, errors never listed)",
+                   evaluate_heldout8(FIXTURES, t), False)
 
 
 if __name__ == "__main__":

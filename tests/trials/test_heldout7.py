@@ -92,8 +92,9 @@ def test_it_is_neither_a_tuning_set_nor_a_training_set(tmp_path):
             load_set(tmp_path / "nowhere", name)
         with pytest.raises(ValueError, match="refused"):
             load_training(tmp_path / "nowhere", ["development", name])
-    # it is the last of the judged sets, so every earlier one is kept apart from it
-    assert JUDGED_SETS[-1] == HELDOUT7
+    # it follows held-out sets 4-6 among the judged sets, so each of them is kept apart from it
+    # (held-out set 8, drawn after it, keeps apart from it in turn)
+    assert JUDGED_SETS.index(HELDOUT7) == 3 and JUDGED_SETS[:3] == (HELDOUT4, HELDOUT5, HELDOUT6)
 
 
 # --------------------------------------------------------------------------- the real set

@@ -66,7 +66,7 @@ def fixture_trials():
     out = []
     # the held-out sets, the tuning sets and the current CSV export's rows are read apart
     labelled_apart = (
-        "heldout", "heldout2", "judge3", "judge4", "judge5", "judge6", "judge7",
+        "heldout", "heldout2", "judge3", "judge4", "judge5", "judge6", "judge7", "judge8",
         "ctgov_csv_export",
         *TUNING_SETS,
     )

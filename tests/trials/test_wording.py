@@ -43,7 +43,8 @@ def _study(name: str, trial_id: str):
     return next(t for r, t in load_set(FIX, name) if r["trial_id"] == trial_id)
 
 
-@pytest.mark.parametrize("name", ["judge4_B", "judge4", "judge7", "judge7_A"])
+@pytest.mark.parametrize("name", ["judge4_B", "judge4", "judge7", "judge7_A", "judge8",
+                                  "judge8_a"])
 def test_the_judging_sets_are_refused_before_any_file_is_opened(tmp_path, name):
     # a folder that does not exist: the refusal comes before any file is looked for
     with pytest.raises(ValueError, match="refused") as err:
@@ -56,7 +57,8 @@ def test_the_judging_sets_are_refused_before_any_file_is_opened(tmp_path, name):
 def test_an_unnamed_set_is_refused_and_the_lists_are_explicit(tmp_path):
     with pytest.raises(ValueError, match="not one of"):
         load_set(tmp_path, "tuning7")
-    assert not any(n.startswith("judge7") or n in ("judge4", "judge4_B") for n in TRAINING_SETS)
+    assert not any(n.startswith(("judge7", "judge8")) or n in ("judge4", "judge4_B")
+                   for n in TRAINING_SETS)
     # rules 16.21 train on held-out sets 5 and 6 (both spent); the judged 16.18/16.19 model did not
     assert set(TRAINING_SETS) - set(SETS_AT_16_18) == {"judge5", "judge6"}
     assert set(SETS_AT_16_18) - set(SETS_AT_16_14) == {"tuning6", "judge4_A"}

@@ -40,8 +40,11 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
   record files' ids): :func:`load_heldout6`, :func:`evaluate_heldout6`;
 - held-out set 7, ``judge7/``: drawn in session 14 after held-out set 6's errors were read,
   read whole like sets 5 and 6, refusing any study of an earlier set, held-out sets 4-6
-  included (by their record files' ids): :func:`load_heldout7`, :func:`evaluate_heldout7`.
-  The loaders of sets 4-7 are one function over the list of judged sets (:data:`JUDGED_SETS`).
+  included (by their record files' ids): :func:`load_heldout7`, :func:`evaluate_heldout7`;
+- held-out set 8, ``judge8/``: drawn in session 15 after held-out set 7's errors were read,
+  read whole like sets 5-7, refusing any study of an earlier set, held-out sets 4-7 included
+  (by their record files' ids): :func:`load_heldout8`, :func:`evaluate_heldout8`.
+  The loaders of sets 4-8 are one function over the list of judged sets (:data:`JUDGED_SETS`).
 
 Used by the tests that hold the figures and by ``benchmarks/trials_accuracy.py``, which prints
 them.
@@ -578,7 +581,8 @@ HELDOUT4 = "judge4"  # drawn in session 12 after half B of held-out set 3 was re
 HELDOUT5 = "judge5"  # session 13, while half B of held-out set 4 was the only unspent judge
 HELDOUT6 = "judge6"  # session 13, while held-out set 5's errors were about to be read
 HELDOUT7 = "judge7"  # session 14, while held-out set 6's errors were read for new rules/model
-JUDGED_SETS: tuple[str, ...] = (HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7)
+HELDOUT8 = "judge8"  # session 15, while held-out set 7's errors were read for rules 16.24
+JUDGED_SETS: tuple[str, ...] = (HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8)
 
 
 def _heldout4_earlier(folder: Path) -> set[str]:
@@ -682,3 +686,17 @@ def evaluate_heldout7(
 ) -> Evaluation:
     """Held-out set 7 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
     return _score(load_heldout7(folder, name), terms)
+
+
+def load_heldout8(folder: Path, name: str = HELDOUT8) -> list[tuple[dict[str, str], Trial]]:
+    """(label row, unlabelled Trial) for every study of held-out set 8 (``folder/<name>``), read
+    and refused as :func:`_load_judged` says (also a study of held-out set 4, 5, 6 or 7, by
+    their record files' ids). Read whole, like held-out sets 5-7."""
+    return _load_judged(folder, HELDOUT8, name)
+
+
+def evaluate_heldout8(
+    folder: Path, terms: CellTerms | None = None, name: str = HELDOUT8
+) -> Evaluation:
+    """Held-out set 8 (``folder/<name>``), whole, with the atlas's ``terms`` or without."""
+    return _score(load_heldout8(folder, name), terms)

@@ -3,13 +3,13 @@ one, and a deterministic fit. Used by ``scripts/train_wording_model.py``,
 ``benchmarks/wording_backtest.py`` and the tests; never at run time.
 
 Only readable labelled sets are training sets (:data:`TRAINING_SETS`, an explicit list). Held-out
-set 7 (``judge7/``) judges the rules and the model, and held-out set 4's half B, which judged
-rules 16.22 and was spent after that figure (session 14), is kept out of the shipped model's
-training (no retrain since): :func:`load_set` refuses both by name before any file is opened,
-and reads held-out set 4's half A choosing its rows by trial id as the label files are read
-(:func:`~ctatlas.trials.evaluate.load_heldout4`), so half B's labels are never held for a
-model. Held-out sets 5 (``judge5/``) and 6 (``judge6/``) were spent in sessions 13 and 14 and
-are training sets since rules 16.21, whole.
+sets 7 (``judge7/``) and 8 (``judge8/``, drawn in session 15) judge the rules and the model,
+and held-out set 4's half B, which judged rules 16.22 and was spent after that figure (session
+14), is kept out of the shipped model's training (no retrain since): :func:`load_set` refuses
+them by name before any file is opened, and reads held-out set 4's half A choosing its rows by
+trial id as the label files are read (:func:`~ctatlas.trials.evaluate.load_heldout4`), so half
+B's labels are never held for a model. Held-out sets 5 (``judge5/``) and 6 (``judge6/``) were
+spent in sessions 13 and 14 and are training sets since rules 16.21, whole.
 """
 
 from __future__ import annotations
@@ -82,14 +82,15 @@ _REFUSED = {
     "model was never trained on it, and its labels are not read for a model",
     "judge4": "held-out set 4 whole holds half B, never trained on: ask for judge4_A",
     "judge7": "held-out set 7 (judge7/) judges the rules and the model: it is never trained on",
+    "judge8": "held-out set 8 (judge8/) judges the rules and the model: it is never trained on",
 }
 
 
 def _check(name: str) -> None:
     """``ValueError`` naming the set and the reason unless ``name`` is a training set (a name
-    beginning with ``judge7``, a part or half of held-out set 7, is refused by that set's
-    reason)."""
-    whole = "judge7" if name.startswith("judge7") else name
+    beginning with ``judge7`` or ``judge8``, a part or half of held-out set 7 or 8, is refused
+    by that set's reason)."""
+    whole = next((s for s in ("judge7", "judge8") if name.startswith(s)), name)
     if whole in _REFUSED:
         raise ValueError(f"training set {name!r} refused: {_REFUSED[whole]}")
     if name not in TRAINING_SETS:
@@ -99,7 +100,7 @@ def _check(name: str) -> None:
 def load_set(folder: Path, name: str) -> list[tuple[dict[str, str], Trial]]:
     """(label row, unlabelled Trial) for every study of one training set (``name`` one of
     :data:`TRAINING_SETS`); ``ValueError`` naming the set and the reason for any other name,
-    above all held-out set 4's half B and held-out set 7, whose files are never opened."""
+    above all held-out set 4's half B and held-out sets 7 and 8, whose files are never opened."""
     _check(name)
     if name == "development":
         trials = load_fixture_trials(folder)
