@@ -71,6 +71,30 @@ PART_A_FILES = {
         b'"Enrollment","Funded Bys","Study Type","Study Designs","Other IDs","Start Date",'
         b'"Primary Completion Date","Completion Date","First Posted","Results First Posted",'
         b'"Last Update Posted","Locations","Study Documents","URL"\n', b"\n", "lines"),
+    # the monitors' earliest snapshots (draws 7 and 8): their own headers, fewer derived
+    # columns than the last snapshots' (LF)
+    "a_ctgov_flat_onc_car_t_monitor_0424_rows.csv": (
+        b"NCTId,BriefTitle,OverallStatus,Phase,Conditions,Interventions,StartDate,"
+        b"LastUpdatePostDate,EnrollmentCount,Countries,BriefSummary,LeadSponsor,"
+        b"LeadSponsorClass,MinAge,MaxAge,StdAges,PrimaryEndpoints,Branch,DiseaseCategory,"
+        b"DiseaseEntity,DiseaseEntities,TrialDesign,LLMOverride,TargetCategory,ProductType,"
+        b"ProductTypeSource,ProductName,AgeGroup,SponsorType,ClassificationConfidence,StartYear,"
+        b"SnapshotDate,TargetSource\n", b"\n", "quoted"),
+    "a_ctgov_flat_rheum_car_t_monitor_0425_rows.csv": (
+        b"NCTId,BriefTitle,OverallStatus,Phase,Conditions,Interventions,StartDate,"
+        b"LastUpdatePostDate,EnrollmentCount,Countries,BriefSummary,LeadSponsor,"
+        b"LeadSponsorClass,MinAge,MaxAge,StdAges,PrimaryEndpoints,DiseaseEntities,TrialDesign,"
+        b"DiseaseEntity,LLMOverride,TargetCategory,TargetSource,ProductType,ProductTypeSource,"
+        b"ClassificationConfidence,SponsorType,AgeGroup,ProductName,StartYear,SnapshotDate\n",
+        b"\n", "quoted"),
+    # a legacy search export of jesnyder/mapClinical's MSC search files (draw 9; 27 quoted
+    # columns, CRLF, records cut at newlines outside quotes)
+    "a_ctgov_legacy_msc_gvhd_rows.csv": (
+        b'"Rank","NCT Number","Title","Acronym","Status","Study Results","Conditions",'
+        b'"Interventions","Outcome Measures","Sponsor/Collaborators","Gender","Age","Phases",'
+        b'"Enrollment","Funded Bys","Study Type","Study Designs","Other IDs","Start Date",'
+        b'"Primary Completion Date","Completion Date","First Posted","Results First Posted",'
+        b'"Last Update Posted","Locations","Study Documents","URL"\r\n', b"\r\n", "quoted"),
 }
 # the README section of each part's gold file (part b's joins when it lands)
 SECTIONS = {"gold_part_a.csv": "Part a", "gold_part_b.csv": "Part b (engineer h8b)"}
@@ -164,14 +188,14 @@ def test_each_file_holds_the_rows_and_forms_its_readme_gives(loaded):
 
 def test_part_a_is_in_its_own_files_and_says_what_it_holds(loaded):
     """Part a (haematology, oncology cell products, CAR-T and the studies around it) is read
-    from its four record files only, every note names one of its six draws, and the README's
+    from its seven record files only, every note names one of its nine draws, and the README's
     summary of it gives its hard negatives and its cell therapies that are not CAR-T as counted
     here."""
     ids = part_ids(JUDGE, "gold_part_a.csv")
     rows = [r for r, _ in loaded if r["trial_id"] in ids]
     assert len(rows) == len(ids)
     assert {r["source_file"] for r in rows} == set(PART_A_FILES)
-    assert {r["note"].rsplit("draw ", 1)[1] for r in rows} == {str(n) for n in range(1, 7)}
+    assert {r["note"].rsplit("draw ", 1)[1] for r in rows} == {str(n) for n in range(1, 10)}
     hard = sum(r["hard_class"] in HARD for r in rows)
     non_car_t = sum(r["gold_label"] == "cell_therapy" and r["gold_family"] != "CAR_T"
                     for r in rows)
