@@ -44,4 +44,34 @@ def test_every_part_of_ingest_is_timed_and_every_study_has_a_kind(tmp_path: Path
     r = got["resolve"]
     assert r["floor"] < r["with_minimum"] and r["bound"] > 0
     assert "floor + minimum + linking" in stdout
+    # the same denominator as whole passes in fresh processes (session 15), both ratios printed
+    _assert_whole_passes(got, r, runs=1)
+    assert r["ratio_per_study"] == r["command_net_cpu"] / r["with_minimum"]
+    assert "the per-study fastest (above)" in stdout and "the whole passes" in stdout
     assert not [p for p in tmp_path.iterdir() if p.is_dir()]  # its work folder is removed
+
+
+def _assert_whole_passes(got: dict, r: dict, runs: int) -> None:
+    passes = got["command"]["passes"]
+    assert len(passes["runs"]) == runs
+    for run in passes["runs"]:
+        assert set(run) == {"read", "minimum", "link", "write", "sum"}
+        assert all(run[k] > 0 for k in ("read", "minimum", "write")), run
+        assert run["sum"] == sum(run[k] for k in ("read", "minimum", "link", "write"))
+    assert passes["fastest_sum"] == min(run["sum"] for run in passes["runs"])
+    assert r["with_minimum_whole"] == passes["sum"]
+    assert r["ratio_whole"] == r["command_net_cpu"] / passes["sum"]
+
+
+def test_whole_only_times_the_command_and_the_whole_passes_in_turns(tmp_path: Path) -> None:
+    got, stdout = run_tiny("ingest_profile.py", tmp_path, "--whole-only", repeat=2)
+    # no per-study parts: only the command, its start-up and the passes, each run twice
+    assert "classify_by_kind" not in got and "ingest_items" not in got
+    for kind in ("command", "startup"):
+        assert got["command"][kind]["cpu"] > 0
+    r = got["resolve"]
+    _assert_whole_passes(got, r, runs=2)
+    assert r["ratio_per_study"] is None
+    assert "floor + minimum + linking, whole passes" in stdout
+    assert "the per-study fastest" not in stdout
+    assert not [p for p in tmp_path.iterdir() if p.is_dir()]
