@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from ctatlas.trials import classify as classify_mod
+from ctatlas.trials import classify_mentions, sources, zipstream
 from ctatlas.trials import ingest as ingest_mod
-from ctatlas.trials import sources, zipstream
 from ctatlas.trials.ctgov import normalise_study
 from ctatlas.trials.ingest import ingest
 
@@ -57,14 +57,15 @@ def test_classification_examines_bounded_text(
     study = _msc_study()
     study["protocolSection"]["descriptionModule"]["briefSummary"] = UNIT * repeats
     trial = normalise_study(study)
-    counter = _Counting(classify_mod.IN_VIVO_CAR)
-    monkeypatch.setattr(classify_mod, "IN_VIVO_CAR", counter)
+    # (the sentence around each mention is checked in the mention loop)
+    counter = _Counting(classify_mentions.IN_VIVO_CAR)
+    monkeypatch.setattr(classify_mentions, "IN_VIVO_CAR", counter)
     # the rules' bounded work: the wording model (which reads each field up to the same cut)
     # would take this made-up record's label away, its words are unlike any real study's
     result = classify_mod.classify(trial, wording=False)
     assert result.label == "cell_therapy"
     # one sentence check per mention, each on at most 2 x SENTENCE_REACH (+ the mention) ...
-    assert counter.chars <= counter.calls * (2 * classify_mod.SENTENCE_REACH + 200)
+    assert counter.chars <= counter.calls * (2 * classify_mentions.SENTENCE_REACH + 200)
     # ... and only mentions within MAX_FIELD_CHARS of each field's start
     per_field = classify_mod.MAX_FIELD_CHARS // len(UNIT) + 1
     assert counter.calls <= 3 * per_field

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from ctatlas.trials import classify as cl
+from ctatlas.trials import classify_mentions
 from ctatlas.trials.ctgov import normalise_study
 from ctatlas.trials.evaluate import (
     TUNING_SETS,
@@ -207,9 +208,9 @@ def test_the_joined_quick_test_lets_through_every_text_with_a_term(atlas_terms):
 
 
 def _loop_only_names() -> list[str]:
-    """The names the rules (``classify`` before the wording model: ``_by_rules``) bind only
-    for their mention loop (the ``if windows:`` block), read from its source."""
-    tree = ast.parse(inspect.getsource(cl._by_rules))
+    """The names the rules' mention loop (``classify_mentions.read_mentions``) binds only for
+    the loop (the ``if windows:`` block), read from its source."""
+    tree = ast.parse(inspect.getsource(classify_mentions.read_mentions))
     block = next(n for n in ast.walk(tree) if isinstance(n, ast.If)
                  and isinstance(n.test, ast.Name) and n.test.id == "windows")
     return sorted({t.id for n in ast.walk(block) if isinstance(n, ast.Assign)
@@ -218,16 +219,18 @@ def _loop_only_names() -> list[str]:
 
 def _classify_reading_after_the_loop(name: str, monkeypatch):
     """``classify`` as a rule change would make it if a rule after the mention loop read
-    ``name``: the module's own source with that one read added, compiled beside it."""
-    source = inspect.getsource(cl)
+    ``name``: the mention module's own source with that one read added, compiled beside it
+    and put in the place ``classify`` calls."""
+    source = inspect.getsource(classify_mentions)
     at = '    # an intervention named "<a few words> cells" is a cell product\n'
     assert source.count(at) == 1
     source = source.replace(at, f"    _ = {name}  # a new rule reads it\n" + at)
-    module = types.ModuleType("ctatlas.trials._classify_changed")
+    module = types.ModuleType("ctatlas.trials._classify_mentions_changed")
     module.__package__ = "ctatlas.trials"
     monkeypatch.setitem(sys.modules, module.__name__, module)  # (its dataclass looks there)
-    exec(compile(source, "<classify changed>", "exec"), module.__dict__)  # noqa: S102
-    return module.classify
+    exec(compile(source, "<classify_mentions changed>", "exec"), module.__dict__)  # noqa: S102
+    monkeypatch.setattr(cl, "read_mentions", module.read_mentions)
+    return cl.classify
 
 
 def test_a_rule_after_the_loop_reading_what_only_the_loop_reads_fails_loudly(monkeypatch):
