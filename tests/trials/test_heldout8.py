@@ -95,6 +95,11 @@ PART_A_FILES = {
         b'"Enrollment","Funded Bys","Study Type","Study Designs","Other IDs","Start Date",'
         b'"Primary Completion Date","Completion Date","First Posted","Results First Posted",'
         b'"Last Update Posted","Locations","Study Documents","URL"\r\n', b"\r\n", "quoted"),
+    # the ten-column B-cell export (Danko711/Clinical-Trial-Classification, draw 10): the legacy
+    # export's own ten quoted columns, CRLF, one record a line
+    "a_ctgov_legacy_b_cell_10col_rows.csv": (
+        b'"Rank","NCT Number","Title","Acronym","Status","Study Results","Interventions",'
+        b'"Phases","Results First Posted","URL"\r\n', b"\r\n", "quoted"),
 }
 # the README section of each part's gold file (part b's joins when it lands)
 SECTIONS = {"gold_part_a.csv": "Part a", "gold_part_b.csv": "Part b (engineer h8b)"}
@@ -188,14 +193,14 @@ def test_each_file_holds_the_rows_and_forms_its_readme_gives(loaded):
 
 def test_part_a_is_in_its_own_files_and_says_what_it_holds(loaded):
     """Part a (haematology, oncology cell products, CAR-T and the studies around it) is read
-    from its seven record files only, every note names one of its nine draws, and the README's
+    from its eight record files only, every note names one of its ten draws, and the README's
     summary of it gives its hard negatives and its cell therapies that are not CAR-T as counted
     here."""
     ids = part_ids(JUDGE, "gold_part_a.csv")
     rows = [r for r, _ in loaded if r["trial_id"] in ids]
     assert len(rows) == len(ids)
     assert {r["source_file"] for r in rows} == set(PART_A_FILES)
-    assert {r["note"].rsplit("draw ", 1)[1] for r in rows} == {str(n) for n in range(1, 10)}
+    assert {r["note"].rsplit("draw ", 1)[1] for r in rows} == {str(n) for n in range(1, 11)}
     hard = sum(r["hard_class"] in HARD for r in rows)
     non_car_t = sum(r["gold_label"] == "cell_therapy" and r["gold_family"] != "CAR_T"
                     for r in rows)
