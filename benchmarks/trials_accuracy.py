@@ -62,9 +62,11 @@ in the default run: without the flag it is not evaluated.
 
 Held-out set 7 (``judge7/``, every ``gold_part*.csv``), drawn in session 14 before the rules
 and the model written against held-out set 6's errors landed, no rule and no model written
-against it: ``--heldout7`` prints its totals only (whole; no flag lists its errors, and reading
-them would spend it, ``judge7/README.md``). It is not a tuning set: without the flag it is not
-evaluated.
+against it: ``--heldout7`` prints its totals (whole). It judged rules 16.19 to 16.23 (the final
+figure 0.969 / 0.953 at 16.23). **It was spent in session 15**: the lead listed its 18 errors
+after that final figure, for the rules written against them (16.24, ``benchmarks/TRIALS.md``
+(z10)), so its figures are tuning figures now and ``--heldout7 --verbose`` lists its errors too.
+It is not in the default run: without the flag it is not evaluated.
 
 Held-out set 8 (``judge8/``, every ``gold_part*.csv``), drawn in session 15 after held-out set
 7's errors were read and before the rules written against them (16.24) landed, no rule and no
@@ -176,8 +178,8 @@ def main() -> None:
             _print("held-out set 6 (spent in session 14: rules 16.22 were written against its "
                    "errors; a tuning figure)", evaluate_heldout6(FIXTURES, t), verbose)
         if judge_7:
-            _print("held-out set 7 (judging; totals only, errors never listed)",
-                   evaluate_heldout7(FIXTURES, t), False)
+            _print("held-out set 7 (spent in session 15: rules 16.24 were written against its "
+                   "errors; a tuning figure)", evaluate_heldout7(FIXTURES, t), verbose)
         if judge_8:
             _print("held-out set 8 (judging; totals only, errors never listed)",
                    evaluate_heldout8(FIXTURES, t), False)

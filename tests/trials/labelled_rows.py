@@ -2,11 +2,11 @@
 id, and short records written for a test in a registry's shape.
 
 Each set is loaded once per test session and kept (the class tests only classify these
-records; :func:`~ctatlas.trials.classify.classify` does not change them). Held-out set 7 is
-unspent and is never loaded here; held-out set 5 was spent in session 13 (its errors read at
-rules 16.18), held-out set 6 in session 14 (its errors read at rules 16.19) and half B of
-held-out set 4 in session 14 after its final figure (its errors read at rules 16.22): all three
-are readable.
+records; :func:`~ctatlas.trials.classify.classify` does not change them). Held-out set 5 was
+spent in session 13 (its errors read at rules 16.18), held-out set 6 in session 14 (its errors
+read at rules 16.19), half B of held-out set 4 in session 14 after its final figure (its errors
+read at rules 16.22) and held-out set 7 in session 15 after its final figure (its errors read at
+rules 16.23): all four are readable. A held-out set that is still judging is never loaded here.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ctatlas.trials.evaluate import (
     load_heldout4,
     load_heldout5,
     load_heldout6,
+    load_heldout7,
     load_tuning,
 )
 from ctatlas.trials.record import Trial
@@ -34,7 +35,7 @@ Pair = tuple[dict[str, str], Trial]
 
 #: the sets a class test may read, by the name it uses for them
 READABLE = ("dev", "heldout", "heldout2", "heldout3", "heldout3A", "heldout3B", "heldout4A",
-            "heldout4B", "heldout5", "heldout6", *TUNING_SETS)
+            "heldout4B", "heldout5", "heldout6", "heldout7", *TUNING_SETS)
 
 
 @cache
@@ -44,7 +45,8 @@ def labelled(where: str) -> dict[str, Pair]:
     (spent), ``heldout3`` or its half ``heldout3A`` / ``heldout3B`` (both spent), ``heldout4A``
     (half A of held-out set 4, spent), ``heldout4B`` (half B, spent in session 14),
     ``heldout5`` (held-out set 5, whole, spent), ``heldout6``
-    (held-out set 6, whole, spent), or a tuning set's name."""
+    (held-out set 6, whole, spent), ``heldout7`` (held-out set 7, whole, spent in session 15),
+    or a tuning set's name."""
     if where == "dev":
         trials = load_fixture_trials(FIX)
         with open(FIX / "labelled_trials.csv", newline="") as fh:
@@ -61,6 +63,8 @@ def labelled(where: str) -> dict[str, Pair]:
         pairs = load_heldout5(FIX)
     elif where == "heldout6":
         pairs = load_heldout6(FIX)
+    elif where == "heldout7":
+        pairs = load_heldout7(FIX)
     elif where in TUNING_SETS:
         pairs = load_tuning(FIX, where)
     else:

@@ -3,9 +3,10 @@ apart.
 
 The set (``judge7/``) was drawn after held-out set 6's errors were read (spending it) and
 before the rules and the wording model written against them landed: no rule and no model was
-written against it. These tests never run the classifier on it and never show one of its label
-rows: they count and compare ids and bytes (its figures are judged by
-``benchmarks/trials_accuracy.py --heldout7``, totals only). What every judged set must hold
+written against it. It judged rules 16.19 to 16.23 (``benchmarks/trials_accuracy.py
+--heldout7``, totals only) and was spent in session 15 after that final figure (its errors read
+for rules 16.24; the class tests read it since). These tests never run the classifier on it:
+they count and compare ids and bytes. What every judged set must hold
 (the loader's refusals, well-formed labels, the floors) is in ``test_judged_sets.py``.
 """
 

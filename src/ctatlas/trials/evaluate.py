@@ -41,6 +41,8 @@ Two labelled sets, both real records in the layout of ``tests/fixtures/trials``:
 - held-out set 7, ``judge7/``: drawn in session 14 after held-out set 6's errors were read,
   read whole like sets 5 and 6, refusing any study of an earlier set, held-out sets 4-6
   included (by their record files' ids): :func:`load_heldout7`, :func:`evaluate_heldout7`;
+  judged rules 16.19 to 16.23 and spent in session 15 after its final figure (its errors read
+  for rules 16.24);
 - held-out set 8, ``judge8/``: drawn in session 15 after held-out set 7's errors were read,
   read whole like sets 5-7, refusing any study of an earlier set, held-out sets 4-7 included
   (by their record files' ids): :func:`load_heldout8`, :func:`evaluate_heldout8`.

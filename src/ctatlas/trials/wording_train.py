@@ -3,13 +3,15 @@ one, and a deterministic fit. Used by ``scripts/train_wording_model.py``,
 ``benchmarks/wording_backtest.py`` and the tests; never at run time.
 
 Only readable labelled sets are training sets (:data:`TRAINING_SETS`, an explicit list). Held-out
-sets 7 (``judge7/``) and 8 (``judge8/``, drawn in session 15) judge the rules and the model,
-and held-out set 4's half B, which judged rules 16.22 and was spent after that figure (session
-14), is kept out of the shipped model's training (no retrain since): :func:`load_set` refuses
-them by name before any file is opened, and reads held-out set 4's half A choosing its rows by
-trial id as the label files are read (:func:`~ctatlas.trials.evaluate.load_heldout4`), so half
-B's labels are never held for a model. Held-out sets 5 (``judge5/``) and 6 (``judge6/``) were
-spent in sessions 13 and 14 and are training sets since rules 16.21, whole.
+sets 7 (``judge7/``) and 8 (``judge8/``, drawn in session 15) are kept out of the shipped
+model's training: set 8 judges the rules and the model, set 7 judged rules 16.19 to 16.23 and
+was spent after its final figure (session 15); and held-out set 4's half B, which judged rules
+16.22 and was spent after that figure (session 14), is kept out too (no retrain since):
+:func:`load_set` refuses them by name before any file is opened, and reads held-out set 4's half
+A choosing its rows by trial id as the label files are read
+(:func:`~ctatlas.trials.evaluate.load_heldout4`), so half B's labels are never held for a model.
+Held-out sets 5 (``judge5/``) and 6 (``judge6/``) were spent in sessions 13 and 14 and are
+training sets since rules 16.21, whole.
 """
 
 from __future__ import annotations
@@ -81,7 +83,8 @@ _REFUSED = {
     "judge4_B": "held-out set 4's half B judged the rules (spent in session 14): the shipped "
     "model was never trained on it, and its labels are not read for a model",
     "judge4": "held-out set 4 whole holds half B, never trained on: ask for judge4_A",
-    "judge7": "held-out set 7 (judge7/) judges the rules and the model: it is never trained on",
+    "judge7": "held-out set 7 (judge7/) judged the rules and the model (spent in session 15): "
+    "the shipped model was never trained on it, and its labels are not read for a model",
     "judge8": "held-out set 8 (judge8/) judges the rules and the model: it is never trained on",
 }
 
