@@ -6,8 +6,8 @@ before rules 16.24, written against them, landed: no rule and no model was writt
 These tests never run the classifier on it and never show one of its label rows: they count and
 compare ids and bytes (its figures are judged by ``benchmarks/trials_accuracy.py --heldout8``,
 totals only). What every judged set must hold (the loader's refusals, well-formed labels, how
-far it is from the floors) is in ``test_judged_sets.py``. Part b (engineer ``h8b``) lands after
-part a: the tests of the whole set read every gold file there is.
+far it is from the floors) is in ``test_judged_sets.py``. Part b (engineer ``h8b``) landed after
+part a: the tests of the whole set read both gold files.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ PART_A_FILES = {
         b'"Rank","NCT Number","Title","Acronym","Status","Study Results","Interventions",'
         b'"Phases","Results First Posted","URL"\r\n', b"\r\n", "quoted"),
 }
-# the README section of each part's gold file (part b's joins when it lands)
+# the README section of each part's gold file
 SECTIONS = {"gold_part_a.csv": "Part a", "gold_part_b.csv": "Part b (engineer h8b)"}
 PARTS = sorted(p.name for p in JUDGE.glob("gold_part*.csv"))
 
@@ -208,6 +208,61 @@ def test_part_a_is_in_its_own_files_and_says_what_it_holds(loaded):
     assert f"**Hard negatives: {hard}**" in body
     assert f"of which **{non_car_t} are not in family `CAR_T`**" in body
 
+
+# part b's record files: the upstream header line each keeps, byte for byte, and the line
+# ending of every record in it (records cut at newlines outside quotes)
+_LEGACY_HEADER = (
+    b'"Rank","NCT Number","Title","Acronym","Status","Study Results","Conditions",'
+    b'"Interventions","Outcome Measures","Sponsor/Collaborators","Gender","Age","Phases",'
+    b'"Enrollment","Funded Bys","Study Type","Study Designs","Other IDs","Start Date",'
+    b'"Primary Completion Date","Completion Date","First Posted","Results First Posted",'
+    b'"Last Update Posted","Locations","Study Documents","URL"\r\n')
+PART_B_FILES = {
+    # the MSC search export (jesnyder/mapClinical) and the COVID-19 search export
+    # (sametgumus212/coronavirus): legacy search-results CSVs, 27 quoted columns, CRLF
+    "b_msc_legacy_rows.csv": (_LEGACY_HEADER, b"\r\n"),
+    "b_covid_legacy_rows.csv": (_LEGACY_HEADER, b"\r\n"),
+}
+
+
+def test_part_b_is_in_its_own_files_kept_byte_for_byte(loaded):
+    """Part b (everything but haematology and oncology) is read from its two record files only:
+    each is its upstream header line and the drawn rows with their line endings, each row one
+    record of the file's 27 columns, holding exactly the studies its gold rows name, each read
+    as the legacy search-results form."""
+    ids = part_ids(JUDGE, "gold_part_b.csv")
+    rows = [r for r, _ in loaded if r["trial_id"] in ids]
+    assert len(rows) == len(ids) > 0
+    assert {r["form"] for r in rows} == {"ctgov_legacy_csv"}
+    by_file = collections.defaultdict(set)
+    for r in rows:
+        by_file[r["source_file"]].add(r["trial_id"])
+    assert set(by_file) == set(PART_B_FILES)
+    for name, (header, ending) in PART_B_FILES.items():
+        data = (JUDGE / name).read_bytes()
+        lines = split_records(data)
+        assert lines[0] == header, name
+        assert all(ln.endswith(ending) for ln in lines), name
+        parsed = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+        assert len(parsed) == len(lines), name
+        assert {len(row) for row in parsed} == {27}, name
+        found = ids_of(data)
+        assert len(found) == len(set(found)) == len(by_file[name]), name
+        assert set(found) == by_file[name], name
+
+
+def test_part_b_says_what_it_holds(loaded):
+    """Every note of part b names one of its five draws, and the README's summary of it gives
+    its hard negatives and its cell therapies (none CAR-T) as counted here."""
+    ids = part_ids(JUDGE, "gold_part_b.csv")
+    rows = [r for r, _ in loaded if r["trial_id"] in ids]
+    assert {r["note"].rsplit("draw ", 1)[1] for r in rows} == {"1", "2", "3", "4", "5"}
+    hard = sum(r["hard_class"] in HARD for r in rows)
+    cells = [r for r in rows if r["gold_label"] == "cell_therapy"]
+    assert not [r for r in cells if r["gold_family"] == "CAR_T"]
+    body = README.read_text(encoding="utf-8").split("## Part b", 1)[1].split("\n## ", 1)[0]
+    assert f"**Hard negatives: {hard}**" in body
+    assert f"**Positives: {len(cells)} `cell_therapy`, none CAR-T**" in body
 
 def test_the_set_stands_apart_from_every_other_set(loaded):
     """No study of this set is in held-out set 7, 6, 5, 4 or 3 (their record files' ids; their
