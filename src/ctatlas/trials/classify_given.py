@@ -22,6 +22,23 @@ recipients:
 and two the mention loop asks of one mention: :func:`abbreviation_listed` (cells a title names
 and a listed intervention gives by their abbreviation) and :func:`spelled_otherwise` (an acronym
 of something else that holds a cell family's letters).
+
+Rules 16.24 (held-out set 7's errors, read in session 15 after its final figure; ``benchmarks/
+TRIALS.md`` (z10)) add, by the same conventions:
+
+- :func:`drugs_or_samples_listed`: every listed intervention shows itself a drug by its form or
+  class ("Tazemetostat Pill", "BTK inhibitor") or takes samples, beside a cell therapy the title
+  names generically (convention 1: ``not_cell``); an unexplained name ("SBT777101") never counts;
+- :func:`agent_question`: what makes an agent beside a recognised product the question, now a
+  randomised design too (and "works by preventing the action of" no longer reads as one);
+- :func:`bridging_studied`: a summary that states its question as a bridging therapy before a
+  product named by its own name (convention 1);
+- :func:`regimen_studied`: a title that joins a listed agent to a listed cell therapy as one
+  regimen, nothing saying the agent is the question (convention 1's exception: the wording model
+  may not take it away);
+
+and :func:`effects_observed` no longer reads a study that only takes samples as one of the
+product's effects (the lead's convention 3 of session 15: answered in the laboratory).
 """
 
 from __future__ import annotations
@@ -35,10 +52,12 @@ from .rules import (
     ANTIRETROVIRAL,
     BRIDGE_BEFORE,
     BRIDGING,
+    BRIDGING_STUDIED,
     CELL_THERAPY_NAMED,
     CELL_WORD,
     CODE,
     COST_STUDY,
+    DRUG_NAMED,
     EFFECTS_STUDIED,
     FAMILY_ORDER,
     FAMILY_RE,
@@ -47,6 +66,7 @@ from .rules import (
     HSCT,
     IN_VIVO_CAR,
     INN_CEL,
+    JOINED_BEFORE,
     LD_AGENT,
     MEASURED_TYPES,
     NAMED_PRODUCT,
@@ -54,14 +74,18 @@ from .rules import (
     NO_TREATMENT_GIVEN,
     NOTHING_GIVEN,
     OTHER_AGENT,
+    RANDOMISED,
     SAMPLE_STUDY,
+    SAMPLES_TAKEN,
+    STANDARD_CARE,
     WITH_OR_WITHOUT,
 )
 
 __all__ = [
-    "abbreviation_listed", "bridging_before", "coded_cells", "effects_observed",
-    "given_beside_generic", "given_to_recipients", "observed_positive", "product_in_regimen",
-    "randomised_agent", "spelled_otherwise",
+    "abbreviation_listed", "agent_question", "bridging_before", "bridging_studied",
+    "coded_cells", "drugs_or_samples_listed", "effects_observed", "given_beside_generic",
+    "given_to_recipients", "observed_positive", "product_in_regimen", "randomised_agent",
+    "regimen_studied", "spelled_otherwise",
 ]
 
 
@@ -170,7 +194,7 @@ def product_in_regimen(trial: Trial, title: str, products: list[str]) -> bool:
     named = bool(products) or bool(NAMED_PRODUCT.search(title) or INN_CEL.search(title))
     if not named or OTHER_AGENT.search(title) or BRIDGE_BEFORE.search(title):
         return False
-    return not AGENT_QUESTION.search(" ".join([title, trial.summary or ""]))
+    return not agent_question(trial, title)
 
 
 def effects_observed(trial: Trial, title: str) -> bool:
@@ -206,6 +230,10 @@ def effects_observed(trial: Trial, title: str) -> bool:
         or any(m.group(0).lower() != "imaging" for m in OTHER_AGENT.finditer(title))
     ):
         return False
+    if trial.interventions and all(
+        SAMPLES_TAKEN.match(iv.get("name") or "") for iv in trial.interventions
+    ):
+        return False  # only samples taken: answered in the laboratory (convention 3, 16.24)
     if NO_TREATMENT_GIVEN.search(trial.summary or ""):
         return True  # "participating in the study does not involve receiving any treatment"
     for iv in trial.interventions:
@@ -299,3 +327,80 @@ def spelled_otherwise(token: str, text: str) -> bool:
             if not any(FAMILY_RE[f].search(spelled) for f in FAMILY_ORDER):
                 return True
     return False
+
+
+# Rules 16.24 (held-out set 7's errors, read in session 15 after its final figure at rules
+# 16.23; ``benchmarks/TRIALS.md`` (z10)).
+
+
+def drugs_or_samples_listed(trial: Trial) -> bool:
+    """Whether the record lists interventions and each one shows itself a drug by its dosage
+    form or class ("Tazemetostat Pill", "Diammonium glycyrrhizinate Capsules", "BTK inhibitor":
+    :data:`~ctatlas.trials.rules.DRUG_NAMED`) or only takes samples ("Bone marrow and blood
+    sampling"), at least one of them a drug, none naming cells and none of a type a cell
+    product is listed under (biological, genetic). A name that shows neither ("SBT777101",
+    "lenalidomide" in a flattened row that carries no types) is never counted a drug: it may be
+    the cells, or a drug given with them as one regimen."""
+    if not trial.interventions:
+        return False
+    drug = False
+    for iv in trial.interventions:
+        name = iv.get("name") or ""
+        if (iv.get("type") or "").strip().upper() in ("BIOLOGICAL", "GENETIC") or _names_cells(
+            name
+        ):
+            return False
+        if DRUG_NAMED.search(name):
+            drug = True
+        elif not SAMPLES_TAKEN.match(name):
+            return False
+    return drug
+
+
+def agent_question(trial: Trial, title: str) -> bool:
+    """Whether the record says that an agent named beside a recognised product is the study's
+    question: its dose, a placebo, a comparison or a toxicity it prevents
+    (:data:`~ctatlas.trials.rules.AGENT_QUESTION`, in the title or summary; "works by preventing
+    the action of" describes a drug, not a question), or a randomised design (the product given
+    in every arm: :data:`~ctatlas.trials.rules.RANDOMISED`; rules 16.24)."""
+    told = " ".join([title, trial.summary or ""])
+    return bool(AGENT_QUESTION.search(told) or RANDOMISED.search(told))
+
+
+def regimen_studied(trial: Trial, title: str) -> bool:
+    """Whether the title joins a listed agent to a cell therapy as one regimen ("Zanubrutinib
+    and CAR T-cell Therapy for ...", "Chimeric Antigen Receptor T-Cell Therapy" and
+    "Zanubrutinib" listed), a listed intervention names the cells, and nothing says the agent is
+    the question (:func:`agent_question`; no bridging, maintenance or agent placed around the
+    cells in the title, no cell therapy the record calls standard of care): a single-arm
+    combination studied as a whole (convention 1's exception), which the wording model may not
+    take away."""
+    masked = _masked(title)
+    m = CELL_THERAPY_NAMED.search(masked)
+    if not m or not JOINED_BEFORE.search(masked[: m.start()]):
+        return False
+    head = title[: m.start()].lower()
+    if OTHER_AGENT.search(title) or BRIDGE_BEFORE.search(title) or agent_question(trial, title):
+        return False
+    if STANDARD_CARE.search(" ".join([title, trial.summary or ""])):
+        return False
+    names = [(iv.get("name") or "").strip() for iv in trial.interventions]
+    agent = any(len(n) >= 4 and not _names_cells(n) and n.lower() in head for n in names)
+    return agent and any(_names_cells(n) for n in names)
+
+
+def bridging_studied(trial: Trial, cell_names: list[str]) -> tuple[str, str] | None:
+    """The summary's words, where it states its question as a bridging therapy given before a
+    recognised product ("to assess the clinical efficacy of bridging therapy with glofitamab/
+    gemcitabine/oxaliplatin (Glofit-GemOx) followed by lisocabtagene maraleucel":
+    :data:`~ctatlas.trials.rules.BRIDGING_STUDIED`) and every listed cell intervention
+    (``cell_names``, the lymphodepletion left out) is a product by its own name ("-cel",
+    "-leucel"): what is given to the product's recipients is studied (convention 1); None
+    otherwise, and never beside cells of the study's own."""
+    if not cell_names or not all(
+        NAMED_PRODUCT.search(n) or INN_CEL.search(n) for n in cell_names
+    ):
+        return None
+    summary = trial.summary or ""
+    m = BRIDGING_STUDIED.search(summary)
+    return ("summary", _snippet(summary, m.start(), m.end())) if m else None

@@ -1,6 +1,7 @@
 """The mention loop of the trial classifier: every cell-product mention in a record's fields,
 sorted by what it is there (the product given, the population or setting, cells studied in the
-laboratory, an in vivo CAR), and the interventions named as cells (split out of
+laboratory, an in vivo CAR), and the interventions named as cells ("<a few words> cells", a name
+glued to "Cell" the title names too, "ASC") (split out of
 :mod:`ctatlas.trials.classify` in session 15, behaviour unchanged).
 
 One concern: reading the mentions. :func:`read_mentions` returns a :class:`Reading`, what the
@@ -40,16 +41,19 @@ from .rules import (
     GENERIC_FAMILIES,
     GIVEN_BACK,
     GIVEN_WORDS,
+    GLUED_CELL,
     HSCT,
     IN_VIVO_CAR,
     INTERVENTION_CELLS,
     LAB_CONTEXT,
     LYMPHODEPLETION,
+    MADE_CELLS,
     MEASURED_TYPES,
     OWN_BEFORE,
     PRODUCT_CONTEXT,
     SAMPLES_TAKEN,
     SAMPLING_ONLY,
+    SOURCE_COLLECTED,
     STUDY_PURPOSE,
 )
 
@@ -171,6 +175,11 @@ def read_mentions(
         samples_only = sampling_only and all(
             SAMPLES_TAKEN.search(iv.get("name") or "") for iv in trial.interventions
         )
+        # every intervention only collects the source of cells ("peripheral blood"): cells a
+        # title says are produced are made, not given (the lead's convention 4, rules 16.24)
+        collected_only = bool(trial.interventions) and all(
+            SOURCE_COLLECTED.match(iv.get("name") or "") for iv in trial.interventions
+        )
     has_cell_intervention = False
     title_positive = False
     title_first: int | None = None  # where the title's first cell mention starts
@@ -273,6 +282,9 @@ def read_mentions(
                         # develop it)
                         or (samples_only and not FOLLOW_UP.search(title_text)
                             and not GIVEN_WORDS.search(title_text))
+                        # "Production of Clinical-grade ... CAR T Cells", only "peripheral
+                        # blood" listed: cells made, none given (convention 4, rules 16.24)
+                        or (collected_only and MADE_CELLS.search(title_text[: wa + start]))
                     ):
                         # "isolation of MSC-like cells from discs", an observational study of
                         # "MSCs and osteoarthritis": cells studied, none given
@@ -313,7 +325,11 @@ def read_mentions(
             name = (iv.get("name") or "").strip()
             if f"interventions[{i}]" in negated_ivs:
                 continue  # "sampling mesenchymal stem cells": cells taken, not given
-            if INTERVENTION_CELLS.match(name) and _masked(name) == name:
+            if (INTERVENTION_CELLS.match(name) or (
+                # a product's name glued to "Cell" that the title names too ("CardioCell";
+                # never "CellCept", a drug; rules 16.24)
+                GLUED_CELL.match(name) and name.lower() in title_text.lower()
+            )) and _masked(name) == name:
                 positives.append((f"interventions[{i}]", name, name))
                 has_cell_intervention = True
                 break

@@ -15,7 +15,13 @@ in :mod:`ctatlas.trials.rules`.
 
 from __future__ import annotations
 
-from .classify_given import given_to_recipients, observed_positive, product_in_regimen
+from .classify_given import (
+    bridging_studied,
+    drugs_or_samples_listed,
+    given_to_recipients,
+    observed_positive,
+    product_in_regimen,
+)
 from .classify_infer import (
     _cells_around,
     _drug_after_transplant,
@@ -36,6 +42,7 @@ from .rules import (
     HSCT,
     HSCT_REGIMEN,
     LAB_CONTEXT,
+    LYMPHODEPLETION,
     NO_INTERVENTION,
     OTHER_AGENT,
     SEQUENCE_BEFORE,
@@ -140,6 +147,29 @@ def settle(r: Reading) -> bool:
         # generically: what is given to its recipients is studied (convention 1, rules 16.22)
         setting_only = True
         title_setting = [given]
+    if (
+        not setting_only
+        and not has_known
+        and title_positive
+        and not has_cell_intervention
+        and drugs_or_samples_listed(trial)
+    ):
+        # a cell therapy the title names generically, and every listed intervention a drug by
+        # its form or class, or a sampling ("Tazemetostat Pill", "BTK inhibitor"): the drug
+        # given to its recipients is studied (convention 1, rules 16.24)
+        setting_only = True
+        title_setting = [("title", _snippet(title_text, 0, min(len(title_text), 60)))]
+    if not setting_only and not FOLLOW_UP.search(title_text) and (
+        bridged := bridging_studied(trial, [
+            (trial.interventions[int(f[len("interventions["):-1])].get("name") or "")
+            for f, _, w in positives
+            if f.startswith("interventions[") and not LYMPHODEPLETION.search(w)
+        ])
+    ):
+        # the summary's question is a bridging therapy before a product named by its own name
+        # ("bridging therapy with Glofit-GemOx followed by liso-cel"; convention 1, rules 16.24)
+        setting_only = True
+        title_setting = [bridged]
     if not setting_only and not FOLLOW_UP.search(title_text):
         # the summary says the study gives something else around the cell therapy ("to use
         # radiation therapy prior to CAR T-cell therapy"), or gives no treatment itself, and

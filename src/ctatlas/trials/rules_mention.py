@@ -206,7 +206,7 @@ LAB_CONTEXT = _folded(
 
 # An intervention that only takes samples from the participants
 SAMPLING_ONLY = re.compile(
-    r"^\W*(?:[\w-]+\s+){0,3}(?:biops(?:y|ies)|specimens?|samples?|sampling|blood draws?|"
+    r"^\W*(?:[\w-]+\s+){0,4}(?:biops(?:y|ies)|specimens?|samples?|sampling|blood draws?|"
     r"aspirates?|swabs?|donations?)\b",
     re.I,
 )
@@ -272,6 +272,10 @@ INTERVENTION_CELLS = re.compile(
     r"^(?:[\w.+/®™-]+\s+){1,4}cells?(?:\s+(?:products?|injections?|infusions?|suspensions?))?$",
     re.I,
 )
+
+# A listed product named by a coined word glued to "Cell" ("CardioCell"; not "CellCept", a drug,
+# whose "Cell" opens the word): read from the name as written (rules 16.24)
+GLUED_CELL = re.compile(r"^[A-Z][a-z]{3,}Cells?$")
 
 DRUGLIKE_TYPES = {
     "DRUG",

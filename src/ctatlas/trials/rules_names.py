@@ -235,6 +235,9 @@ FAMILY_PATTERNS: dict[str, str] = {
     # ... its cells named before the donor graft ("Partially Engineered T-regulatory Cell Donor
     # Graft TRGFT-201", Orca-T; rules 16.23)
     r"|\bengineered (?:[\w-]+ ){0,2}?cells? (?:donor )?grafts?\b"
+    # a product the record calls tissue-engineered, an advanced therapy class made of cells or
+    # tissues ("MesoCellA-Ortho Tissue-Engineered Advanced Therapy Product"; rules 16.24)
+    r"|\btissue[- ]engineered (?:[\w-]+ ){0,2}?products?\b"
     # monocytes or macrophages that carry a chimeric antigen receptor ("CAR-monocytes",
     # CT-0525; rules 16.23): cells of their own, not a CAR-T (:data:`CAR_MYELOID`)
     r"|\bcar[- ]?(?:engineered |modified )?(?:monocytes?|macrophages?)\b"

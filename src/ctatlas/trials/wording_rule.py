@@ -22,7 +22,11 @@ down before they were run; the first narrowed to the title after one run, ``benc
   its own name in the title and in an intervention, whatever its type ("Liso-Cel" in the title,
   "LISOCABTAGENE MARALEUCEL" listed as a drug), and an observational study of a cell
   therapy's effects in its recipients (the lead's convention 2 of session 14; the model was
-  trained on labels that did not follow it);
+  trained on labels that did not follow it); since rules 16.23 cells given back after a
+  transplant; since rules 16.24 a product the atlas knows listed among the interventions
+  ("CC-97540", its evidence ``cell.known_product.*`` on an intervention), and a title that
+  joins a listed agent to a listed cell therapy as one regimen with nothing saying the agent is
+  the question (:func:`~ctatlas.trials.classify_given.regimen_studied`);
 - :func:`drugs_only`: the model never makes a cell therapy of a study whose every listed
   intervention the registry types a drug (a single-drug "Daratumumab" study): nothing listed
   can be the cells.
@@ -48,7 +52,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from .classify_given import effects_observed, product_in_regimen
+from .classify_given import effects_observed, product_in_regimen, regimen_studied
 from .classify_graft import adback_given
 from .classify_infer import _family_of, _origin
 from .classify_text import _cut, _masked
@@ -123,13 +127,18 @@ def kept_by_rules(trial: Trial, evidence: list[dict]) -> bool:
     classify_given.effects_observed`, the lead's convention 2 of session 14, which the model's
     training labels did not follow; rules 16.22); or the title gives its cells as an adback
     after a transplant and an intervention names them (:func:`~ctatlas.trials.classify_graft.
-    adback_given`; rules 16.23): then the model may not take the study away."""
+    adback_given`; rules 16.23); or the atlas names a listed product a cell therapy, or the title
+    joins a listed agent and a listed cell therapy as one regimen studied as a whole
+    (:func:`~ctatlas.trials.classify_given.regimen_studied`; rules 16.24): then the model may
+    not take the study away."""
     cells = [e for e in evidence if e["rule"].startswith("cell.")]
     in_title = any(e["field"] == "title" for e in cells)
     named_in_title = product_in_regimen(trial, trial.title, [])
     types = [(iv.get("type") or "").strip().upper() for iv in trial.interventions]
     for e in cells:
         if e["field"].startswith("interventions["):
+            if e["rule"].startswith("cell.known_product."):
+                return True  # the atlas names the listed product a cell therapy (rules 16.24)
             i = int(e["field"][len("interventions["):].split("]", 1)[0])
             if in_title and i < len(types) and types[i] in PRODUCT_TYPES:
                 return True
@@ -138,7 +147,11 @@ def kept_by_rules(trial: Trial, evidence: list[dict]) -> bool:
                 or NAMED_PRODUCT.search(e["text"]) or INN_CEL.search(e["text"])
             ):
                 return True
-    return effects_observed(trial, trial.title) or adback_given(trial, evidence)
+    return (
+        effects_observed(trial, trial.title)
+        or adback_given(trial, evidence)
+        or (in_title and regimen_studied(trial, trial.title))
+    )
 
 
 def drugs_only(trial: Trial) -> bool:
