@@ -5,7 +5,8 @@ behaviour unchanged).
 One concern: the steps between the mention loop (:mod:`ctatlas.trials.classify_mentions`) and
 the label (:mod:`ctatlas.trials.classify`). :func:`settle` asks, in order: does the title name
 the cell therapy only as the setting (the population, standard of care, an agent given around
-it, something given to its recipients, cells the summary calls the prior therapy)? Does it
+it, something given to its recipients, only drugs or samples listed beside it, a bridging therapy
+the summary studies, cells the summary calls the prior therapy)? Does it
 follow up people given a product? Is a listed graft the transplant's own (its regimen studied,
 its protocol's donor lymphocytes, a drug after it)? Is it an observational study of a cell
 therapy's effects in its recipients (convention 2)? The checks themselves are in
