@@ -36,7 +36,6 @@ from .judged_sets import (
     gold_rows,
     ids_of,
     part_ids,
-    readme_counts,
     split_records,
 )
 
@@ -66,8 +65,6 @@ RECORD_FILES = {
         b'"Primary Completion Date","Completion Date","First Posted","Results First Posted",'
         b'"Last Update Posted","Locations","Study Documents","URL"\r\n', b"\r\n"),
 }
-# the README section of each part's gold file
-SECTIONS = {"gold_part_a.csv": "Part a", "gold_part_b.csv": "Part b (engineer h6b)"}
 
 # --------------------------------------------------------------------------- the loader
 
@@ -109,34 +106,6 @@ def test_every_record_is_kept_byte_for_byte_and_labelled(loaded):
         ids = ids_of(data)
         assert len(ids) == len(set(ids)) == len(by_file[p.name]), p.name
         assert set(ids) == by_file[p.name], p.name
-
-
-@pytest.mark.parametrize("part", sorted(SECTIONS))
-def test_each_part_is_what_its_readme_gives(loaded, part):
-    ids = part_ids(JUDGE, part)
-    rows = [r for r, _ in loaded if r["trial_id"] in ids]
-    counts = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
-    assert counts == readme_counts(README, SECTIONS[part])
-    assert sum(counts.values()) == len(rows) > 0
-
-
-def test_each_file_holds_the_rows_and_forms_its_readme_gives(loaded):
-    """The source table of each part gives every file's row count and (for record files) its
-    form: the record files hold that many studies, each read as that form, and the gold file
-    that many rows."""
-    readme = README.read_text(encoding="utf-8")
-    forms = collections.Counter((r["source_file"], r["form"]) for r, _ in loaded)
-    per_file = collections.Counter(r["source_file"] for r, _ in loaded)
-    for part in sorted(SECTIONS):
-        if not (JUDGE / part).exists():
-            continue
-        line = next(ln for ln in readme.splitlines() if ln.startswith(f"| `{part}`"))
-        assert int(line.split("|")[2]) == len(part_ids(JUDGE, part)), part
-    for name in per_file:
-        line = next(ln for ln in readme.splitlines() if ln.startswith(f"| `{name}`"))
-        cells = [c.strip() for c in line.split("|")]
-        assert int(cells[2]) == per_file[name], name
-        assert forms[(name, cells[3].strip("`"))] == per_file[name], name
 
 
 def test_part_a_is_in_its_own_files_and_says_what_it_holds(loaded):

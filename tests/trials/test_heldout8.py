@@ -34,7 +34,7 @@ from ctatlas.trials.evaluate import (
 from ctatlas.trials.wording_train import TRAINING_SETS, load_set, load_training
 
 from .conftest import FIX
-from .judged_sets import HARD, checked_record_files, ids_of, part_ids, readme_counts, split_records
+from .judged_sets import HARD, checked_record_files, ids_of, part_ids, split_records
 
 JUDGE = FIX / HELDOUT8
 README = JUDGE / "README.md"
@@ -101,9 +101,6 @@ PART_A_FILES = {
         b'"Rank","NCT Number","Title","Acronym","Status","Study Results","Interventions",'
         b'"Phases","Results First Posted","URL"\r\n', b"\r\n", "quoted"),
 }
-# the README section of each part's gold file
-SECTIONS = {"gold_part_a.csv": "Part a", "gold_part_b.csv": "Part b (engineer h8b)"}
-PARTS = sorted(p.name for p in JUDGE.glob("gold_part*.csv"))
 
 
 # --------------------------------------------------------------------------- the loader
@@ -163,32 +160,6 @@ def test_every_record_is_kept_byte_for_byte_and_labelled(loaded):
         ids = ids_of(data)
         assert len(ids) == len(set(ids)) == len(by_file[p.name]), p.name
         assert set(ids) == by_file[p.name], p.name
-
-
-@pytest.mark.parametrize("part", PARTS)
-def test_each_part_is_what_its_readme_gives(loaded, part):
-    ids = part_ids(JUDGE, part)
-    rows = [r for r, _ in loaded if r["trial_id"] in ids]
-    counts = collections.Counter((r["gold_label"], r["hard_class"]) for r in rows)
-    assert counts == readme_counts(README, SECTIONS[part])
-    assert sum(counts.values()) == len(rows) > 0
-
-
-def test_each_file_holds_the_rows_and_forms_its_readme_gives(loaded):
-    """The source table of each part gives every file's row count and (for record files) its
-    form: the record files hold that many studies, each read as that form, and the gold file
-    that many rows."""
-    readme = README.read_text(encoding="utf-8")
-    forms = collections.Counter((r["source_file"], r["form"]) for r, _ in loaded)
-    per_file = collections.Counter(r["source_file"] for r, _ in loaded)
-    for part in PARTS:
-        line = next(ln for ln in readme.splitlines() if ln.startswith(f"| `{part}`"))
-        assert int(line.split("|")[2]) == len(part_ids(JUDGE, part)), part
-    for name in per_file:
-        line = next(ln for ln in readme.splitlines() if ln.startswith(f"| `{name}`"))
-        cells = [c.strip() for c in line.split("|")]
-        assert int(cells[2]) == per_file[name], name
-        assert forms[(name, cells[3].strip("`"))] == per_file[name], name
 
 
 def test_part_a_is_in_its_own_files_and_says_what_it_holds(loaded):

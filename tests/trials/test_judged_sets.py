@@ -11,6 +11,7 @@ is tested in ``test_heldout4.py`` ... ``test_heldout8.py``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 
 import pytest
@@ -29,7 +30,17 @@ from ctatlas.trials.evaluate import (
 )
 
 from .conftest import FIX
-from .judged_sets import CLASSES, HARD, LABELS, first_rows, gold_rows, ids_of, root_with
+from .judged_sets import (
+    CLASSES,
+    HARD,
+    LABELS,
+    first_rows,
+    gold_rows,
+    ids_of,
+    part_ids,
+    readme_counts,
+    root_with,
+)
 
 LOADERS = {HELDOUT4: load_heldout4, HELDOUT5: load_heldout5, HELDOUT6: load_heldout6,
            HELDOUT7: load_heldout7, HELDOUT8: load_heldout8}
@@ -66,13 +77,10 @@ def test_a_gold_row_without_its_record_is_refused(tmp_path, name):
 def test_its_label_files_are_out_of_the_other_sets_globs(name):
     names = {p.name for p in (FIX / name).iterdir()}
     gold = {n for n in names if n.startswith("gold_part") and n.endswith(".csv")}
-    # exactly the gold files the README's source tables list, part a's among them (a set
-    # built in parts lands part by part: held-out set 8's part b joins when it lands)
+    # exactly the gold files the README's source tables list: part a's and part b's
     readme = (FIX / name / "README.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `(gold_part_\w+\.csv)` \|", readme, re.M))
-    assert gold == listed and "gold_part_a.csv" in gold
-    if name != HELDOUT8:
-        assert gold == {"gold_part_a.csv", "gold_part_b.csv"}
+    assert gold == listed == {"gold_part_a.csv", "gold_part_b.csv"}
     assert not [n for n in names if "labels" in n.lower()]
 
 
@@ -107,6 +115,46 @@ def test_every_gold_row_has_one_record_and_well_formed_labels(name):
     assert sum(bool(bare.match(r["note"])) for r in reasoned) == 0
     # and every note ends with the draw it came from
     assert sum(not re.search(r"draw \d+$", r["note"]) for r in rows) == 0
+
+
+# the sets built in two parts by two engineers, each part with its README section
+PARTED = pytest.mark.parametrize("name", [HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8])
+
+
+def _sections(name: str) -> dict[str, str]:
+    """Each gold file of the set and the README section that describes its part."""
+    n = name.removeprefix("judge")
+    return {"gold_part_a.csv": "Part a", "gold_part_b.csv": f"Part b (engineer h{n}b)"}
+
+
+@PARTED
+def test_each_part_is_what_its_readme_gives(name):
+    judge = FIX / name
+    for part, section in _sections(name).items():
+        ids = part_ids(judge, part)
+        rows = [r for r, _ in _loaded(name) if r["trial_id"] in ids]
+        counts = Counter((r["gold_label"], r["hard_class"]) for r in rows)
+        assert counts == readme_counts(judge / "README.md", section), part
+        assert sum(counts.values()) == len(rows) > 0, part
+
+
+@PARTED
+def test_each_file_holds_the_rows_and_forms_its_readme_gives(name):
+    """The source table of each part gives every file's row count and (for record files) its
+    form: the record files hold that many studies, each read as that form, and the gold file
+    that many rows."""
+    loaded = _loaded(name)
+    readme = (FIX / name / "README.md").read_text(encoding="utf-8")
+    forms = Counter((r["source_file"], r["form"]) for r, _ in loaded)
+    per_file = Counter(r["source_file"] for r, _ in loaded)
+    for part in _sections(name):
+        line = next(ln for ln in readme.splitlines() if ln.startswith(f"| `{part}`"))
+        assert int(line.split("|")[2]) == len(part_ids(FIX / name, part)), part
+    for file in per_file:
+        line = next(ln for ln in readme.splitlines() if ln.startswith(f"| `{file}`"))
+        cells = [c.strip() for c in line.split("|")]
+        assert int(cells[2]) == per_file[file], file
+        assert forms[(file, cells[3].strip("`"))] == per_file[file], file
 
 
 def _floors(name: str) -> tuple[int, int, int]:
