@@ -320,14 +320,12 @@ def _command(zip_path: Path, work: Path, repeat: int, kinds_file: Path | None = 
 MIDDLE = "stem inside another word"
 
 
-def _no_mention(trial, terms) -> bool:
-    """What a correct classifier cannot skip on a study whose stems all sit inside other
-    words, up to the point where it knows no window holds a cell-product mention: the
-    fields read and joined, the stem scan, the atlas's names and codes, each field's hits,
-    the windows around them with the disease names masked, and the gate's test of each
-    window (``classify``'s own steps, called in its order; nothing after the decision), then
-    the wording model's step (rules 16.18: its gate, and its score where the gate admits the
-    study; the model is not read from disk here, it is loaded once per process)."""
+def _to_gate(trial, terms) -> tuple[list, str, str, list, bool]:
+    """``classify``'s own steps on a study, in its order, up to the gate's answer: the fields
+    read and joined, the stem scan, the atlas's names and codes, each field's hits, the windows
+    around them with the disease names masked, and the gate's test of each window. Returns the
+    fields, the joined text, its lower case, the atlas's mentions and whether a window may hold
+    a cell-product mention (``middle_row.py`` goes on from here)."""
     from ctatlas.trials.classify_text import (
         _atlas_mentions,
         _field_hits,
@@ -336,17 +334,27 @@ def _no_mention(trial, terms) -> bool:
         _may_mention,
         _scan,
     )
-    from ctatlas.trials.wording import gate
-    from ctatlas.trials.wording_rule import model
 
     fields = _fields(trial)
     alltext = " ".join(t for _, t in fields)
     low_all = alltext.lower()
-    hits_all = _scan(low_all)
-    _atlas_mentions(terms, fields)
-    windows = _masked_windows(fields, _field_hits(fields, alltext, low_all, hits_all))
+    atlas = _atlas_mentions(terms, fields)
+    windows = _masked_windows(fields, _field_hits(fields, alltext, low_all, _scan(low_all)))
     held = any(_may_mention(masked, present) for _, wins in windows
                for _, _, present, masked in wins)
+    return fields, alltext, low_all, atlas, held
+
+
+def _no_mention(trial, terms) -> bool:
+    """What a correct classifier cannot skip on a study whose stems all sit inside other
+    words, up to the point where it knows no window holds a cell-product mention
+    (:func:`_to_gate`: nothing after the decision), then the wording model's step (rules
+    16.18: its gate, and its score where the gate admits the study; the model is not read
+    from disk here, it is loaded once per process)."""
+    from ctatlas.trials.wording import gate
+    from ctatlas.trials.wording_rule import model
+
+    held = _to_gate(trial, terms)[4]
     # rules 16.18: the wording model may still make the study a cell therapy, so its gate
     # runs on every study and its score on every study the gate admits (wording_rule.combine)
     if gate(trial):

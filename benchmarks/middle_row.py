@@ -41,7 +41,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
 
-    from ingest_profile import _no_mention
+    from ingest_profile import _no_mention, _to_gate
     from trials_ingest import atlas_codes, iter_corpus
 
     from ctatlas.dataset import load_dataset
@@ -49,14 +49,7 @@ def main() -> None:
     from ctatlas.trials.atlas_terms import cell_terms
     from ctatlas.trials.classify_mentions import read_mentions
     from ctatlas.trials.classify_setting import settle
-    from ctatlas.trials.classify_text import (
-        _atlas_mentions,
-        _field_hits,
-        _fields,
-        _masked_windows,
-        _may_mention,
-        _scan,
-    )
+    from ctatlas.trials.classify_text import _fields, _scan
     from ctatlas.trials.ctgov import decode_study
 
     terms = cell_terms(load_dataset())
@@ -71,13 +64,7 @@ def main() -> None:
             middle.append(trial)
 
     def to_gate(trial):
-        fields = _fields(trial)
-        alltext = " ".join(t for _, t in fields)
-        low = alltext.lower()
-        atlas = _atlas_mentions(terms, fields)
-        windows = _masked_windows(fields, _field_hits(fields, alltext, low, _scan(low)))
-        any(_may_mention(m, p) for _, wins in windows for _, _, p, m in wins)
-        return fields, alltext, low, atlas
+        return _to_gate(trial, terms)[:4]
 
     def with_setting(trial):
         settle(read_mentions(trial, *to_gate(trial), []))
